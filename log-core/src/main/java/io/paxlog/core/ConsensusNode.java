@@ -1,0 +1,650 @@
+package io.paxlog.core;
+
+import java.util.SplittableRandom;
+
+/**
+ * The pure protocol core of one Paxlog node: Multi-Paxos with a Paxos-elected leader holding a lease.
+ *
+ * <p>A deterministic step function. Every input is a method call carrying {@code nowNs} from the node's own
+ * clock; outputs go to the {@link Journal} (what to persist), the {@link Outbox} (what to send, only after the
+ * persist is durable) and the {@link CommitListener} (what became committed, role changes). It reads no clock,
+ * starts no thread and does no I/O; randomness (election jitter, backoff) comes from a generator seeded by
+ * configuration. The real node and the simulator drive this same class.
+ *
+ * <p>Not thread-safe: call it from one thread (the node's duty cycle).
+ */
+public final class ConsensusNode
+{
+    /** {@link #propose} result: this node is not the leader. */
+    public static final long NOT_LEADER = -1;
+    /** {@link #propose} result: the window of uncommitted slots is full; retry later (back-pressure). */
+    public static final long BACK_PRESSURE = -2;
+
+    private final CoreConfig config;
+    private final Journal journal;
+    private final Outbox outbox;
+    private final CommitListener listener;
+    private final int selfId;
+    private final int memberCount;
+    private final SplittableRandom random;
+    private final EntryLog log = new EntryLog();
+    private final Acceptor acceptor;
+    private final Candidate candidate;
+    private final Leader leader;
+    private final long[] peerCommit;
+    private final long[] scratchSlots;
+    private final long[] scratchBallots;
+    private final Entry[] scratchEntries;
+
+    private Role role = Role.FOLLOWER;
+    private long maxSeenBallot = Ballot.NONE;
+    private long lastOwnBallot = Ballot.NONE;
+    private int leaderId = -1;
+    private long electionDeadlineNs;
+    private int failedElections;
+    private long appliedSlot;
+    private boolean started;
+
+    public ConsensusNode(final CoreConfig config, final Journal journal, final Outbox outbox,
+        final CommitListener listener)
+    {
+        Invariants.check(config.isConcluded(), "config must be concluded");
+        this.config = config;
+        this.journal = journal;
+        this.outbox = outbox;
+        this.listener = listener;
+        this.selfId = config.nodeId();
+        this.memberCount = config.memberCount();
+        this.random = new SplittableRandom(config.randomSeed() * 31 + selfId);
+        this.acceptor = new Acceptor(config);
+        this.candidate = new Candidate(memberCount, config.promiseEntriesMax());
+        this.leader = new Leader(config);
+        this.peerCommit = new long[memberCount];
+        final int scratch = Math.max(config.promiseEntriesMax(), config.catchupEntriesMax());
+        this.scratchSlots = new long[scratch];
+        this.scratchBallots = new long[scratch];
+        this.scratchEntries = new Entry[scratch];
+    }
+
+    /** Rebuilds state from the journal, re-delivers committed slots, and starts as a follower. */
+    public void start(final long nowNs)
+    {
+        Invariants.check(!started, "start called twice");
+        started = true;
+        final boolean forgetPromise = config.planted(PlantedBug.FORGET_PROMISE_ON_RESTART);
+        journal.replay(new Journal.Replay()
+        {
+            public void onPromise(final long ballot)
+            {
+                if (!forgetPromise)
+                {
+                    acceptor.restorePromise(ballot);
+                }
+            }
+
+            public void onAccepted(final long slot, final long ballot, final Entry entry)
+            {
+                log.put(slot, ballot, entry);
+                if (!forgetPromise)
+                {
+                    acceptor.restorePromise(ballot);
+                }
+            }
+
+            public void onCommit(final long commitSlot)
+            {
+                log.restoreCommit(commitSlot);
+            }
+        });
+        maxSeenBallot = acceptor.promisedBallot();
+        acceptor.onRestart(nowNs);
+        deliverCommitted();
+        electionDeadlineNs = nowNs + electionDelayNs();
+    }
+
+    // ---------------------------------------------------------------- client side
+
+    /**
+     * Proposes {@code entry} as leader. Returns the slot assigned, {@link #NOT_LEADER} or {@link #BACK_PRESSURE}.
+     * The entry is journaled now and sent on the next {@link #flush}.
+     */
+    public long propose(final long nowNs, final Entry entry)
+    {
+        if (role != Role.LEADER)
+        {
+            return NOT_LEADER;
+        }
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots())
+        {
+            return BACK_PRESSURE;
+        }
+        final long slot = log.lastSlot() + 1;
+        appendAccepted(slot, leader.ballot(), entry);
+        return slot;
+    }
+
+    /**
+     * True if a linearizable read may be served from this leader's applied state without a log round trip:
+     * the lease is live on this node's clock, an entry of its own ballot is committed and applied, and no
+     * leadership handover is in flight (this version never hands over).
+     */
+    public boolean canServeLeaseRead(final long nowNs)
+    {
+        return role == Role.LEADER && config.leaseEnabled() && nowNs < leader.leaseEndNs() &&
+            appliedSlot >= leader.startSlot();
+    }
+
+    /** Sends what is pending: accepts, resends and heartbeats as leader. Returns messages sent. */
+    public int flush(final long nowNs)
+    {
+        if (role != Role.LEADER)
+        {
+            return 0;
+        }
+        leader.renewSelf(nowNs);
+        acceptor.grant(leader.ballot(), nowNs);
+        return leader.flush(nowNs, log, outbox);
+    }
+
+    /** Timer work: elections, candidate timeouts, leader heartbeats. Returns work done. */
+    public int onTick(final long nowNs)
+    {
+        switch (role)
+        {
+            case FOLLOWER:
+                if (nowNs >= electionDeadlineNs)
+                {
+                    startElection(nowNs);
+                    return 1;
+                }
+                return 0;
+            case CANDIDATE:
+                if (nowNs >= electionDeadlineNs)
+                {
+                    loseElection(nowNs, backoffNs(), "phase 1 timed out");
+                    return 1;
+                }
+                return 0;
+            default:
+                return flush(nowNs);
+        }
+    }
+
+    // ---------------------------------------------------------------- phase 1
+
+    private void startElection(final long nowNs)
+    {
+        final long notBefore = acceptor.campaignNotBeforeNs(selfId, nowNs);
+        if (notBefore > nowNs)
+        {
+            electionDeadlineNs = notBefore + jitterNs(config.backoffBaseNs() / 4);
+            return;
+        }
+        final long ballot = Ballot.nextAbove(Math.max(maxSeenBallot, acceptor.promisedBallot()), selfId);
+        maxSeenBallot = ballot;
+        lastOwnBallot = ballot;
+        promise(ballot);
+        candidate.reset(ballot, log.commitSlot() + 1);
+        transition(Role.CANDIDATE, ballot, nowNs, "election timeout");
+        electionDeadlineNs = nowNs + config.electionTimeoutNs();
+        final int count = collectAccepted(candidate.fromSlot());
+        candidate.addPromise(selfId, scratchSlots, scratchBallots, scratchEntries, count);
+        clearScratch(count);
+        for (int peer = 0; peer < memberCount; peer++)
+        {
+            if (peer != selfId)
+            {
+                outbox.prepare(peer, ballot, candidate.fromSlot(), nowNs);
+            }
+        }
+        if (candidate.promiseCount() >= config.electionQuorum())
+        {
+            becomeLeader(nowNs);
+        }
+    }
+
+    public void onPrepare(final long nowNs, final int from, final long ballot, final long fromSlot,
+        final long sendTimeNs)
+    {
+        if (!validPeer(from) || ballot <= Ballot.NONE || fromSlot < 1)
+        {
+            return;
+        }
+        maxSeenBallot = Math.max(maxSeenBallot, ballot);
+        NackReason refusal = acceptor.promiseRefusal(ballot, nowNs);
+        if (refusal == null && log.commitSlot() >= fromSlot + config.promiseEntriesMax() - config.windowSlots())
+        {
+            refusal = NackReason.BEHIND;
+        }
+        if (refusal == null && log.lastSlot() - fromSlot >= config.promiseEntriesMax())
+        {
+            refusal = NackReason.BEHIND;
+        }
+        if (refusal != null)
+        {
+            outbox.nack(from, ballot, acceptor.promisedBallot(), acceptor.refusalRemainingNs(refusal, nowNs),
+                log.commitSlot(), refusal);
+            return;
+        }
+        if (ballot > ownBallot())
+        {
+            stepDownIfActive(nowNs, "promised higher ballot " + Ballot.toString(ballot));
+        }
+        promise(ballot);
+        leaderId = -1;
+        electionDeadlineNs = nowNs + electionDelayNs();
+        final int count = collectAccepted(fromSlot);
+        outbox.promise(from, ballot, sendTimeNs, log.commitSlot(), scratchSlots, scratchBallots, scratchEntries, count);
+        clearScratch(count);
+    }
+
+    public void onPromise(final long nowNs, final int from, final long ballot, final long echoSendTimeNs,
+        final long commitSlot, final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+    {
+        if (!validPeer(from))
+        {
+            return;
+        }
+        peerCommit[from] = Math.max(peerCommit[from], commitSlot);
+        if (role == Role.LEADER && ballot == leader.ballot())
+        {
+            return;
+        }
+        if (role != Role.CANDIDATE || ballot != candidate.ballot())
+        {
+            return;
+        }
+        candidate.addPromise(from, slots, ballots, entries, count);
+        if (candidate.promiseCount() >= config.electionQuorum())
+        {
+            becomeLeader(nowNs);
+        }
+    }
+
+    public void onNack(final long nowNs, final int from, final long rejectedBallot, final long promisedBallot,
+        final long remainingNs, final long commitSlot, final NackReason reason)
+    {
+        if (!validPeer(from))
+        {
+            return;
+        }
+        maxSeenBallot = Math.max(maxSeenBallot, promisedBallot);
+        peerCommit[from] = Math.max(peerCommit[from], commitSlot);
+        if (role == Role.LEADER && rejectedBallot == leader.ballot() && promisedBallot > leader.ballot())
+        {
+            stepDown(nowNs, "accept refused: " + Ballot.toString(promisedBallot) + " promised");
+            return;
+        }
+        if (role == Role.FOLLOWER && !config.backoffEnabled() && Ballot.nodeId(rejectedBallot) == selfId &&
+            promisedBallot > rejectedBallot && rejectedBallot == lastOwnBallot)
+        {
+            lastOwnBallot = Ballot.NONE;
+            startElection(nowNs);
+            return;
+        }
+        if (role != Role.CANDIDATE || rejectedBallot != candidate.ballot())
+        {
+            return;
+        }
+        if (reason == NackReason.BEHIND)
+        {
+            outbox.catchupRequest(from, log.commitSlot() + 1);
+        }
+        if (reason == NackReason.BALLOT && promisedBallot > candidate.ballot())
+        {
+            if (!config.backoffEnabled())
+            {
+                transition(Role.FOLLOWER, candidate.ballot(), nowNs, "plain paxos: rejected, retry at once");
+                startElection(nowNs);
+                return;
+            }
+            loseElection(nowNs, backoffNs(), "rejected: " + Ballot.toString(promisedBallot) + " promised");
+            return;
+        }
+        candidate.addRefusal(from, reason == NackReason.BEHIND ? 0 : remainingNs);
+        if (candidate.cannotWin(config.electionQuorum()))
+        {
+            final long delay = candidate.retryAfterNs() > 0 ?
+                candidate.retryAfterNs() + jitterNs(config.backoffBaseNs() / 4) : backoffNs();
+            loseElection(nowNs, delay, "refused by " + candidate.refusalCount() + " (" + reason + ")");
+        }
+    }
+
+    private void becomeLeader(final long nowNs)
+    {
+        final long ballot = candidate.ballot();
+        for (long slot = candidate.fromSlot(); slot <= candidate.maxSlot(); slot++)
+        {
+            final Entry recovered = candidate.recovered(slot);
+            appendAccepted(slot, ballot, recovered != null ? recovered : Entry.noop(nowNs));
+        }
+        final long startSlot = log.lastSlot() + 1;
+        appendAccepted(startSlot, ballot, Entry.noop(nowNs));
+        leader.begin(ballot, startSlot, nowNs, peerCommit);
+        failedElections = 0;
+        leaderId = selfId;
+        transition(Role.LEADER, ballot, nowNs, "won with " + candidate.promiseCount() + " promises");
+        advanceLeaderCommit();
+        flush(nowNs);
+    }
+
+    private void loseElection(final long nowNs, final long delayNs, final String reason)
+    {
+        failedElections++;
+        transition(Role.FOLLOWER, candidate.ballot(), nowNs, reason);
+        electionDeadlineNs = nowNs + delayNs;
+    }
+
+    // ---------------------------------------------------------------- phase 2
+
+    public void onAccept(final long nowNs, final int from, final long ballot, final long sendTimeNs,
+        final long commitSlot, final long firstSlot, final Entry[] entries, final int count)
+    {
+        if (!validPeer(from) || ballot <= Ballot.NONE || Ballot.nodeId(ballot) != from || firstSlot < 1 ||
+            count < 0 || count > entries.length)
+        {
+            return;
+        }
+        maxSeenBallot = Math.max(maxSeenBallot, ballot);
+        if (ballot < acceptor.promisedBallot())
+        {
+            outbox.nack(from, ballot, acceptor.promisedBallot(), 0, log.commitSlot(), NackReason.BALLOT);
+            return;
+        }
+        if (ballot > ownBallot() || (role == Role.CANDIDATE && ballot >= candidate.ballot()))
+        {
+            stepDownIfActive(nowNs, "accept from higher ballot " + Ballot.toString(ballot));
+        }
+        Invariants.check(role == Role.FOLLOWER, "a leader never accepts another leader's ballot");
+        promise(ballot);
+        acceptor.grant(ballot, nowNs);
+        leaderId = from;
+        failedElections = 0;
+        electionDeadlineNs = nowNs + electionDelayNs();
+        for (int i = 0; i < count; i++)
+        {
+            final long slot = firstSlot + i;
+            if (slot <= log.commitSlot() || (log.has(slot) && log.ballot(slot) == ballot))
+            {
+                continue;
+            }
+            appendAccepted(slot, ballot, entries[i]);
+        }
+        learnCommit(ballot, commitSlot);
+        outbox.accepted(from, ballot, sendTimeNs, log.contiguousInBallot(ballot));
+    }
+
+    /** Commits, as a follower, every slot up to the leader's commit point that it holds in the leader's ballot. */
+    private void learnCommit(final long ballot, final long leaderCommitSlot)
+    {
+        final boolean applyStale = config.planted(PlantedBug.APPLY_STALE_BALLOT);
+        final long before = log.commitSlot();
+        long slot = before + 1;
+        while (slot <= leaderCommitSlot && log.has(slot) && (applyStale || log.ballot(slot) == ballot))
+        {
+            log.markCommitted(slot);
+            slot = log.commitSlot() + 1;
+        }
+        if (log.commitSlot() > before)
+        {
+            journal.appendCommit(log.commitSlot());
+            deliverCommitted();
+        }
+    }
+
+    public void onAccepted(final long nowNs, final int from, final long ballot, final long echoSendTimeNs,
+        final long ackSlot)
+    {
+        if (!validPeer(from) || role != Role.LEADER || ballot != leader.ballot())
+        {
+            return;
+        }
+        leader.onAccepted(from, Math.min(ackSlot, log.lastSlot()), leaseTime(echoSendTimeNs, nowNs), nowNs);
+        advanceLeaderCommit();
+    }
+
+    private void advanceLeaderCommit()
+    {
+        final long quorumSlot = leader.quorumAckSlot(log.lastSlot());
+        final long before = log.commitSlot();
+        for (long slot = before + 1; slot <= quorumSlot; slot++)
+        {
+            log.markCommitted(slot);
+        }
+        if (log.commitSlot() > before)
+        {
+            journal.appendCommit(log.commitSlot());
+            deliverCommitted();
+            leader.announceSoon();
+        }
+    }
+
+    // ---------------------------------------------------------------- catch-up
+
+    public void onCatchupRequest(final long nowNs, final int from, final long fromSlot)
+    {
+        if (!validPeer(from) || fromSlot < 1)
+        {
+            return;
+        }
+        final long last = Math.min(log.commitSlot(), fromSlot + config.catchupEntriesMax() - 1);
+        int count = 0;
+        for (long slot = fromSlot; slot <= last; slot++)
+        {
+            scratchBallots[count] = log.ballot(slot);
+            scratchEntries[count] = log.entry(slot);
+            count++;
+        }
+        if (count > 0)
+        {
+            outbox.catchupResponse(from, fromSlot, scratchBallots, scratchEntries, count);
+        }
+        clearScratch(count);
+    }
+
+    public void onCatchupResponse(final long nowNs, final int from, final long firstSlot, final long[] ballots,
+        final Entry[] entries, final int count)
+    {
+        if (!validPeer(from) || firstSlot < 1 || count < 0 || count > entries.length)
+        {
+            return;
+        }
+        final long before = log.commitSlot();
+        for (int i = 0; i < count; i++)
+        {
+            final long slot = firstSlot + i;
+            if (slot <= log.commitSlot())
+            {
+                Invariants.check(entries[i].equals(log.entry(slot)), "catch-up disagrees at committed slot " + slot);
+                continue;
+            }
+            if (!(log.has(slot) && log.ballot(slot) == ballots[i] && entries[i].equals(log.entry(slot))))
+            {
+                if (role == Role.LEADER && log.has(slot))
+                {
+                    Invariants.check(entries[i].equals(log.entry(slot)), "leader log disagrees with committed " + slot);
+                    continue;
+                }
+                appendAccepted(slot, ballots[i], entries[i]);
+            }
+            log.markCommitted(slot);
+        }
+        if (log.commitSlot() > before)
+        {
+            journal.appendCommit(log.commitSlot());
+            deliverCommitted();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Raises the promise (journaled before any reply). A promise grants no lease: only accepted acks do, so a
+     * candidate that loses leaves no lease behind that would block the next one (the simulator found that chain
+     * of leases granted to losing candidates livelocks elections).
+     */
+    private void promise(final long ballot)
+    {
+        if (acceptor.promise(ballot))
+        {
+            journal.appendPromise(ballot);
+        }
+    }
+
+    private void appendAccepted(final long slot, final long ballot, final Entry entry)
+    {
+        Invariants.check(ballot >= acceptor.promisedBallot() || slot <= log.commitSlot() || log.has(slot),
+            "accepting below the promised ballot");
+        log.put(slot, ballot, entry);
+        journal.appendAccepted(slot, ballot, entry);
+    }
+
+    private int collectAccepted(final long fromSlot)
+    {
+        int count = 0;
+        for (long slot = fromSlot; slot <= log.lastSlot() && count < scratchSlots.length; slot++)
+        {
+            if (log.has(slot))
+            {
+                scratchSlots[count] = slot;
+                scratchBallots[count] = log.ballot(slot);
+                scratchEntries[count] = log.entry(slot);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void clearScratch(final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            scratchEntries[i] = null;
+        }
+    }
+
+    private void deliverCommitted()
+    {
+        while (appliedSlot < log.commitSlot())
+        {
+            appliedSlot++;
+            listener.onCommitted(appliedSlot, log.ballot(appliedSlot), log.entry(appliedSlot));
+        }
+    }
+
+    private long leaseTime(final long echoSendTimeNs, final long nowNs)
+    {
+        return config.planted(PlantedBug.LEASE_FROM_RECEIVE_TIME) ? nowNs : echoSendTimeNs;
+    }
+
+    private long ownBallot()
+    {
+        if (role == Role.LEADER)
+        {
+            return leader.ballot();
+        }
+        return role == Role.CANDIDATE ? candidate.ballot() : Ballot.NONE;
+    }
+
+    private void stepDownIfActive(final long nowNs, final String reason)
+    {
+        if (role != Role.FOLLOWER)
+        {
+            stepDown(nowNs, reason);
+        }
+    }
+
+    private void stepDown(final long nowNs, final String reason)
+    {
+        transition(Role.FOLLOWER, ownBallot(), nowNs, reason);
+        leaderId = -1;
+        electionDeadlineNs = nowNs + electionDelayNs();
+    }
+
+    private void transition(final Role newRole, final long ballot, final long nowNs, final String reason)
+    {
+        if (newRole == role && newRole == Role.FOLLOWER)
+        {
+            return;
+        }
+        role = newRole;
+        listener.onRoleChange(newRole, ballot, nowNs, reason);
+    }
+
+    private boolean validPeer(final int from)
+    {
+        return from >= 0 && from < memberCount && from != selfId;
+    }
+
+    private long electionDelayNs()
+    {
+        return config.electionTimeoutNs() + jitterNs(config.electionTimeoutNs());
+    }
+
+    private long backoffNs()
+    {
+        final int shift = Math.min(failedElections, 20);
+        final long base = Math.min(config.backoffMaxNs(), config.backoffBaseNs() << shift);
+        return base / 2 + jitterNs(base);
+    }
+
+    private long jitterNs(final long boundNs)
+    {
+        return boundNs <= 0 ? 0 : random.nextLong(boundNs);
+    }
+
+    // ---------------------------------------------------------------- observation (status, simulator checks)
+
+    public Role role()
+    {
+        return role;
+    }
+
+    public int nodeId()
+    {
+        return selfId;
+    }
+
+    /** The ballot this node leads or campaigns in; {@link Ballot#NONE} as follower. */
+    public long activeBallot()
+    {
+        return ownBallot();
+    }
+
+    public long promisedBallot()
+    {
+        return acceptor.promisedBallot();
+    }
+
+    /** The leader this node last accepted from, itself if leading, or -1 if unknown. */
+    public int leaderId()
+    {
+        return leaderId;
+    }
+
+    public long commitSlot()
+    {
+        return log.commitSlot();
+    }
+
+    public long appliedSlot()
+    {
+        return appliedSlot;
+    }
+
+    public long lastSlot()
+    {
+        return log.lastSlot();
+    }
+
+    /** The local-clock end of this leader's lease, or {@link Long#MIN_VALUE} when not leading with a lease. */
+    public long leaseEndNs()
+    {
+        return role == Role.LEADER ? leader.leaseEndNs() : Long.MIN_VALUE;
+    }
+
+    public CoreConfig config()
+    {
+        return config;
+    }
+}

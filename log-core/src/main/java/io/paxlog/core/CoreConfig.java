@@ -1,0 +1,289 @@
+package io.paxlog.core;
+
+import java.util.EnumSet;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Settings of the protocol core of one node. Each setting has a property name, a default and a typed accessor;
+ * {@link #conclude()} validates everything once and names the setting, the value and the rule broken.
+ * Times are in nanoseconds of the node's own clock.
+ */
+public final class CoreConfig
+{
+    public static final String NODE_ID_PROP = "paxlog.node.id";
+    public static final String MEMBER_COUNT_PROP = "paxlog.members";
+    public static final int MEMBER_COUNT_DEFAULT = 3;
+    public static final int MEMBER_COUNT_MAX = 64;
+    /** Accept (phase 2) quorum W; 0 means majority. */
+    public static final String ACCEPT_QUORUM_PROP = "paxlog.quorum.accept";
+    /** Election (phase 1) quorum R; 0 means majority. */
+    public static final String ELECTION_QUORUM_PROP = "paxlog.quorum.election";
+    public static final String LEASE_TIMEOUT_PROP = "paxlog.lease.timeout.ns";
+    public static final long LEASE_TIMEOUT_DEFAULT_NS = 200_000_000L;
+    /** Bound on the relative rate difference between any two nodes' clocks (rho), in parts per million. */
+    public static final String CLOCK_DRIFT_PPM_PROP = "paxlog.clock.drift.ppm";
+    public static final long CLOCK_DRIFT_PPM_DEFAULT = 50_000L;
+    public static final String LEASE_MARGIN_PROP = "paxlog.lease.margin.ns";
+    public static final long LEASE_MARGIN_DEFAULT_NS = 2_000_000L;
+    public static final String HEARTBEAT_INTERVAL_PROP = "paxlog.heartbeat.interval.ns";
+    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = 20_000_000L;
+    public static final String ELECTION_TIMEOUT_PROP = "paxlog.election.timeout.ns";
+    public static final long ELECTION_TIMEOUT_DEFAULT_NS = 100_000_000L;
+    public static final String RESEND_TIMEOUT_PROP = "paxlog.resend.timeout.ns";
+    public static final long RESEND_TIMEOUT_DEFAULT_NS = 40_000_000L;
+    public static final String BACKOFF_BASE_PROP = "paxlog.backoff.base.ns";
+    public static final long BACKOFF_BASE_DEFAULT_NS = 10_000_000L;
+    public static final String BACKOFF_MAX_PROP = "paxlog.backoff.max.ns";
+    public static final long BACKOFF_MAX_DEFAULT_NS = 640_000_000L;
+    public static final String WINDOW_SLOTS_PROP = "paxlog.window.slots";
+    public static final int WINDOW_SLOTS_DEFAULT = 1024;
+    public static final String BATCH_ENTRIES_MAX_PROP = "paxlog.batch.entries.max";
+    public static final int BATCH_ENTRIES_MAX_DEFAULT = 64;
+    public static final String PROMISE_ENTRIES_MAX_PROP = "paxlog.promise.entries.max";
+    public static final int PROMISE_ENTRIES_MAX_DEFAULT = 4096;
+    public static final String CATCHUP_ENTRIES_MAX_PROP = "paxlog.catchup.entries.max";
+    public static final int CATCHUP_ENTRIES_MAX_DEFAULT = 256;
+    public static final String RANDOM_SEED_PROP = "paxlog.random.seed";
+
+    private int nodeId = -1;
+    private int memberCount = MEMBER_COUNT_DEFAULT;
+    private int acceptQuorum;
+    private int electionQuorum;
+    private long leaseTimeoutNs = LEASE_TIMEOUT_DEFAULT_NS;
+    private long clockDriftPpm = CLOCK_DRIFT_PPM_DEFAULT;
+    private long leaseMarginNs = LEASE_MARGIN_DEFAULT_NS;
+    private long heartbeatIntervalNs = HEARTBEAT_INTERVAL_DEFAULT_NS;
+    private long electionTimeoutNs = ELECTION_TIMEOUT_DEFAULT_NS;
+    private long resendTimeoutNs = RESEND_TIMEOUT_DEFAULT_NS;
+    private long backoffBaseNs = BACKOFF_BASE_DEFAULT_NS;
+    private long backoffMaxNs = BACKOFF_MAX_DEFAULT_NS;
+    private int windowSlots = WINDOW_SLOTS_DEFAULT;
+    private int batchEntriesMax = BATCH_ENTRIES_MAX_DEFAULT;
+    private int promiseEntriesMax = PROMISE_ENTRIES_MAX_DEFAULT;
+    private int catchupEntriesMax = CATCHUP_ENTRIES_MAX_DEFAULT;
+    private long randomSeed;
+    private boolean leaseEnabled = true;
+    private boolean backoffEnabled = true;
+    private boolean allowPlantedBugs;
+    private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
+    private boolean concluded;
+
+    /** Reads every setting present in {@code props}; absent ones keep their current value. */
+    public CoreConfig load(final Properties props)
+    {
+        nodeId = intProp(props, NODE_ID_PROP, nodeId);
+        memberCount = intProp(props, MEMBER_COUNT_PROP, memberCount);
+        acceptQuorum = intProp(props, ACCEPT_QUORUM_PROP, acceptQuorum);
+        electionQuorum = intProp(props, ELECTION_QUORUM_PROP, electionQuorum);
+        leaseTimeoutNs = longProp(props, LEASE_TIMEOUT_PROP, leaseTimeoutNs);
+        clockDriftPpm = longProp(props, CLOCK_DRIFT_PPM_PROP, clockDriftPpm);
+        leaseMarginNs = longProp(props, LEASE_MARGIN_PROP, leaseMarginNs);
+        heartbeatIntervalNs = longProp(props, HEARTBEAT_INTERVAL_PROP, heartbeatIntervalNs);
+        electionTimeoutNs = longProp(props, ELECTION_TIMEOUT_PROP, electionTimeoutNs);
+        resendTimeoutNs = longProp(props, RESEND_TIMEOUT_PROP, resendTimeoutNs);
+        backoffBaseNs = longProp(props, BACKOFF_BASE_PROP, backoffBaseNs);
+        backoffMaxNs = longProp(props, BACKOFF_MAX_PROP, backoffMaxNs);
+        windowSlots = intProp(props, WINDOW_SLOTS_PROP, windowSlots);
+        batchEntriesMax = intProp(props, BATCH_ENTRIES_MAX_PROP, batchEntriesMax);
+        promiseEntriesMax = intProp(props, PROMISE_ENTRIES_MAX_PROP, promiseEntriesMax);
+        catchupEntriesMax = intProp(props, CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax);
+        randomSeed = longProp(props, RANDOM_SEED_PROP, randomSeed);
+        return this;
+    }
+
+    /** Validates all settings once; throws {@link ConfigException} naming the setting, value and rule. */
+    public CoreConfig conclude()
+    {
+        if (memberCount < 1 || memberCount > MEMBER_COUNT_MAX)
+        {
+            throw new ConfigException(MEMBER_COUNT_PROP, memberCount, "must be in 1.." + MEMBER_COUNT_MAX);
+        }
+        if (nodeId < 0 || nodeId >= memberCount)
+        {
+            throw new ConfigException(NODE_ID_PROP, nodeId, "must be in 0.." + (memberCount - 1));
+        }
+        final int majority = memberCount / 2 + 1;
+        if (acceptQuorum == 0)
+        {
+            acceptQuorum = majority;
+        }
+        if (electionQuorum == 0)
+        {
+            electionQuorum = majority;
+        }
+        if (acceptQuorum < 1 || acceptQuorum > memberCount)
+        {
+            throw new ConfigException(ACCEPT_QUORUM_PROP, acceptQuorum, "must be in 1.." + memberCount);
+        }
+        if (electionQuorum < 1 || electionQuorum > memberCount)
+        {
+            throw new ConfigException(ELECTION_QUORUM_PROP, electionQuorum, "must be in 1.." + memberCount);
+        }
+        if (acceptQuorum + electionQuorum <= memberCount && !plantedBugs.contains(PlantedBug.QUORUM_TOO_SMALL))
+        {
+            throw new ConfigException(ACCEPT_QUORUM_PROP, acceptQuorum,
+                "W + R must exceed N (W=" + acceptQuorum + " R=" + electionQuorum + " N=" + memberCount + ")");
+        }
+        positive(LEASE_TIMEOUT_PROP, leaseTimeoutNs);
+        if (clockDriftPpm < 0 || clockDriftPpm >= 500_000)
+        {
+            throw new ConfigException(CLOCK_DRIFT_PPM_PROP, clockDriftPpm, "must be in 0..499999");
+        }
+        if (leaseMarginNs < 0 || leaseMarginNs >= leaseTimeoutNs / 2)
+        {
+            throw new ConfigException(LEASE_MARGIN_PROP, leaseMarginNs, "must be >= 0 and below half the lease");
+        }
+        positive(HEARTBEAT_INTERVAL_PROP, heartbeatIntervalNs);
+        if (leaseEnabled && heartbeatIntervalNs * 3 > leaseTimeoutNs)
+        {
+            throw new ConfigException(HEARTBEAT_INTERVAL_PROP, heartbeatIntervalNs,
+                "must be at most a third of " + LEASE_TIMEOUT_PROP + " (" + leaseTimeoutNs + ") so the lease renews");
+        }
+        if (electionTimeoutNs <= heartbeatIntervalNs)
+        {
+            throw new ConfigException(ELECTION_TIMEOUT_PROP, electionTimeoutNs,
+                "must exceed " + HEARTBEAT_INTERVAL_PROP + " (" + heartbeatIntervalNs + ")");
+        }
+        positive(RESEND_TIMEOUT_PROP, resendTimeoutNs);
+        positive(BACKOFF_BASE_PROP, backoffBaseNs);
+        if (backoffMaxNs < backoffBaseNs)
+        {
+            throw new ConfigException(BACKOFF_MAX_PROP, backoffMaxNs, "must be >= " + BACKOFF_BASE_PROP);
+        }
+        range(WINDOW_SLOTS_PROP, windowSlots, 1, 1 << 20);
+        range(BATCH_ENTRIES_MAX_PROP, batchEntriesMax, 1, 1 << 16);
+        range(PROMISE_ENTRIES_MAX_PROP, promiseEntriesMax, windowSlots, 1 << 22);
+        range(CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax, 1, 1 << 20);
+        if (!plantedBugs.isEmpty() && !allowPlantedBugs)
+        {
+            throw new ConfigException("plantedBugs", plantedBugs.toString(), "only test harnesses may plant bugs");
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static void positive(final String prop, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new ConfigException(prop, value, "must be > 0");
+        }
+    }
+
+    private static void range(final String prop, final int value, final int min, final int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new ConfigException(prop, value, "must be in " + min + ".." + max);
+        }
+    }
+
+    private static int intProp(final Properties props, final String name, final int current)
+    {
+        final String v = props.getProperty(name);
+        if (v == null)
+        {
+            return current;
+        }
+        try
+        {
+            return Integer.parseInt(v.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(name, v, "must be an integer");
+        }
+    }
+
+    private static long longProp(final Properties props, final String name, final long current)
+    {
+        final String v = props.getProperty(name);
+        if (v == null)
+        {
+            return current;
+        }
+        try
+        {
+            return Long.parseLong(v.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(name, v, "must be an integer");
+        }
+    }
+
+    public boolean isConcluded()
+    {
+        return concluded;
+    }
+
+    public int nodeId() { return nodeId; }
+    public CoreConfig nodeId(final int v) { nodeId = v; return this; }
+    public int memberCount() { return memberCount; }
+    public CoreConfig memberCount(final int v) { memberCount = v; return this; }
+    public int acceptQuorum() { return acceptQuorum; }
+    public CoreConfig acceptQuorum(final int v) { acceptQuorum = v; return this; }
+    public int electionQuorum() { return electionQuorum; }
+    public CoreConfig electionQuorum(final int v) { electionQuorum = v; return this; }
+    /** Acks needed for a live lease or a ReadIndex confirmation: N - R + 1 (leader included). */
+    public int leaseQuorum() { return memberCount - electionQuorum + 1; }
+    public long leaseTimeoutNs() { return leaseTimeoutNs; }
+    public CoreConfig leaseTimeoutNs(final long v) { leaseTimeoutNs = v; return this; }
+    public long clockDriftPpm() { return clockDriftPpm; }
+    public CoreConfig clockDriftPpm(final long v) { clockDriftPpm = v; return this; }
+    public long leaseMarginNs() { return leaseMarginNs; }
+    public CoreConfig leaseMarginNs(final long v) { leaseMarginNs = v; return this; }
+    public long heartbeatIntervalNs() { return heartbeatIntervalNs; }
+    public CoreConfig heartbeatIntervalNs(final long v) { heartbeatIntervalNs = v; return this; }
+    public long electionTimeoutNs() { return electionTimeoutNs; }
+    public CoreConfig electionTimeoutNs(final long v) { electionTimeoutNs = v; return this; }
+    public long resendTimeoutNs() { return resendTimeoutNs; }
+    public CoreConfig resendTimeoutNs(final long v) { resendTimeoutNs = v; return this; }
+    public long backoffBaseNs() { return backoffBaseNs; }
+    public CoreConfig backoffBaseNs(final long v) { backoffBaseNs = v; return this; }
+    public long backoffMaxNs() { return backoffMaxNs; }
+    public CoreConfig backoffMaxNs(final long v) { backoffMaxNs = v; return this; }
+    public int windowSlots() { return windowSlots; }
+    public CoreConfig windowSlots(final int v) { windowSlots = v; return this; }
+    public int batchEntriesMax() { return batchEntriesMax; }
+    public CoreConfig batchEntriesMax(final int v) { batchEntriesMax = v; return this; }
+    public int promiseEntriesMax() { return promiseEntriesMax; }
+    public CoreConfig promiseEntriesMax(final int v) { promiseEntriesMax = v; return this; }
+    public int catchupEntriesMax() { return catchupEntriesMax; }
+    public CoreConfig catchupEntriesMax(final int v) { catchupEntriesMax = v; return this; }
+    public long randomSeed() { return randomSeed; }
+    public CoreConfig randomSeed(final long v) { randomSeed = v; return this; }
+    /** Plain Multi-Paxos without leases (for the dueling-proposer scenario); default true. */
+    public boolean leaseEnabled() { return leaseEnabled; }
+    public CoreConfig leaseEnabled(final boolean v) { leaseEnabled = v; return this; }
+    /** Without backoff a rejected candidate retries at once with a higher ballot (the seeds' livelock). */
+    public boolean backoffEnabled() { return backoffEnabled; }
+    public CoreConfig backoffEnabled(final boolean v) { backoffEnabled = v; return this; }
+    public CoreConfig allowPlantedBugs(final boolean v) { allowPlantedBugs = v; return this; }
+    public CoreConfig plant(final PlantedBug bug) { plantedBugs.add(bug); return this; }
+    public boolean planted(final PlantedBug bug) { return plantedBugs.contains(bug); }
+    public Set<PlantedBug> plantedBugs() { return EnumSet.copyOf(plantedBugs); }
+
+    /** The lease the leader may assume after an ack sent at {@code ackSendNs}: T(1 - rho) - epsilon. */
+    public long leaderLeaseNs()
+    {
+        if (planted(PlantedBug.LEASE_IGNORES_DRIFT))
+        {
+            return leaseTimeoutNs;
+        }
+        return leaseTimeoutNs - (leaseTimeoutNs / 1_000_000L) * clockDriftPpm -
+            (leaseTimeoutNs % 1_000_000L) * clockDriftPpm / 1_000_000L - leaseMarginNs;
+    }
+
+    /** A bad setting: names the setting, the value and the rule broken, in one line. */
+    public static final class ConfigException extends IllegalArgumentException
+    {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(final String setting, final Object value, final String rule)
+        {
+            super(setting + "=" + value + ": " + rule);
+        }
+    }
+}

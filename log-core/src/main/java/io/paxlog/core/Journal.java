@@ -1,0 +1,41 @@
+package io.paxlog.core;
+
+/**
+ * Durable storage of one node's acceptor state: promises, accepted entries and commit marks. The core writes
+ * to it; the runtime makes the writes durable.
+ *
+ * <p><b>Durability contract ("persist before send").</b> Appends may be buffered. The runtime must make every
+ * append durable, according to its sync policy, before it transmits any message the core produced after that
+ * append in the same or a later step. With a sync policy of {@code none} "durable" means "written to the OS"
+ * (it survives a process crash, not a machine crash); durability across machine crashes then comes from
+ * replication alone.
+ *
+ * <p><b>Threading.</b> Called only from the node's duty-cycle thread.
+ *
+ * <p><b>Determinism.</b> {@link #replay} must return exactly the records appended, in order, up to the last
+ * durable one; a torn or partial last record is dropped, never returned damaged.
+ */
+public interface Journal
+{
+    /** Records that this acceptor promised {@code ballot} (it will accept nothing lower). */
+    void appendPromise(long ballot);
+
+    /** Records that this acceptor accepted {@code entry} at {@code slot} in {@code ballot}. */
+    void appendAccepted(long slot, long ballot, Entry entry);
+
+    /** Records that every slot up to {@code commitSlot} is committed and held with its chosen value. */
+    void appendCommit(long commitSlot);
+
+    /** Replays every durable record in append order. Called once, at start. */
+    void replay(Replay handler);
+
+    /** Receives the records of a journal, in order. */
+    interface Replay
+    {
+        void onPromise(long ballot);
+
+        void onAccepted(long slot, long ballot, Entry entry);
+
+        void onCommit(long commitSlot);
+    }
+}

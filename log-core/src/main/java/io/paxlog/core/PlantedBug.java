@@ -1,0 +1,46 @@
+package io.paxlog.core;
+
+/**
+ * Known protocol bugs that can be switched on deliberately, so the simulator and fault campaigns can show that
+ * their checks catch them. Never enabled in production configuration: {@link CoreConfig#conclude()} only
+ * accepts them when {@link CoreConfig#allowPlantedBugs} is set, which only test harnesses do.
+ */
+public enum PlantedBug
+{
+    /** The leader measures its lease from the time it receives an ack instead of the time it sent the request. */
+    LEASE_FROM_RECEIVE_TIME("lease-from-receive-time"),
+    /** An acceptor forgets its promised ballot on restart and does not wait out one lease period. */
+    FORGET_PROMISE_ON_RESTART("forget-promise-on-restart"),
+    /** W + R = N: an accept quorum need not intersect an election quorum. */
+    QUORUM_TOO_SMALL("quorum-too-small"),
+    /** A follower applies a slot it accepted in an older ballot than the one that committed it. */
+    APPLY_STALE_BALLOT("apply-stale-ballot"),
+    /** The runtime releases acks before the journal write they depend on is durable (a runtime bug). */
+    ACK_BEFORE_PERSIST("ack-before-persist"),
+    /** The leader's lease ignores the clock drift bound rho and the safety margin. */
+    LEASE_IGNORES_DRIFT("lease-ignores-drift");
+
+    private final String cliName;
+
+    PlantedBug(final String cliName)
+    {
+        this.cliName = cliName;
+    }
+
+    public String cliName()
+    {
+        return cliName;
+    }
+
+    public static PlantedBug fromCliName(final String name)
+    {
+        for (final PlantedBug bug : values())
+        {
+            if (bug.cliName.equals(name))
+            {
+                return bug;
+            }
+        }
+        throw new IllegalArgumentException("unknown planted bug '" + name + "'");
+    }
+}

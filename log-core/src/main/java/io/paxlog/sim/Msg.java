@@ -1,0 +1,34 @@
+package io.paxlog.sim;
+
+import io.paxlog.core.Entry;
+import io.paxlog.core.NackReason;
+
+/** Simulated network messages: one record per protocol message kind, plus the client protocol. */
+interface Msg
+{
+    record Prepare(long ballot, long fromSlot, long sendTimeNs) implements Msg { }
+
+    record Promise(long ballot, long echoSendTimeNs, long commitSlot, long[] slots, long[] ballots, Entry[] entries)
+        implements Msg { }
+
+    record Nack(long rejectedBallot, long promisedBallot, long remainingNs, long commitSlot, NackReason reason)
+        implements Msg { }
+
+    record Accept(long ballot, long sendTimeNs, long commitSlot, long firstSlot, Entry[] entries) implements Msg { }
+
+    record Accepted(long ballot, long echoSendTimeNs, long ackSlot) implements Msg { }
+
+    record CatchupRequest(long fromSlot) implements Msg { }
+
+    record CatchupResponse(long firstSlot, long[] ballots, Entry[] entries) implements Msg { }
+
+    /** A client command; {@code command} is a {@link KvCommand} encoding. */
+    record ClientRequest(long sessionId, long sequence, byte[] command) implements Msg { }
+
+    /** Status of a client response. */
+    enum Status { OK, REDIRECT, BUSY }
+
+    /** {@code slot} is where the command was applied (0 for lease reads); {@code leaderHint} for redirects. */
+    record ClientResponse(long sessionId, long sequence, Status status, long result, long slot, int leaderHint)
+        implements Msg { }
+}

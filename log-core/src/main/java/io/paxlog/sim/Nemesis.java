@@ -1,0 +1,255 @@
+package io.paxlog.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Draws and applies the faults of one seed during its fault phase: partitions of every shape (isolated node,
+ * majority/minority, bridge, overlapping majorities, one-way), process and machine crashes with restarts,
+ * pauses longer than the lease, link stalls, whole-cluster crashes and clock-rate changes within the bound.
+ */
+final class Nemesis
+{
+    private final Simulation sim;
+    private final SimParams params;
+    private final SplittableRandom random;
+    private final List<Runnable> actions = new ArrayList<>();
+    private int permanentlyLost;
+
+    Nemesis(final Simulation sim, final SimParams params, final SplittableRandom random)
+    {
+        this.sim = sim;
+        this.params = params;
+        this.random = random;
+        if (params.partitions)
+        {
+            actions.add(this::partition);
+            actions.add(this::partition);
+            actions.add(sim::healPartition);
+        }
+        if (params.crashes || params.machineCrashes)
+        {
+            actions.add(this::crashOne);
+        }
+        if (params.pauses)
+        {
+            actions.add(this::pauseOne);
+        }
+        if (params.stalls)
+        {
+            actions.add(this::stallLinks);
+        }
+        if (params.crashAll)
+        {
+            actions.add(this::crashAllRarely);
+        }
+        if (params.driftChanges)
+        {
+            actions.add(this::changeDrift);
+        }
+    }
+
+    /** One nemesis step; returns the delay until the next one. */
+    long step()
+    {
+        if (!actions.isEmpty())
+        {
+            actions.get(random.nextInt(actions.size())).run();
+        }
+        return params.nemesisGapMinNs + random.nextLong(params.nemesisGapMaxNs - params.nemesisGapMinNs + 1);
+    }
+
+    private void partition()
+    {
+        final int n = params.nodes;
+        final boolean[][] blocked = new boolean[n][n];
+        final int kind = random.nextInt(5);
+        final String what;
+        switch (kind)
+        {
+            case 0:
+            {
+                final int x = random.nextInt(n);
+                for (int i = 0; i < n; i++)
+                {
+                    if (i != x)
+                    {
+                        blocked[x][i] = true;
+                        blocked[i][x] = true;
+                    }
+                }
+                what = "isolate n" + x;
+                break;
+            }
+            case 1:
+            {
+                final int[] perm = permutation(n);
+                final int minority = (n - 1) / 2;
+                final boolean[] inMinority = new boolean[n];
+                for (int i = 0; i < minority; i++)
+                {
+                    inMinority[perm[i]] = true;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        blocked[i][j] = inMinority[i] != inMinority[j];
+                    }
+                }
+                what = "majority/minority split";
+                break;
+            }
+            case 2:
+            {
+                final int[] perm = permutation(n);
+                final int bridge = perm[0];
+                final boolean[] sideA = new boolean[n];
+                for (int i = 1; i < n; i++)
+                {
+                    sideA[perm[i]] = i % 2 == 1;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        blocked[i][j] = i != bridge && j != bridge && sideA[i] != sideA[j];
+                    }
+                }
+                what = "bridge via n" + bridge;
+                break;
+            }
+            case 3:
+            {
+                // each node reaches a majority, but the majorities differ
+                final int[] perm = permutation(n);
+                if (n == 3)
+                {
+                    blocked[perm[0]][perm[1]] = true;
+                    blocked[perm[1]][perm[0]] = true;
+                }
+                else
+                {
+                    final int reach = (n / 2 + 1) / 2;
+                    for (int a = 0; a < n; a++)
+                    {
+                        for (int b = 0; b < n; b++)
+                        {
+                            final int d = Math.abs(a - b);
+                            blocked[perm[a]][perm[b]] = Math.min(d, n - d) > reach;
+                        }
+                    }
+                }
+                what = "overlapping majorities";
+                break;
+            }
+            default:
+            {
+                final int x = random.nextInt(n);
+                final boolean inbound = random.nextBoolean();
+                for (int i = 0; i < n; i++)
+                {
+                    if (i != x)
+                    {
+                        if (inbound)
+                        {
+                            blocked[i][x] = true;
+                        }
+                        else
+                        {
+                            blocked[x][i] = true;
+                        }
+                    }
+                }
+                what = "one-way: n" + x + (inbound ? " hears nobody" : " reaches nobody");
+                break;
+            }
+        }
+        sim.setPartition(blocked, what);
+    }
+
+    private int[] permutation(final int n)
+    {
+        final int[] p = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private void crashOne()
+    {
+        final int x = random.nextInt(params.nodes);
+        final SimNode node = sim.node(x);
+        if (node.state == SimNode.State.DOWN || node.state == SimNode.State.LOST)
+        {
+            return;
+        }
+        final boolean machine = params.machineCrashes && (!params.crashes || random.nextBoolean());
+        if (machine && params.syncMode == SimParams.SyncMode.NONE)
+        {
+            // with sync none a machine crash loses the unsynced tail: that node must come back as a new member,
+            // so it stays down; at most N - max(R, W) such losses keep the cluster live
+            final int lossBudget = params.nodes - Math.max(params.electionQuorum, params.acceptQuorum);
+            if (permanentlyLost >= lossBudget)
+            {
+                sim.crash(x, false, 20_000_000L + random.nextLong(600_000_000L));
+                return;
+            }
+            permanentlyLost++;
+            sim.crashPermanently(x);
+            return;
+        }
+        sim.crash(x, machine, 20_000_000L + random.nextLong(600_000_000L));
+    }
+
+    private void pauseOne()
+    {
+        final int x = random.nextInt(params.nodes);
+        sim.pause(x, params.leaseNs + params.leaseNs / 5 + random.nextLong(params.leaseNs * 3));
+    }
+
+    private void stallLinks()
+    {
+        final int from = random.nextInt(params.nodes);
+        final long untilNs = sim.now() + 10_000_000L + random.nextLong(290_000_000L);
+        if (random.nextBoolean())
+        {
+            sim.stall(from, random.nextInt(params.nodes), untilNs);
+        }
+        else
+        {
+            for (int to = 0; to < params.nodes; to++)
+            {
+                sim.stall(from, to, untilNs);
+            }
+        }
+    }
+
+    private void crashAllRarely()
+    {
+        if (random.nextInt(4) != 0)
+        {
+            return;
+        }
+        for (int x = 0; x < params.nodes; x++)
+        {
+            sim.crash(x, true, 10_000_000L + random.nextLong(300_000_000L));
+        }
+    }
+
+    private void changeDrift()
+    {
+        final int x = random.nextInt(params.nodes);
+        sim.setRate(x, params.drawRate(random, sim.driftFactor()));
+    }
+}

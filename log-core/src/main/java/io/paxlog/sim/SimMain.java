@@ -1,0 +1,307 @@
+package io.paxlog.sim;
+
+import io.paxlog.core.PlantedBug;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Command line of the simulator ({@code ops/sim}). Exit codes: 0 no violation, 1 violations found, 2 usage error.
+ */
+public final class SimMain
+{
+    static final String USAGE = String.join("\n",
+        "usage: ops/sim [--seeds N] [--first-seed S] [--nodes 3|5] [--quorum RxWy] [--plant BUG] [--threads T]",
+        "       ops/sim --seed S [--nodes 3|5] [--quorum RxWy] [--plant BUG]     replay one seed and print its trace",
+        "       ops/sim --scenario livelock-plain|livelock-lease",
+        "  --seeds N         run N seeds (default 100), from --first-seed (default 1)",
+        "  --nodes N         cluster size; default: each seed draws 3 or 5",
+        "  --quorum RxWy     election quorum R and accept quorum W, e.g. R4W2 (W + R must exceed N)",
+        "  --plant BUG       run with a planted bug: " + plantNames(),
+        "  --drift-factor F  clock rates spread F times the configured drift bound (F > 1 breaks the lease bound)",
+        "  --max-failures K  stop after K failing seeds (default: run all)",
+        "  --threads T       worker threads (default: available processors)");
+
+    private SimMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        final Options o;
+        try
+        {
+            o = Options.parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("ops/sim: " + ex.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (o.help)
+        {
+            out.println(USAGE);
+            return 0;
+        }
+        if (o.scenario != null)
+        {
+            final LivelockScenario.Outcome outcome = LivelockScenario.run(o.scenario.equals("livelock-lease"), 1000);
+            out.println(outcome);
+            return 0;
+        }
+        if (o.replaySeed != null)
+        {
+            final Simulation.Result r = Simulation.run(o.replaySeed, o.nodes, o.r, o.w, o.planted, o.driftFactor, true);
+            out.print(r.trace());
+            out.println("seed=" + r.seed() + " simulated_ms=" + r.simulatedMs() + " ops_checked=" + r.opsChecked() +
+                " lease_reads=" + r.leaseReads() + " violations=" + r.violations().size());
+            r.violations().forEach(v -> out.println("violation: " + v));
+            return r.ok() ? 0 : 1;
+        }
+        return runSeeds(o, out);
+    }
+
+    private static int runSeeds(final Options o, final PrintStream out)
+    {
+        final long startNs = System.nanoTime();
+        final ExecutorService pool = Executors.newFixedThreadPool(o.threads);
+        int violations = 0;
+        int failingSeeds = 0;
+        long opsChecked = 0;
+        long seedsRun = 0;
+        try
+        {
+            final int chunk = Math.max(o.threads * 4, 16);
+            for (long base = 0; base < o.seeds && (o.maxFailures == 0 || failingSeeds < o.maxFailures); base += chunk)
+            {
+                final List<Future<Simulation.Result>> futures = new ArrayList<>();
+                for (long i = base; i < Math.min(o.seeds, base + chunk); i++)
+                {
+                    final long seed = o.firstSeed + i;
+                    futures.add(pool.submit(() -> Simulation.run(seed, o.nodes, o.r, o.w, o.planted, o.driftFactor, false)));
+                }
+                for (final Future<Simulation.Result> f : futures)
+                {
+                    final Simulation.Result r = f.get();
+                    seedsRun++;
+                    opsChecked += r.opsChecked();
+                    if (!r.ok())
+                    {
+                        violations += r.violations().size();
+                        failingSeeds++;
+                        out.println("seed " + r.seed() + " FAILED (" + r.params() + ")");
+                        r.violations().forEach(v -> out.println("  violation: " + v));
+                        out.println("  replay: ops/sim --seed " + r.seed() + o.replayFlags());
+                    }
+                }
+            }
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("simulator failed", ex);
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        final double seconds = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
+        out.printf("seeds=%d violations=%d seeds_per_s=%.1f ops_checked=%d%n", seedsRun, violations,
+            seedsRun / seconds, opsChecked);
+        return violations == 0 ? 0 : 1;
+    }
+
+    private static String plantNames()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final PlantedBug bug : PlantedBug.values())
+        {
+            sb.append(sb.length() == 0 ? "" : ", ").append(bug.cliName());
+        }
+        return sb.toString();
+    }
+
+    /** Parsed command-line options. */
+    static final class Options
+    {
+        long seeds = 100;
+        long firstSeed = 1;
+        Long replaySeed;
+        int nodes;
+        int r;
+        int w;
+        EnumSet<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
+        String scenario;
+        double driftFactor = 1.0;
+        int maxFailures;
+        int threads = Runtime.getRuntime().availableProcessors();
+        boolean help;
+
+        static Options parse(final String[] args)
+        {
+            final Options o = new Options();
+            for (int i = 0; i < args.length; i++)
+            {
+                final String a = args[i];
+                switch (a)
+                {
+                    case "--help", "-h" -> o.help = true;
+                    case "--seeds" -> o.seeds = positiveLong(a, value(args, ++i, a));
+                    case "--first-seed" -> o.firstSeed = parseLong(a, value(args, ++i, a));
+                    case "--seed" -> o.replaySeed = parseLong(a, value(args, ++i, a));
+                    case "--nodes" -> o.nodes = nodes(value(args, ++i, a));
+                    case "--quorum" -> o.quorum(value(args, ++i, a));
+                    case "--plant" -> o.plant(value(args, ++i, a));
+                    case "--scenario" -> o.scenario(value(args, ++i, a));
+                    case "--drift-factor" -> o.driftFactor = driftFactor(value(args, ++i, a));
+                    case "--max-failures" -> o.maxFailures = (int)positiveLong(a, value(args, ++i, a));
+                    case "--threads" -> o.threads = (int)positiveLong(a, value(args, ++i, a));
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+                }
+            }
+            if (o.r > 0)
+            {
+                final int n = o.nodes > 0 ? o.nodes : 0;
+                if (n == 0)
+                {
+                    throw new IllegalArgumentException("--quorum needs --nodes");
+                }
+                if (o.r > n || o.w > n)
+                {
+                    throw new IllegalArgumentException("--quorum " + "R" + o.r + "W" + o.w + ": R and W must be <= " + n);
+                }
+                if (o.r + o.w <= n && !o.planted.contains(PlantedBug.QUORUM_TOO_SMALL))
+                {
+                    throw new IllegalArgumentException("--quorum R" + o.r + "W" + o.w + ": W + R must exceed N=" + n);
+                }
+            }
+            return o;
+        }
+
+        private void quorum(final String v)
+        {
+            final Matcher m = Pattern.compile("R(\\d+)W(\\d+)").matcher(v);
+            if (!m.matches())
+            {
+                throw new IllegalArgumentException("--quorum '" + v + "': expected RxWy, e.g. R4W2");
+            }
+            r = Integer.parseInt(m.group(1));
+            w = Integer.parseInt(m.group(2));
+            if (r < 1 || w < 1)
+            {
+                throw new IllegalArgumentException("--quorum '" + v + "': R and W must be >= 1");
+            }
+        }
+
+        private void plant(final String v)
+        {
+            try
+            {
+                planted.add(PlantedBug.fromCliName(v));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("--plant '" + v + "': expected one of " + plantNames());
+            }
+        }
+
+        private void scenario(final String v)
+        {
+            if (!v.equals("livelock-plain") && !v.equals("livelock-lease"))
+            {
+                throw new IllegalArgumentException("--scenario '" + v + "': expected livelock-plain or livelock-lease");
+            }
+            scenario = v;
+        }
+
+        String replayFlags()
+        {
+            final StringBuilder sb = new StringBuilder();
+            if (nodes > 0)
+            {
+                sb.append(" --nodes ").append(nodes);
+            }
+            if (r > 0)
+            {
+                sb.append(" --quorum R").append(r).append('W').append(w);
+            }
+            planted.forEach(b -> sb.append(" --plant ").append(b.cliName()));
+            if (driftFactor != 1.0)
+            {
+                sb.append(" --drift-factor ").append(driftFactor);
+            }
+            return sb.toString();
+        }
+
+        private static String value(final String[] args, final int i, final String flag)
+        {
+            if (i >= args.length)
+            {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static long parseLong(final String flag, final String v)
+        {
+            try
+            {
+                return Long.parseLong(v);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(flag + " '" + v + "': expected an integer");
+            }
+        }
+
+        private static long positiveLong(final String flag, final String v)
+        {
+            final long n = parseLong(flag, v);
+            if (n < 1)
+            {
+                throw new IllegalArgumentException(flag + " '" + v + "': must be >= 1");
+            }
+            return n;
+        }
+
+        private static int nodes(final String v)
+        {
+            final long n = parseLong("--nodes", v);
+            if (n < 1 || n > 7)
+            {
+                throw new IllegalArgumentException("--nodes '" + v + "': expected 1..7");
+            }
+            return (int)n;
+        }
+
+        private static double driftFactor(final String v)
+        {
+            try
+            {
+                final double d = Double.parseDouble(v);
+                if (!(d >= 0 && d <= 100))
+                {
+                    throw new NumberFormatException();
+                }
+                return d;
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("--drift-factor '" + v + "': expected a number in 0..100");
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.paxlog.sim;
+
+import io.paxlog.core.CoreConfig;
+import io.paxlog.core.PlantedBug;
+
+import java.util.EnumSet;
+import java.util.SplittableRandom;
+
+/** Everything one seed runs with: cluster shape, protocol timing, and the fault mix the seed drew. */
+final class SimParams
+{
+    enum SyncMode { NONE, BATCH }
+
+    // cluster
+    int nodes;
+    int electionQuorum;
+    int acceptQuorum;
+    SyncMode syncMode;
+    EnumSet<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
+
+    // protocol timing (ns)
+    long leaseNs = 100_000_000L;
+    long heartbeatNs = 20_000_000L;
+    long electionTimeoutNs = 60_000_000L;
+    long driftPpm = 50_000L;
+    long tickNs = 2_000_000L;
+
+    // run shape
+    int clients;
+    long faultPhaseNs;
+    long clientStopAfterHealNs = 1_500_000_000L;
+    long livenessDeadlineNs = 12_000_000_000L;
+
+    // fault mix
+    double loss;
+    double duplication;
+    long delayBaseNs;
+    long delayJitterNs;
+    double longDelayProbability;
+    double clockRateSpread;
+    boolean partitions;
+    boolean crashes;
+    boolean machineCrashes;
+    boolean pauses;
+    boolean stalls;
+    boolean crashAll;
+    boolean driftChanges;
+    long nemesisGapMinNs;
+    long nemesisGapMaxNs;
+    long syncLatencyNs;
+
+    /** Draws a seed's parameters. {@code nodes} 0 lets the seed choose 3 or 5. */
+    static SimParams draw(final long seed, final int nodes, final int r, final int w, final EnumSet<PlantedBug> planted)
+    {
+        final SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        final SimParams p = new SimParams();
+        p.nodes = nodes > 0 ? nodes : (rnd.nextInt(3) == 0 ? 5 : 3);
+        p.electionQuorum = r > 0 ? r : p.nodes / 2 + 1;
+        p.acceptQuorum = w > 0 ? w : p.nodes / 2 + 1;
+        p.planted.addAll(planted);
+        if (planted.contains(PlantedBug.QUORUM_TOO_SMALL))
+        {
+            p.acceptQuorum = p.nodes - p.electionQuorum;
+        }
+        p.syncMode = rnd.nextInt(3) == 0 ? SyncMode.NONE : SyncMode.BATCH;
+        if (planted.contains(PlantedBug.ACK_BEFORE_PERSIST))
+        {
+            p.syncMode = SyncMode.BATCH;
+        }
+        p.clients = 3 + rnd.nextInt(3);
+        p.faultPhaseNs = 1_500_000_000L + rnd.nextLong(2_000_000_000L);
+        p.loss = rnd.nextDouble() < 0.2 ? 0 : rnd.nextDouble() * 0.3;
+        p.duplication = rnd.nextDouble() < 0.3 ? 0 : rnd.nextDouble() * 0.3;
+        p.delayBaseNs = 50_000L + rnd.nextLong(500_000L);
+        p.delayJitterNs = 100_000L + rnd.nextLong(3_000_000L);
+        p.longDelayProbability = rnd.nextDouble() * 0.05;
+        p.clockRateSpread = rnd.nextDouble();
+        p.partitions = rnd.nextDouble() < 0.7;
+        p.crashes = rnd.nextDouble() < 0.6;
+        p.machineCrashes = rnd.nextDouble() < 0.6;
+        p.pauses = rnd.nextDouble() < 0.5;
+        p.stalls = rnd.nextDouble() < 0.5;
+        p.crashAll = p.syncMode == SyncMode.BATCH && rnd.nextDouble() < 0.3;
+        p.driftChanges = rnd.nextDouble() < 0.3;
+        p.nemesisGapMinNs = 30_000_000L;
+        p.nemesisGapMaxNs = 100_000_000L + rnd.nextLong(500_000_000L);
+        p.syncLatencyNs = 100_000L + rnd.nextLong(2_000_000L);
+        return p;
+    }
+
+    CoreConfig coreConfig(final int nodeId, final long seed)
+    {
+        final CoreConfig c = new CoreConfig()
+            .nodeId(nodeId)
+            .memberCount(nodes)
+            .electionQuorum(electionQuorum)
+            .acceptQuorum(acceptQuorum)
+            .leaseTimeoutNs(leaseNs)
+            .heartbeatIntervalNs(heartbeatNs)
+            .electionTimeoutNs(electionTimeoutNs)
+            .resendTimeoutNs(30_000_000L)
+            .backoffBaseNs(10_000_000L)
+            .backoffMaxNs(320_000_000L)
+            .clockDriftPpm(driftPpm)
+            .leaseMarginNs(1_000_000L)
+            .windowSlots(32)
+            .batchEntriesMax(8)
+            .promiseEntriesMax(4096)
+            .catchupEntriesMax(64)
+            .randomSeed(seed)
+            .allowPlantedBugs(!planted.isEmpty());
+        planted.forEach(c::plant);
+        return c.conclude();
+    }
+
+    /** Clock rates lie within [1 - rho/2, 1 + rho/2], so any two differ by at most rho. */
+    double drawRate(final SplittableRandom rnd, final double driftFactor)
+    {
+        final double halfRho = driftPpm / 2_000_000.0 * driftFactor;
+        final double u = planted.contains(PlantedBug.LEASE_IGNORES_DRIFT) || rnd.nextDouble() < clockRateSpread ?
+            (rnd.nextBoolean() ? 1 : -1) * (0.8 + 0.2 * rnd.nextDouble()) : rnd.nextDouble() * 2 - 1;
+        return 1.0 + halfRho * u;
+    }
+
+    String describe()
+    {
+        return "nodes=" + nodes + " R=" + electionQuorum + " W=" + acceptQuorum + " sync=" + syncMode +
+            " clients=" + clients + " faultPhaseMs=" + faultPhaseNs / 1_000_000 +
+            String.format(" loss=%.2f dup=%.2f", loss, duplication) +
+            " delayUs=" + delayBaseNs / 1000 + "+" + delayJitterNs / 1000 +
+            " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
+            (machineCrashes ? "machine-crash," : "") + (pauses ? "pause," : "") + (stalls ? "stall," : "") +
+            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") +
+            (planted.isEmpty() ? "" : " planted=" + planted);
+    }
+}

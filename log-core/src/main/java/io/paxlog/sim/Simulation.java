@@ -1,0 +1,647 @@
+package io.paxlog.sim;
+
+import io.paxlog.check.CheckResult;
+import io.paxlog.check.KvKind;
+import io.paxlog.check.KvOp;
+import io.paxlog.check.LinearizabilityChecker;
+import io.paxlog.core.Ballot;
+import io.paxlog.core.Entry;
+import io.paxlog.core.Invariants;
+import io.paxlog.core.PlantedBug;
+import io.paxlog.core.Role;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * One seed of the deterministic simulator: N nodes running the real protocol core in one thread with simulated
+ * time, a seeded random source, a faulty network, per-node journals and clocks, concurrent clients, and the
+ * invariant checks (agreement, durability, lease exclusivity, single writer, exactly-once, linearizability,
+ * liveness after healing). The same seed always produces the same run.
+ */
+public final class Simulation
+{
+    /** What one seed found. */
+    public record Result(long seed, List<String> violations, int opsChecked, String params, String trace,
+        long simulatedMs, int leaseReads)
+    {
+        public boolean ok()
+        {
+            return violations.isEmpty();
+        }
+    }
+
+    private static final int EV_DELIVER = 0;
+    private static final int EV_TICK = 1;
+    private static final int EV_SYNC = 2;
+    private static final int EV_CLIENT = 3;
+    private static final int EV_RETRY = 4;
+    private static final int EV_NEMESIS = 5;
+    private static final int EV_RESTART = 6;
+    private static final int EV_RESUME = 7;
+    private static final int EV_HEAL = 8;
+    private static final int EV_CHECK_DONE = 9;
+
+    private static final class Ev implements Comparable<Ev>
+    {
+        final long time;
+        final long seq;
+        final int type;
+        final int a;
+        final int b;
+        final Object obj;
+
+        Ev(final long time, final long seq, final int type, final int a, final int b, final Object obj)
+        {
+            this.time = time;
+            this.seq = seq;
+            this.type = type;
+            this.a = a;
+            this.b = b;
+            this.obj = obj;
+        }
+
+        public int compareTo(final Ev o)
+        {
+            return time != o.time ? Long.compare(time, o.time) : Long.compare(seq, o.seq);
+        }
+    }
+
+    private record LeaseBelief(long ballot, long startNs, long endNs) { }
+
+    private record Acked(long sessionId, long sequence, long slot) { }
+
+    private record BallotSlot(long ballot, long slot) { }
+
+    private final long seed;
+    private final SimParams params;
+    private final SplittableRandom random;
+    private final double driftFactor;
+    private final StringBuilder trace;
+    private final PriorityQueue<Ev> queue = new PriorityQueue<>();
+    private final SimNode[] nodes;
+    private final SimClient[] clients;
+    private final Nemesis nemesis;
+    private final boolean[][] blocked;
+    private final long[][] stallUntil;
+    private final List<String> violations = new ArrayList<>();
+    private final List<KvOp> history = new ArrayList<>();
+    private final List<Acked> acked = new ArrayList<>();
+    private final Map<Long, Entry> chosen = new HashMap<>();
+    private final Map<Long, Long> effectiveSlot = new HashMap<>();
+    private final Map<BallotSlot, Entry> proposed = new HashMap<>();
+    private final LeaseBelief[] lease;
+    private final List<Long> recentValues = new ArrayList<>();
+
+    private long now;
+    private long seq;
+    private long healAtNs;
+    private boolean healed;
+    private long nextValue = 1;
+    private int leaseReads;
+    private int postHealGiveUps;
+    private boolean finished;
+
+    Simulation(final long seed, final SimParams params, final double driftFactor, final boolean tracing)
+    {
+        this.seed = seed;
+        this.params = params;
+        this.driftFactor = driftFactor;
+        this.random = new SplittableRandom(seed);
+        this.trace = tracing ? new StringBuilder() : null;
+        final int n = params.nodes;
+        this.blocked = new boolean[n][n];
+        this.stallUntil = new long[n][n];
+        this.lease = new LeaseBelief[n];
+        this.nodes = new SimNode[n];
+        for (int i = 0; i < n; i++)
+        {
+            final long offsetNs = random.nextLong(10_000_000_000L);
+            nodes[i] = new SimNode(i, new SimClock(offsetNs, params.drawRate(random, driftFactor)), this, params, seed);
+        }
+        this.clients = new SimClient[params.clients];
+        for (int c = 0; c < params.clients; c++)
+        {
+            clients[c] = new SimClient(c, n + c, n, this, seed);
+        }
+        this.nemesis = new Nemesis(this, params, new SplittableRandom(seed * 31 + 7));
+    }
+
+    /** Runs one seed with the default fault mix; {@code nodes} 0 lets the seed choose; r/w 0 mean majority. */
+    public static Result run(final long seed, final int nodes, final int r, final int w,
+        final EnumSet<PlantedBug> planted, final double driftFactor, final boolean tracing)
+    {
+        final SimParams params = SimParams.draw(seed, nodes, r, w, planted);
+        return new Simulation(seed, params, driftFactor, tracing).run();
+    }
+
+    Result run()
+    {
+        trace(-1, "params " + params.describe());
+        try
+        {
+            for (final SimNode node : nodes)
+            {
+                node.start();
+            }
+            for (final SimClient client : clients)
+            {
+                scheduleClient(client, random.nextLong(5_000_000L));
+            }
+            healAtNs = params.faultPhaseNs;
+            schedule(random.nextLong(params.nemesisGapMaxNs), EV_NEMESIS, 0, 0, null);
+            schedule(healAtNs, EV_HEAL, 0, 0, null);
+            final long endNs = healAtNs + params.livenessDeadlineNs;
+            while (!queue.isEmpty() && violations.isEmpty() && !finished)
+            {
+                final Ev ev = queue.poll();
+                if (ev.time > endNs)
+                {
+                    now = endNs;
+                    break;
+                }
+                now = ev.time;
+                dispatch(ev);
+            }
+            if (violations.isEmpty() && !finished)
+            {
+                violation("liveness: no convergence within " + params.livenessDeadlineNs / 1_000_000 +
+                    " ms after healing (" + convergenceState() + ")");
+            }
+            if (violations.isEmpty())
+            {
+                finalChecks();
+            }
+        }
+        catch (final Invariants.InvariantViolation ex)
+        {
+            violation("core " + ex.getMessage() + " at t=" + now / 1_000_000 + "ms");
+        }
+        final int opsChecked = history.size();
+        return new Result(seed, List.copyOf(violations), opsChecked, params.describe(),
+            trace == null ? "" : trace.toString(), now / 1_000_000, leaseReads);
+    }
+
+    private void dispatch(final Ev ev)
+    {
+        switch (ev.type)
+        {
+            case EV_DELIVER:
+                if (ev.a < nodes.length)
+                {
+                    nodes[ev.a].deliver(ev.b, (Msg)ev.obj);
+                }
+                else
+                {
+                    clients[ev.a - nodes.length].onResponse(ev.b, (Msg.ClientResponse)ev.obj);
+                }
+                break;
+            case EV_TICK:
+                nodes[ev.a].onTickEvent(ev.b);
+                break;
+            case EV_SYNC:
+                nodes[ev.a].onSyncDone(ev.b);
+                break;
+            case EV_CLIENT:
+                ((SimClient)ev.obj).onWake();
+                break;
+            case EV_RETRY:
+                ((SimClient)ev.obj).retryNow(ev.a);
+                break;
+            case EV_NEMESIS:
+                if (!healed)
+                {
+                    schedule(now + nemesis.step(), EV_NEMESIS, 0, 0, null);
+                }
+                break;
+            case EV_RESTART:
+                if (nodes[ev.a].state == SimNode.State.DOWN)
+                {
+                    trace(ev.a, "restart");
+                    nodes[ev.a].start();
+                }
+                break;
+            case EV_RESUME:
+                nodes[ev.a].resume();
+                break;
+            case EV_HEAL:
+                heal();
+                break;
+            case EV_CHECK_DONE:
+                checkDone();
+                break;
+            default:
+                throw new IllegalStateException("event " + ev.type);
+        }
+    }
+
+    // ------------------------------------------------------------------ scheduling and network
+
+    long now()
+    {
+        return now;
+    }
+
+    SplittableRandom random()
+    {
+        return random;
+    }
+
+    double driftFactor()
+    {
+        return driftFactor;
+    }
+
+    SimNode node(final int id)
+    {
+        return nodes[id];
+    }
+
+    private void schedule(final long time, final int type, final int a, final int b, final Object obj)
+    {
+        queue.add(new Ev(time, seq++, type, a, b, obj));
+    }
+
+    void scheduleTick(final int node, final int incarnation, final long time)
+    {
+        schedule(time, EV_TICK, node, incarnation, null);
+    }
+
+    void scheduleSyncDone(final int node, final int incarnation, final long time)
+    {
+        schedule(time, EV_SYNC, node, incarnation, null);
+    }
+
+    void scheduleClient(final SimClient client, final long time)
+    {
+        schedule(time, EV_CLIENT, 0, 0, client);
+    }
+
+    void scheduleRetry(final SimClient client, final int attempt, final long time)
+    {
+        schedule(time, EV_RETRY, attempt, 0, client);
+    }
+
+    /** Sends a message over the simulated network with this seed's loss, duplication, delay and partitions. */
+    void send(final int from, final int to, final Msg msg)
+    {
+        final int n = nodes.length;
+        if (from < n && to < n && blocked[from][to])
+        {
+            return;
+        }
+        if (!healed && random.nextDouble() < params.loss)
+        {
+            return;
+        }
+        final int copies = !healed && random.nextDouble() < params.duplication ? 2 : 1;
+        for (int i = 0; i < copies; i++)
+        {
+            long delay = params.delayBaseNs + (long)(random.nextDouble() * random.nextDouble() * params.delayJitterNs);
+            if (!healed && random.nextDouble() < params.longDelayProbability)
+            {
+                delay += random.nextLong(40_000_000L);
+            }
+            long at = now + delay;
+            if (from < n && to < n && stallUntil[from][to] > at)
+            {
+                at = stallUntil[from][to] + random.nextLong(1_000_000L);
+            }
+            schedule(at, EV_DELIVER, to, from, msg);
+        }
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    void setPartition(final boolean[][] newBlocked, final String what)
+    {
+        for (int i = 0; i < nodes.length; i++)
+        {
+            System.arraycopy(newBlocked[i], 0, blocked[i], 0, nodes.length);
+        }
+        trace(-1, "partition: " + what);
+    }
+
+    void healPartition()
+    {
+        for (final boolean[] row : blocked)
+        {
+            java.util.Arrays.fill(row, false);
+        }
+        trace(-1, "partition healed");
+    }
+
+    void crash(final int id, final boolean machine, final long downForNs)
+    {
+        if (nodes[id].state == SimNode.State.DOWN || nodes[id].state == SimNode.State.LOST)
+        {
+            return;
+        }
+        nodes[id].crash(machine);
+        schedule(now + downForNs, EV_RESTART, id, 0, null);
+    }
+
+    void crashPermanently(final int id)
+    {
+        nodes[id].crash(true);
+        nodes[id].state = SimNode.State.LOST;
+        trace(id, "machine lost for good (sync none: rejoins only as a new member)");
+    }
+
+    void pause(final int id, final long forNs)
+    {
+        if (nodes[id].state == SimNode.State.UP)
+        {
+            nodes[id].pause();
+            schedule(now + forNs, EV_RESUME, id, 0, null);
+        }
+    }
+
+    void stall(final int from, final int to, final long untilNs)
+    {
+        stallUntil[from][to] = Math.max(stallUntil[from][to], untilNs);
+    }
+
+    void setRate(final int id, final double rate)
+    {
+        nodes[id].clock.setRate(now, rate);
+        trace(id, String.format("clock rate %.5f", rate));
+    }
+
+    private void heal()
+    {
+        healed = true;
+        trace(-1, "heal: partitions, stalls, loss and duplication end; crashed nodes restart; paused resume");
+        healPartition();
+        for (final long[] row : stallUntil)
+        {
+            java.util.Arrays.fill(row, 0);
+        }
+        for (final SimNode node : nodes)
+        {
+            if (node.state == SimNode.State.PAUSED)
+            {
+                node.resume();
+            }
+            else if (node.state == SimNode.State.DOWN)
+            {
+                node.start();
+            }
+        }
+        schedule(now + params.clientStopAfterHealNs, EV_CHECK_DONE, 1, 0, null);
+    }
+
+    private void checkDone()
+    {
+        for (final SimClient client : clients)
+        {
+            client.stop();
+        }
+        boolean idle = true;
+        for (final SimClient client : clients)
+        {
+            idle &= !client.busy();
+        }
+        if (idle && converged())
+        {
+            finished = true;
+            return;
+        }
+        schedule(now + 20_000_000L, EV_CHECK_DONE, 0, 0, null);
+    }
+
+    private boolean converged()
+    {
+        long maxCommit = 0;
+        boolean leader = false;
+        for (final SimNode node : nodes)
+        {
+            if (node.state == SimNode.State.UP)
+            {
+                maxCommit = Math.max(maxCommit, node.core.commitSlot());
+                leader |= node.core.role() == Role.LEADER;
+            }
+        }
+        if (!leader)
+        {
+            return false;
+        }
+        for (final SimNode node : nodes)
+        {
+            if (node.state == SimNode.State.UP && node.core.appliedSlot() != maxCommit)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String convergenceState()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final SimNode node : nodes)
+        {
+            sb.append('n').append(node.id).append('=').append(node.state);
+            if (node.core != null)
+            {
+                sb.append('/').append(node.core.role()).append(" applied=").append(node.core.appliedSlot());
+            }
+            sb.append(' ');
+        }
+        for (final SimClient c : clients)
+        {
+            sb.append("c").append(c.index).append(c.busy() ? "=busy " : "=idle ");
+        }
+        return sb.toString().trim();
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    long uniqueValue()
+    {
+        final long v = nextValue++;
+        recentValues.add(v);
+        return v;
+    }
+
+    long recentValue(final SplittableRandom rnd)
+    {
+        return recentValues.isEmpty() ? 0 : recentValues.get(recentValues.size() - 1 - rnd.nextInt(Math.min(5, recentValues.size())));
+    }
+
+    void record(final KvOp op, final long sequence, final long slot)
+    {
+        history.add(op);
+        if (!op.returned() && healed && op.invokeNs() >= healAtNs + SimClient.OP_DEADLINE_NS / 2)
+        {
+            violation("liveness: client " + op.client() + " gave up an operation invoked " +
+                (op.invokeNs() - healAtNs) / 1_000_000 + " ms after healing");
+        }
+        if (op.returned() && slot > 0 && op.kind() != KvKind.READ)
+        {
+            acked.add(new Acked(op.client() + 1, sequence, slot));
+        }
+        trace(nodes.length + op.client(), (op.returned() ? "done " : "gave up ") + op.kind() + " k=" + op.key() +
+            " a=" + op.arg1() + " b=" + op.arg2() + " -> " + op.result() + (slot > 0 ? " @slot " + slot : ""));
+    }
+
+    void onLeaseRead(final int node)
+    {
+        leaseReads++;
+    }
+
+    void onNodeStart(final int id)
+    {
+        trace(id, "start");
+    }
+
+    void onNodeDown(final int id)
+    {
+        final LeaseBelief b = lease[id];
+        if (b != null && b.endNs() > now)
+        {
+            lease[id] = new LeaseBelief(b.ballot(), b.startNs(), now);
+        }
+    }
+
+    /** Agreement and exactly-once, on every apply at every node. */
+    void onApplied(final SimNode node, final long slot, final Entry entry, final KvMachine.Applied applied)
+    {
+        final Entry first = chosen.putIfAbsent(slot, entry);
+        if (first != null && !first.equals(entry))
+        {
+            violation("agreement: n" + node.id + " applied " + entry + " at slot " + slot + " where " + first +
+                " was applied before");
+        }
+        if (applied.effective())
+        {
+            final long key = (entry.sessionId() << 32) | entry.sequence();
+            final Long at = effectiveSlot.putIfAbsent(key, slot);
+            if (at != null && at != slot)
+            {
+                violation("exactly-once: n" + node.id + " applied session " + entry.sessionId() + " seq " +
+                    entry.sequence() + " at slot " + slot + ", already applied at slot " + at);
+            }
+        }
+    }
+
+    /** Single writer: only the leader of a ballot sends its accepts, and it never sends two values for a slot. */
+    void onAcceptSent(final SimNode node, final long ballot, final long firstSlot, final Entry[] entries)
+    {
+        if (Ballot.nodeId(ballot) != node.id || node.core.role() != Role.LEADER || node.core.activeBallot() != ballot)
+        {
+            violation("single writer: n" + node.id + " (" + node.core.role() + ") sent accept in ballot " +
+                Ballot.toString(ballot));
+        }
+        for (int i = 0; i < entries.length; i++)
+        {
+            final Entry prior = proposed.putIfAbsent(new BallotSlot(ballot, firstSlot + i), entries[i]);
+            if (prior != null && !prior.equals(entries[i]))
+            {
+                violation("single writer: ballot " + Ballot.toString(ballot) + " proposed two values at slot " +
+                    (firstSlot + i));
+            }
+        }
+    }
+
+    /** Lease exclusivity in true time, after every step of every node. */
+    void observe(final SimNode node)
+    {
+        final int id = node.id;
+        final long local = node.localNow();
+        final long endLocal = node.core.leaseEndNs();
+        final LeaseBelief prior = lease[id];
+        if (node.core.role() == Role.LEADER && endLocal > local)
+        {
+            final long endTrue = node.clock.trueAt(endLocal);
+            final long ballot = node.core.activeBallot();
+            final LeaseBelief belief = prior != null && prior.ballot() == ballot && prior.endNs() >= now ?
+                new LeaseBelief(ballot, prior.startNs(), Math.max(prior.endNs(), endTrue)) :
+                new LeaseBelief(ballot, now, endTrue);
+            lease[id] = belief;
+            for (int other = 0; other < lease.length; other++)
+            {
+                final LeaseBelief o = lease[other];
+                if (other != id && o != null && Math.max(o.startNs(), belief.startNs()) < Math.min(o.endNs(), belief.endNs()))
+                {
+                    violation("lease exclusivity: n" + id + " (ballot " + Ballot.toString(ballot) + ") and n" + other +
+                        " (ballot " + Ballot.toString(o.ballot()) + ") both hold a lease during true time [" +
+                        Math.max(o.startNs(), belief.startNs()) / 1000 + "us, " +
+                        Math.min(o.endNs(), belief.endNs()) / 1000 + "us)");
+                }
+            }
+        }
+        else if (prior != null && prior.endNs() > now)
+        {
+            lease[id] = new LeaseBelief(prior.ballot(), prior.startNs(), now);
+        }
+    }
+
+    private void finalChecks()
+    {
+        for (final Acked a : acked)
+        {
+            final Entry e = chosen.get(a.slot());
+            if (e == null || e.sessionId() != a.sessionId() || e.sequence() != a.sequence())
+            {
+                violation("durability: acknowledged session " + a.sessionId() + " seq " + a.sequence() + " at slot " +
+                    a.slot() + " is not in the final log (found " + e + ")");
+                return;
+            }
+        }
+        String digest = null;
+        for (final SimNode node : nodes)
+        {
+            if (node.state == SimNode.State.UP)
+            {
+                final String d = node.kv.digest();
+                if (digest != null && !digest.equals(d))
+                {
+                    violation("replicas differ after convergence at n" + node.id);
+                    return;
+                }
+                digest = d;
+            }
+        }
+        final CheckResult lin = LinearizabilityChecker.checkKv(history, 2_000_000L);
+        if (!lin.linearizable())
+        {
+            violation((lin.timedOut() ? "linearizability check budget exceeded: " : "linearizability: ") + lin.explanation());
+        }
+    }
+
+    void violation(final String what)
+    {
+        if (violations.size() < 5 && !violations.contains(what))
+        {
+            violations.add(what);
+        }
+        trace(-1, "VIOLATION " + what);
+    }
+
+    void trace(final int who, final String what)
+    {
+        if (trace != null)
+        {
+            trace.append(String.format("%9.3fms ", now / 1e6));
+            if (who < 0)
+            {
+                trace.append("sim ");
+            }
+            else if (who < nodes.length)
+            {
+                trace.append('n').append(who).append("  ");
+            }
+            else
+            {
+                trace.append('c').append(who - nodes.length).append("  ");
+            }
+            trace.append(what).append('\n');
+        }
+    }
+}
