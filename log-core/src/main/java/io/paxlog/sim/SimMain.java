@@ -77,51 +77,82 @@ public final class SimMain
 
     private static int runSeeds(final Options o, final PrintStream out)
     {
+        final Summary summary = runSeeds(o.firstSeed, o.seeds, o.nodes, o.r, o.w, o.planted, o.driftFactor,
+            o.threads, o.maxFailures, failed ->
+            {
+                out.println("seed " + failed.seed() + " FAILED (" + failed.params() + ")");
+                failed.violations().forEach(v -> out.println("  violation: " + v));
+                out.println("  replay: ops/sim --seed " + failed.seed() + o.replayFlags());
+            });
+        out.println(summary.line());
+        return summary.violations() == 0 ? 0 : 1;
+    }
+
+    /** Totals of a run of seeds. */
+    public record Summary(long seeds, int violations, int failingSeeds, double seedsPerSecond, long opsChecked,
+        List<Simulation.Result> failures)
+    {
+        public String line()
+        {
+            return String.format("seeds=%d violations=%d seeds_per_s=%.1f ops_checked=%d", seeds, violations,
+                seedsPerSecond, opsChecked);
+        }
+    }
+
+    /**
+     * Runs {@code count} seeds from {@code firstSeed} on {@code threads} workers; results are reported in seed
+     * order, so output is the same for the same arguments. Stops after {@code maxFailures} failing seeds (0: never).
+     */
+    public static Summary runSeeds(final long firstSeed, final long count, final int nodes, final int r, final int w,
+        final EnumSet<PlantedBug> planted, final double driftFactor, final int threads, final int maxFailures,
+        final java.util.function.Consumer<Simulation.Result> onFailure)
+    {
         final long startNs = System.nanoTime();
-        final ExecutorService pool = Executors.newFixedThreadPool(o.threads);
+        final ExecutorService pool = Executors.newFixedThreadPool(threads);
+        final List<Simulation.Result> failures = new ArrayList<>();
         int violations = 0;
-        int failingSeeds = 0;
         long opsChecked = 0;
         long seedsRun = 0;
         try
         {
-            final int chunk = Math.max(o.threads * 4, 16);
-            for (long base = 0; base < o.seeds && (o.maxFailures == 0 || failingSeeds < o.maxFailures); base += chunk)
+            final int chunk = Math.max(threads * 4, 16);
+            for (long base = 0; base < count && (maxFailures == 0 || failures.size() < maxFailures); base += chunk)
             {
                 final List<Future<Simulation.Result>> futures = new ArrayList<>();
-                for (long i = base; i < Math.min(o.seeds, base + chunk); i++)
+                for (long i = base; i < Math.min(count, base + chunk); i++)
                 {
-                    final long seed = o.firstSeed + i;
-                    futures.add(pool.submit(() -> Simulation.run(seed, o.nodes, o.r, o.w, o.planted, o.driftFactor, false)));
+                    final long seed = firstSeed + i;
+                    futures.add(pool.submit(() -> Simulation.run(seed, nodes, r, w, planted, driftFactor, false)));
                 }
                 for (final Future<Simulation.Result> f : futures)
                 {
-                    final Simulation.Result r = f.get();
+                    final Simulation.Result result = f.get();
                     seedsRun++;
-                    opsChecked += r.opsChecked();
-                    if (!r.ok())
+                    opsChecked += result.opsChecked();
+                    if (!result.ok())
                     {
-                        violations += r.violations().size();
-                        failingSeeds++;
-                        out.println("seed " + r.seed() + " FAILED (" + r.params() + ")");
-                        r.violations().forEach(v -> out.println("  violation: " + v));
-                        out.println("  replay: ops/sim --seed " + r.seed() + o.replayFlags());
+                        violations += result.violations().size();
+                        failures.add(result);
+                        onFailure.accept(result);
                     }
                 }
             }
         }
-        catch (final Exception ex)
+        catch (final InterruptedException ex)
         {
-            throw new IllegalStateException("simulator failed", ex);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            throw new IllegalStateException("simulator crashed: " + ex.getCause(), ex.getCause());
         }
         finally
         {
             pool.shutdownNow();
         }
         final double seconds = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
-        out.printf("seeds=%d violations=%d seeds_per_s=%.1f ops_checked=%d%n", seedsRun, violations,
-            seedsRun / seconds, opsChecked);
-        return violations == 0 ? 0 : 1;
+        return new Summary(seedsRun, violations, failures.size(), seedsRun / seconds, opsChecked, failures);
     }
 
     private static String plantNames()

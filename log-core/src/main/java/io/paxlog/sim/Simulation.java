@@ -182,6 +182,11 @@ public final class Simulation
         {
             violation("core " + ex.getMessage() + " at t=" + now / 1_000_000 + "ms");
         }
+        catch (final RuntimeException ex)
+        {
+            final StackTraceElement at = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
+            violation("crash: " + ex + " at " + at + " (t=" + now / 1_000_000 + "ms)");
+        }
         final int opsChecked = history.size();
         return new Result(seed, List.copyOf(violations), opsChecked, params.describe(),
             trace == null ? "" : trace.toString(), now / 1_000_000, leaseReads);

@@ -1,0 +1,209 @@
+package io.paxlog.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scenario tests of one core, driven message by message, each named after the rule it checks. */
+class ConsensusNodeTest
+{
+    private static final long T = 100_000_000L;
+    private static final long B1_0 = Ballot.of(1, 0);
+    private static final long B1_2 = Ballot.of(1, 2);
+
+    /** Records what a core sends and persists. */
+    static final class Recorder implements Outbox, CommitListener, Journal
+    {
+        final List<String> sent = new ArrayList<>();
+        final List<Object[]> records = new ArrayList<>();
+        final List<String> applied = new ArrayList<>();
+
+        public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
+        {
+            sent.add("prepare to=" + to + " b=" + Ballot.toString(ballot) + " from=" + fromSlot);
+        }
+
+        public void promise(final int to, final long ballot, final long echo, final long commitSlot, final long[] slots,
+            final long[] ballots, final Entry[] entries, final int count)
+        {
+            final StringBuilder sb = new StringBuilder("promise to=" + to + " b=" + Ballot.toString(ballot));
+            for (int i = 0; i < count; i++)
+            {
+                sb.append(" [").append(slots[i]).append('@').append(Ballot.toString(ballots[i])).append(']');
+            }
+            sent.add(sb.toString());
+        }
+
+        public void nack(final int to, final long rejected, final long promised, final long remainingNs,
+            final long commitSlot, final NackReason reason)
+        {
+            sent.add("nack to=" + to + " " + reason + " promised=" + Ballot.toString(promised) + " remainingMs=" +
+                remainingNs / 1_000_000);
+        }
+
+        public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
+            final long firstSlot, final Entry[] entries, final int count)
+        {
+            sent.add("accept to=" + to + " b=" + Ballot.toString(ballot) + " first=" + firstSlot + " n=" + count +
+                " commit=" + commitSlot);
+        }
+
+        public void accepted(final int to, final long ballot, final long echo, final long ackSlot)
+        {
+            sent.add("accepted to=" + to + " b=" + Ballot.toString(ballot) + " ack=" + ackSlot);
+        }
+
+        public void catchupRequest(final int to, final long fromSlot)
+        {
+            sent.add("catchup-request to=" + to + " from=" + fromSlot);
+        }
+
+        public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
+            final int count)
+        {
+            sent.add("catchup-response to=" + to + " first=" + firstSlot + " n=" + count);
+        }
+
+        public void onCommitted(final long slot, final long ballot, final Entry entry)
+        {
+            applied.add(slot + "=" + entry);
+        }
+
+        public void onRoleChange(final Role newRole, final long ballot, final long nowNs, final String reason)
+        {
+        }
+
+        public void appendPromise(final long ballot)
+        {
+            records.add(new Object[] {"promise", ballot});
+        }
+
+        public void appendAccepted(final long slot, final long ballot, final Entry entry)
+        {
+            records.add(new Object[] {"accepted", slot, ballot, entry});
+        }
+
+        public void appendCommit(final long commitSlot)
+        {
+            records.add(new Object[] {"commit", commitSlot});
+        }
+
+        public void replay(final Replay handler)
+        {
+            for (final Object[] r : records)
+            {
+                switch ((String)r[0])
+                {
+                    case "promise" -> handler.onPromise((Long)r[1]);
+                    case "accepted" -> handler.onAccepted((Long)r[1], (Long)r[2], (Entry)r[3]);
+                    default -> handler.onCommit((Long)r[1]);
+                }
+            }
+        }
+
+        String last()
+        {
+            return sent.get(sent.size() - 1);
+        }
+    }
+
+    private static ConsensusNode node(final int id, final Recorder r, final long nowNs)
+    {
+        final CoreConfig config = new CoreConfig().nodeId(id).memberCount(3).leaseTimeoutNs(T)
+            .heartbeatIntervalNs(20_000_000L).electionTimeoutNs(60_000_000L).randomSeed(1).conclude();
+        final ConsensusNode n = new ConsensusNode(config, r, r, r);
+        n.start(nowNs);
+        return n;
+    }
+
+    private static Entry cmd(final long seq)
+    {
+        return Entry.command(9, seq, 0, new byte[] {(byte)seq});
+    }
+
+    @Test
+    void acceptorHoldingALiveLeaseRefusesOtherCandidatesUntilItExpires()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode acceptor = node(1, r, 0);
+        final long t = 2 * T;
+        acceptor.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
+        assertEquals("accepted to=0 b=1.0 ack=0", r.last());
+        acceptor.onPrepare(t + 10_000_000L, 2, B1_2, 1, t + 10_000_000L);
+        assertEquals("nack to=2 LEASE promised=1.0 remainingMs=90", r.last());
+        acceptor.onPrepare(t + T, 2, B1_2, 1, t + T);
+        assertEquals("promise to=2 b=1.2", r.last());
+    }
+
+    @Test
+    void promiseIsDurableAndARestartedAcceptorGrantsNothingForOneLease()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode before = node(1, r, 0);
+        before.onPrepare(T + 1, 2, Ballot.of(5, 2), 1, T + 1);
+        assertEquals("promise to=2 b=5.2", r.last());
+
+        final long restartNs = 10 * T;
+        final ConsensusNode after = node(1, r, restartNs);
+        assertEquals(Ballot.of(5, 2), after.promisedBallot());
+        after.onPrepare(restartNs + 1, 0, Ballot.of(3, 0), 1, restartNs);
+        assertEquals("nack to=0 BALLOT promised=5.2 remainingMs=0", r.last());
+        after.onPrepare(restartNs + 1, 0, Ballot.of(6, 0), 1, restartNs);
+        assertTrue(r.last().startsWith("nack to=0 RESTARTING"), r.last());
+        after.onPrepare(restartNs + T, 0, Ballot.of(6, 0), 1, restartNs + T);
+        assertEquals("promise to=0 b=6.0", r.last());
+    }
+
+    @Test
+    void followerAppliesOnlySlotsHeldInTheCommittingBallot()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode follower = node(1, r, 0);
+        final long t = 2 * T;
+        follower.onAccept(t, 0, B1_0, t, 0, 1, new Entry[] {cmd(1)}, 1);
+        // a new leader (ballot 2.2) says slot 1 is committed; our copy is from ballot 1.0 and may be stale
+        follower.onAccept(t + 1, 2, Ballot.of(2, 2), t + 1, 1, 2, new Entry[0], 0);
+        assertEquals(List.of(), r.applied);
+        assertEquals("accepted to=2 b=2.2 ack=0", r.last());
+        follower.onAccept(t + 2, 2, Ballot.of(2, 2), t + 2, 1, 1, new Entry[] {cmd(7)}, 1);
+        assertEquals(List.of("1=" + cmd(7)), r.applied);
+    }
+
+    @Test
+    void newLeaderReproposesTheHighestBallotValueAndFillsWithANoop()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode c = node(0, r, 0);
+        c.onTick(3 * T);
+        assertEquals(Role.CANDIDATE, c.role());
+        final long ballot = c.activeBallot();
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, new long[] {1, 2}, new long[] {Ballot.of(1, 1), Ballot.of(1, 1)},
+            new Entry[] {cmd(1), cmd(2)}, 2);
+        assertEquals(Role.LEADER, c.role());
+        assertEquals(3, c.lastSlot(), "slots 1 and 2 re-proposed, a no-op of its own ballot at 3");
+        assertFalse(c.canServeLeaseRead(3 * T + 2), "no lease read before an own-ballot entry is applied");
+        c.onAccepted(3 * T + 3, 1, ballot, 3 * T + 1, 3);
+        assertEquals(3, c.commitSlot());
+        assertEquals(List.of("1=" + cmd(1), "2=" + cmd(2), "3=" + r.applied.get(2).substring(2)), r.applied);
+        assertTrue(c.canServeLeaseRead(3 * T + 4));
+    }
+
+    @Test
+    void leaderLeaseRunsFromTheEchoedSendTimeNotTheReceiveTime()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode c = node(0, r, 0);
+        c.onTick(3 * T);
+        final long ballot = c.activeBallot();
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, new long[0], new long[0], new Entry[0], 0);
+        final long sentNs = 3 * T + 1;
+        final long receivedNs = sentNs + 40_000_000L;
+        c.onAccepted(receivedNs, 1, ballot, sentNs, 1);
+        assertEquals(sentNs + c.config().leaderLeaseNs(), c.leaseEndNs());
+    }
+}

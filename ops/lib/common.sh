@@ -1,0 +1,32 @@
+# Shared by the ops scripts: locate the repository, build when sources changed, and launch Java with the JVM
+# flags Agrona and Chronicle need on JDK 17 (kept in ops/lib/jvm.flags, so users never type them).
+
+PAXLOG_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PAXLOG_LIB="$PAXLOG_HOME/ops/target/lib"
+PAXLOG_STAMP="$PAXLOG_HOME/ops/target/.built"
+
+paxlog_die() { echo "$1" >&2; exit "${2:-1}"; }
+
+# Builds (skipping tests) if the launcher classpath is missing or any source or pom is newer than the last build.
+paxlog_build_if_needed() {
+  command -v java >/dev/null || paxlog_die "java not found: install a JDK 17 or newer"
+  if [ -f "$PAXLOG_STAMP" ] && [ -z "$(find "$PAXLOG_HOME" -path '*/target' -prune -o \
+       \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -newer "$PAXLOG_STAMP" -print -quit)" ]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || paxlog_die "mvn not found: install Apache Maven to build Paxlog"
+  echo "building paxlog (mvn -DskipTests package) ..." >&2
+  if ! (cd "$PAXLOG_HOME" && mvn -q -B -DskipTests package >"$PAXLOG_HOME/ops/target-build.log" 2>&1); then
+    tail -30 "$PAXLOG_HOME/ops/target-build.log" >&2
+    paxlog_die "build failed (full log: ops/target-build.log)"
+  fi
+  rm -f "$PAXLOG_HOME/ops/target-build.log"
+  touch "$PAXLOG_STAMP"
+}
+
+paxlog_java() {
+  local flags
+  flags=$(grep -v '^#' "$PAXLOG_HOME/ops/lib/jvm.flags" | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  exec java $flags ${PAXLOG_JAVA_OPTS:-} -cp "$PAXLOG_LIB/*:$PAXLOG_HOME/log-core/target/classes" "$@"
+}
