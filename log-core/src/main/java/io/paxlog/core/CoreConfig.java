@@ -181,19 +181,12 @@ public final class CoreConfig
 
     private static int intProp(final Properties props, final String name, final int current)
     {
-        final String v = props.getProperty(name);
-        if (v == null)
+        final long v = longProp(props, name, current);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)
         {
-            return current;
+            throw new ConfigException(name, v, "must fit in an int");
         }
-        try
-        {
-            return Integer.parseInt(v.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new ConfigException(name, v, "must be an integer");
-        }
+        return (int)v;
     }
 
     private static long longProp(final Properties props, final String name, final long current)

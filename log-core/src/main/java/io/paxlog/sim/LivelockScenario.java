@@ -4,13 +4,10 @@ import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
-import io.paxlog.core.NackReason;
-import io.paxlog.core.Outbox;
 import io.paxlog.core.Role;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -159,7 +156,7 @@ public final class LivelockScenario
         }
     }
 
-    private final class CapturingOutbox implements Outbox
+    private final class CapturingOutbox extends MsgOutbox
     {
         private final int self;
 
@@ -168,49 +165,16 @@ public final class LivelockScenario
             this.self = self;
         }
 
-        private void add(final int to, final Msg msg)
+        protected void emit(final int to, final Msg msg)
         {
             inFlight.add(new Captured(self, to, msg));
         }
 
-        public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
-        {
-            add(to, new Msg.Prepare(ballot, fromSlot, sendTimeNs));
-        }
-
-        public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-            final long[] slots, final long[] ballots, final Entry[] entries, final int count)
-        {
-            add(to, new Msg.Promise(ballot, echoSendTimeNs, commitSlot, Arrays.copyOf(slots, count),
-                Arrays.copyOf(ballots, count), Arrays.copyOf(entries, count)));
-        }
-
-        public void nack(final int to, final long rejectedBallot, final long promisedBallot,
-            final long leaseRemainingNs, final long commitSlot, final NackReason reason)
-        {
-            add(to, new Msg.Nack(rejectedBallot, promisedBallot, leaseRemainingNs, commitSlot, reason));
-        }
-
-        public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
-            final long firstSlot, final Entry[] entries, final int count)
+        @Override
+        protected void emitAccept(final int to, final Msg.Accept accept)
         {
             // the scripted network holds a proposer's accepts until the other proposer has prepared again
-            heldAccepts.get(self).add(new Captured(self, to, new Msg.Accept(ballot, sendTimeNs, commitSlot, firstSlot,
-                Arrays.copyOf(entries, count))));
-        }
-
-        public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
-        {
-            add(to, new Msg.Accepted(ballot, echoSendTimeNs, ackSlot));
-        }
-
-        public void catchupRequest(final int to, final long fromSlot)
-        {
-        }
-
-        public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
-            final int count)
-        {
+            heldAccepts.get(self).add(new Captured(self, to, accept));
         }
     }
 }

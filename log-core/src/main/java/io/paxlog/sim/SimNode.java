@@ -4,14 +4,11 @@ import io.paxlog.check.KvKind;
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
-import io.paxlog.core.NackReason;
-import io.paxlog.core.Outbox;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +18,7 @@ import java.util.Map;
  * {@link KvMachine}, and a runtime that holds outgoing messages until the journal writes before them are durable
  * (the etcd "persist before send" contract), exactly as the real node's duty cycle does.
  */
-final class SimNode implements Outbox, CommitListener
+final class SimNode implements CommitListener
 {
     enum State { UP, DOWN, PAUSED, LOST }
 
@@ -66,7 +63,7 @@ final class SimNode implements Outbox, CommitListener
         held.clear();
         pendingBySlot.clear();
         sim.onNodeStart(id);
-        core = new ConsensusNode(params.coreConfig(id, seed * 1000 + incarnation), journal, this, this);
+        core = new ConsensusNode(params.coreConfig(id, seed * 1000 + incarnation), journal, new Out(), this);
         core.start(localNow());
         afterStep();
         scheduleTick();
@@ -290,48 +287,20 @@ final class SimNode implements Outbox, CommitListener
         held.add(new Held(to, msg, journal.position()));
     }
 
-    // ------------------------------------------------------------------ Outbox
-
-    public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
+    /** What the core sends goes through the held queue, released after the covering sync. */
+    private final class Out extends MsgOutbox
     {
-        send(to, new Msg.Prepare(ballot, fromSlot, sendTimeNs));
-    }
+        protected void emit(final int to, final Msg msg)
+        {
+            send(to, msg);
+        }
 
-    public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-        final long[] slots, final long[] ballots, final Entry[] entries, final int count)
-    {
-        send(to, new Msg.Promise(ballot, echoSendTimeNs, commitSlot, Arrays.copyOf(slots, count),
-            Arrays.copyOf(ballots, count), Arrays.copyOf(entries, count)));
-    }
-
-    public void nack(final int to, final long rejectedBallot, final long promisedBallot, final long leaseRemainingNs,
-        final long commitSlot, final NackReason reason)
-    {
-        send(to, new Msg.Nack(rejectedBallot, promisedBallot, leaseRemainingNs, commitSlot, reason));
-    }
-
-    public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
-        final long firstSlot, final Entry[] entries, final int count)
-    {
-        final Entry[] copy = Arrays.copyOf(entries, count);
-        sim.onAcceptSent(this, ballot, firstSlot, copy);
-        send(to, new Msg.Accept(ballot, sendTimeNs, commitSlot, firstSlot, copy));
-    }
-
-    public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
-    {
-        send(to, new Msg.Accepted(ballot, echoSendTimeNs, ackSlot));
-    }
-
-    public void catchupRequest(final int to, final long fromSlot)
-    {
-        send(to, new Msg.CatchupRequest(fromSlot));
-    }
-
-    public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
-        final int count)
-    {
-        send(to, new Msg.CatchupResponse(firstSlot, Arrays.copyOf(ballots, count), Arrays.copyOf(entries, count)));
+        @Override
+        protected void emitAccept(final int to, final Msg.Accept accept)
+        {
+            sim.onAcceptSent(SimNode.this, accept.ballot(), accept.firstSlot(), accept.entries());
+            send(to, accept);
+        }
     }
 
     // ------------------------------------------------------------------ CommitListener
