@@ -41,6 +41,7 @@ public final class ConsensusNode
     private long lastOwnBallot = Ballot.NONE;
     private int leaderId = -1;
     private long electionDeadlineNs;
+    private long lastCatchupRequestNs = Long.MIN_VALUE / 2;
     private int failedElections;
     private long appliedSlot;
     private boolean started;
@@ -372,6 +373,12 @@ public final class ConsensusNode
         }
         learnCommit(ballot, commitSlot);
         outbox.accepted(from, ballot, sendTimeNs, log.contiguousInBallot(ballot));
+        if (log.commitSlot() < commitSlot && nowNs - lastCatchupRequestNs >= config.resendTimeoutNs())
+        {
+            // committed slots we hold in another ballot, or not at all: ask the leader for the chosen values
+            lastCatchupRequestNs = nowNs;
+            outbox.catchupRequest(from, log.commitSlot() + 1);
+        }
     }
 
     /** Commits, as a follower, every slot up to the leader's commit point that it holds in the leader's ballot. */
@@ -458,14 +465,14 @@ public final class ConsensusNode
                 Invariants.check(entries[i].equals(log.entry(slot)), "catch-up disagrees at committed slot " + slot);
                 continue;
             }
-            if (!(log.has(slot) && log.ballot(slot) == ballots[i] && entries[i].equals(log.entry(slot))))
+            if (!(log.has(slot) && entries[i].equals(log.entry(slot))))
             {
                 if (role == Role.LEADER && log.has(slot))
                 {
                     Invariants.check(entries[i].equals(log.entry(slot)), "leader log disagrees with committed " + slot);
                     continue;
                 }
-                appendAccepted(slot, ballots[i], entries[i]);
+                appendCommittedValue(slot, ballots[i], entries[i]);
             }
             log.markCommitted(slot);
         }
@@ -493,8 +500,14 @@ public final class ConsensusNode
 
     private void appendAccepted(final long slot, final long ballot, final Entry entry)
     {
-        Invariants.check(ballot >= acceptor.promisedBallot() || slot <= log.commitSlot() || log.has(slot),
-            "accepting below the promised ballot");
+        Invariants.check(ballot >= acceptor.promisedBallot(), "accepting below the promised ballot");
+        log.put(slot, ballot, entry);
+        journal.appendAccepted(slot, ballot, entry);
+    }
+
+    /** Stores a value learned as committed (catch-up): chosen values may be held whatever the promise. */
+    private void appendCommittedValue(final long slot, final long ballot, final Entry entry)
+    {
         log.put(slot, ballot, entry);
         journal.appendAccepted(slot, ballot, entry);
     }

@@ -66,6 +66,7 @@ final class Nemesis
         final boolean[][] blocked = new boolean[n][n];
         final int kind = random.nextInt(5);
         final String what;
+        final String kindName;
         switch (kind)
         {
             case 0:
@@ -80,6 +81,7 @@ final class Nemesis
                     }
                 }
                 what = "isolate n" + x;
+                kindName = "isolate";
                 break;
             }
             case 1:
@@ -99,6 +101,7 @@ final class Nemesis
                     }
                 }
                 what = "majority/minority split";
+                kindName = "split";
                 break;
             }
             case 2:
@@ -118,6 +121,7 @@ final class Nemesis
                     }
                 }
                 what = "bridge via n" + bridge;
+                kindName = "bridge";
                 break;
             }
             case 3:
@@ -142,6 +146,7 @@ final class Nemesis
                     }
                 }
                 what = "overlapping majorities";
+                kindName = "overlap";
                 break;
             }
             default:
@@ -163,10 +168,12 @@ final class Nemesis
                     }
                 }
                 what = "one-way: n" + x + (inbound ? " hears nobody" : " reaches nobody");
+                kindName = "one-way";
                 break;
             }
         }
         sim.setPartition(blocked, what);
+        sim.fault("partition:" + kindName);
     }
 
     private int[] permutation(final int n)
@@ -241,6 +248,7 @@ final class Nemesis
         {
             return;
         }
+        sim.fault("crash:all");
         for (int x = 0; x < params.nodes; x++)
         {
             sim.crash(x, true, 10_000_000L + random.nextLong(300_000_000L));

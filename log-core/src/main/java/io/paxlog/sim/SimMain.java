@@ -90,7 +90,7 @@ public final class SimMain
 
     /** Totals of a run of seeds. */
     public record Summary(long seeds, int violations, int failingSeeds, double seedsPerSecond, long opsChecked,
-        List<Simulation.Result> failures)
+        List<Simulation.Result> failures, java.util.Set<String> faultsExercised)
     {
         public String line()
         {
@@ -110,6 +110,7 @@ public final class SimMain
         final long startNs = System.nanoTime();
         final ExecutorService pool = Executors.newFixedThreadPool(threads);
         final List<Simulation.Result> failures = new ArrayList<>();
+        final java.util.Set<String> faults = new java.util.TreeSet<>();
         int violations = 0;
         long opsChecked = 0;
         long seedsRun = 0;
@@ -129,6 +130,7 @@ public final class SimMain
                     final Simulation.Result result = f.get();
                     seedsRun++;
                     opsChecked += result.opsChecked();
+                    faults.addAll(result.faults());
                     if (!result.ok())
                     {
                         violations += result.violations().size();
@@ -152,7 +154,7 @@ public final class SimMain
             pool.shutdownNow();
         }
         final double seconds = Math.max(1e-9, (System.nanoTime() - startNs) / 1e9);
-        return new Summary(seedsRun, violations, failures.size(), seedsRun / seconds, opsChecked, failures);
+        return new Summary(seedsRun, violations, failures.size(), seedsRun / seconds, opsChecked, failures, faults);
     }
 
     private static String plantNames()

@@ -16,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * One seed of the deterministic simulator: N nodes running the real protocol core in one thread with simulated
@@ -28,7 +30,7 @@ public final class Simulation
 {
     /** What one seed found. */
     public record Result(long seed, List<String> violations, int opsChecked, String params, String trace,
-        long simulatedMs, int leaseReads)
+        long simulatedMs, int leaseReads, Set<String> faults)
     {
         public boolean ok()
         {
@@ -97,6 +99,7 @@ public final class Simulation
     private final Map<BallotSlot, Entry> proposed = new HashMap<>();
     private final LeaseBelief[] lease;
     private final List<Long> recentValues = new ArrayList<>();
+    private final Set<String> faults = new TreeSet<>();
 
     private long now;
     private long seq;
@@ -143,6 +146,7 @@ public final class Simulation
     Result run()
     {
         trace(-1, "params " + params.describe());
+        fault("sync:" + params.syncMode.name().toLowerCase(java.util.Locale.ROOT));
         try
         {
             for (final SimNode node : nodes)
@@ -189,7 +193,7 @@ public final class Simulation
         }
         final int opsChecked = history.size();
         return new Result(seed, List.copyOf(violations), opsChecked, params.describe(),
-            trace == null ? "" : trace.toString(), now / 1_000_000, leaseReads);
+            trace == null ? "" : trace.toString(), now / 1_000_000, leaseReads, Set.copyOf(faults));
     }
 
     private void dispatch(final Ev ev)
@@ -302,20 +306,27 @@ public final class Simulation
         }
         if (!healed && random.nextDouble() < params.loss)
         {
+            fault("loss");
             return;
         }
         final int copies = !healed && random.nextDouble() < params.duplication ? 2 : 1;
+        if (copies > 1)
+        {
+            fault("duplication");
+        }
         for (int i = 0; i < copies; i++)
         {
             long delay = params.delayBaseNs + (long)(random.nextDouble() * random.nextDouble() * params.delayJitterNs);
             if (!healed && random.nextDouble() < params.longDelayProbability)
             {
                 delay += random.nextLong(40_000_000L);
+                fault("long-delay");
             }
             long at = now + delay;
             if (from < n && to < n && stallUntil[from][to] > at)
             {
                 at = stallUntil[from][to] + random.nextLong(1_000_000L);
+                fault("stall");
             }
             schedule(at, EV_DELIVER, to, from, msg);
         }
@@ -348,6 +359,7 @@ public final class Simulation
             return;
         }
         nodes[id].crash(machine);
+        fault(machine ? "crash:machine" : "crash:process");
         schedule(now + downForNs, EV_RESTART, id, 0, null);
     }
 
@@ -355,6 +367,7 @@ public final class Simulation
     {
         nodes[id].crash(true);
         nodes[id].state = SimNode.State.LOST;
+        fault("crash:machine-lost");
         trace(id, "machine lost for good (sync none: rejoins only as a new member)");
     }
 
@@ -363,6 +376,7 @@ public final class Simulation
         if (nodes[id].state == SimNode.State.UP)
         {
             nodes[id].pause();
+            fault("pause");
             schedule(now + forNs, EV_RESUME, id, 0, null);
         }
     }
@@ -375,6 +389,7 @@ public final class Simulation
     void setRate(final int id, final double rate)
     {
         nodes[id].clock.setRate(now, rate);
+        fault("drift");
         trace(id, String.format("clock rate %.5f", rate));
     }
 
@@ -618,6 +633,12 @@ public final class Simulation
         {
             violation((lin.timedOut() ? "linearizability check budget exceeded: " : "linearizability: ") + lin.explanation());
         }
+    }
+
+    /** Records that a kind of fault was exercised in this seed (the coverage of a run). */
+    void fault(final String kind)
+    {
+        faults.add(kind);
     }
 
     void violation(final String what)

@@ -169,9 +169,12 @@ class ConsensusNodeTest
         // a new leader (ballot 2.2) says slot 1 is committed; our copy is from ballot 1.0 and may be stale
         follower.onAccept(t + 1, 2, Ballot.of(2, 2), t + 1, 1, 2, new Entry[0], 0);
         assertEquals(List.of(), r.applied);
-        assertEquals("accepted to=2 b=2.2 ack=0", r.last());
+        assertEquals("accepted to=2 b=2.2 ack=0", r.sent.get(r.sent.size() - 2));
+        assertEquals("catchup-request to=2 from=1", r.last(), "it asks the leader for what it misses");
         follower.onAccept(t + 2, 2, Ballot.of(2, 2), t + 2, 1, 1, new Entry[] {cmd(7)}, 1);
         assertEquals(List.of("1=" + cmd(7)), r.applied);
+        follower.onCatchupResponse(t + 3, 2, 1, new long[] {Ballot.of(2, 2)}, new Entry[] {cmd(7)}, 1);
+        assertEquals(List.of("1=" + cmd(7)), r.applied, "a late catch-up response changes nothing");
     }
 
     @Test

@@ -54,5 +54,14 @@ class SimulatorSeedsTest
         assertEquals(0, summary.violations(), failures);
         assertEquals(count, summary.seeds());
         assertTrue(summary.opsChecked() > count * 100L, "clients must have issued operations: " + summary.line());
+        if (count >= 1000)
+        {
+            assertEquals(ALL_FAULTS, summary.faultsExercised(), "every fault kind is exercised");
+        }
     }
+
+    private static final java.util.Set<String> ALL_FAULTS = new java.util.TreeSet<>(java.util.List.of(
+        "sync:none", "sync:batch", "loss", "duplication", "long-delay", "stall", "pause", "drift",
+        "crash:process", "crash:machine", "crash:machine-lost", "crash:all",
+        "partition:isolate", "partition:split", "partition:bridge", "partition:overlap", "partition:one-way"));
 }
