@@ -1,0 +1,274 @@
+package io.paxlog.node;
+
+import io.paxlog.codecs.EntryType;
+import io.paxlog.codecs.JournalAcceptedDecoder;
+import io.paxlog.codecs.JournalAcceptedEncoder;
+import io.paxlog.codecs.JournalCommitDecoder;
+import io.paxlog.codecs.JournalCommitEncoder;
+import io.paxlog.codecs.JournalPromiseDecoder;
+import io.paxlog.codecs.JournalPromiseEncoder;
+import io.paxlog.codecs.MessageHeaderDecoder;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.core.Entry;
+import io.paxlog.core.Journal;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The {@link Journal} on Chronicle Queue: one queue per node, one SBE-encoded record per document (promise,
+ * accepted entry with its slot and ballot, commit mark), each with a CRC32C of the record. The slot lives in the
+ * record, never in the queue index (indexes jump when a file rolls).
+ *
+ * <p><b>Durability.</b> With {@link SyncPolicy#BATCH} the queue is built with {@code SyncMode.SYNC} and
+ * {@link #sync()} msyncs the mapped file up to the last write, once per duty cycle (group commit). With
+ * {@link SyncPolicy#NONE} nothing is synced; the page cache survives a process crash only. Chronicle's default
+ * asynchronous msync is never relied upon.
+ *
+ * <p><b>Recovery.</b> Chronicle hides a document whose write did not complete. A record whose checksum fails is
+ * treated as torn if it is the last one (it is ignored and stays ignored); anywhere else it is corruption and
+ * {@link #replay} throws rather than guess.
+ *
+ * <p><b>Threading.</b> One thread (the node's duty cycle): one appender, one tailer, reused buffers.
+ */
+public final class ChronicleJournal implements Journal, AutoCloseable
+{
+    private static final int RECORD_MAX = 1 << 20;
+
+    private final ChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final SyncPolicy policy;
+    private final byte[] scratch = new byte[RECORD_MAX];
+    private final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final JournalPromiseEncoder promiseEncoder = new JournalPromiseEncoder();
+    private final JournalAcceptedEncoder acceptedEncoder = new JournalAcceptedEncoder();
+    private final JournalCommitEncoder commitEncoder = new JournalCommitEncoder();
+    private final JournalPromiseDecoder promiseDecoder = new JournalPromiseDecoder();
+    private final JournalAcceptedDecoder acceptedDecoder = new JournalAcceptedDecoder();
+    private final JournalCommitDecoder commitDecoder = new JournalCommitDecoder();
+    private final CRC32C crc = new CRC32C();
+    private long unsyncedWrites;
+    private long writes;
+    private long syncs;
+
+    public ChronicleJournal(final Path dir, final SyncPolicy policy)
+    {
+        this.policy = policy;
+        this.queue = SingleChronicleQueueBuilder.binary(dir)
+            .syncMode(policy == SyncPolicy.BATCH ? SyncMode.SYNC : SyncMode.NONE)
+            .build();
+        this.appender = queue.createAppender();
+    }
+
+    public SyncPolicy policy()
+    {
+        return policy;
+    }
+
+    public void appendPromise(final long ballot)
+    {
+        promiseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).ballot(ballot).checksum(0);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + promiseEncoder.encodedLength();
+        promiseEncoder.checksum(checksum(length));
+        write(length);
+    }
+
+    public void appendAccepted(final long slot, final long ballot, final Entry entry)
+    {
+        acceptedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .slot(slot)
+            .ballot(ballot)
+            .entryType(entry.isNoop() ? EntryType.NOOP : EntryType.COMMAND)
+            .sessionId(entry.sessionId())
+            .sequence(entry.sequence())
+            .timestampNs(entry.timestampNs())
+            .checksum(0)
+            .putPayload(entry.payload(), 0, entry.payload().length);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + acceptedEncoder.encodedLength();
+        acceptedEncoder.checksum(checksum(length));
+        write(length);
+    }
+
+    public void appendCommit(final long commitSlot)
+    {
+        commitEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).commitSlot(commitSlot).checksum(0);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + commitEncoder.encodedLength();
+        commitEncoder.checksum(checksum(length));
+        write(length);
+    }
+
+    private int checksum(final int length)
+    {
+        crc.reset();
+        crc.update(scratch, 0, length);
+        return (int)crc.getValue();
+    }
+
+    private void write(final int length)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(scratch, 0, length);
+        }
+        writes++;
+        unsyncedWrites++;
+    }
+
+    /** Makes every write so far durable under {@link SyncPolicy#BATCH}; returns true if it synced. */
+    public boolean sync()
+    {
+        if (policy != SyncPolicy.BATCH || unsyncedWrites == 0)
+        {
+            return false;
+        }
+        appender.sync();
+        unsyncedWrites = 0;
+        syncs++;
+        return true;
+    }
+
+    public long writes()
+    {
+        return writes;
+    }
+
+    public long syncs()
+    {
+        return syncs;
+    }
+
+    public void replay(final Replay handler)
+    {
+        int corruptRecords = 0;
+        long corruptAt = -1;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                final int length;
+                final long index;
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    index = dc.index();
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    length = (int)Math.min(bytes.readRemaining(), RECORD_MAX);
+                    bytes.read(scratch, 0, length);
+                }
+                if (corruptRecords > 0)
+                {
+                    throw new IllegalStateException("journal corrupt: record at index " + corruptAt +
+                        " fails its checksum and is not the last record");
+                }
+                if (!dispatch(length, handler))
+                {
+                    corruptRecords++;
+                    corruptAt = index;
+                }
+            }
+        }
+    }
+
+    /** Decodes and delivers one record; returns false if it is torn or fails its checksum. */
+    private boolean dispatch(final int length, final Replay handler)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        headerDecoder.wrap(buffer, 0);
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        if (headerDecoder.schemaId() != JournalPromiseDecoder.SCHEMA_ID ||
+            length < MessageHeaderDecoder.ENCODED_LENGTH + blockLength)
+        {
+            return false;
+        }
+        final int offset = MessageHeaderDecoder.ENCODED_LENGTH;
+        try
+        {
+            switch (templateId)
+            {
+                case JournalPromiseDecoder.TEMPLATE_ID:
+                {
+                    promiseDecoder.wrap(buffer, offset, blockLength, version);
+                    final int stored = promiseDecoder.checksum();
+                    if (!verify(length, offset + JournalPromiseEncoder.checksumEncodingOffset(), stored))
+                    {
+                        return false;
+                    }
+                    handler.onPromise(promiseDecoder.ballot());
+                    return true;
+                }
+                case JournalAcceptedDecoder.TEMPLATE_ID:
+                {
+                    acceptedDecoder.wrap(buffer, offset, blockLength, version);
+                    final int stored = acceptedDecoder.checksum();
+                    final long slot = acceptedDecoder.slot();
+                    final long ballot = acceptedDecoder.ballot();
+                    final EntryType type = acceptedDecoder.entryType();
+                    final long sessionId = acceptedDecoder.sessionId();
+                    final long sequence = acceptedDecoder.sequence();
+                    final long timestampNs = acceptedDecoder.timestampNs();
+                    final int payloadLength = acceptedDecoder.payloadLength();
+                    if (payloadLength < 0 || offset + blockLength + 4 + payloadLength > length ||
+                        !verify(length, offset + JournalAcceptedEncoder.checksumEncodingOffset(), stored))
+                    {
+                        return false;
+                    }
+                    final byte[] payload = new byte[payloadLength];
+                    acceptedDecoder.getPayload(payload, 0, payloadLength);
+                    final Entry entry = type == EntryType.NOOP ? Entry.noop(timestampNs) :
+                        Entry.command(sessionId, sequence, timestampNs, payload);
+                    handler.onAccepted(slot, ballot, entry);
+                    return true;
+                }
+                case JournalCommitDecoder.TEMPLATE_ID:
+                {
+                    commitDecoder.wrap(buffer, offset, blockLength, version);
+                    final int stored = commitDecoder.checksum();
+                    if (!verify(length, offset + JournalCommitEncoder.checksumEncodingOffset(), stored))
+                    {
+                        return false;
+                    }
+                    handler.onCommit(commitDecoder.commitSlot());
+                    return true;
+                }
+                default:
+                    return false;
+            }
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            return false;
+        }
+    }
+
+    private boolean verify(final int length, final int checksumOffset, final int stored)
+    {
+        buffer.putInt(checksumOffset, 0);
+        final boolean ok = checksum(length) == stored;
+        buffer.putInt(checksumOffset, stored);
+        return ok;
+    }
+
+    public void close()
+    {
+        appender.close();
+        queue.close();
+    }
+}

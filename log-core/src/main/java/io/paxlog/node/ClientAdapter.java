@@ -1,0 +1,167 @@
+package io.paxlog.node;
+
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paxlog.codecs.CommandRequestDecoder;
+import io.paxlog.codecs.MessageHeaderDecoder;
+import io.paxlog.codecs.QueryRequestDecoder;
+import io.paxlog.codecs.SessionCloseDecoder;
+import io.paxlog.codecs.SessionConnectDecoder;
+import io.paxlog.codecs.SessionKeepAliveDecoder;
+import io.paxlog.codecs.StatusRequestDecoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * Decodes client and admin frames arriving on the node's client endpoint and calls the {@link NodeAgent}.
+ * Malformed frames are dropped and counted; nothing here throws out of the duty cycle.
+ */
+final class ClientAdapter implements FragmentHandler
+{
+    private static final int PAYLOAD_MAX = 1 << 20;
+    private static final int CHANNEL_MAX = 512;
+
+    private final NodeAgent agent;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final SessionConnectDecoder connect = new SessionConnectDecoder();
+    private final CommandRequestDecoder command = new CommandRequestDecoder();
+    private final QueryRequestDecoder query = new QueryRequestDecoder();
+    private final SessionKeepAliveDecoder keepAlive = new SessionKeepAliveDecoder();
+    private final SessionCloseDecoder close = new SessionCloseDecoder();
+    private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
+    private long dropped;
+
+    ClientAdapter(final NodeAgent agent)
+    {
+        this.agent = agent;
+    }
+
+    long dropped()
+    {
+        return dropped;
+    }
+
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
+    {
+        try
+        {
+            if (!dispatch(buffer, offset, length))
+            {
+                dropped++;
+            }
+        }
+        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
+        {
+            dropped++;
+        }
+    }
+
+    private boolean dispatch(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset);
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() < 1 ||
+            header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            return false;
+        }
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        final int end = offset + length;
+        if (body + blockLength > end)
+        {
+            return false;
+        }
+        switch (header.templateId())
+        {
+            case SessionConnectDecoder.TEMPLATE_ID:
+            {
+                connect.wrap(buffer, body, blockLength, version);
+                final long correlationId = connect.correlationId();
+                final int streamId = connect.responseStreamId();
+                if (connect.responseChannelLength() > CHANNEL_MAX)
+                {
+                    return false;
+                }
+                final String channel = connect.responseChannel();
+                if (connect.limit() != end || !channel.startsWith("aeron:"))
+                {
+                    return false;
+                }
+                agent.onSessionConnect(correlationId, channel, streamId);
+                return true;
+            }
+            case CommandRequestDecoder.TEMPLATE_ID:
+            {
+                command.wrap(buffer, body, blockLength, version);
+                final long sessionId = command.sessionId();
+                final long sequence = command.sequence();
+                final int payloadLength = command.payloadLength();
+                if (payloadLength < 0 || payloadLength > PAYLOAD_MAX || payloadLength > end)
+                {
+                    return false;
+                }
+                final byte[] payload = new byte[payloadLength];
+                command.getPayload(payload, 0, payloadLength);
+                if (command.limit() != end)
+                {
+                    return false;
+                }
+                agent.onCommand(sessionId, sequence, payload);
+                return true;
+            }
+            case QueryRequestDecoder.TEMPLATE_ID:
+            {
+                query.wrap(buffer, body, blockLength, version);
+                final long sessionId = query.sessionId();
+                final long correlationId = query.correlationId();
+                final short consistency = query.consistencyRaw();
+                final long minSlot = query.minSlot();
+                final int payloadLength = query.payloadLength();
+                if (consistency < 0 || consistency > 2 || payloadLength < 0 || payloadLength > PAYLOAD_MAX ||
+                    payloadLength > end)
+                {
+                    return false;
+                }
+                final byte[] payload = new byte[payloadLength];
+                query.getPayload(payload, 0, payloadLength);
+                if (query.limit() != end)
+                {
+                    return false;
+                }
+                agent.onQuery(sessionId, correlationId, consistency, minSlot, payload);
+                return true;
+            }
+            case SessionKeepAliveDecoder.TEMPLATE_ID:
+                keepAlive.wrap(buffer, body, blockLength, version);
+                agent.onKeepAlive(keepAlive.sessionId());
+                return true;
+            case SessionCloseDecoder.TEMPLATE_ID:
+                close.wrap(buffer, body, blockLength, version);
+                agent.onSessionClose(close.sessionId());
+                return true;
+            case StatusRequestDecoder.TEMPLATE_ID:
+            {
+                statusRequest.wrap(buffer, body, blockLength, version);
+                final long correlationId = statusRequest.correlationId();
+                final int streamId = statusRequest.responseStreamId();
+                if (statusRequest.responseChannelLength() > CHANNEL_MAX)
+                {
+                    return false;
+                }
+                final String channel = statusRequest.responseChannel();
+                if (statusRequest.limit() != end || !channel.startsWith("aeron:"))
+                {
+                    return false;
+                }
+                agent.onStatusRequest(correlationId, channel, streamId);
+                return true;
+            }
+            default:
+                return false;
+        }
+    }
+}

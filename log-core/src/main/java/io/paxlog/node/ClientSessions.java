@@ -1,0 +1,141 @@
+package io.paxlog.node;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.paxlog.codecs.CommandResponseEncoder;
+import io.paxlog.codecs.CommandStatus;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.NodeRole;
+import io.paxlog.codecs.SessionEventCode;
+import io.paxlog.codecs.SessionEventEncoder;
+import io.paxlog.codecs.StatusResponseEncoder;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The node's view of connected clients: each session's response publication, and encoding of responses, which
+ * are held with the consensus frames until the journal sync of the duty cycle. Bounded by
+ * {@code paxlog.sessions.max}; a connect beyond it is rejected with a clear reason.
+ */
+final class ClientSessions
+{
+    static final int RESPONSE_STREAM_DEFAULT = 103;
+
+    private record Session(int publicationIndex, Publication publication) { }
+
+    private final Aeron aeron;
+    private final HeldFrames held;
+    private final int sessionsMax;
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private final Map<String, Session> byChannel = new HashMap<>();
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final SessionEventEncoder event = new SessionEventEncoder();
+    private final CommandResponseEncoder response = new CommandResponseEncoder();
+    private final StatusResponseEncoder status = new StatusResponseEncoder();
+
+    ClientSessions(final Aeron aeron, final HeldFrames held, final int sessionsMax)
+    {
+        this.aeron = aeron;
+        this.held = held;
+        this.sessionsMax = sessionsMax;
+    }
+
+    /** Registers (or re-registers) a session's response channel; returns false if the table is full. */
+    boolean connect(final long sessionId, final String channel, final int streamId)
+    {
+        if (sessions.containsKey(sessionId))
+        {
+            return true;
+        }
+        if (sessions.size() >= sessionsMax)
+        {
+            return false;
+        }
+        final String key = channel + "|" + streamId;
+        Session s = byChannel.get(key);
+        if (s == null)
+        {
+            final Publication publication = aeron.addPublication(channel, streamId);
+            s = new Session(held.register(publication), publication);
+            byChannel.put(key, s);
+        }
+        sessions.put(sessionId, s);
+        return true;
+    }
+
+    boolean known(final long sessionId)
+    {
+        return sessions.containsKey(sessionId);
+    }
+
+    void close(final long sessionId)
+    {
+        sessions.remove(sessionId);
+    }
+
+    int count()
+    {
+        return sessions.size();
+    }
+
+    /** A one-off publication for an admin reply (status), cached by channel. */
+    int adminPublication(final String channel, final int streamId)
+    {
+        final String key = channel + "|" + streamId;
+        Session s = byChannel.get(key);
+        if (s == null)
+        {
+            final Publication publication = aeron.addPublication(channel, streamId);
+            s = new Session(held.register(publication), publication);
+            byChannel.put(key, s);
+        }
+        return s.publicationIndex();
+    }
+
+    void sessionEvent(final long sessionId, final long correlationId, final SessionEventCode code, final int leaderId,
+        final String detail)
+    {
+        final Session s = sessions.get(sessionId);
+        if (s == null)
+        {
+            return;
+        }
+        event.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(sessionId).code(code)
+            .leaderNodeId(leaderId).detail(detail);
+        held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
+    }
+
+    void rejectConnect(final String channel, final int streamId, final long correlationId, final String detail)
+    {
+        final int publication = adminPublication(channel, streamId);
+        event.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(correlationId)
+            .code(SessionEventCode.REJECTED).leaderNodeId(-1).detail(detail);
+        held.hold(publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
+    }
+
+    void respond(final long sessionId, final long sequence, final CommandStatus code, final int leaderId,
+        final long slot, final byte[] result)
+    {
+        final Session s = sessions.get(sessionId);
+        if (s == null)
+        {
+            return;
+        }
+        response.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).sequence(sequence).status(code)
+            .leaderNodeId(leaderId).slot(slot).putResult(result, 0, result.length);
+        held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
+    }
+
+    void status(final int publicationIndex, final long correlationId, final int nodeId, final NodeRole role,
+        final long ballot, final long commitSlot, final long appliedSlot, final long leaseRemainingNs,
+        final long droppedFrames)
+    {
+        status.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).nodeId(nodeId).role(role)
+            .ballot(ballot).commitSlot(commitSlot).appliedSlot(appliedSlot).leaseRemainingNs(leaseRemainingNs)
+            .droppedFrames(droppedFrames);
+        held.hold(publicationIndex, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength());
+    }
+}

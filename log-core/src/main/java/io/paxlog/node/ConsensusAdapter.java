@@ -1,0 +1,319 @@
+package io.paxlog.node;
+
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.paxlog.codecs.AcceptDecoder;
+import io.paxlog.codecs.AcceptedDecoder;
+import io.paxlog.codecs.CatchupRequestDecoder;
+import io.paxlog.codecs.CatchupResponseDecoder;
+import io.paxlog.codecs.EntryType;
+import io.paxlog.codecs.MessageHeaderDecoder;
+import io.paxlog.codecs.NackDecoder;
+import io.paxlog.codecs.PrepareDecoder;
+import io.paxlog.codecs.PromiseDecoder;
+import io.paxlog.core.ConsensusNode;
+import io.paxlog.core.Entry;
+import io.paxlog.core.NackReason;
+import org.agrona.DirectBuffer;
+
+/**
+ * Decodes consensus frames from peers and calls the core's {@code onXxx} with primitives. A frame that is
+ * malformed in any way (short, wrong schema, unknown template, a length running past the end, an unknown enum,
+ * a group larger than the limits, a sender that is not a member) is dropped and counted; nothing it does can throw
+ * out of the duty cycle.
+ */
+final class ConsensusAdapter implements FragmentHandler
+{
+    private final ConsensusNode core;
+    private final int memberCount;
+    private final int entriesMax;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final PrepareDecoder prepare = new PrepareDecoder();
+    private final PromiseDecoder promise = new PromiseDecoder();
+    private final NackDecoder nack = new NackDecoder();
+    private final AcceptDecoder accept = new AcceptDecoder();
+    private final AcceptedDecoder accepted = new AcceptedDecoder();
+    private final CatchupRequestDecoder catchupRequest = new CatchupRequestDecoder();
+    private final CatchupResponseDecoder catchupResponse = new CatchupResponseDecoder();
+    private final long[] slots;
+    private final long[] ballots;
+    private final Entry[] entries;
+    private long nowNs;
+    private long dropped;
+    private long received;
+
+    ConsensusAdapter(final ConsensusNode core, final int memberCount, final int entriesMax)
+    {
+        this.core = core;
+        this.memberCount = memberCount;
+        this.entriesMax = entriesMax;
+        this.slots = new long[entriesMax];
+        this.ballots = new long[entriesMax];
+        this.entries = new Entry[entriesMax];
+    }
+
+    void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    long dropped()
+    {
+        return dropped;
+    }
+
+    long received()
+    {
+        return received;
+    }
+
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
+    {
+        try
+        {
+            if (!dispatch(buffer, offset, length))
+            {
+                dropped++;
+            }
+            else
+            {
+                received++;
+            }
+        }
+        catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
+        {
+            dropped++;
+        }
+        finally
+        {
+            java.util.Arrays.fill(entries, null);
+        }
+    }
+
+    private boolean dispatch(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        header.wrap(buffer, offset);
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() < 1 ||
+            header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
+        {
+            return false;
+        }
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        final int end = offset + length;
+        if (body + blockLength > end)
+        {
+            return false;
+        }
+        switch (header.templateId())
+        {
+            case PrepareDecoder.TEMPLATE_ID:
+                if (blockLength < PrepareDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                prepare.wrap(buffer, body, blockLength, version);
+                if (!member(prepare.fromNodeId()))
+                {
+                    return false;
+                }
+                core.onPrepare(nowNs, prepare.fromNodeId(), prepare.ballot(), prepare.fromSlot(), prepare.sendTimeNs());
+                return true;
+            case PromiseDecoder.TEMPLATE_ID:
+                return onPromise(buffer, body, blockLength, version, end);
+            case NackDecoder.TEMPLATE_ID:
+            {
+                if (blockLength < NackDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                nack.wrap(buffer, body, blockLength, version);
+                final short reason = nack.reasonRaw();
+                if (!member(nack.fromNodeId()) || reason < 0 || reason >= NackReason.values().length)
+                {
+                    return false;
+                }
+                core.onNack(nowNs, nack.fromNodeId(), nack.rejectedBallot(), nack.promisedBallot(), nack.remainingNs(),
+                    nack.commitSlot(), NackReason.values()[reason]);
+                return true;
+            }
+            case AcceptDecoder.TEMPLATE_ID:
+                return onAccept(buffer, body, blockLength, version, end);
+            case AcceptedDecoder.TEMPLATE_ID:
+                if (blockLength < AcceptedDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                accepted.wrap(buffer, body, blockLength, version);
+                if (!member(accepted.fromNodeId()))
+                {
+                    return false;
+                }
+                core.onAccepted(nowNs, accepted.fromNodeId(), accepted.ballot(), accepted.echoSendTimeNs(),
+                    accepted.ackSlot());
+                return true;
+            case CatchupRequestDecoder.TEMPLATE_ID:
+                if (blockLength < CatchupRequestDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                catchupRequest.wrap(buffer, body, blockLength, version);
+                if (!member(catchupRequest.fromNodeId()))
+                {
+                    return false;
+                }
+                core.onCatchupRequest(nowNs, catchupRequest.fromNodeId(), catchupRequest.fromSlot());
+                return true;
+            case CatchupResponseDecoder.TEMPLATE_ID:
+                return onCatchupResponse(buffer, body, blockLength, version, end);
+            default:
+                return false;
+        }
+    }
+
+    private boolean onPromise(final DirectBuffer buffer, final int body, final int blockLength, final int version,
+        final int end)
+    {
+        if (blockLength < PromiseDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        promise.wrap(buffer, body, blockLength, version);
+        final int from = promise.fromNodeId();
+        final long ballot = promise.ballot();
+        final long echo = promise.echoSendTimeNs();
+        final long commitSlot = promise.commitSlot();
+        final PromiseDecoder.EntriesDecoder group = promise.entries();
+        final int count = group.count();
+        if (!member(from) || count > entriesMax)
+        {
+            return false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            group.next();
+            slots[i] = group.slot();
+            ballots[i] = group.ballot();
+            final EntryType type = group.entryType();
+            final long sessionId = group.sessionId();
+            final long sequence = group.sequence();
+            final long timestampNs = group.timestampNs();
+            final byte[] payload = payload(group.payloadLength(), buffer, end);
+            if (payload == null || type == EntryType.NULL_VAL)
+            {
+                return false;
+            }
+            group.getPayload(payload, 0, payload.length);
+            entries[i] = entry(type, sessionId, sequence, timestampNs, payload);
+        }
+        if (promise.limit() != end)
+        {
+            return false;
+        }
+        core.onPromise(nowNs, from, ballot, echo, commitSlot, slots, ballots, entries, count);
+        return true;
+    }
+
+    private boolean onAccept(final DirectBuffer buffer, final int body, final int blockLength, final int version,
+        final int end)
+    {
+        if (blockLength < AcceptDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        accept.wrap(buffer, body, blockLength, version);
+        final int from = accept.fromNodeId();
+        final long ballot = accept.ballot();
+        final long sendTimeNs = accept.sendTimeNs();
+        final long commitSlot = accept.commitSlot();
+        final long firstSlot = accept.firstSlot();
+        final AcceptDecoder.EntriesDecoder group = accept.entries();
+        final int count = group.count();
+        if (!member(from) || count > entriesMax)
+        {
+            return false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            group.next();
+            final EntryType type = group.entryType();
+            final long sessionId = group.sessionId();
+            final long sequence = group.sequence();
+            final long timestampNs = group.timestampNs();
+            final byte[] payload = payload(group.payloadLength(), buffer, end);
+            if (payload == null || type == EntryType.NULL_VAL)
+            {
+                return false;
+            }
+            group.getPayload(payload, 0, payload.length);
+            entries[i] = entry(type, sessionId, sequence, timestampNs, payload);
+        }
+        if (accept.limit() != end)
+        {
+            return false;
+        }
+        core.onAccept(nowNs, from, ballot, sendTimeNs, commitSlot, firstSlot, entries, count);
+        return true;
+    }
+
+    private boolean onCatchupResponse(final DirectBuffer buffer, final int body, final int blockLength,
+        final int version, final int end)
+    {
+        if (blockLength < CatchupResponseDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        catchupResponse.wrap(buffer, body, blockLength, version);
+        final int from = catchupResponse.fromNodeId();
+        final long firstSlot = catchupResponse.firstSlot();
+        final CatchupResponseDecoder.EntriesDecoder group = catchupResponse.entries();
+        final int count = group.count();
+        if (!member(from) || count > entriesMax)
+        {
+            return false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            group.next();
+            ballots[i] = group.ballot();
+            final EntryType type = group.entryType();
+            final long sessionId = group.sessionId();
+            final long sequence = group.sequence();
+            final long timestampNs = group.timestampNs();
+            final byte[] payload = payload(group.payloadLength(), buffer, end);
+            if (payload == null || type == EntryType.NULL_VAL)
+            {
+                return false;
+            }
+            group.getPayload(payload, 0, payload.length);
+            entries[i] = entry(type, sessionId, sequence, timestampNs, payload);
+        }
+        if (catchupResponse.limit() != end)
+        {
+            return false;
+        }
+        core.onCatchupResponse(nowNs, from, firstSlot, ballots, entries, count);
+        return true;
+    }
+
+    private static byte[] payload(final int length, final DirectBuffer buffer, final int end)
+    {
+        return length < 0 || length > end ? null : new byte[length];
+    }
+
+    private static Entry entry(final EntryType type, final long sessionId, final long sequence, final long timestampNs,
+        final byte[] payload)
+    {
+        return type == EntryType.NOOP ? Entry.noop(timestampNs) : Entry.command(sessionId, sequence, timestampNs, payload);
+    }
+
+    private boolean member(final int nodeId)
+    {
+        return nodeId >= 0 && nodeId < memberCount;
+    }
+}

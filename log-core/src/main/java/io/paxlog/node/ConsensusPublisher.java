@@ -1,0 +1,125 @@
+package io.paxlog.node;
+
+import io.paxlog.codecs.AcceptEncoder;
+import io.paxlog.codecs.AcceptedEncoder;
+import io.paxlog.codecs.CatchupRequestEncoder;
+import io.paxlog.codecs.CatchupResponseEncoder;
+import io.paxlog.codecs.EntryType;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.NackEncoder;
+import io.paxlog.codecs.PrepareEncoder;
+import io.paxlog.codecs.PromiseEncoder;
+import io.paxlog.core.Entry;
+import io.paxlog.core.NackReason;
+import io.paxlog.core.Outbox;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * The core's {@link Outbox} on a real node: encodes each message as an SBE frame into one reused buffer and
+ * hands it to {@link HeldFrames}, which sends it after the duty cycle's journal sync. Encoders are created once.
+ */
+final class ConsensusPublisher implements Outbox
+{
+    private final int selfId;
+    private final int[] peerPublication;
+    private final HeldFrames held;
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final PrepareEncoder prepare = new PrepareEncoder();
+    private final PromiseEncoder promise = new PromiseEncoder();
+    private final NackEncoder nack = new NackEncoder();
+    private final AcceptEncoder accept = new AcceptEncoder();
+    private final AcceptedEncoder accepted = new AcceptedEncoder();
+    private final CatchupRequestEncoder catchupRequest = new CatchupRequestEncoder();
+    private final CatchupResponseEncoder catchupResponse = new CatchupResponseEncoder();
+
+    ConsensusPublisher(final int selfId, final int[] peerPublication, final HeldFrames held)
+    {
+        this.selfId = selfId;
+        this.peerPublication = peerPublication;
+        this.held = held;
+    }
+
+    private void hold(final int to, final int encodedLength)
+    {
+        held.hold(peerPublication[to], buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encodedLength);
+    }
+
+    private static EntryType type(final Entry e)
+    {
+        return e.isNoop() ? EntryType.NOOP : EntryType.COMMAND;
+    }
+
+    public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
+    {
+        prepare.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot).fromSlot(fromSlot)
+            .sendTimeNs(sendTimeNs);
+        hold(to, prepare.encodedLength());
+    }
+
+    public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
+        final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+    {
+        promise.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot)
+            .echoSendTimeNs(echoSendTimeNs).commitSlot(commitSlot);
+        final PromiseEncoder.EntriesEncoder group = promise.entriesCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            final Entry e = entries[i];
+            group.next().slot(slots[i]).ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId())
+                .sequence(e.sequence()).timestampNs(e.timestampNs()).putPayload(e.payload(), 0, e.payload().length);
+        }
+        hold(to, promise.encodedLength());
+    }
+
+    public void nack(final int to, final long rejectedBallot, final long promisedBallot, final long leaseRemainingNs,
+        final long commitSlot, final NackReason reason)
+    {
+        nack.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).rejectedBallot(rejectedBallot)
+            .promisedBallot(promisedBallot).remainingNs(leaseRemainingNs).commitSlot(commitSlot)
+            .reason(io.paxlog.codecs.NackReason.get((short)reason.ordinal()));
+        hold(to, nack.encodedLength());
+    }
+
+    public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
+        final long firstSlot, final Entry[] entries, final int count)
+    {
+        accept.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot).sendTimeNs(sendTimeNs)
+            .commitSlot(commitSlot).firstSlot(firstSlot);
+        final AcceptEncoder.EntriesEncoder group = accept.entriesCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            final Entry e = entries[i];
+            group.next().entryType(type(e)).sessionId(e.sessionId()).sequence(e.sequence())
+                .timestampNs(e.timestampNs()).putPayload(e.payload(), 0, e.payload().length);
+        }
+        hold(to, accept.encodedLength());
+    }
+
+    public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
+    {
+        accepted.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot)
+            .echoSendTimeNs(echoSendTimeNs).ackSlot(ackSlot);
+        hold(to, accepted.encodedLength());
+    }
+
+    public void catchupRequest(final int to, final long fromSlot)
+    {
+        catchupRequest.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).fromSlot(fromSlot);
+        hold(to, catchupRequest.encodedLength());
+    }
+
+    public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
+        final int count)
+    {
+        catchupResponse.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).firstSlot(firstSlot);
+        final CatchupResponseEncoder.EntriesEncoder group = catchupResponse.entriesCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            final Entry e = entries[i];
+            group.next().ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId()).sequence(e.sequence())
+                .timestampNs(e.timestampNs()).putPayload(e.payload(), 0, e.payload().length);
+        }
+        hold(to, catchupResponse.encodedLength());
+    }
+}

@@ -1,0 +1,254 @@
+package io.paxlog.node;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.paxlog.codecs.CommandStatus;
+import io.paxlog.codecs.NodeRole;
+import io.paxlog.codecs.SessionEventCode;
+import io.paxlog.core.Ballot;
+import io.paxlog.core.CommitListener;
+import io.paxlog.core.ConsensusNode;
+import io.paxlog.core.Entry;
+import io.paxlog.core.Role;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One Paxlog node as an Agrona {@link Agent}. Each duty cycle reads the clock once, polls the consensus and
+ * client subscriptions (the adapters step the core), ticks the core, flushes its pending accepts, syncs the
+ * journal as the policy says, and only then releases the frames produced in the cycle.
+ *
+ * <p>Committed entries are applied by the {@link ServiceHost}; the leader answers a client after apply.
+ */
+public final class NodeAgent implements Agent, CommitListener
+{
+    static final int CONSENSUS_STREAM = 101;
+    static final int CLIENT_STREAM = 102;
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final int HELD_BYTES_MAX = 64 * 1024 * 1024;
+
+    private record Pending(long sessionId, long sequence) { }
+
+    private final NodeConfig config;
+    private final NanoClock clock;
+    private final ChronicleJournal journal;
+    private final ServiceHost service;
+    private final HeldFrames held = new HeldFrames(HELD_BYTES_MAX);
+    private final ConsensusNode core;
+    private final ConsensusAdapter consensusAdapter;
+    private final ClientAdapter clientAdapter;
+    private final ClientSessions sessions;
+    private final Subscription consensusSubscription;
+    private final Subscription clientSubscription;
+    private final Map<Long, Pending> pendingBySlot = new HashMap<>();
+    private long nowNs;
+    private volatile NodeStatus status;
+
+    public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock, final ServiceHost service)
+    {
+        this.config = config;
+        this.clock = clock;
+        this.service = service;
+        this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
+        final int memberCount = config.members().length;
+        final int[] peerPublication = new int[memberCount];
+        for (final Member m : config.members())
+        {
+            if (m.id() != config.nodeId())
+            {
+                final Publication p = aeron.addPublication(m.consensusChannel(), CONSENSUS_STREAM);
+                peerPublication[m.id()] = held.register(p);
+            }
+        }
+        this.core = new ConsensusNode(config.core(), journal, new ConsensusPublisher(config.nodeId(), peerPublication,
+            held), this);
+        final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
+        this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax);
+        this.clientAdapter = new ClientAdapter(this);
+        this.sessions = new ClientSessions(aeron, held, config.sessionsMax());
+        this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
+        this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
+    }
+
+    public void onStart()
+    {
+        nowNs = clock.nanoTime();
+        core.start(nowNs);
+        journal.sync();
+        updateStatus();
+    }
+
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        consensusAdapter.nowNs(nowNs);
+        int work = consensusSubscription.poll(consensusAdapter, FRAGMENT_LIMIT);
+        work += clientSubscription.poll(clientAdapter, FRAGMENT_LIMIT);
+        work += core.onTick(nowNs);
+        work += core.flush(nowNs);
+        journal.sync();
+        work += held.release();
+        updateStatus();
+        return work;
+    }
+
+    public void onClose()
+    {
+        journal.close();
+    }
+
+    public String roleName()
+    {
+        return "paxlog-node-" + config.nodeId();
+    }
+
+    // ------------------------------------------------------------------ client requests
+
+    void onSessionConnect(final long correlationId, final String channel, final int streamId)
+    {
+        if (!sessions.connect(correlationId, channel, streamId))
+        {
+            sessions.rejectConnect(channel, streamId, correlationId, "too many sessions (" +
+                NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() + ")");
+            return;
+        }
+        if (core.role() == Role.LEADER)
+        {
+            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.OPEN, config.nodeId(), "");
+        }
+        else
+        {
+            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REDIRECT, core.leaderId(),
+                "not the leader");
+        }
+    }
+
+    void onCommand(final long sessionId, final long sequence, final byte[] payload)
+    {
+        if (!sessions.known(sessionId))
+        {
+            return;
+        }
+        if (core.role() != Role.LEADER)
+        {
+            sessions.respond(sessionId, sequence, CommandStatus.REDIRECT, core.leaderId(), 0, new byte[0]);
+            return;
+        }
+        final byte[] cached = service.cached(sessionId, sequence);
+        if (cached != null)
+        {
+            sessions.respond(sessionId, sequence, CommandStatus.OK, config.nodeId(), 0, cached);
+            return;
+        }
+        final long slot = core.propose(nowNs, Entry.command(sessionId, sequence, nowNs, payload));
+        if (slot == ConsensusNode.BACK_PRESSURE)
+        {
+            sessions.respond(sessionId, sequence, CommandStatus.BUSY, config.nodeId(), 0, new byte[0]);
+        }
+        else if (slot > 0)
+        {
+            pendingBySlot.put(slot, new Pending(sessionId, sequence));
+        }
+    }
+
+    void onQuery(final long sessionId, final long correlationId, final short consistency, final long minSlot,
+        final byte[] payload)
+    {
+        if (!sessions.known(sessionId))
+        {
+            return;
+        }
+        final boolean linearizable = consistency == 0;
+        if (linearizable && !core.canServeLeaseRead(nowNs))
+        {
+            sessions.respond(sessionId, correlationId, core.role() == Role.LEADER ? CommandStatus.BUSY :
+                CommandStatus.REDIRECT, core.leaderId(), 0, new byte[0]);
+            return;
+        }
+        if (consistency == 1 && core.appliedSlot() < minSlot)
+        {
+            sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), core.appliedSlot(),
+                new byte[0]);
+            return;
+        }
+        sessions.respond(sessionId, correlationId, CommandStatus.OK, core.leaderId(), core.appliedSlot(),
+            service.query(payload));
+    }
+
+    void onKeepAlive(final long sessionId)
+    {
+        // session expiry through the log arrives with the state-machine issue; keep-alives are accepted now
+    }
+
+    void onSessionClose(final long sessionId)
+    {
+        sessions.close(sessionId);
+    }
+
+    void onStatusRequest(final long correlationId, final String channel, final int streamId)
+    {
+        final int publication = sessions.adminPublication(channel, streamId);
+        final NodeStatus s = status;
+        sessions.status(publication, correlationId, config.nodeId(), NodeRole.get((short)core.role().ordinal()),
+            s.ballot(), s.commitSlot(), s.appliedSlot(), s.leaseRemainingNs(), s.droppedFrames());
+    }
+
+    // ------------------------------------------------------------------ CommitListener
+
+    public void onCommitted(final long slot, final long ballot, final Entry entry)
+    {
+        final ServiceHost.Applied applied = service.apply(slot, entry);
+        final Pending p = pendingBySlot.remove(slot);
+        if (p != null && p.sessionId() == entry.sessionId() && p.sequence() == entry.sequence())
+        {
+            sessions.respond(p.sessionId(), p.sequence(), CommandStatus.OK, config.nodeId(), slot, applied.result());
+        }
+    }
+
+    public void onRoleChange(final Role newRole, final long ballot, final long nowNs, final String reason)
+    {
+        System.out.println("node " + config.nodeId() + ": -> " + newRole + " ballot=" + Ballot.toString(ballot) +
+            " (" + reason + ")");
+        if (newRole != Role.LEADER)
+        {
+            pendingBySlot.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    private void updateStatus()
+    {
+        final long leaseEnd = core.leaseEndNs();
+        status = new NodeStatus(config.nodeId(), core.role(), core.role() == Role.LEADER ? core.activeBallot() :
+            core.promisedBallot(), core.commitSlot(), core.appliedSlot(),
+            leaseEnd == Long.MIN_VALUE ? 0 : Math.max(0, leaseEnd - nowNs),
+            consensusAdapter.dropped() + clientAdapter.dropped(), held.dropped());
+    }
+
+    /** A snapshot of the node's state, safe to read from any thread. */
+    public NodeStatus status()
+    {
+        return status;
+    }
+
+    public ServiceHost service()
+    {
+        return service;
+    }
+
+    public ChronicleJournal journal()
+    {
+        return journal;
+    }
+
+    /** Node state as reported by {@code ops/cluster status}. */
+    public record NodeStatus(int nodeId, Role role, long ballot, long commitSlot, long appliedSlot,
+        long leaseRemainingNs, long droppedFrames, long droppedSends)
+    {
+    }
+}

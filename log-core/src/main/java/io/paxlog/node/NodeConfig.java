@@ -1,0 +1,170 @@
+package io.paxlog.node;
+
+import io.paxlog.core.CoreConfig;
+import io.paxlog.core.CoreConfig.ConfigException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Settings of a real node: the cluster's members, this node's directories, the journal's sync policy, the Aeron
+ * driver and idle strategy, and the protocol core's settings ({@link CoreConfig}). Loaded from a properties file
+ * with system-property overrides ({@code -Dpaxlog.sync=batch}); {@link #conclude()} validates once and names
+ * the key, the value and the rule broken.
+ */
+public final class NodeConfig
+{
+    public static final String MEMBERS_PROP = "paxlog.cluster.members";
+    public static final String DIR_PROP = "paxlog.dir";
+    public static final String SYNC_PROP = "paxlog.sync";
+    public static final String SYNC_DEFAULT = "none";
+    public static final String AERON_DIR_PROP = "paxlog.aeron.dir";
+    public static final String DRIVER_PROP = "paxlog.aeron.driver";
+    public static final String DRIVER_DEFAULT = "embedded";
+    public static final String IDLE_PROP = "paxlog.idle";
+    public static final String IDLE_DEFAULT = "backoff";
+    public static final String FRAME_LENGTH_MAX_PROP = "paxlog.frame.length.max";
+    public static final int FRAME_LENGTH_MAX_DEFAULT = 1 << 20;
+    public static final String SESSIONS_MAX_PROP = "paxlog.sessions.max";
+    public static final int SESSIONS_MAX_DEFAULT = 1024;
+
+    private final Properties props = new Properties();
+    private CoreConfig core;
+    private Member[] members;
+    private Path dir;
+    private SyncPolicy sync;
+    private String aeronDir;
+    private boolean embeddedDriver;
+    private String idle;
+    private int frameLengthMax;
+    private int sessionsMax;
+
+    /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
+    public static NodeConfig fromFile(final Path file)
+    {
+        final NodeConfig c = new NodeConfig();
+        try (InputStream in = Files.newInputStream(file))
+        {
+            c.props.load(in);
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("config", file, "cannot read: " + ex.getMessage());
+        }
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith("paxlog."))
+            {
+                c.props.setProperty(name, System.getProperty(name));
+            }
+        }
+        return c;
+    }
+
+    public static NodeConfig fromProperties(final Properties p)
+    {
+        final NodeConfig c = new NodeConfig();
+        c.props.putAll(p);
+        return c;
+    }
+
+    public NodeConfig set(final String key, final String value)
+    {
+        props.setProperty(key, value);
+        return this;
+    }
+
+    /** Validates every setting once. */
+    public NodeConfig conclude()
+    {
+        final String memberList = required(MEMBERS_PROP);
+        try
+        {
+            members = Member.parseList(memberList);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(MEMBERS_PROP, memberList, ex.getMessage());
+        }
+        props.setProperty(CoreConfig.MEMBER_COUNT_PROP, Integer.toString(members.length));
+        core = new CoreConfig().load(props);
+        if (props.getProperty(CoreConfig.RANDOM_SEED_PROP) == null)
+        {
+            core.randomSeed(System.nanoTime());
+        }
+        core.conclude();
+        dir = Path.of(required(DIR_PROP));
+        final String syncValue = props.getProperty(SYNC_PROP, SYNC_DEFAULT);
+        try
+        {
+            sync = SyncPolicy.parse(syncValue);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(SYNC_PROP, syncValue, ex.getMessage());
+        }
+        final String driver = props.getProperty(DRIVER_PROP, DRIVER_DEFAULT);
+        if (!driver.equals("embedded") && !driver.equals("external"))
+        {
+            throw new ConfigException(DRIVER_PROP, driver, "expected embedded or external");
+        }
+        embeddedDriver = driver.equals("embedded");
+        aeronDir = props.getProperty(AERON_DIR_PROP,
+            "/dev/shm/paxlog-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode()) + "-" + core.nodeId());
+        idle = props.getProperty(IDLE_PROP, IDLE_DEFAULT);
+        if (!idle.equals("backoff") && !idle.equals("yielding") && !idle.equals("busy-spin") && !idle.equals("sleeping"))
+        {
+            throw new ConfigException(IDLE_PROP, idle, "expected backoff, yielding, busy-spin or sleeping");
+        }
+        frameLengthMax = intProp(FRAME_LENGTH_MAX_PROP, FRAME_LENGTH_MAX_DEFAULT, 1024, 1 << 24);
+        sessionsMax = intProp(SESSIONS_MAX_PROP, SESSIONS_MAX_DEFAULT, 1, 1 << 20);
+        return this;
+    }
+
+    private String required(final String key)
+    {
+        final String v = props.getProperty(key);
+        if (v == null || v.isBlank())
+        {
+            throw new ConfigException(key, "", "is required");
+        }
+        return v.trim();
+    }
+
+    private int intProp(final String key, final int defaultValue, final int min, final int max)
+    {
+        final String v = props.getProperty(key);
+        if (v == null)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final int n = Integer.parseInt(v.trim());
+            if (n < min || n > max)
+            {
+                throw new ConfigException(key, v, "must be in " + min + ".." + max);
+            }
+            return n;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(key, v, "must be an integer");
+        }
+    }
+
+    public CoreConfig core() { return core; }
+    public Member[] members() { return members.clone(); }
+    public Member self() { return members[core.nodeId()]; }
+    public int nodeId() { return core.nodeId(); }
+    public Path dir() { return dir; }
+    public SyncPolicy sync() { return sync; }
+    public String aeronDir() { return aeronDir; }
+    public boolean embeddedDriver() { return embeddedDriver; }
+    public String idle() { return idle; }
+    public int frameLengthMax() { return frameLengthMax; }
+    public int sessionsMax() { return sessionsMax; }
+}

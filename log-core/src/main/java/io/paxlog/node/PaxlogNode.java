@@ -1,0 +1,101 @@
+package io.paxlog.node;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paxlog.sm.StateMachine;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+/**
+ * A running node: an embedded media driver (SHARED threading, its own directory) or an external one, an Aeron
+ * client, and the {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an
+ * {@link AgentInvoker} ({@link #startInvoked}), as tests do.
+ */
+public final class PaxlogNode implements AutoCloseable
+{
+    private final NodeConfig config;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final NodeAgent agent;
+    private AgentRunner runner;
+    private AgentInvoker invoker;
+
+    private PaxlogNode(final NodeConfig config, final StateMachine machine)
+    {
+        this.config = config;
+        MediaDriver d = null;
+        if (config.embeddedDriver())
+        {
+            d = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(config.aeronDir())
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+        }
+        this.driver = d;
+        this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
+        this.agent = new NodeAgent(config, aeron, SystemNanoClock.INSTANCE, new ServiceHost(machine));
+    }
+
+    /** Starts the node on its own thread with the configured idle strategy. */
+    public static PaxlogNode start(final NodeConfig config, final StateMachine machine)
+    {
+        final PaxlogNode node = new PaxlogNode(config, machine);
+        node.runner = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, node.agent);
+        AgentRunner.startOnThread(node.runner);
+        return node;
+    }
+
+    /** Starts the node to be driven by the caller: call {@link #invoker()}{@code .invoke()} repeatedly. */
+    public static PaxlogNode startInvoked(final NodeConfig config, final StateMachine machine)
+    {
+        final PaxlogNode node = new PaxlogNode(config, machine);
+        node.invoker = new AgentInvoker(Throwable::printStackTrace, null, node.agent);
+        node.invoker.start();
+        return node;
+    }
+
+    static IdleStrategy idleStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "busy-spin":
+                return new BusySpinIdleStrategy();
+            case "yielding":
+                return new YieldingIdleStrategy();
+            case "sleeping":
+                return new SleepingMillisIdleStrategy(1);
+            default:
+                return new BackoffIdleStrategy();
+        }
+    }
+
+    public AgentInvoker invoker()
+    {
+        return invoker;
+    }
+
+    public NodeAgent agent()
+    {
+        return agent;
+    }
+
+    public NodeConfig config()
+    {
+        return config;
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(runner, invoker, aeron, driver);
+    }
+}

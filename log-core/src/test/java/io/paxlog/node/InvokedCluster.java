@@ -1,0 +1,157 @@
+package io.paxlog.node;
+
+import io.paxlog.sm.CounterMachine;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Three (or N) real nodes in one JVM on loopback UDP, each with its own embedded media driver and Chronicle
+ * journal, all driven by one thread through their AgentInvokers.
+ */
+final class InvokedCluster implements AutoCloseable
+{
+    final Path root;
+    final Member[] members;
+    final PaxlogNode[] nodes;
+    final CounterMachine[] machines;
+    private final String sync;
+    private final Thread driver;
+    private volatile boolean running = true;
+
+    InvokedCluster(final int n, final String sync) throws IOException
+    {
+        this.root = Files.createTempDirectory("paxlog-cluster");
+        this.sync = sync;
+        this.members = new Member[n];
+        for (int i = 0; i < n; i++)
+        {
+            members[i] = new Member(i, "127.0.0.1", freePort(), freePort());
+        }
+        this.nodes = new PaxlogNode[n];
+        this.machines = new CounterMachine[n];
+        for (int i = 0; i < n; i++)
+        {
+            start(i);
+        }
+        driver = new Thread(this::drive, "cluster-driver");
+        driver.start();
+    }
+
+    Member[] members()
+    {
+        return members.clone();
+    }
+
+    NodeConfig config(final int id)
+    {
+        final StringBuilder list = new StringBuilder();
+        for (final Member m : members)
+        {
+            list.append(list.length() == 0 ? "" : ",").append(m.id()).append('=').append(m.host()).append(':')
+                .append(m.consensusPort()).append(':').append(m.clientPort());
+        }
+        final Properties p = new Properties();
+        p.setProperty(NodeConfig.MEMBERS_PROP, list.toString());
+        p.setProperty("paxlog.node.id", Integer.toString(id));
+        p.setProperty(NodeConfig.DIR_PROP, root.resolve("node" + id).toString());
+        p.setProperty(NodeConfig.SYNC_PROP, sync);
+        p.setProperty(NodeConfig.AERON_DIR_PROP, root.resolve("aeron" + id).toString());
+        p.setProperty("paxlog.random.seed", Integer.toString(id + 1));
+        return NodeConfig.fromProperties(p).conclude();
+    }
+
+    synchronized void start(final int id)
+    {
+        machines[id] = new CounterMachine();
+        nodes[id] = PaxlogNode.startInvoked(config(id), machines[id]);
+    }
+
+    /** Stops a node abruptly (no goodbye to peers); its journal stays. */
+    synchronized void kill(final int id)
+    {
+        final PaxlogNode node = nodes[id];
+        nodes[id] = null;
+        node.close();
+    }
+
+    synchronized int leader()
+    {
+        for (final PaxlogNode node : nodes)
+        {
+            if (node != null && node.agent().status() != null &&
+                node.agent().status().role() == io.paxlog.core.Role.LEADER)
+            {
+                return node.config().nodeId();
+            }
+        }
+        return -1;
+    }
+
+    synchronized NodeAgent.NodeStatus status(final int id)
+    {
+        return nodes[id] == null ? null : nodes[id].agent().status();
+    }
+
+    private void drive()
+    {
+        while (running)
+        {
+            int work = 0;
+            synchronized (this)
+            {
+                for (final PaxlogNode node : nodes)
+                {
+                    if (node != null)
+                    {
+                        work += node.invoker().invoke();
+                    }
+                }
+            }
+            if (work == 0)
+            {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+
+    static int freePort()
+    {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public void close() throws InterruptedException
+    {
+        running = false;
+        driver.join();
+        final List<Exception> errors = new ArrayList<>();
+        for (int i = 0; i < nodes.length; i++)
+        {
+            if (nodes[i] != null)
+            {
+                try
+                {
+                    nodes[i].close();
+                }
+                catch (final RuntimeException ex)
+                {
+                    errors.add(ex);
+                }
+            }
+        }
+    }
+}
