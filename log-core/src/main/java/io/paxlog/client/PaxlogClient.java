@@ -61,6 +61,7 @@ public final class PaxlogClient implements AutoCloseable
     private final CommandResponseDecoder responseDecoder = new CommandResponseDecoder();
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private final FragmentHandler handler = this::onFragment;
+    private final boolean[] connected;
 
     private long sequence;
     private long correlation;
@@ -95,6 +96,7 @@ public final class PaxlogClient implements AutoCloseable
         this.responseChannel = "aeron:udp?endpoint=" + members[0].host() + ":" + freePort();
         this.responses = aeron.addSubscription(responseChannel, RESPONSE_STREAM);
         this.publications = new Publication[members.length];
+        this.connected = new boolean[members.length];
         for (int i = 0; i < members.length; i++)
         {
             publications[i] = aeron.addPublication(members[i].clientChannel(), CLIENT_STREAM);
@@ -196,7 +198,6 @@ public final class PaxlogClient implements AutoCloseable
             attempts + " attempts (session " + sessionId + "); it may or may not have been applied");
     }
 
-    private final boolean[] connected = new boolean[16];
 
     private void connect(final int target)
     {

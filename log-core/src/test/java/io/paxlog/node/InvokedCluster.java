@@ -67,17 +67,27 @@ final class InvokedCluster implements AutoCloseable
         return NodeConfig.fromProperties(p).conclude();
     }
 
-    synchronized void start(final int id)
+    /** Starts (or restarts from its journal) node {@code id}; built outside the lock so the others keep running. */
+    void start(final int id)
     {
-        machines[id] = new CounterMachine();
-        nodes[id] = PaxlogNode.startInvoked(config(id), machines[id]);
+        final CounterMachine machine = new CounterMachine();
+        final PaxlogNode node = PaxlogNode.startInvoked(config(id), machine);
+        synchronized (this)
+        {
+            machines[id] = machine;
+            nodes[id] = node;
+        }
     }
 
     /** Stops a node abruptly (no goodbye to peers); its journal stays. */
-    synchronized void kill(final int id)
+    void kill(final int id)
     {
-        final PaxlogNode node = nodes[id];
-        nodes[id] = null;
+        final PaxlogNode node;
+        synchronized (this)
+        {
+            node = nodes[id];
+            nodes[id] = null;
+        }
         node.close();
     }
 

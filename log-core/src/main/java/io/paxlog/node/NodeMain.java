@@ -1,0 +1,90 @@
+package io.paxlog.node;
+
+import io.paxlog.core.Ballot;
+import io.paxlog.core.CoreConfig.ConfigException;
+import io.paxlog.sm.CounterMachine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one node: {@code NodeMain --config FILE}. Exit 2 with a one-line reason for a bad configuration.
+ * Every 100 ms the node writes {@code DIR/status} (one line, replaced atomically) for {@code ops/cluster status}.
+ */
+public final class NodeMain
+{
+    private NodeMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length != 2 || !args[0].equals("--config"))
+        {
+            System.err.println("usage: NodeMain --config FILE");
+            System.exit(2);
+        }
+        final NodeConfig config;
+        try
+        {
+            config = NodeConfig.fromFile(Path.of(args[1])).conclude();
+        }
+        catch (final ConfigException ex)
+        {
+            System.err.println("paxlog node: bad configuration: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        Files.createDirectories(config.dir());
+        System.out.println("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
+            " sync=" + config.sync().name().toLowerCase(Locale.ROOT) + " (" + describe(config.sync()) + ")" +
+            " idle=" + config.idle() + " aeron.dir=" + config.aeronDir() + " chronicle.analytics.disable=" +
+            System.getProperty("chronicle.analytics.disable"));
+        final CountDownLatch stop = new CountDownLatch(1);
+        try (PaxlogNode node = PaxlogNode.start(config, new CounterMachine()))
+        {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "paxlog-shutdown"));
+            final Path statusFile = config.dir().resolve("status");
+            final Path tmp = config.dir().resolve("status.tmp");
+            while (!stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS))
+            {
+                writeStatus(node.agent().status(), statusFile, tmp);
+            }
+            System.out.println("paxlog node " + config.nodeId() + " stopping");
+        }
+    }
+
+    private static String describe(final SyncPolicy policy)
+    {
+        return policy == SyncPolicy.BATCH ? "journal msync before acks, one sync per duty cycle" :
+            "journal not synced: durable by replication; survives process crashes, not machine crashes";
+    }
+
+    static String statusLine(final NodeAgent.NodeStatus s)
+    {
+        return "node=" + s.nodeId() + " role=" + s.role().name().toLowerCase(Locale.ROOT) + " ballot=" +
+            Ballot.toString(s.ballot()) + " commit=" + s.commitSlot() + " applied=" + s.appliedSlot() + " lease_ms=" +
+            s.leaseRemainingNs() / 1_000_000 + " dropped_frames=" + s.droppedFrames();
+    }
+
+    private static void writeStatus(final NodeAgent.NodeStatus s, final Path file, final Path tmp)
+    {
+        if (s == null)
+        {
+            return;
+        }
+        try
+        {
+            Files.writeString(tmp, statusLine(s) + " updated_ms=" + System.currentTimeMillis() + "\n");
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("paxlog node: cannot write " + file + ": " + ex.getMessage());
+        }
+    }
+}
