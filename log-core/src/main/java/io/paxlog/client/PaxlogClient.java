@@ -60,7 +60,7 @@ public final class PaxlogClient implements AutoCloseable
     private final SessionEventDecoder eventDecoder = new SessionEventDecoder();
     private final CommandResponseDecoder responseDecoder = new CommandResponseDecoder();
     private final IdleStrategy idle = new BackoffIdleStrategy();
-    private final FragmentHandler handler = this::onFragment;
+    private final FragmentHandler handler = new io.aeron.FragmentAssembler(this::onFragment);
     private final boolean[] connected;
 
     private long sequence;

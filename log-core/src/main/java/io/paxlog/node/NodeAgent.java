@@ -1,6 +1,7 @@
 package io.paxlog.node;
 
 import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.paxlog.codecs.CommandStatus;
@@ -41,6 +42,8 @@ public final class NodeAgent implements Agent, CommitListener
     private final ConsensusNode core;
     private final ConsensusAdapter consensusAdapter;
     private final ClientAdapter clientAdapter;
+    private final FragmentAssembler consensusAssembler;
+    private final FragmentAssembler clientAssembler;
     private final ClientSessions sessions;
     private final Subscription consensusSubscription;
     private final Subscription clientSubscription;
@@ -69,6 +72,8 @@ public final class NodeAgent implements Agent, CommitListener
         final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
         this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax);
         this.clientAdapter = new ClientAdapter(this);
+        this.consensusAssembler = new FragmentAssembler(consensusAdapter);
+        this.clientAssembler = new FragmentAssembler(clientAdapter);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
@@ -86,8 +91,8 @@ public final class NodeAgent implements Agent, CommitListener
     {
         nowNs = clock.nanoTime();
         consensusAdapter.nowNs(nowNs);
-        int work = consensusSubscription.poll(consensusAdapter, FRAGMENT_LIMIT);
-        work += clientSubscription.poll(clientAdapter, FRAGMENT_LIMIT);
+        int work = consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
+        work += clientSubscription.poll(clientAssembler, FRAGMENT_LIMIT);
         work += core.onTick(nowNs);
         work += core.flush(nowNs);
         journal.sync();
