@@ -141,6 +141,34 @@ public final class PaxlogClient implements AutoCloseable
         return call(id, target -> sendQuery(target, id, query, consistency, minSlot), "query " + id);
     }
 
+    /**
+     * Reads from one particular member at EVENTUAL consistency (whatever it has applied, with the slot it
+     * reflects): for operators and tests comparing replicas.
+     */
+    public Result queryMember(final int member, final byte[] query)
+    {
+        final long id = ++correlation;
+        final long deadlineNs = System.nanoTime() + callTimeoutNs;
+        while (System.nanoTime() < deadlineNs)
+        {
+            connect(member);
+            awaitedId = id;
+            awaitedStatus = null;
+            sendQuery(member, id, query, ReadConsistency.EVENTUAL, 0);
+            final long attemptDeadlineNs = Math.min(deadlineNs, System.nanoTime() + attemptTimeoutNs);
+            while (awaitedStatus == null && System.nanoTime() < attemptDeadlineNs)
+            {
+                idle.idle(responses.poll(handler, 16));
+            }
+            if (awaitedStatus == CommandStatus.OK)
+            {
+                return new Result(awaitedResult, awaitedSlot);
+            }
+        }
+        throw new PaxlogException.Timeout("member " + member + " did not answer a query within " +
+            callTimeoutNs / 1_000_000 + " ms");
+    }
+
     private interface Sender
     {
         boolean send(int target);

@@ -42,6 +42,8 @@ import java.util.zip.CRC32C;
 public final class ChronicleJournal implements Journal, AutoCloseable
 {
     private static final int RECORD_MAX = 1 << 20;
+    /** A commit record with this slot voids the record before it (a torn last record found at start). */
+    private static final long VOID_PREVIOUS = -1;
 
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -60,6 +62,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private long unsyncedWrites;
     private long writes;
     private long syncs;
+    private long tornRecordsVoided;
 
     public ChronicleJournal(final Path dir, final SyncPolicy policy)
     {
@@ -149,7 +152,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
 
     public void replay(final Replay handler)
     {
-        int corruptRecords = 0;
+        boolean pendingCorrupt = false;
         long corruptAt = -1;
         try (ExcerptTailer tailer = queue.createTailer())
         {
@@ -168,17 +171,67 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                     length = (int)Math.min(bytes.readRemaining(), RECORD_MAX);
                     bytes.read(scratch, 0, length);
                 }
-                if (corruptRecords > 0)
+                if (pendingCorrupt)
                 {
+                    if (isVoidMarker(length))
+                    {
+                        pendingCorrupt = false;
+                        continue;
+                    }
                     throw new IllegalStateException("journal corrupt: record at index " + corruptAt +
                         " fails its checksum and is not the last record");
                 }
+                if (isVoidMarker(length))
+                {
+                    continue;
+                }
                 if (!dispatch(length, handler))
                 {
-                    corruptRecords++;
+                    pendingCorrupt = true;
                     corruptAt = index;
                 }
             }
+        }
+        if (pendingCorrupt)
+        {
+            // a torn last record: void it durably, so records appended after it do not make it look like corruption
+            tornRecordsVoided++;
+            appendCommit(VOID_PREVIOUS);
+            appender.sync();
+        }
+    }
+
+    /** Torn last records found and voided at start (0 after a clean stop). */
+    public long tornRecordsVoided()
+    {
+        return tornRecordsVoided;
+    }
+
+    private boolean isVoidMarker(final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return false;
+        }
+        headerDecoder.wrap(buffer, 0);
+        if (headerDecoder.templateId() != JournalCommitDecoder.TEMPLATE_ID ||
+            length < MessageHeaderDecoder.ENCODED_LENGTH + headerDecoder.blockLength())
+        {
+            return false;
+        }
+        commitDecoder.wrap(buffer, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+            headerDecoder.version());
+        return commitDecoder.commitSlot() == VOID_PREVIOUS &&
+            verify(length, MessageHeaderDecoder.ENCODED_LENGTH + JournalCommitEncoder.checksumEncodingOffset(),
+            commitDecoder.checksum());
+    }
+
+    /** Test hook: appends raw bytes as one document (to plant a torn or corrupt record). */
+    void appendRaw(final byte[] bytes)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(bytes, 0, bytes.length);
         }
     }
 

@@ -48,7 +48,9 @@ public final class NodeAgent implements Agent, CommitListener
     private final Subscription consensusSubscription;
     private final Subscription clientSubscription;
     private final Map<Long, Pending> pendingBySlot = new HashMap<>();
+    private static final long STATUS_INTERVAL_NS = 10_000_000L;
     private long nowNs;
+    private long statusUpdatedNs;
     private volatile NodeStatus status;
 
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock, final ServiceHost service)
@@ -97,7 +99,10 @@ public final class NodeAgent implements Agent, CommitListener
         work += core.flush(nowNs);
         journal.sync();
         work += held.release();
-        updateStatus();
+        if (nowNs - statusUpdatedNs >= STATUS_INTERVAL_NS)
+        {
+            updateStatus();
+        }
         return work;
     }
 
@@ -228,6 +233,7 @@ public final class NodeAgent implements Agent, CommitListener
 
     private void updateStatus()
     {
+        statusUpdatedNs = nowNs;
         final long leaseEnd = core.leaseEndNs();
         status = new NodeStatus(config.nodeId(), core.role(), core.role() == Role.LEADER ? core.activeBallot() :
             core.promisedBallot(), core.commitSlot(), core.appliedSlot(),

@@ -1,0 +1,166 @@
+package io.paxlog.node;
+
+import io.paxlog.core.Entry;
+import io.paxlog.core.Journal;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 3, acceptance 4: the Chronicle journal recovers a consistent prefix after stops, torn records and kill -9. */
+class JournalRecoveryTest
+{
+    /** Collects replayed records as text. */
+    static final class Collect implements Journal.Replay
+    {
+        final List<String> records = new ArrayList<>();
+
+        public void onPromise(final long ballot)
+        {
+            records.add("promise " + ballot);
+        }
+
+        public void onAccepted(final long slot, final long ballot, final Entry entry)
+        {
+            records.add("accepted " + slot + " " + ballot + " " + entry);
+        }
+
+        public void onCommit(final long commitSlot)
+        {
+            records.add("commit " + commitSlot);
+        }
+    }
+
+    static String write(final ChronicleJournal j, final int i)
+    {
+        switch (i % 5)
+        {
+            case 0:
+                j.appendPromise(1000 + i);
+                return "promise " + (1000 + i);
+            case 4:
+                j.appendCommit(i);
+                return "commit " + i;
+            default:
+            {
+                final Entry e = Entry.command(7, i, 100L * i, ("payload-" + i).getBytes());
+                j.appendAccepted(i, 1000 + i, e);
+                return "accepted " + i + " " + (1000 + i) + " " + e;
+            }
+        }
+    }
+
+    @Test
+    void stopsAtArbitraryPointsReplayExactlyWhatWasWritten() throws Exception
+    {
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int round = 0; round < 5; round++)
+        {
+            final Path dir = Files.createTempDirectory("journal");
+            final List<String> expected = new ArrayList<>();
+            int next = 0;
+            for (int stop = 0; stop < 3; stop++)
+            {
+                try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.BATCH))
+                {
+                    final Collect c = new Collect();
+                    j.replay(c);
+                    assertEquals(expected, c.records);
+                    final int count = 1 + random.nextInt(200);
+                    for (int k = 0; k < count; k++)
+                    {
+                        expected.add(write(j, next++));
+                        if (random.nextInt(10) == 0)
+                        {
+                            j.sync();
+                        }
+                    }
+                    j.sync();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTornLastRecordIsDroppedAndStaysDroppedAfterLaterAppends() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("journal");
+        final List<String> expected = new ArrayList<>();
+        try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.BATCH))
+        {
+            for (int i = 1; i <= 10; i++)
+            {
+                expected.add(write(j, i));
+            }
+            j.appendRaw(new byte[] {61, 0, 40, 0, 0x3F, 0x1B, 1, 0, 1, 2, 3});
+            j.sync();
+        }
+        try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.BATCH))
+        {
+            final Collect c = new Collect();
+            j.replay(c);
+            assertEquals(expected, c.records);
+            assertEquals(1, j.tornRecordsVoided());
+            expected.add(write(j, 11));
+            j.sync();
+        }
+        try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.BATCH))
+        {
+            final Collect c = new Collect();
+            j.replay(c);
+            assertEquals(expected, c.records);
+            assertEquals(0, j.tornRecordsVoided());
+        }
+    }
+
+    @Test
+    void aCorruptRecordInTheMiddleRefusesToStart() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("journal");
+        try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.NONE))
+        {
+            write(j, 1);
+            j.appendRaw(new byte[] {62, 0, 12, 0, 0x3F, 0x1B, 1, 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
+            write(j, 2);
+        }
+        try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.NONE))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> j.replay(new Collect()));
+            assertTrue(ex.getMessage().startsWith("journal corrupt: record at index"), ex.getMessage());
+        }
+    }
+
+    /** A child JVM appends records as fast as it can; we kill -9 it at random moments and check the prefix. */
+    @Test
+    void killMinusNineAtRandomMomentsLeavesAConsistentPrefix() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("journal-kill");
+        final SplittableRandom random = new SplittableRandom(11);
+        int replayed = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            final Process p = JournalWriterMain.launch(dir);
+            Thread.sleep(300 + random.nextInt(700));
+            p.destroyForcibly().waitFor();
+            try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.NONE))
+            {
+                final Collect c = new Collect();
+                j.replay(c);
+                for (int i = 0; i < c.records.size(); i++)
+                {
+                    assertEquals(JournalWriterMain.expected(i), c.records.get(i), "record " + i);
+                }
+                assertTrue(c.records.size() >= replayed, "the prefix never shrinks after a process kill");
+                replayed = c.records.size();
+            }
+        }
+        assertTrue(replayed > 0, "the writer wrote something");
+    }
+}
