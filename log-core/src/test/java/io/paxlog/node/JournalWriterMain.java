@@ -45,7 +45,7 @@ public final class JournalWriterMain
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JvmFlags.forChildProcess());
+        cmd.addAll(LocalProcessCluster.jvmFlags(Path.of("..")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(JournalWriterMain.class.getName());

@@ -5,7 +5,6 @@ import io.paxlog.client.PaxlogException;
 import io.paxlog.sm.CounterMachine;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,26 +28,14 @@ class ProcessClusterTest
     @Test
     void leaderKilledWithSigkillLosesNothingAndTheRestartedNodeCatchesUp() throws Exception
     {
-        final Path root = Files.createTempDirectory("paxlog-procs");
-        final Member[] members = new Member[NODES];
-        final StringBuilder list = new StringBuilder();
-        for (int i = 0; i < NODES; i++)
+        try (LocalProcessCluster cluster = new LocalProcessCluster(Files.createTempDirectory("paxlog-procs"),
+            Path.of(".."), NODES, "none"))
         {
-            members[i] = new Member(i, "127.0.0.1", InvokedCluster.freePort(), InvokedCluster.freePort());
-            list.append(i == 0 ? "" : ",").append(i).append("=127.0.0.1:").append(members[i].consensusPort())
-                .append(':').append(members[i].clientPort());
-        }
-        final Process[] procs = new Process[NODES];
-        for (int i = 0; i < NODES; i++)
-        {
-            Files.writeString(root.resolve("node" + i + ".properties"), String.join("\n",
-                "paxlog.cluster.members=" + list, "paxlog.node.id=" + i, "paxlog.dir=" + root.resolve("node" + i),
-                "paxlog.sync=none", "paxlog.aeron.dir=" + root.resolve("aeron" + i), ""));
-            procs[i] = launch(root, i);
-        }
-        try
-        {
-            final int leader = awaitLeader(root, -1, 30_000);
+            final Path root = cluster.root();
+            final Member[] members = cluster.members();
+            cluster.startAll();
+            final int leader = cluster.awaitLeader(-1, 30_000);
+            assertTrue(leader >= 0, "a leader is elected; see " + root);
             final AtomicLong acked = new AtomicLong();
             final List<Thread> threads = new ArrayList<>();
             final Throwable[] failure = new Throwable[1];
@@ -78,14 +65,14 @@ class ProcessClusterTest
             {
                 Thread.sleep(20);
             }
-            procs[leader].destroyForcibly().waitFor();
+            cluster.kill(leader);
             final long killedNs = System.nanoTime();
-            final int newLeader = awaitLeader(root, leader, 10_000);
+            final int newLeader = cluster.awaitLeader(leader, 10_000);
             final long failoverMs = (System.nanoTime() - killedNs) / 1_000_000;
             System.out.println("killed leader " + leader + " at " + acked.get() + " acks; node " + newLeader +
                 " leads after " + failoverMs + " ms");
-            assertTrue(failoverMs < 5_000, "failover took " + failoverMs + " ms");
-            procs[leader] = launch(root, leader);
+            assertTrue(newLeader >= 0 && failoverMs < 5_000, "failover took " + failoverMs + " ms");
+            cluster.start(leader);
             for (final Thread t : threads)
             {
                 t.join();
@@ -96,8 +83,8 @@ class ProcessClusterTest
                 10_000_000_000L))
             {
                 final long deadline = System.currentTimeMillis() + 30_000;
-                long[] values = new long[NODES];
-                long[] slots = new long[NODES];
+                final long[] values = new long[NODES];
+                final long[] slots = new long[NODES];
                 boolean equal = false;
                 while (!equal && System.currentTimeMillis() < deadline)
                 {
@@ -115,54 +102,5 @@ class ProcessClusterTest
                     java.util.Arrays.toString(slots) + ", expected " + INCREMENTS + " everywhere");
             }
         }
-        finally
-        {
-            for (final Process p : procs)
-            {
-                if (p != null)
-                {
-                    p.destroyForcibly().waitFor();
-                }
-            }
-        }
-    }
-
-    private static Process launch(final Path root, final int id) throws Exception
-    {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JvmFlags.forChildProcess());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(NodeMain.class.getName());
-        cmd.add("--config");
-        cmd.add(root.resolve("node" + id + ".properties").toString());
-        final File log = root.resolve("node" + id + ".log").toFile();
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log))
-            .start();
-    }
-
-    /** Waits for a status file (other than {@code excluded}'s) to say leader, and returns that node's id. */
-    private static int awaitLeader(final Path root, final int excluded, final long timeoutMs) throws Exception
-    {
-        final long deadline = System.currentTimeMillis() + timeoutMs;
-        while (System.currentTimeMillis() < deadline)
-        {
-            for (int i = 0; i < NODES; i++)
-            {
-                final Path status = root.resolve("node" + i).resolve("status");
-                if (i != excluded && Files.exists(status))
-                {
-                    final String line = Files.readString(status);
-                    final long updated = Long.parseLong(line.replaceAll(".*updated_ms=(\\d+).*\\s*", "$1"));
-                    if (line.contains("role=leader") && System.currentTimeMillis() - updated < 500)
-                    {
-                        return i;
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no leader within " + timeoutMs + " ms; see " + root);
     }
 }

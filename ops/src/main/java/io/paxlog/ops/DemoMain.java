@@ -1,0 +1,182 @@
+package io.paxlog.ops;
+
+import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogException;
+import io.paxlog.node.LocalProcessCluster;
+import io.paxlog.node.Member;
+import io.paxlog.sm.CounterMachine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * {@code ops/demo}: a local 3-node cluster (3 processes, embedded media drivers, sync batch) under a counter
+ * workload from 4 clients; the leader is killed with SIGKILL halfway and restarted. Prints what happened and
+ * exits 0 only if every acknowledged increment is on every replica exactly once.
+ */
+public final class DemoMain
+{
+    private static final String[] COUNTERS = {"orders", "fills", "cancels"};
+
+    private DemoMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        long seconds = 20;
+        for (int i = 0; i < args.length; i++)
+        {
+            if (args[i].equals("--seconds") && i + 1 < args.length)
+            {
+                try
+                {
+                    seconds = Long.parseLong(args[++i]);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    seconds = -1;
+                }
+                if (seconds < 4 || seconds > 3600)
+                {
+                    System.err.println("ops/demo: --seconds must be an integer in 4..3600");
+                    System.exit(2);
+                }
+            }
+            else
+            {
+                System.err.println("ops/demo: unknown option '" + args[i] + "'\nusage: ops/demo [--seconds S]");
+                System.exit(2);
+            }
+        }
+        System.exit(run(seconds));
+    }
+
+    static int run(final long seconds) throws Exception
+    {
+        final Path home = Path.of(System.getProperty("paxlog.home", "."));
+        final Path root = Files.createTempDirectory("paxlog-demo");
+        try (LocalProcessCluster cluster = new LocalProcessCluster(root, home, 3, "batch"))
+        {
+            final Member[] members = cluster.members();
+            cluster.startAll();
+            final int leader = cluster.awaitLeader(-1, 30_000);
+            if (leader < 0)
+            {
+                System.out.println("demo FAILED: no leader elected within 30 s (logs in " + root + ")");
+                return 1;
+            }
+            System.out.println("3 nodes up in " + root + "; leader is node " + leader);
+            final AtomicLongArray acked = new AtomicLongArray(COUNTERS.length);
+            final AtomicLong lastAckNs = new AtomicLong();
+            final AtomicLong killedNs = new AtomicLong(Long.MAX_VALUE);
+            final AtomicLong firstAckAfterKillNs = new AtomicLong(Long.MAX_VALUE);
+            final long endNs = System.nanoTime() + seconds * 1_000_000_000L;
+            final List<Thread> threads = new ArrayList<>();
+            final List<String> errors = new ArrayList<>();
+            for (int c = 0; c < 4; c++)
+            {
+                final int index = c;
+                final Thread t = new Thread(() ->
+                {
+                    try (PaxlogClient client = new PaxlogClient(members, root.resolve("client" + index).toString(),
+                        250_000_000L, 15_000_000_000L))
+                    {
+                        int k = index;
+                        while (System.nanoTime() < endNs)
+                        {
+                            final int counter = k++ % COUNTERS.length;
+                            final long invokedNs = System.nanoTime();
+                            client.command(CounterMachine.add(COUNTERS[counter], 1));
+                            acked.incrementAndGet(counter);
+                            final long now = System.nanoTime();
+                            lastAckNs.set(now);
+                            if (invokedNs > killedNs.get())
+                            {
+                                firstAckAfterKillNs.accumulateAndGet(now, Math::min);
+                            }
+                        }
+                    }
+                    catch (final PaxlogException ex)
+                    {
+                        synchronized (errors)
+                        {
+                            errors.add(ex.getMessage());
+                        }
+                    }
+                }, "demo-client-" + c);
+                t.start();
+                threads.add(t);
+            }
+            Thread.sleep(seconds * 500);
+            killedNs.set(System.nanoTime());
+            cluster.kill(leader);
+            System.out.println("killed the leader, node " + leader + " (SIGKILL)");
+            final int newLeader = cluster.awaitLeader(leader, 10_000);
+            System.out.println("node " + newLeader + " leads after " + (System.nanoTime() - killedNs.get()) / 1_000_000 +
+                " ms; restarting node " + leader + " from its journal");
+            cluster.start(leader);
+            for (final Thread t : threads)
+            {
+                t.join();
+            }
+            long total = 0;
+            for (int i = 0; i < COUNTERS.length; i++)
+            {
+                total += acked.get(i);
+            }
+            final long failoverMs = firstAckAfterKillNs.get() == Long.MAX_VALUE ? -1 :
+                (firstAckAfterKillNs.get() - killedNs.get()) / 1_000_000;
+            System.out.println("acknowledged increments: " + total + " in " + seconds + " s (" + total / seconds +
+                "/s); failover (kill to the first write invoked after it being acknowledged): " + failoverMs + " ms");
+            final boolean replicasEqual = checkReplicas(members, root, acked);
+            final boolean ok = errors.isEmpty() && replicasEqual && failoverMs >= 0;
+            errors.forEach(e -> System.out.println("client error: " + e));
+            System.out.println("demo " + (ok ? "PASSED" : "FAILED") + ": ops=" + total + " failover_ms=" + failoverMs +
+                " replicas_equal=" + replicasEqual + " client_errors=" + errors.size());
+            return ok ? 0 : 1;
+        }
+    }
+
+    private static boolean checkReplicas(final Member[] members, final Path root, final AtomicLongArray acked)
+        throws InterruptedException
+    {
+        try (PaxlogClient reader = new PaxlogClient(members, root.resolve("reader").toString(), 250_000_000L,
+            10_000_000_000L))
+        {
+            final long deadline = System.currentTimeMillis() + 20_000;
+            while (true)
+            {
+                boolean all = true;
+                final StringBuilder report = new StringBuilder();
+                for (int c = 0; c < COUNTERS.length; c++)
+                {
+                    report.append(COUNTERS[c]).append(": acked ").append(acked.get(c)).append(", replicas");
+                    for (int n = 0; n < members.length; n++)
+                    {
+                        final long v = CounterMachine.valueOf(reader.queryMember(n, CounterMachine.get(COUNTERS[c]))
+                            .value());
+                        report.append(' ').append(v);
+                        all &= v == acked.get(c);
+                    }
+                    report.append('\n');
+                }
+                if (all || System.currentTimeMillis() > deadline)
+                {
+                    System.out.print(report);
+                    return all;
+                }
+                Thread.sleep(100);
+            }
+        }
+        catch (final PaxlogException ex)
+        {
+            System.out.println("cannot read replicas: " + ex.getMessage());
+            return false;
+        }
+    }
+}
