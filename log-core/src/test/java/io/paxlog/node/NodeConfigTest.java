@@ -1,0 +1,57 @@
+package io.paxlog.node;
+
+import io.paxlog.core.CoreConfig.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** A bad node configuration is rejected in one line naming the key, the value and the rule. */
+class NodeConfigTest
+{
+    private static Properties valid()
+    {
+        final Properties p = new Properties();
+        p.setProperty(NodeConfig.MEMBERS_PROP, "0=127.0.0.1:20001:20002,1=127.0.0.1:20003:20004,2=127.0.0.1:20005:20006");
+        p.setProperty("paxlog.node.id", "1");
+        p.setProperty(NodeConfig.DIR_PROP, "/tmp/x");
+        return p;
+    }
+
+    private static String error(final String key, final String value)
+    {
+        final Properties p = valid();
+        p.setProperty(key, value);
+        return assertThrows(ConfigException.class, () -> NodeConfig.fromProperties(p).conclude()).getMessage();
+    }
+
+    @Test
+    void validConfigurationHasSaneDefaults()
+    {
+        final NodeConfig c = NodeConfig.fromProperties(valid()).conclude();
+        assertEquals(1, c.nodeId());
+        assertEquals(3, c.members().length);
+        assertEquals(SyncPolicy.NONE, c.sync());
+        assertEquals("backoff", c.idle());
+        assertEquals(2, c.core().acceptQuorum());
+        assertEquals("aeron:udp?endpoint=127.0.0.1:20003", c.self().consensusChannel());
+    }
+
+    @Test
+    void eachBadValueIsNamed()
+    {
+        assertEquals("paxlog.sync=sometimes: expected none or batch", error(NodeConfig.SYNC_PROP, "sometimes"));
+        assertEquals("paxlog.node.id=3: must be in 0..2", error("paxlog.node.id", "3"));
+        assertEquals("paxlog.idle=spin: expected backoff, yielding, busy-spin or sleeping", error(NodeConfig.IDLE_PROP, "spin"));
+        assertEquals("paxlog.cluster.members=0=localhost:1: '0=localhost:1': expected id=host:consensusPort:clientPort",
+            error(NodeConfig.MEMBERS_PROP, "0=localhost:1"));
+        assertEquals("paxlog.quorum.accept=1: W + R must exceed N (W=1 R=2 N=3)", error("paxlog.quorum.accept", "1"));
+        assertEquals("paxlog.lease.timeout.ns=abc: must be an integer", error("paxlog.lease.timeout.ns", "abc"));
+        final Properties p = valid();
+        p.remove(NodeConfig.DIR_PROP);
+        assertEquals("paxlog.dir=: is required",
+            assertThrows(ConfigException.class, () -> NodeConfig.fromProperties(p).conclude()).getMessage());
+    }
+}
