@@ -4,6 +4,10 @@ import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.node.Member;
 import io.paxlog.sm.CounterMachine;
 
+import static io.paxlog.cli.CliArgs.parseLong;
+import static io.paxlog.cli.CliArgs.positiveLong;
+import static io.paxlog.cli.CliArgs.value;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,8 +51,8 @@ public final class ClientMain
                 switch (args[i])
                 {
                     case "--dir" -> dir = value(args, ++i, "--dir");
-                    case "--timeout-ms" -> timeoutMs = positive("--timeout-ms", value(args, ++i, "--timeout-ms"));
-                    case "--repeat" -> repeat = (int)positive("--repeat", value(args, ++i, "--repeat"));
+                    case "--timeout-ms" -> timeoutMs = positiveLong("--timeout-ms", value(args, ++i, "--timeout-ms"));
+                    case "--repeat" -> repeat = (int)positiveLong("--repeat", value(args, ++i, "--repeat"));
                     case "--help", "-h" ->
                     {
                         System.out.println(USAGE);
@@ -162,36 +166,5 @@ public final class ClientMain
         {
             throw new IllegalArgumentException("expected '" + form + "'");
         }
-    }
-
-    private static String value(final String[] args, final int i, final String flag)
-    {
-        if (i >= args.length)
-        {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static long parseLong(final String what, final String v)
-    {
-        try
-        {
-            return Long.parseLong(v);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(what + " '" + v + "': expected an integer");
-        }
-    }
-
-    private static long positive(final String flag, final String v)
-    {
-        final long n = parseLong(flag, v);
-        if (n < 1)
-        {
-            throw new IllegalArgumentException(flag + " '" + v + "': must be >= 1");
-        }
-        return n;
     }
 }

@@ -2,6 +2,10 @@ package io.paxlog.sim;
 
 import io.paxlog.core.PlantedBug;
 
+import static io.paxlog.cli.CliArgs.parseLong;
+import static io.paxlog.cli.CliArgs.positiveLong;
+import static io.paxlog.cli.CliArgs.value;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -277,37 +281,6 @@ public final class SimMain
                 sb.append(" --drift-factor ").append(driftFactor);
             }
             return sb.toString();
-        }
-
-        private static String value(final String[] args, final int i, final String flag)
-        {
-            if (i >= args.length)
-            {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static long parseLong(final String flag, final String v)
-        {
-            try
-            {
-                return Long.parseLong(v);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException(flag + " '" + v + "': expected an integer");
-            }
-        }
-
-        private static long positiveLong(final String flag, final String v)
-        {
-            final long n = parseLong(flag, v);
-            if (n < 1)
-            {
-                throw new IllegalArgumentException(flag + " '" + v + "': must be >= 1");
-            }
-            return n;
         }
 
         private static int nodes(final String v)
