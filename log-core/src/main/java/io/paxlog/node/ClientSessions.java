@@ -23,7 +23,7 @@ final class ClientSessions
 {
     static final int RESPONSE_STREAM_DEFAULT = 103;
 
-    private record Session(int publicationIndex, Publication publication) { }
+    private record Session(int publicationIndex, Publication publication, String key) { }
 
     private final Aeron aeron;
     private final HeldFrames held;
@@ -59,7 +59,7 @@ final class ClientSessions
         if (s == null)
         {
             final Publication publication = aeron.addPublication(channel, streamId);
-            s = new Session(held.register(publication), publication);
+            s = new Session(held.register(publication), publication, key);
             byChannel.put(key, s);
         }
         sessions.put(sessionId, s);
@@ -71,9 +71,16 @@ final class ClientSessions
         return sessions.containsKey(sessionId);
     }
 
+    /** Forgets a session; its response publication is closed once no session uses it. */
     void close(final long sessionId)
     {
-        sessions.remove(sessionId);
+        final Session s = sessions.remove(sessionId);
+        if (s != null && !sessions.containsValue(s))
+        {
+            byChannel.remove(s.key());
+            held.unregister(s.publicationIndex());
+            s.publication().close();
+        }
     }
 
     int count()
@@ -89,7 +96,7 @@ final class ClientSessions
         if (s == null)
         {
             final Publication publication = aeron.addPublication(channel, streamId);
-            s = new Session(held.register(publication), publication);
+            s = new Session(held.register(publication), publication, key);
             byChannel.put(key, s);
         }
         return s.publicationIndex();

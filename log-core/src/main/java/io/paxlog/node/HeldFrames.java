@@ -21,6 +21,8 @@ final class HeldFrames
     private final ExpandableDirectByteBuffer held;
     private final int capacityBytes;
     private final List<Publication> publications = new ArrayList<>();
+    private final List<Integer> freedThisCycle = new ArrayList<>();
+    private final List<Integer> reusable = new ArrayList<>();
     private int length;
     private long dropped;
     private long sent;
@@ -34,21 +36,21 @@ final class HeldFrames
     /** Registers a publication; returns its index for {@link #hold}. */
     int register(final Publication publication)
     {
-        for (int i = 0; i < publications.size(); i++)
+        if (!reusable.isEmpty())
         {
-            if (publications.get(i) == null)
-            {
-                publications.set(i, publication);
-                return i;
-            }
+            final int i = reusable.remove(reusable.size() - 1);
+            publications.set(i, publication);
+            return i;
         }
         publications.add(publication);
         return publications.size() - 1;
     }
 
+    /** Frees an index; it is reused only after the next release, so no held frame goes to a newcomer. */
     void unregister(final int index)
     {
         publications.set(index, null);
+        freedThisCycle.add(index);
     }
 
     void hold(final int publicationIndex, final DirectBuffer src, final int offset, final int frameLength)
@@ -98,6 +100,11 @@ final class HeldFrames
             position += RECORD_HEADER + frameLength;
         }
         length = 0;
+        if (!freedThisCycle.isEmpty())
+        {
+            reusable.addAll(freedThisCycle);
+            freedThisCycle.clear();
+        }
         return count;
     }
 
