@@ -22,7 +22,7 @@ final class SimParams
     long leaseNs = 100_000_000L;
     long heartbeatNs = 20_000_000L;
     long electionTimeoutNs = 60_000_000L;
-    long driftPpm = 50_000L;
+    long driftPpm = 100_000L;
     long tickNs = 2_000_000L;
 
     // run shape
