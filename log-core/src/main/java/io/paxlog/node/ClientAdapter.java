@@ -3,6 +3,8 @@ package io.paxlog.node;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paxlog.codecs.CommandRequestDecoder;
+import io.paxlog.codecs.FrameCheck;
+import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.QueryRequestDecoder;
 import io.paxlog.codecs.SessionCloseDecoder;
@@ -21,6 +23,7 @@ final class ClientAdapter implements FragmentHandler
     private static final int CHANNEL_MAX = 512;
 
     private final NodeAgent agent;
+    private final FrameChecker checker;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final SessionConnectDecoder connect = new SessionConnectDecoder();
     private final CommandRequestDecoder command = new CommandRequestDecoder();
@@ -30,8 +33,9 @@ final class ClientAdapter implements FragmentHandler
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private long dropped;
 
-    ClientAdapter(final NodeAgent agent)
+    ClientAdapter(final NodeAgent agent, final int frameLengthMax)
     {
+        this.checker = new FrameChecker(frameLengthMax, 1, PAYLOAD_MAX);
         this.agent = agent;
     }
 
@@ -57,16 +61,11 @@ final class ClientAdapter implements FragmentHandler
 
     private boolean dispatch(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        if (checker.check(buffer, offset, length) != FrameCheck.OK)
         {
             return false;
         }
         header.wrap(buffer, offset);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() < 1 ||
-            header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
-        {
-            return false;
-        }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final int blockLength = header.blockLength();
         final int version = header.version();

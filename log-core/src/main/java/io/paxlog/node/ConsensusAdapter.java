@@ -7,6 +7,8 @@ import io.paxlog.codecs.AcceptedDecoder;
 import io.paxlog.codecs.CatchupRequestDecoder;
 import io.paxlog.codecs.CatchupResponseDecoder;
 import io.paxlog.codecs.EntryType;
+import io.paxlog.codecs.FrameCheck;
+import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.NackDecoder;
 import io.paxlog.codecs.PrepareDecoder;
@@ -27,6 +29,7 @@ final class ConsensusAdapter implements FragmentHandler
     private final ConsensusNode core;
     private final int memberCount;
     private final int entriesMax;
+    private final FrameChecker checker;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PrepareDecoder prepare = new PrepareDecoder();
     private final PromiseDecoder promise = new PromiseDecoder();
@@ -42,8 +45,9 @@ final class ConsensusAdapter implements FragmentHandler
     private long dropped;
     private long received;
 
-    ConsensusAdapter(final ConsensusNode core, final int memberCount, final int entriesMax)
+    ConsensusAdapter(final ConsensusNode core, final int memberCount, final int entriesMax, final int frameLengthMax)
     {
+        this.checker = new FrameChecker(frameLengthMax, entriesMax, frameLengthMax);
         this.core = core;
         this.memberCount = memberCount;
         this.entriesMax = entriesMax;
@@ -92,16 +96,11 @@ final class ConsensusAdapter implements FragmentHandler
 
     private boolean dispatch(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        if (checker.check(buffer, offset, length) != FrameCheck.OK)
         {
             return false;
         }
         header.wrap(buffer, offset);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID || header.version() < 1 ||
-            header.version() > MessageHeaderDecoder.SCHEMA_VERSION)
-        {
-            return false;
-        }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final int blockLength = header.blockLength();
         final int version = header.version();

@@ -72,8 +72,8 @@ public final class NodeAgent implements Agent, CommitListener
         this.core = new ConsensusNode(config.core(), journal, new ConsensusPublisher(config.nodeId(), peerPublication,
             held), this);
         final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
-        this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax);
-        this.clientAdapter = new ClientAdapter(this);
+        this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax());
+        this.clientAdapter = new ClientAdapter(this, config.frameLengthMax());
         this.consensusAssembler = new FragmentAssembler(consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax());
