@@ -10,6 +10,7 @@ import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventEncoder;
 import io.paxlog.codecs.StatusResponseEncoder;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class ClientSessions
     private final Aeron aeron;
     private final HeldFrames held;
     private final int sessionsMax;
-    private final Map<Long, Session> sessions = new HashMap<>();
+    private final Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
     private final Map<String, Session> byChannel = new HashMap<>();
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();

@@ -15,8 +15,6 @@ import io.paxlog.core.Role;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One Paxlog node as an Agrona {@link Agent}. Each duty cycle reads the clock once, polls the consensus and
@@ -32,8 +30,6 @@ public final class NodeAgent implements Agent, CommitListener
     private static final int FRAGMENT_LIMIT = 64;
     private static final int HELD_BYTES_MAX = 64 * 1024 * 1024;
 
-    private record Pending(long sessionId, long sequence) { }
-
     private final NodeConfig config;
     private final NanoClock clock;
     private final ChronicleJournal journal;
@@ -47,11 +43,17 @@ public final class NodeAgent implements Agent, CommitListener
     private final ClientSessions sessions;
     private final Subscription consensusSubscription;
     private final Subscription clientSubscription;
-    private final Map<Long, Pending> pendingBySlot = new HashMap<>();
+    private final PendingResponses pending;
     private static final long STATUS_INTERVAL_NS = 10_000_000L;
     private long nowNs;
     private long statusUpdatedNs;
-    private volatile NodeStatus status;
+    private volatile Role statusRole;
+    private volatile long statusBallot;
+    private volatile long statusCommit;
+    private volatile long statusApplied;
+    private volatile long statusLeaseRemainingNs;
+    private volatile long statusDroppedFrames;
+    private volatile long statusDroppedSends;
 
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock, final ServiceHost service)
     {
@@ -77,6 +79,7 @@ public final class NodeAgent implements Agent, CommitListener
         this.consensusAssembler = new FragmentAssembler(consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax());
+        this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
     }
@@ -161,7 +164,7 @@ public final class NodeAgent implements Agent, CommitListener
         }
         else if (slot > 0)
         {
-            pendingBySlot.put(slot, new Pending(sessionId, sequence));
+            pending.add(slot, sessionId, sequence);
         }
     }
 
@@ -202,9 +205,9 @@ public final class NodeAgent implements Agent, CommitListener
     void onStatusRequest(final long correlationId, final String channel, final int streamId)
     {
         final int publication = sessions.adminPublication(channel, streamId);
-        final NodeStatus s = status;
+        updateStatus();
         sessions.status(publication, correlationId, config.nodeId(), NodeRole.get((short)core.role().ordinal()),
-            s.ballot(), s.commitSlot(), s.appliedSlot(), s.leaseRemainingNs(), s.droppedFrames());
+            statusBallot, statusCommit, statusApplied, statusLeaseRemainingNs, statusDroppedFrames);
     }
 
     // ------------------------------------------------------------------ CommitListener
@@ -212,10 +215,10 @@ public final class NodeAgent implements Agent, CommitListener
     public void onCommitted(final long slot, final long ballot, final Entry entry)
     {
         final ServiceHost.Applied applied = service.apply(slot, entry);
-        final Pending p = pendingBySlot.remove(slot);
-        if (p != null && p.sessionId() == entry.sessionId() && p.sequence() == entry.sequence())
+        if (pending.take(slot, entry.sessionId(), entry.sequence()))
         {
-            sessions.respond(p.sessionId(), p.sequence(), CommandStatus.OK, config.nodeId(), slot, applied.result());
+            sessions.respond(entry.sessionId(), entry.sequence(), CommandStatus.OK, config.nodeId(), slot,
+                applied.result());
         }
     }
 
@@ -225,7 +228,7 @@ public final class NodeAgent implements Agent, CommitListener
             " (" + reason + ")");
         if (newRole != Role.LEADER)
         {
-            pendingBySlot.clear();
+            pending.clear();
         }
     }
 
@@ -235,16 +238,24 @@ public final class NodeAgent implements Agent, CommitListener
     {
         statusUpdatedNs = nowNs;
         final long leaseEnd = core.leaseEndNs();
-        status = new NodeStatus(config.nodeId(), core.role(), core.role() == Role.LEADER ? core.activeBallot() :
-            core.promisedBallot(), core.commitSlot(), core.appliedSlot(),
-            leaseEnd == Long.MIN_VALUE ? 0 : Math.max(0, leaseEnd - nowNs),
-            consensusAdapter.dropped() + clientAdapter.dropped(), held.dropped());
+        statusRole = core.role();
+        statusBallot = core.role() == Role.LEADER ? core.activeBallot() : core.promisedBallot();
+        statusCommit = core.commitSlot();
+        statusApplied = core.appliedSlot();
+        statusLeaseRemainingNs = leaseEnd == Long.MIN_VALUE ? 0 : Math.max(0, leaseEnd - nowNs);
+        statusDroppedFrames = consensusAdapter.dropped() + clientAdapter.dropped();
+        statusDroppedSends = held.dropped();
     }
 
-    /** A snapshot of the node's state, safe to read from any thread. */
+    /**
+     * A snapshot of the node's state, safe to call from any thread (the duty cycle publishes the figures every
+     * 10 ms without allocating; the caller builds the record). Null before the node started.
+     */
     public NodeStatus status()
     {
-        return status;
+        final Role role = statusRole;
+        return role == null ? null : new NodeStatus(config.nodeId(), role, statusBallot, statusCommit, statusApplied,
+            statusLeaseRemainingNs, statusDroppedFrames, statusDroppedSends);
     }
 
     public ServiceHost service()

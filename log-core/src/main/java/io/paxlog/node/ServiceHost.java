@@ -3,8 +3,7 @@ package io.paxlog.node;
 import io.paxlog.core.Entry;
 import io.paxlog.sm.StateMachine;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * Applies committed entries to the state machine with exactly-once semantics: each client session's last
@@ -21,8 +20,14 @@ public final class ServiceHost
     private static final Applied NOOP = new Applied(false, EMPTY);
 
     private final StateMachine machine;
-    private final Map<Long, long[]> lastSequence = new HashMap<>();
-    private final Map<Long, byte[]> lastResult = new HashMap<>();
+    /** Per session: the last applied sequence and its result. */
+    private static final class SessionState
+    {
+        long lastSequence;
+        byte[] lastResult = EMPTY;
+    }
+
+    private final Long2ObjectHashMap<SessionState> sessionStates = new Long2ObjectHashMap<>();
     private long appliedSlot;
 
     public ServiceHost(final StateMachine machine)
@@ -37,23 +42,27 @@ public final class ServiceHost
         {
             return NOOP;
         }
-        final long[] last = lastSequence.computeIfAbsent(entry.sessionId(), k -> new long[1]);
-        if (entry.sequence() <= last[0])
+        SessionState state = sessionStates.get(entry.sessionId());
+        if (state == null)
         {
-            final byte[] cached = entry.sequence() == last[0] ? lastResult.get(entry.sessionId()) : null;
-            return new Applied(false, cached == null ? EMPTY : cached);
+            state = new SessionState();
+            sessionStates.put(entry.sessionId(), state);
+        }
+        if (entry.sequence() <= state.lastSequence)
+        {
+            return new Applied(false, entry.sequence() == state.lastSequence ? state.lastResult : EMPTY);
         }
         final byte[] result = machine.apply(slot, entry.timestampNs(), entry.payload());
-        last[0] = entry.sequence();
-        lastResult.put(entry.sessionId(), result);
+        state.lastSequence = entry.sequence();
+        state.lastResult = result;
         return new Applied(true, result);
     }
 
     /** The cached result if {@code sequence} is the session's last applied command, else null. */
     public byte[] cached(final long sessionId, final long sequence)
     {
-        final long[] last = lastSequence.get(sessionId);
-        return last != null && last[0] == sequence ? lastResult.get(sessionId) : null;
+        final SessionState state = sessionStates.get(sessionId);
+        return state != null && state.lastSequence == sequence ? state.lastResult : null;
     }
 
     public byte[] query(final byte[] query)
