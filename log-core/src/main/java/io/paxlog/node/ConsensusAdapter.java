@@ -198,17 +198,13 @@ final class ConsensusAdapter implements FragmentHandler
             group.next();
             slots[i] = group.slot();
             ballots[i] = group.ballot();
-            final EntryType type = group.entryType();
-            final long sessionId = group.sessionId();
-            final long sequence = group.sequence();
-            final long timestampNs = group.timestampNs();
-            final byte[] payload = payload(group.payloadLength(), buffer, end);
-            if (payload == null || type == EntryType.NULL_VAL)
+            final byte[] payload = newEntry(i, group.entryType(), group.sessionId(), group.sequence(),
+                group.timestampNs(), group.payloadLength());
+            if (payload == null)
             {
                 return false;
             }
             group.getPayload(payload, 0, payload.length);
-            entries[i] = entry(type, sessionId, sequence, timestampNs, payload);
         }
         if (promise.limit() != end)
         {
@@ -240,17 +236,13 @@ final class ConsensusAdapter implements FragmentHandler
         for (int i = 0; i < count; i++)
         {
             group.next();
-            final EntryType type = group.entryType();
-            final long sessionId = group.sessionId();
-            final long sequence = group.sequence();
-            final long timestampNs = group.timestampNs();
-            final byte[] payload = payload(group.payloadLength(), buffer, end);
-            if (payload == null || type == EntryType.NULL_VAL)
+            final byte[] payload = newEntry(i, group.entryType(), group.sessionId(), group.sequence(),
+                group.timestampNs(), group.payloadLength());
+            if (payload == null)
             {
                 return false;
             }
             group.getPayload(payload, 0, payload.length);
-            entries[i] = entry(type, sessionId, sequence, timestampNs, payload);
         }
         if (accept.limit() != end)
         {
@@ -280,17 +272,13 @@ final class ConsensusAdapter implements FragmentHandler
         {
             group.next();
             ballots[i] = group.ballot();
-            final EntryType type = group.entryType();
-            final long sessionId = group.sessionId();
-            final long sequence = group.sequence();
-            final long timestampNs = group.timestampNs();
-            final byte[] payload = payload(group.payloadLength(), buffer, end);
-            if (payload == null || type == EntryType.NULL_VAL)
+            final byte[] payload = newEntry(i, group.entryType(), group.sessionId(), group.sequence(),
+                group.timestampNs(), group.payloadLength());
+            if (payload == null)
             {
                 return false;
             }
             group.getPayload(payload, 0, payload.length);
-            entries[i] = entry(type, sessionId, sequence, timestampNs, payload);
         }
         if (catchupResponse.limit() != end)
         {
@@ -300,15 +288,21 @@ final class ConsensusAdapter implements FragmentHandler
         return true;
     }
 
-    private static byte[] payload(final int length, final DirectBuffer buffer, final int end)
+    /**
+     * Creates entry {@code i} with a payload array of {@code payloadLength} for the caller to fill from the frame
+     * (fields are read in schema order: the fixed fields first, then the payload). Null if the entry is invalid.
+     */
+    private byte[] newEntry(final int i, final EntryType type, final long sessionId, final long sequence,
+        final long timestampNs, final int payloadLength)
     {
-        return length < 0 || length > end ? null : new byte[length];
-    }
-
-    private static Entry entry(final EntryType type, final long sessionId, final long sequence, final long timestampNs,
-        final byte[] payload)
-    {
-        return type == EntryType.NOOP ? Entry.noop(timestampNs) : Entry.command(sessionId, sequence, timestampNs, payload);
+        if (type == EntryType.NULL_VAL || payloadLength < 0)
+        {
+            return null;
+        }
+        final byte[] payload = new byte[payloadLength];
+        entries[i] = type == EntryType.NOOP ? Entry.noop(timestampNs) :
+            Entry.command(sessionId, sequence, timestampNs, payload);
+        return payload;
     }
 
     private boolean member(final int nodeId)
