@@ -65,15 +65,17 @@ class ProcessClusterTest
             {
                 Thread.sleep(20);
             }
-            cluster.kill(leader);
+            final int current = cluster.awaitLeader(-1, 5_000);
+            assertTrue(current >= 0, "a leader before the kill");
+            cluster.kill(current);
             final long killedNs = System.nanoTime();
-            final int newLeader = cluster.awaitLeader(leader, 10_000);
+            final int newLeader = cluster.awaitLeader(current, 10_000);
             final long failoverMs = (System.nanoTime() - killedNs) / 1_000_000;
-            System.out.println("killed leader " + leader + " at " + acked.get() + " acks; node " + newLeader +
+            System.out.println("killed leader " + current + " at " + acked.get() + " acks; node " + newLeader +
                 " leads after " + failoverMs + " ms");
             // lease 200 ms + election timeout 100-200 ms, plus up to 100 ms before the status file shows it
             assertTrue(newLeader >= 0 && failoverMs < 1_000, "failover took " + failoverMs + " ms");
-            cluster.start(leader);
+            cluster.start(current);
             for (final Thread t : threads)
             {
                 t.join();

@@ -113,13 +113,19 @@ public final class DemoMain
                 threads.add(t);
             }
             Thread.sleep(seconds * 500);
+            final int current = cluster.awaitLeader(-1, 5_000);
+            if (current < 0)
+            {
+                System.out.println("demo FAILED: no leader halfway through (logs in " + root + ")");
+                return 1;
+            }
             killedNs.set(System.nanoTime());
-            cluster.kill(leader);
-            System.out.println("killed the leader, node " + leader + " (SIGKILL)");
-            final int newLeader = cluster.awaitLeader(leader, 10_000);
+            cluster.kill(current);
+            System.out.println("killed the leader, node " + current + " (SIGKILL)");
+            final int newLeader = cluster.awaitLeader(current, 10_000);
             System.out.println("node " + newLeader + " leads after " + (System.nanoTime() - killedNs.get()) / 1_000_000 +
-                " ms; restarting node " + leader + " from its journal");
-            cluster.start(leader);
+                " ms; restarting node " + current + " from its journal");
+            cluster.start(current);
             for (final Thread t : threads)
             {
                 t.join();
