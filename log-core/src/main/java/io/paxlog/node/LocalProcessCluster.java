@@ -139,11 +139,23 @@ public final class LocalProcessCluster implements AutoCloseable
         }
     }
 
-    public void close() throws InterruptedException
+    /** Kills every node still running (SIGKILL) and waits for them to exit. */
+    public void close()
     {
+        for (final Process p : processes)
+        {
+            if (p != null)
+            {
+                p.destroyForcibly();
+            }
+        }
         for (int i = 0; i < processes.length; i++)
         {
-            kill(i);
+            if (processes[i] != null)
+            {
+                processes[i].onExit().join();
+                processes[i] = null;
+            }
         }
     }
 }

@@ -7,8 +7,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -148,19 +146,11 @@ final class InvokedCluster implements AutoCloseable
     {
         running = false;
         driver.join();
-        final List<Exception> errors = new ArrayList<>();
-        for (int i = 0; i < nodes.length; i++)
+        for (final PaxlogNode node : nodes)
         {
-            if (nodes[i] != null)
+            if (node != null)
             {
-                try
-                {
-                    nodes[i].close();
-                }
-                catch (final RuntimeException ex)
-                {
-                    errors.add(ex);
-                }
+                node.close();
             }
         }
     }
