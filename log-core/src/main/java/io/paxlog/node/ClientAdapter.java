@@ -12,6 +12,7 @@ import io.paxlog.codecs.SessionConnectDecoder;
 import io.paxlog.codecs.SessionKeepAliveDecoder;
 import io.paxlog.codecs.StatusRequestDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Decodes client and admin frames arriving on the node's client endpoint and calls the {@link NodeAgent}.
@@ -31,6 +32,7 @@ final class ClientAdapter implements FragmentHandler
     private final SessionKeepAliveDecoder keepAlive = new SessionKeepAliveDecoder();
     private final SessionCloseDecoder close = new SessionCloseDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
+    private final UnsafeBuffer queryPayload = new UnsafeBuffer(0, 0);
     private long dropped;
 
     ClientAdapter(final NodeAgent agent, final int frameLengthMax)
@@ -119,19 +121,12 @@ final class ClientAdapter implements FragmentHandler
                 final long correlationId = query.correlationId();
                 final short consistency = query.consistencyRaw();
                 final long minSlot = query.minSlot();
-                final int payloadLength = query.payloadLength();
-                if (consistency < 0 || consistency > 2 || payloadLength < 0 || payloadLength > PAYLOAD_MAX ||
-                    payloadLength > end)
+                if (consistency < 0 || consistency > 2)
                 {
                     return false;
                 }
-                final byte[] payload = new byte[payloadLength];
-                query.getPayload(payload, 0, payloadLength);
-                if (query.limit() != end)
-                {
-                    return false;
-                }
-                agent.onQuery(sessionId, correlationId, consistency, minSlot, payload);
+                query.wrapPayload(queryPayload);
+                agent.onQuery(sessionId, correlationId, consistency, minSlot, queryPayload, 0, queryPayload.capacity());
                 return true;
             }
             case SessionKeepAliveDecoder.TEMPLATE_ID:

@@ -9,6 +9,7 @@ import io.paxlog.codecs.NodeRole;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventEncoder;
 import io.paxlog.codecs.StatusResponseEncoder;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -125,7 +126,7 @@ final class ClientSessions
     }
 
     void respond(final long sessionId, final long sequence, final CommandStatus code, final int leaderId,
-        final long slot, final byte[] result)
+        final long slot, final DirectBuffer result, final int resultLength)
     {
         final Session s = sessions.get(sessionId);
         if (s == null)
@@ -133,7 +134,7 @@ final class ClientSessions
             return;
         }
         response.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).sequence(sequence).status(code)
-            .leaderNodeId(leaderId).slot(slot).putResult(result, 0, result.length);
+            .leaderNodeId(leaderId).slot(slot).putResult(result, 0, resultLength);
         held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
     }
 

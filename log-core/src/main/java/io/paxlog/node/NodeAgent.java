@@ -12,7 +12,9 @@ import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Role;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.NanoClock;
 
 
@@ -29,6 +31,7 @@ public final class NodeAgent implements Agent, CommitListener
     static final int CLIENT_STREAM = 102;
     private static final int FRAGMENT_LIMIT = 64;
     private static final int HELD_BYTES_MAX = 64 * 1024 * 1024;
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final NodeConfig config;
     private final NanoClock clock;
@@ -148,19 +151,19 @@ public final class NodeAgent implements Agent, CommitListener
         }
         if (core.role() != Role.LEADER)
         {
-            sessions.respond(sessionId, sequence, CommandStatus.REDIRECT, core.leaderId(), 0, new byte[0]);
+            sessions.respond(sessionId, sequence, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
             return;
         }
-        final byte[] cached = service.cached(sessionId, sequence);
-        if (cached != null)
+        if (service.cached(sessionId, sequence))
         {
-            sessions.respond(sessionId, sequence, CommandStatus.OK, config.nodeId(), 0, cached);
+            sessions.respond(sessionId, sequence, CommandStatus.OK, config.nodeId(), 0, service.result(),
+                service.resultLength());
             return;
         }
         final long slot = core.propose(nowNs, Entry.command(sessionId, sequence, nowNs, payload));
         if (slot == ConsensusNode.BACK_PRESSURE)
         {
-            sessions.respond(sessionId, sequence, CommandStatus.BUSY, config.nodeId(), 0, new byte[0]);
+            sessions.respond(sessionId, sequence, CommandStatus.BUSY, config.nodeId(), 0, EMPTY, 0);
         }
         else if (slot > 0)
         {
@@ -169,7 +172,7 @@ public final class NodeAgent implements Agent, CommitListener
     }
 
     void onQuery(final long sessionId, final long correlationId, final short consistency, final long minSlot,
-        final byte[] payload)
+        final DirectBuffer payload, final int offset, final int length)
     {
         if (!sessions.known(sessionId))
         {
@@ -179,17 +182,17 @@ public final class NodeAgent implements Agent, CommitListener
         if (linearizable && !core.canServeLeaseRead(nowNs))
         {
             sessions.respond(sessionId, correlationId, core.role() == Role.LEADER ? CommandStatus.BUSY :
-                CommandStatus.REDIRECT, core.leaderId(), 0, new byte[0]);
+                CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
             return;
         }
         if (consistency == 1 && core.appliedSlot() < minSlot)
         {
-            sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), core.appliedSlot(),
-                new byte[0]);
+            sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), core.appliedSlot(), EMPTY, 0);
             return;
         }
+        service.query(payload, offset, length);
         sessions.respond(sessionId, correlationId, CommandStatus.OK, core.leaderId(), core.appliedSlot(),
-            service.query(payload));
+            service.result(), service.resultLength());
     }
 
     void onKeepAlive(final long sessionId)
@@ -214,11 +217,11 @@ public final class NodeAgent implements Agent, CommitListener
 
     public void onCommitted(final long slot, final long ballot, final Entry entry)
     {
-        final ServiceHost.Applied applied = service.apply(slot, entry);
+        service.apply(slot, entry);
         if (pending.take(slot, entry.sessionId(), entry.sequence()))
         {
             sessions.respond(entry.sessionId(), entry.sequence(), CommandStatus.OK, config.nodeId(), slot,
-                applied.result());
+                service.result(), service.resultLength());
         }
     }
 

@@ -1,5 +1,8 @@
 package io.paxlog.sm;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
 /**
  * A deterministic state machine replicated by the log.
  *
@@ -9,16 +12,19 @@ package io.paxlog.sm;
  *
  * <p><b>Threading.</b> Called from one thread only (the node's duty cycle); implementations need no locking.
  *
- * <p><b>Buffers.</b> Arrays passed in belong to the caller for the duration of the call only; do not keep them.
+ * <p><b>Buffers.</b> {@code command} and {@code result} belong to the caller and are valid only during the call:
+ * do not keep them. Write the result from offset 0 of {@code result} (it grows as needed) and return its length.
+ * On the steady-state path an implementation should not allocate (the node's duty cycle is allocation-free).
  *
  * <p><b>Durability.</b> The log is the source of truth: after a restart the node re-applies committed entries
  * from its journal (and, later, from a snapshot), so a state machine keeps nothing on disk itself.
  */
 public interface StateMachine
 {
-    /** Applies a committed command and returns its result (never null; empty for none). */
-    byte[] apply(long slot, long leaderTimestampNs, byte[] command);
+    /** Applies a committed command; returns the length of the result written into {@code result}. */
+    int apply(long slot, long leaderTimestampNs, DirectBuffer command, int offset, int length,
+        MutableDirectBuffer result);
 
-    /** Answers a read-only query from the current state without changing it. */
-    byte[] query(byte[] query);
+    /** Answers a read-only query from the current state without changing it; returns the result length. */
+    int query(DirectBuffer query, int offset, int length, MutableDirectBuffer result);
 }
