@@ -25,7 +25,6 @@ final class ClientAdapter implements FragmentHandler
 
     private final NodeAgent agent;
     private final FrameChecker checker;
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final SessionConnectDecoder connect = new SessionConnectDecoder();
     private final CommandRequestDecoder command = new CommandRequestDecoder();
     private final QueryRequestDecoder query = new QueryRequestDecoder();
@@ -67,16 +66,11 @@ final class ClientAdapter implements FragmentHandler
         {
             return false;
         }
-        header.wrap(buffer, offset);
+        // the checker validated every length, group and enum and that the message ends at the frame end
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int blockLength = header.blockLength();
-        final int version = header.version();
-        final int end = offset + length;
-        if (body + blockLength > end)
-        {
-            return false;
-        }
-        switch (header.templateId())
+        final int blockLength = checker.actingBlockLength();
+        final int version = checker.actingVersion();
+        switch (checker.templateId())
         {
             case SessionConnectDecoder.TEMPLATE_ID:
             {
@@ -88,7 +82,7 @@ final class ClientAdapter implements FragmentHandler
                     return false;
                 }
                 final String channel = connect.responseChannel();
-                if (connect.limit() != end || !channel.startsWith("aeron:"))
+                if (!channel.startsWith("aeron:"))
                 {
                     return false;
                 }
@@ -101,16 +95,12 @@ final class ClientAdapter implements FragmentHandler
                 final long sessionId = command.sessionId();
                 final long sequence = command.sequence();
                 final int payloadLength = command.payloadLength();
-                if (payloadLength < 0 || payloadLength > PAYLOAD_MAX || payloadLength > end)
+                if (payloadLength > PAYLOAD_MAX)
                 {
                     return false;
                 }
                 final byte[] payload = new byte[payloadLength];
                 command.getPayload(payload, 0, payloadLength);
-                if (command.limit() != end)
-                {
-                    return false;
-                }
                 agent.onCommand(sessionId, sequence, payload);
                 return true;
             }
@@ -147,7 +137,7 @@ final class ClientAdapter implements FragmentHandler
                     return false;
                 }
                 final String channel = statusRequest.responseChannel();
-                if (statusRequest.limit() != end || !channel.startsWith("aeron:"))
+                if (!channel.startsWith("aeron:"))
                 {
                     return false;
                 }

@@ -30,7 +30,6 @@ final class ConsensusAdapter implements FragmentHandler
     private final int memberCount;
     private final int entriesMax;
     private final FrameChecker checker;
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PrepareDecoder prepare = new PrepareDecoder();
     private final PromiseDecoder promise = new PromiseDecoder();
     private final NackDecoder nack = new NackDecoder();
@@ -100,22 +99,13 @@ final class ConsensusAdapter implements FragmentHandler
         {
             return false;
         }
-        header.wrap(buffer, offset);
+        // the checker validated every length, group and enum and that the message ends at the frame end
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int blockLength = header.blockLength();
-        final int version = header.version();
-        final int end = offset + length;
-        if (body + blockLength > end)
-        {
-            return false;
-        }
-        switch (header.templateId())
+        final int blockLength = checker.actingBlockLength();
+        final int version = checker.actingVersion();
+        switch (checker.templateId())
         {
             case PrepareDecoder.TEMPLATE_ID:
-                if (blockLength < PrepareDecoder.BLOCK_LENGTH)
-                {
-                    return false;
-                }
                 prepare.wrap(buffer, body, blockLength, version);
                 if (!member(prepare.fromNodeId()))
                 {
@@ -124,13 +114,9 @@ final class ConsensusAdapter implements FragmentHandler
                 core.onPrepare(nowNs, prepare.fromNodeId(), prepare.ballot(), prepare.fromSlot(), prepare.sendTimeNs());
                 return true;
             case PromiseDecoder.TEMPLATE_ID:
-                return onPromise(buffer, body, blockLength, version, end);
+                return onPromise(buffer, body, blockLength, version);
             case NackDecoder.TEMPLATE_ID:
             {
-                if (blockLength < NackDecoder.BLOCK_LENGTH)
-                {
-                    return false;
-                }
                 nack.wrap(buffer, body, blockLength, version);
                 final short reason = nack.reasonRaw();
                 if (!member(nack.fromNodeId()) || reason < 0 || reason >= NackReason.values().length)
@@ -142,12 +128,8 @@ final class ConsensusAdapter implements FragmentHandler
                 return true;
             }
             case AcceptDecoder.TEMPLATE_ID:
-                return onAccept(buffer, body, blockLength, version, end);
+                return onAccept(buffer, body, blockLength, version);
             case AcceptedDecoder.TEMPLATE_ID:
-                if (blockLength < AcceptedDecoder.BLOCK_LENGTH)
-                {
-                    return false;
-                }
                 accepted.wrap(buffer, body, blockLength, version);
                 if (!member(accepted.fromNodeId()))
                 {
@@ -157,10 +139,6 @@ final class ConsensusAdapter implements FragmentHandler
                     accepted.ackSlot());
                 return true;
             case CatchupRequestDecoder.TEMPLATE_ID:
-                if (blockLength < CatchupRequestDecoder.BLOCK_LENGTH)
-                {
-                    return false;
-                }
                 catchupRequest.wrap(buffer, body, blockLength, version);
                 if (!member(catchupRequest.fromNodeId()))
                 {
@@ -169,19 +147,14 @@ final class ConsensusAdapter implements FragmentHandler
                 core.onCatchupRequest(nowNs, catchupRequest.fromNodeId(), catchupRequest.fromSlot());
                 return true;
             case CatchupResponseDecoder.TEMPLATE_ID:
-                return onCatchupResponse(buffer, body, blockLength, version, end);
+                return onCatchupResponse(buffer, body, blockLength, version);
             default:
                 return false;
         }
     }
 
-    private boolean onPromise(final DirectBuffer buffer, final int body, final int blockLength, final int version,
-        final int end)
+    private boolean onPromise(final DirectBuffer buffer, final int body, final int blockLength, final int version)
     {
-        if (blockLength < PromiseDecoder.BLOCK_LENGTH)
-        {
-            return false;
-        }
         promise.wrap(buffer, body, blockLength, version);
         final int from = promise.fromNodeId();
         final long ballot = promise.ballot();
@@ -206,21 +179,12 @@ final class ConsensusAdapter implements FragmentHandler
             }
             group.getPayload(payload, 0, payload.length);
         }
-        if (promise.limit() != end)
-        {
-            return false;
-        }
         core.onPromise(nowNs, from, ballot, echo, commitSlot, slots, ballots, entries, count);
         return true;
     }
 
-    private boolean onAccept(final DirectBuffer buffer, final int body, final int blockLength, final int version,
-        final int end)
+    private boolean onAccept(final DirectBuffer buffer, final int body, final int blockLength, final int version)
     {
-        if (blockLength < AcceptDecoder.BLOCK_LENGTH)
-        {
-            return false;
-        }
         accept.wrap(buffer, body, blockLength, version);
         final int from = accept.fromNodeId();
         final long ballot = accept.ballot();
@@ -244,21 +208,13 @@ final class ConsensusAdapter implements FragmentHandler
             }
             group.getPayload(payload, 0, payload.length);
         }
-        if (accept.limit() != end)
-        {
-            return false;
-        }
         core.onAccept(nowNs, from, ballot, sendTimeNs, commitSlot, firstSlot, entries, count);
         return true;
     }
 
     private boolean onCatchupResponse(final DirectBuffer buffer, final int body, final int blockLength,
-        final int version, final int end)
+        final int version)
     {
-        if (blockLength < CatchupResponseDecoder.BLOCK_LENGTH)
-        {
-            return false;
-        }
         catchupResponse.wrap(buffer, body, blockLength, version);
         final int from = catchupResponse.fromNodeId();
         final long firstSlot = catchupResponse.firstSlot();
@@ -279,10 +235,6 @@ final class ConsensusAdapter implements FragmentHandler
                 return false;
             }
             group.getPayload(payload, 0, payload.length);
-        }
-        if (catchupResponse.limit() != end)
-        {
-            return false;
         }
         core.onCatchupResponse(nowNs, from, firstSlot, ballots, entries, count);
         return true;
