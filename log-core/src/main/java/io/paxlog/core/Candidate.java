@@ -3,8 +3,9 @@ package io.paxlog.core;
 import java.util.Arrays;
 
 /**
- * Phase 1 of one ballot: collects promises and, per slot, the value accepted in the highest ballot. Buffers are
- * allocated once per node and reused by every election.
+ * Phase 1 of one ballot: collects promises and, per slot, a copy of the value accepted in the highest ballot
+ * (promised entries are only valid during the call that delivers them). Buffers are allocated once per node, or
+ * on first use, and reused by every election.
  */
 final class Candidate
 {
@@ -43,7 +44,6 @@ final class Candidate
         Arrays.fill(promised, false);
         Arrays.fill(refused, false);
         Arrays.fill(bestBallot, Ballot.NONE);
-        Arrays.fill(bestEntry, null);
     }
 
     long ballot()
@@ -97,7 +97,11 @@ final class Candidate
             if (ballots[i] > bestBallot[k])
             {
                 bestBallot[k] = ballots[i];
-                bestEntry[k] = entries[i];
+                if (bestEntry[k] == null)
+                {
+                    bestEntry[k] = new Entry();
+                }
+                bestEntry[k].copyFrom(entries[i]);
             }
             maxSlot = Math.max(maxSlot, slot);
         }
@@ -125,6 +129,7 @@ final class Candidate
     /** The value to re-propose at {@code slot}: the one accepted in the highest ballot, or null for a no-op. */
     Entry recovered(final long slot)
     {
-        return bestEntry[(int)(slot - fromSlot)];
+        final int k = (int)(slot - fromSlot);
+        return bestBallot[k] == Ballot.NONE ? null : bestEntry[k];
     }
 }

@@ -1,5 +1,7 @@
 package io.paxlog.core;
 
+import org.agrona.DirectBuffer;
+
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +29,7 @@ public final class ConsensusNode
     private final int selfId;
     private final int memberCount;
     private final SplittableRandom random;
-    private final EntryLog log = new EntryLog();
+    private final EntryLog log;
     private final Acceptor acceptor;
     private final Candidate candidate;
     private final Leader leader;
@@ -35,6 +37,7 @@ public final class ConsensusNode
     private final long[] scratchSlots;
     private final long[] scratchBallots;
     private final Entry[] scratchEntries;
+    private final Entry proposal = new Entry();
 
     private Role role = Role.FOLLOWER;
     private long maxSeenBallot = Ballot.NONE;
@@ -57,6 +60,7 @@ public final class ConsensusNode
         this.selfId = config.nodeId();
         this.memberCount = config.memberCount();
         this.random = new SplittableRandom(config.randomSeed() * 31 + selfId);
+        this.log = new EntryLog(config.logCapacitySlots());
         this.acceptor = new Acceptor(config);
         this.candidate = new Candidate(memberCount, config.promiseEntriesMax());
         this.leader = new Leader(config);
@@ -67,7 +71,10 @@ public final class ConsensusNode
         this.scratchEntries = new Entry[scratch];
     }
 
-    /** Rebuilds state from the journal, re-delivers committed slots, and starts as a follower. */
+    /**
+     * Rebuilds state from the journal and starts as a follower. Committed slots are re-delivered to the listener
+     * while the journal replays (as each commit mark is read), since the log ring holds only the latest slots.
+     */
     public void start(final long nowNs)
     {
         Invariants.check(!started, "start called twice");
@@ -95,6 +102,7 @@ public final class ConsensusNode
             public void onCommit(final long commitSlot)
             {
                 log.restoreCommit(commitSlot);
+                deliverCommitted();
             }
         });
         maxSeenBallot = acceptor.promisedBallot();
@@ -122,6 +130,24 @@ public final class ConsensusNode
         final long slot = log.lastSlot() + 1;
         appendAccepted(slot, leader.ballot(), entry);
         return slot;
+    }
+
+    /**
+     * Proposes the command held in {@code payload[offset, offset + length)} for ({@code sessionId},
+     * {@code sequence}), stamped with {@code nowNs}; as {@link #propose(long, Entry)}, without allocating.
+     */
+    public long propose(final long nowNs, final long sessionId, final long sequence, final DirectBuffer payload,
+        final int offset, final int length)
+    {
+        if (role != Role.LEADER)
+        {
+            return NOT_LEADER;
+        }
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots())
+        {
+            return BACK_PRESSURE;
+        }
+        return propose(nowNs, proposal.setCommand(sessionId, sequence, nowNs, payload, offset, length));
     }
 
     /**
@@ -317,10 +343,10 @@ public final class ConsensusNode
         for (long slot = candidate.fromSlot(); slot <= candidate.maxSlot(); slot++)
         {
             final Entry recovered = candidate.recovered(slot);
-            appendAccepted(slot, ballot, recovered != null ? recovered : Entry.noop(nowNs));
+            appendAccepted(slot, ballot, recovered != null ? recovered : proposal.setNoop(nowNs));
         }
         final long startSlot = log.lastSlot() + 1;
-        appendAccepted(startSlot, ballot, Entry.noop(nowNs));
+        appendAccepted(startSlot, ballot, proposal.setNoop(nowNs));
         leader.begin(ballot, startSlot, nowNs, peerCommit);
         failedElections = 0;
         leaderId = selfId;
@@ -368,6 +394,10 @@ public final class ConsensusNode
             if (slot <= log.commitSlot() || (log.has(slot) && log.ballot(slot) == ballot))
             {
                 continue;
+            }
+            if (!storable(slot))
+            {
+                break; // too far ahead of our commit point for the ring: not accepted (yet), as if lost
             }
             appendAccepted(slot, ballot, entries[i]);
         }
@@ -436,7 +466,7 @@ public final class ConsensusNode
         }
         final long last = Math.min(log.commitSlot(), fromSlot + config.catchupEntriesMax() - 1);
         int count = 0;
-        for (long slot = fromSlot; slot <= last; slot++)
+        for (long slot = fromSlot; slot <= last && log.has(slot); slot++)
         {
             scratchBallots[count] = log.ballot(slot);
             scratchEntries[count] = log.entry(slot);
@@ -462,15 +492,20 @@ public final class ConsensusNode
             final long slot = firstSlot + i;
             if (slot <= log.commitSlot())
             {
-                Invariants.check(entries[i].equals(log.entry(slot)), "catch-up disagrees at committed slot " + slot);
+                Invariants.check(!log.has(slot) || entries[i].equals(log.entry(slot)),
+                    "catch-up disagrees at committed slot ", slot);
                 continue;
             }
             if (!(log.has(slot) && entries[i].equals(log.entry(slot))))
             {
                 if (role == Role.LEADER && log.has(slot))
                 {
-                    Invariants.check(entries[i].equals(log.entry(slot)), "leader log disagrees with committed " + slot);
+                    Invariants.check(entries[i].equals(log.entry(slot)), "leader log disagrees with committed ", slot);
                     continue;
+                }
+                if (!storable(slot))
+                {
+                    break;
                 }
                 appendCommittedValue(slot, ballots[i], entries[i]);
             }
@@ -512,6 +547,15 @@ public final class ConsensusNode
         journal.appendAccepted(slot, ballot, entry);
     }
 
+    /**
+     * Whether an acceptor may store {@code slot} learned from a peer: within half the ring above the commit point,
+     * so that a journal replay (whose commit marks may trail a catch-up batch) can always hold it too.
+     */
+    private boolean storable(final long slot)
+    {
+        return slot - log.commitSlot() <= log.capacity() / 2 && log.canStore(slot);
+    }
+
     private int collectAccepted(final long fromSlot)
     {
         int count = 0;
@@ -541,6 +585,8 @@ public final class ConsensusNode
         while (appliedSlot < log.commitSlot())
         {
             appliedSlot++;
+            Invariants.check(log.has(appliedSlot), "committed slot left the log ring before it was applied: ",
+                appliedSlot);
             listener.onCommitted(appliedSlot, log.ballot(appliedSlot), log.entry(appliedSlot));
         }
     }

@@ -44,6 +44,8 @@ public final class CoreConfig
     public static final int PROMISE_ENTRIES_MAX_DEFAULT = 4096;
     public static final String CATCHUP_ENTRIES_MAX_PROP = "paxlog.catchup.entries.max";
     public static final int CATCHUP_ENTRIES_MAX_DEFAULT = 256;
+    public static final String LOG_CAPACITY_SLOTS_PROP = "paxlog.log.capacity.slots";
+    public static final int LOG_CAPACITY_SLOTS_DEFAULT = 1 << 17;
     public static final String RANDOM_SEED_PROP = "paxlog.random.seed";
 
     private int nodeId = -1;
@@ -62,6 +64,7 @@ public final class CoreConfig
     private int batchEntriesMax = BATCH_ENTRIES_MAX_DEFAULT;
     private int promiseEntriesMax = PROMISE_ENTRIES_MAX_DEFAULT;
     private int catchupEntriesMax = CATCHUP_ENTRIES_MAX_DEFAULT;
+    private int logCapacitySlots = LOG_CAPACITY_SLOTS_DEFAULT;
     private long randomSeed;
     private boolean leaseEnabled = true;
     private boolean backoffEnabled = true;
@@ -88,6 +91,7 @@ public final class CoreConfig
         batchEntriesMax = intProp(props, BATCH_ENTRIES_MAX_PROP, batchEntriesMax);
         promiseEntriesMax = intProp(props, PROMISE_ENTRIES_MAX_PROP, promiseEntriesMax);
         catchupEntriesMax = intProp(props, CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax);
+        logCapacitySlots = intProp(props, LOG_CAPACITY_SLOTS_PROP, logCapacitySlots);
         randomSeed = longProp(props, RANDOM_SEED_PROP, randomSeed);
         return this;
     }
@@ -155,6 +159,18 @@ public final class CoreConfig
         range(BATCH_ENTRIES_MAX_PROP, batchEntriesMax, 1, 1 << 16);
         range(PROMISE_ENTRIES_MAX_PROP, promiseEntriesMax, windowSlots, 1 << 22);
         range(CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax, 1, 1 << 20);
+        final long logCapacityMin = 2L * (promiseEntriesMax + windowSlots);
+        if (Integer.bitCount(logCapacitySlots) != 1 || logCapacitySlots < logCapacityMin || logCapacitySlots > 1 << 26)
+        {
+            throw new ConfigException(LOG_CAPACITY_SLOTS_PROP, logCapacitySlots, "must be a power of two in " +
+                logCapacityMin + ".." + (1 << 26) + " (at least twice " + PROMISE_ENTRIES_MAX_PROP + " + " +
+                WINDOW_SLOTS_PROP + ")");
+        }
+        if (catchupEntriesMax > logCapacitySlots / 4)
+        {
+            throw new ConfigException(CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax, "must be at most a quarter of " +
+                LOG_CAPACITY_SLOTS_PROP + " (" + logCapacitySlots + ")");
+        }
         if (!plantedBugs.isEmpty() && !allowPlantedBugs)
         {
             throw new ConfigException("plantedBugs", plantedBugs.toString(), "only test harnesses may plant bugs");
@@ -245,6 +261,9 @@ public final class CoreConfig
     public CoreConfig promiseEntriesMax(final int v) { promiseEntriesMax = v; return this; }
     public int catchupEntriesMax() { return catchupEntriesMax; }
     public CoreConfig catchupEntriesMax(final int v) { catchupEntriesMax = v; return this; }
+    /** Slots the in-memory log ring holds; older committed slots live only in the journal. */
+    public int logCapacitySlots() { return logCapacitySlots; }
+    public CoreConfig logCapacitySlots(final int v) { logCapacitySlots = v; return this; }
     public long randomSeed() { return randomSeed; }
     public CoreConfig randomSeed(final long v) { randomSeed = v; return this; }
     /** Plain Multi-Paxos without leases (for the dueling-proposer scenario); default true. */

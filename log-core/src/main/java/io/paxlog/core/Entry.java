@@ -1,11 +1,20 @@
 package io.paxlog.core;
 
+import org.agrona.DirectBuffer;
+
 import java.util.Arrays;
 
 /**
- * The value of one log slot: a client command (session, sequence, payload) or a no-op. Immutable. The leader
- * stamps {@code timestampNs} from its own clock when it proposes; state machines take time only from here.
- * The slot and the ballot a copy was accepted in are kept beside the entry, not inside it.
+ * The value of one log slot: a client command (session, sequence, payload) or a no-op. The leader stamps
+ * {@code timestampNs} from its own clock when it proposes; state machines take time only from here. The slot
+ * and the ballot a copy was accepted in are kept beside the entry, not inside it.
+ *
+ * <p><b>Reuse.</b> An entry is a reusable holder: the core keeps one per cell of its log ring and overwrites it
+ * in place ({@link #copyFrom}, {@link #setCommand}), and adapters decode incoming frames into scratch entries.
+ * Its payload array only grows, so once warmed up nothing is allocated. An entry handed to an SPI
+ * ({@link Journal}, {@link Outbox}, {@link CommitListener}) is valid only during that call: keep a {@link #copy()}
+ * if you need it later. {@link #payloadArray()} may be longer than the payload; the payload is its first
+ * {@link #payloadLength()} bytes.
  */
 public final class Entry
 {
@@ -13,31 +22,92 @@ public final class Entry
     public static final byte TYPE_COMMAND = 1;
 
     private static final byte[] EMPTY = new byte[0];
+    private static final int PAYLOAD_ALIGNMENT = 32;
 
-    private final byte type;
-    private final long sessionId;
-    private final long sequence;
-    private final long timestampNs;
-    private final byte[] payload;
+    private byte type = TYPE_NOOP;
+    private long sessionId;
+    private long sequence;
+    private long timestampNs;
+    private byte[] payload = EMPTY;
+    private int payloadLength;
 
-    public Entry(final byte type, final long sessionId, final long sequence, final long timestampNs, final byte[] payload)
+    /** An empty holder (a no-op at time 0) to be filled in place. */
+    public Entry()
     {
-        Invariants.check(type == TYPE_NOOP || type == TYPE_COMMAND, "entry type");
-        this.type = type;
-        this.sessionId = sessionId;
-        this.sequence = sequence;
-        this.timestampNs = timestampNs;
-        this.payload = payload == null ? EMPTY : payload;
     }
 
     public static Entry noop(final long timestampNs)
     {
-        return new Entry(TYPE_NOOP, 0, 0, timestampNs, EMPTY);
+        return new Entry().setNoop(timestampNs);
     }
 
     public static Entry command(final long sessionId, final long sequence, final long timestampNs, final byte[] payload)
     {
-        return new Entry(TYPE_COMMAND, sessionId, sequence, timestampNs, payload);
+        return new Entry().setCommand(sessionId, sequence, timestampNs, payload, 0, payload.length);
+    }
+
+    public Entry setNoop(final long timestampNs)
+    {
+        this.type = TYPE_NOOP;
+        this.sessionId = 0;
+        this.sequence = 0;
+        this.timestampNs = timestampNs;
+        this.payloadLength = 0;
+        return this;
+    }
+
+    public Entry setCommand(final long sessionId, final long sequence, final long timestampNs,
+        final DirectBuffer src, final int offset, final int length)
+    {
+        setHeader(TYPE_COMMAND, sessionId, sequence, timestampNs, length);
+        src.getBytes(offset, payload, 0, length);
+        return this;
+    }
+
+    public Entry setCommand(final long sessionId, final long sequence, final long timestampNs,
+        final byte[] src, final int offset, final int length)
+    {
+        setHeader(TYPE_COMMAND, sessionId, sequence, timestampNs, length);
+        System.arraycopy(src, offset, payload, 0, length);
+        return this;
+    }
+
+    /**
+     * Sets every field but the payload bytes and makes room for {@code payloadLength} of them in
+     * {@link #payloadArray()}, for a decoder to fill (for example straight from a frame).
+     */
+    public Entry setHeader(final byte type, final long sessionId, final long sequence, final long timestampNs,
+        final int payloadLength)
+    {
+        Invariants.check(type == TYPE_NOOP || type == TYPE_COMMAND, "entry type");
+        Invariants.check(payloadLength >= 0, "payload length");
+        this.type = type;
+        this.sessionId = sessionId;
+        this.sequence = sequence;
+        this.timestampNs = timestampNs;
+        if (payload.length < payloadLength)
+        {
+            payload = new byte[(payloadLength + PAYLOAD_ALIGNMENT - 1) & -PAYLOAD_ALIGNMENT];
+        }
+        this.payloadLength = payloadLength;
+        return this;
+    }
+
+    /** Makes this entry equal to {@code other} (no allocation unless the payload outgrows this holder). */
+    public Entry copyFrom(final Entry other)
+    {
+        if (other != this)
+        {
+            setHeader(other.type, other.sessionId, other.sequence, other.timestampNs, other.payloadLength);
+            System.arraycopy(other.payload, 0, payload, 0, other.payloadLength);
+        }
+        return this;
+    }
+
+    /** A new, independent entry equal to this one. */
+    public Entry copy()
+    {
+        return new Entry().copyFrom(this);
     }
 
     public byte type()
@@ -65,10 +135,21 @@ public final class Entry
         return timestampNs;
     }
 
-    /** The payload; callers must not modify it. */
-    public byte[] payload()
+    /** The backing array: the payload is its first {@link #payloadLength()} bytes. Callers must not modify it. */
+    public byte[] payloadArray()
     {
         return payload;
+    }
+
+    public int payloadLength()
+    {
+        return payloadLength;
+    }
+
+    /** A new array holding exactly the payload. */
+    public byte[] copyPayload()
+    {
+        return Arrays.copyOf(payload, payloadLength);
     }
 
     @Override
@@ -84,7 +165,8 @@ public final class Entry
         }
         final Entry e = (Entry)o;
         return type == e.type && sessionId == e.sessionId && sequence == e.sequence &&
-            timestampNs == e.timestampNs && Arrays.equals(payload, e.payload);
+            timestampNs == e.timestampNs && payloadLength == e.payloadLength &&
+            Arrays.equals(payload, 0, payloadLength, e.payload, 0, e.payloadLength);
     }
 
     @Override
@@ -94,13 +176,17 @@ public final class Entry
         h = 31 * h + Long.hashCode(sessionId);
         h = 31 * h + Long.hashCode(sequence);
         h = 31 * h + Long.hashCode(timestampNs);
-        return 31 * h + Arrays.hashCode(payload);
+        for (int i = 0; i < payloadLength; i++)
+        {
+            h = 31 * h + payload[i];
+        }
+        return h;
     }
 
     @Override
     public String toString()
     {
         return isNoop() ? "noop@" + timestampNs :
-            "cmd(s=" + sessionId + ",q=" + sequence + ",t=" + timestampNs + ",len=" + payload.length + ")";
+            "cmd(s=" + sessionId + ",q=" + sequence + ",t=" + timestampNs + ",len=" + payloadLength + ")";
     }
 }

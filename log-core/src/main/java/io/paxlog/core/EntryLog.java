@@ -1,21 +1,40 @@
 package io.paxlog.core;
 
-import java.util.Arrays;
-
 /**
- * The in-memory view of a node's log: for each slot the entry it holds and the ballot it holds it in, and the
- * commit point. {@code commitSlot} is contiguous: every slot up to it is committed and held with its chosen value.
- * Slots start at 1.
+ * The in-memory view of a node's log: a ring of {@code capacity} cells, each holding one slot's entry, the ballot
+ * it is held in and whether it is committed, plus the commit point. {@code commitSlot} is contiguous: every slot
+ * up to it is committed and was held with its chosen value. Slots start at 1; slot {@code s} lives in cell
+ * {@code s mod capacity}.
+ *
+ * <p>Storing a slot evicts the slot one capacity below it, which is allowed only once that slot is committed
+ * ({@link #canStore}); the log therefore never loses an uncommitted entry, and it holds at most the latest
+ * {@code capacity} slots. Older committed slots live only in the journal and the state machine. Cells and their
+ * payload arrays are allocated on first use and reused on every later lap: no allocation in steady state.
  */
 final class EntryLog
 {
-    private static final int INITIAL_CAPACITY = 1024;
-
-    private Entry[] entries = new Entry[INITIAL_CAPACITY];
-    private long[] ballots = new long[INITIAL_CAPACITY];
-    private boolean[] committedFlags = new boolean[INITIAL_CAPACITY];
+    private final int mask;
+    private final Entry[] cells;
+    private final long[] cellSlots;
+    private final long[] ballots;
+    private final boolean[] committedFlags;
     private long lastSlot;
     private long commitSlot;
+
+    EntryLog(final int capacity)
+    {
+        Invariants.check(capacity >= 2 && Integer.bitCount(capacity) == 1, "log capacity must be a power of two");
+        this.mask = capacity - 1;
+        this.cells = new Entry[capacity];
+        this.cellSlots = new long[capacity];
+        this.ballots = new long[capacity];
+        this.committedFlags = new boolean[capacity];
+    }
+
+    int capacity()
+    {
+        return cells.length;
+    }
 
     long lastSlot()
     {
@@ -29,30 +48,60 @@ final class EntryLog
 
     boolean has(final long slot)
     {
-        return slot >= 1 && slot <= lastSlot && entries[index(slot)] != null;
+        return slot >= 1 && cellSlots[index(slot)] == slot;
     }
 
+    /** The entry held at {@code slot} (valid until the slot's cell is reused), or null. */
     Entry entry(final long slot)
     {
-        return slot >= 1 && slot <= lastSlot ? entries[index(slot)] : null;
+        return has(slot) ? cells[index(slot)] : null;
     }
 
     long ballot(final long slot)
     {
-        return slot >= 1 && slot <= lastSlot ? ballots[index(slot)] : Ballot.NONE;
+        return has(slot) ? ballots[index(slot)] : Ballot.NONE;
     }
 
-    /** Stores {@code entry} at {@code slot} in {@code ballot}; a committed slot may only be re-stored with its value. */
+    /**
+     * True if {@code slot} may be stored: it is already held, its cell is free, or the cell holds an older
+     * committed slot. False for a slot so far ahead of the commit point that storing it would evict an
+     * uncommitted one (an acceptor then simply does not accept it yet), or one older than the ring.
+     */
+    boolean canStore(final long slot)
+    {
+        if (slot < 1)
+        {
+            return false;
+        }
+        final long held = cellSlots[index(slot)];
+        return held == slot || (slot > commitSlot && (held == 0 || (held < slot && held <= commitSlot)));
+    }
+
+    /** Stores a copy of {@code entry} at {@code slot} in {@code ballot}; a committed slot keeps its value. */
     void put(final long slot, final long ballot, final Entry entry)
     {
         Invariants.check(slot >= 1, "slot must be >= 1");
-        ensureCapacity(slot);
         final int i = index(slot);
-        if (slot <= commitSlot || committedFlags[i])
+        final long held = cellSlots[i];
+        if (held == slot)
         {
-            Invariants.check(entry.equals(entries[i]), "committed slot " + slot + " rewritten with a different value");
+            if (committedFlags[i] || slot <= commitSlot)
+            {
+                Invariants.check(entry.equals(cells[i]), "committed slot rewritten with a different value: ", slot);
+            }
         }
-        entries[i] = entry;
+        else
+        {
+            Invariants.check(canStore(slot), "log ring full (raise paxlog.log.capacity.slots): cannot store slot ",
+                slot);
+            if (cells[i] == null)
+            {
+                cells[i] = new Entry();
+            }
+            cellSlots[i] = slot;
+            committedFlags[i] = false;
+        }
+        cells[i].copyFrom(entry);
         ballots[i] = ballot;
         if (slot > lastSlot)
         {
@@ -63,7 +112,7 @@ final class EntryLog
     /** Marks {@code slot} as committed with the value held; returns true if the commit point advanced. */
     boolean markCommitted(final long slot)
     {
-        Invariants.check(has(slot), "cannot commit slot " + slot + " without its entry");
+        Invariants.check(has(slot), "cannot commit a slot without its entry: ", slot);
         committedFlags[index(slot)] = true;
         return advanceCommit();
     }
@@ -71,7 +120,7 @@ final class EntryLog
     private boolean advanceCommit()
     {
         final long before = commitSlot;
-        while (commitSlot < lastSlot && committedFlags[index(commitSlot + 1)])
+        while (commitSlot < lastSlot && has(commitSlot + 1) && committedFlags[index(commitSlot + 1)])
         {
             commitSlot++;
         }
@@ -83,7 +132,7 @@ final class EntryLog
     {
         for (long s = commitSlot + 1; s <= slot && s <= lastSlot; s++)
         {
-            if (entries[index(s)] != null)
+            if (has(s))
             {
                 committedFlags[index(s)] = true;
             }
@@ -98,33 +147,15 @@ final class EntryLog
     long contiguousInBallot(final long ballot)
     {
         long s = commitSlot;
-        while (s < lastSlot && entries[index(s + 1)] != null && ballots[index(s + 1)] == ballot)
+        while (s < lastSlot && has(s + 1) && ballots[index(s + 1)] == ballot)
         {
             s++;
         }
         return s;
     }
 
-    private static int index(final long slot)
+    private int index(final long slot)
     {
-        final long i = slot - 1;
-        Invariants.check(i < Integer.MAX_VALUE - 8, "slot beyond in-memory log capacity");
-        return (int)i;
-    }
-
-    private void ensureCapacity(final long slot)
-    {
-        final int needed = index(slot) + 1;
-        if (needed > entries.length)
-        {
-            int capacity = entries.length;
-            while (capacity < needed)
-            {
-                capacity = capacity << 1;
-            }
-            entries = Arrays.copyOf(entries, capacity);
-            ballots = Arrays.copyOf(ballots, capacity);
-            committedFlags = Arrays.copyOf(committedFlags, capacity);
-        }
+        return (int)(slot & mask);
     }
 }

@@ -19,6 +19,15 @@ public final class Invariants
         }
     }
 
+    /** As {@link #check(boolean, String)}, the message built only on failure: {@code what} then {@code value}. */
+    public static void check(final boolean condition, final String what, final long value)
+    {
+        if (!condition)
+        {
+            throw new InvariantViolation(what + value);
+        }
+    }
+
     /** Thrown when an always-on invariant fails. */
     public static final class InvariantViolation extends IllegalStateException
     {

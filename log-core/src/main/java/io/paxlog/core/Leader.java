@@ -21,6 +21,7 @@ final class Leader
     private final long[] scratchTimes;
     private final long[] scratchSlots;
     private final Entry[] batch;
+    private final boolean[] behindRing;
 
     private long ballot;
     private long startSlot;
@@ -39,6 +40,7 @@ final class Leader
         this.scratchTimes = new long[memberCount];
         this.scratchSlots = new long[memberCount];
         this.batch = new Entry[config.batchEntriesMax()];
+        this.behindRing = new boolean[memberCount];
     }
 
     /** Starts a term: {@code startSlot} is the first slot this ballot proposed (recovered or new). */
@@ -139,10 +141,18 @@ final class Leader
                 final long first = sentUpTo[peer] + 1;
                 final int count = (int)Math.min(config.batchEntriesMax(),
                     Math.min(lastSlot - sentUpTo[peer], config.windowSlots() - (sentUpTo[peer] - latestAck[peer])));
+                if (!log.has(first))
+                {
+                    // the peer needs slots older than the log ring holds: it can only catch up from a snapshot
+                    Invariants.check(first <= commitSlot, "leader log has a gap at uncommitted slot ", first);
+                    behindRing[peer] = true;
+                    break;
+                }
+                behindRing[peer] = false;
                 for (int i = 0; i < count; i++)
                 {
                     batch[i] = log.entry(first + i);
-                    Invariants.check(batch[i] != null, "leader log has a gap at slot " + (first + i));
+                    Invariants.check(batch[i] != null, "leader log has a gap at slot ", first + i);
                 }
                 outbox.accept(peer, ballot, nowNs, commitSlot, first, batch, count);
                 Arrays.fill(batch, 0, count, null);
@@ -158,6 +168,12 @@ final class Leader
             }
         }
         return sent;
+    }
+
+    /** True if {@code peer} last needed slots older than the leader's log ring holds. */
+    boolean behindRing(final int peer)
+    {
+        return behindRing[peer];
     }
 
     /** Forces a heartbeat to every peer on the next flush (to announce a new commit point promptly). */

@@ -57,6 +57,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private final JournalCommitEncoder commitEncoder = new JournalCommitEncoder();
     private final JournalPromiseDecoder promiseDecoder = new JournalPromiseDecoder();
     private final JournalAcceptedDecoder acceptedDecoder = new JournalAcceptedDecoder();
+    private final Entry replayEntry = new Entry();
     private final JournalCommitDecoder commitDecoder = new JournalCommitDecoder();
     private final CRC32C crc = new CRC32C();
     private long unsyncedWrites;
@@ -96,7 +97,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
             .sequence(entry.sequence())
             .timestampNs(entry.timestampNs())
             .checksum(0)
-            .putPayload(entry.payload(), 0, entry.payload().length);
+            .putPayload(entry.payloadArray(), 0, entry.payloadLength());
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + acceptedEncoder.encodedLength();
         acceptedEncoder.checksum(checksum(length));
         write(length);
@@ -283,11 +284,16 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                     {
                         return false;
                     }
-                    final byte[] payload = new byte[payloadLength];
-                    acceptedDecoder.getPayload(payload, 0, payloadLength);
-                    final Entry entry = type == EntryType.NOOP ? Entry.noop(timestampNs) :
-                        Entry.command(sessionId, sequence, timestampNs, payload);
-                    handler.onAccepted(slot, ballot, entry);
+                    if (type == EntryType.NOOP)
+                    {
+                        replayEntry.setNoop(timestampNs);
+                    }
+                    else
+                    {
+                        replayEntry.setHeader(Entry.TYPE_COMMAND, sessionId, sequence, timestampNs, payloadLength);
+                        acceptedDecoder.getPayload(replayEntry.payloadArray(), 0, payloadLength);
+                    }
+                    handler.onAccepted(slot, ballot, replayEntry);
                     return true;
                 }
                 case JournalCommitDecoder.TEMPLATE_ID:

@@ -32,6 +32,7 @@ final class ClientAdapter implements FragmentHandler
     private final SessionCloseDecoder close = new SessionCloseDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final UnsafeBuffer queryPayload = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer commandPayload = new UnsafeBuffer(0, 0);
     private long dropped;
 
     ClientAdapter(final NodeAgent agent, final int frameLengthMax)
@@ -99,9 +100,8 @@ final class ClientAdapter implements FragmentHandler
                 {
                     return false;
                 }
-                final byte[] payload = new byte[payloadLength];
-                command.getPayload(payload, 0, payloadLength);
-                agent.onCommand(sessionId, sequence, payload);
+                command.wrapPayload(commandPayload);
+                agent.onCommand(sessionId, sequence, commandPayload, 0, payloadLength);
                 return true;
             }
             case QueryRequestDecoder.TEMPLATE_ID:

@@ -11,7 +11,9 @@ import io.paxlog.codecs.SessionEventEncoder;
 import io.paxlog.codecs.StatusResponseEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +21,10 @@ import java.util.Map;
 /**
  * The node's view of connected clients: each session's response publication, and encoding of responses, which
  * are held with the consensus frames until the journal sync of the duty cycle. Bounded by
- * {@code paxlog.sessions.max}; a connect beyond it is rejected with a clear reason.
+ * {@code paxlog.sessions.max}; a connect beyond it is rejected with a clear reason. A session that sends nothing
+ * (command, query or keep-alive) for {@code paxlog.session.timeout.ms} is forgotten and its response publication
+ * closed once unused; the client reconnects when its next attempt goes unanswered. This is the node's view only:
+ * the exactly-once table that the log replicates lives in {@link ServiceHost}.
  */
 final class ClientSessions
 {
@@ -30,6 +35,10 @@ final class ClientSessions
     private final Aeron aeron;
     private final HeldFrames held;
     private final int sessionsMax;
+    private final long sessionTimeoutNs;
+    private final Long2LongHashMap lastSeenNs = new Long2LongHashMap(Long.MIN_VALUE);
+    private final LongArrayList expired = new LongArrayList();
+    private long lastExpiryCheckNs;
     private final Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
     private final Map<String, Session> byChannel = new HashMap<>();
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
@@ -38,17 +47,18 @@ final class ClientSessions
     private final CommandResponseEncoder response = new CommandResponseEncoder();
     private final StatusResponseEncoder status = new StatusResponseEncoder();
 
-    ClientSessions(final Aeron aeron, final HeldFrames held, final int sessionsMax)
+    ClientSessions(final Aeron aeron, final HeldFrames held, final int sessionsMax, final long sessionTimeoutNs)
     {
         this.aeron = aeron;
         this.held = held;
         this.sessionsMax = sessionsMax;
+        this.sessionTimeoutNs = sessionTimeoutNs;
     }
 
     /** Registers (or re-registers) a session's response channel; returns false if the table is full. */
-    boolean connect(final long sessionId, final String channel, final int streamId)
+    boolean connect(final long sessionId, final String channel, final int streamId, final long nowNs)
     {
-        if (sessions.containsKey(sessionId))
+        if (touch(sessionId, nowNs))
         {
             return true;
         }
@@ -65,6 +75,7 @@ final class ClientSessions
             byChannel.put(key, s);
         }
         sessions.put(sessionId, s);
+        lastSeenNs.put(sessionId, nowNs);
         return true;
     }
 
@@ -73,9 +84,46 @@ final class ClientSessions
         return sessions.containsKey(sessionId);
     }
 
+    /** Notes that {@code sessionId} was heard from; false if the session is not connected here. */
+    boolean touch(final long sessionId, final long nowNs)
+    {
+        if (!sessions.containsKey(sessionId))
+        {
+            return false;
+        }
+        lastSeenNs.put(sessionId, nowNs);
+        return true;
+    }
+
+    /** Forgets sessions silent for longer than the timeout (checked every 100 ms); returns sessions expired. */
+    int expire(final long nowNs)
+    {
+        if (nowNs - lastExpiryCheckNs < 100_000_000L)
+        {
+            return 0;
+        }
+        lastExpiryCheckNs = nowNs;
+        expired.clear();
+        final Long2LongHashMap.EntryIterator it = lastSeenNs.entrySet().iterator();
+        while (it.hasNext())
+        {
+            it.next();
+            if (nowNs - it.getLongValue() > sessionTimeoutNs)
+            {
+                expired.addLong(it.getLongKey());
+            }
+        }
+        for (int i = 0; i < expired.size(); i++)
+        {
+            close(expired.getLong(i));
+        }
+        return expired.size();
+    }
+
     /** Forgets a session; its response publication is closed once no session uses it. */
     void close(final long sessionId)
     {
+        lastSeenNs.remove(sessionId);
         final Session s = sessions.remove(sessionId);
         if (s != null && !sessions.containsValue(s))
         {

@@ -171,13 +171,20 @@ final class ConsensusAdapter implements FragmentHandler
             group.next();
             slots[i] = group.slot();
             ballots[i] = group.ballot();
-            final byte[] payload = newEntry(i, group.entryType(), group.sessionId(), group.sequence(),
+            final Entry e = decodeEntry(i, group.entryType(), group.sessionId(), group.sequence(),
                 group.timestampNs(), group.payloadLength());
-            if (payload == null)
+            if (e == null)
             {
                 return false;
             }
-            group.getPayload(payload, 0, payload.length);
+            if (e.isNoop())
+            {
+                group.skipPayload();
+            }
+            else
+            {
+                group.getPayload(e.payloadArray(), 0, e.payloadLength());
+            }
         }
         core.onPromise(nowNs, from, ballot, echo, commitSlot, slots, ballots, entries, count);
         return true;
@@ -200,13 +207,20 @@ final class ConsensusAdapter implements FragmentHandler
         for (int i = 0; i < count; i++)
         {
             group.next();
-            final byte[] payload = newEntry(i, group.entryType(), group.sessionId(), group.sequence(),
+            final Entry e = decodeEntry(i, group.entryType(), group.sessionId(), group.sequence(),
                 group.timestampNs(), group.payloadLength());
-            if (payload == null)
+            if (e == null)
             {
                 return false;
             }
-            group.getPayload(payload, 0, payload.length);
+            if (e.isNoop())
+            {
+                group.skipPayload();
+            }
+            else
+            {
+                group.getPayload(e.payloadArray(), 0, e.payloadLength());
+            }
         }
         core.onAccept(nowNs, from, ballot, sendTimeNs, commitSlot, firstSlot, entries, count);
         return true;
@@ -228,33 +242,43 @@ final class ConsensusAdapter implements FragmentHandler
         {
             group.next();
             ballots[i] = group.ballot();
-            final byte[] payload = newEntry(i, group.entryType(), group.sessionId(), group.sequence(),
+            final Entry e = decodeEntry(i, group.entryType(), group.sessionId(), group.sequence(),
                 group.timestampNs(), group.payloadLength());
-            if (payload == null)
+            if (e == null)
             {
                 return false;
             }
-            group.getPayload(payload, 0, payload.length);
+            if (e.isNoop())
+            {
+                group.skipPayload();
+            }
+            else
+            {
+                group.getPayload(e.payloadArray(), 0, e.payloadLength());
+            }
         }
         core.onCatchupResponse(nowNs, from, firstSlot, ballots, entries, count);
         return true;
     }
 
     /**
-     * Creates entry {@code i} with a payload array of {@code payloadLength} for the caller to fill from the frame
-     * (fields are read in schema order: the fixed fields first, then the payload). Null if the entry is invalid.
+     * Fills the reused scratch entry {@code i} from the fixed fields and makes room for a payload of
+     * {@code payloadLength} for the caller to read from the frame (fields are read in schema order). Null if the
+     * entry is invalid. The core copies what it keeps, so the scratch entries are reused by the next frame.
      */
-    private byte[] newEntry(final int i, final EntryType type, final long sessionId, final long sequence,
+    private Entry decodeEntry(final int i, final EntryType type, final long sessionId, final long sequence,
         final long timestampNs, final int payloadLength)
     {
         if (type == EntryType.NULL_VAL || payloadLength < 0)
         {
             return null;
         }
-        final byte[] payload = new byte[payloadLength];
-        entries[i] = type == EntryType.NOOP ? Entry.noop(timestampNs) :
-            Entry.command(sessionId, sequence, timestampNs, payload);
-        return payload;
+        if (entries[i] == null)
+        {
+            entries[i] = new Entry();
+        }
+        return type == EntryType.NOOP ? entries[i].setNoop(timestampNs) :
+            entries[i].setHeader(Entry.TYPE_COMMAND, sessionId, sequence, timestampNs, payloadLength);
     }
 
     private boolean member(final int nodeId)

@@ -67,7 +67,7 @@ final class ConsensusPublisher implements Outbox
         {
             final Entry e = entries[i];
             group.next().slot(slots[i]).ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId())
-                .sequence(e.sequence()).timestampNs(e.timestampNs()).putPayload(e.payload(), 0, e.payload().length);
+                .sequence(e.sequence()).timestampNs(e.timestampNs()).putPayload(e.payloadArray(), 0, e.payloadLength());
         }
         hold(to, promise.encodedLength());
     }
@@ -91,7 +91,7 @@ final class ConsensusPublisher implements Outbox
         {
             final Entry e = entries[i];
             group.next().entryType(type(e)).sessionId(e.sessionId()).sequence(e.sequence())
-                .timestampNs(e.timestampNs()).putPayload(e.payload(), 0, e.payload().length);
+                .timestampNs(e.timestampNs()).putPayload(e.payloadArray(), 0, e.payloadLength());
         }
         hold(to, accept.encodedLength());
     }
@@ -118,7 +118,7 @@ final class ConsensusPublisher implements Outbox
         {
             final Entry e = entries[i];
             group.next().ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId()).sequence(e.sequence())
-                .timestampNs(e.timestampNs()).putPayload(e.payload(), 0, e.payload().length);
+                .timestampNs(e.timestampNs()).putPayload(e.payloadArray(), 0, e.payloadLength());
         }
         hold(to, catchupResponse.encodedLength());
     }

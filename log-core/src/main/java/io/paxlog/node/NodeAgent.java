@@ -81,7 +81,7 @@ public final class NodeAgent implements Agent, CommitListener
         this.clientAdapter = new ClientAdapter(this, config.frameLengthMax());
         this.consensusAssembler = new FragmentAssembler(consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
-        this.sessions = new ClientSessions(aeron, held, config.sessionsMax());
+        this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs());
         this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
@@ -105,6 +105,7 @@ public final class NodeAgent implements Agent, CommitListener
         work += core.flush(nowNs);
         journal.sync();
         work += held.release();
+        work += sessions.expire(nowNs);
         if (nowNs - statusUpdatedNs >= STATUS_INTERVAL_NS)
         {
             updateStatus();
@@ -126,7 +127,7 @@ public final class NodeAgent implements Agent, CommitListener
 
     void onSessionConnect(final long correlationId, final String channel, final int streamId)
     {
-        if (!sessions.connect(correlationId, channel, streamId))
+        if (!sessions.connect(correlationId, channel, streamId, nowNs))
         {
             sessions.rejectConnect(channel, streamId, correlationId, "too many sessions (" +
                 NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() + ")");
@@ -143,9 +144,10 @@ public final class NodeAgent implements Agent, CommitListener
         }
     }
 
-    void onCommand(final long sessionId, final long sequence, final byte[] payload)
+    void onCommand(final long sessionId, final long sequence, final DirectBuffer payload, final int offset,
+        final int length)
     {
-        if (!sessions.known(sessionId))
+        if (!sessions.touch(sessionId, nowNs))
         {
             return;
         }
@@ -154,13 +156,14 @@ public final class NodeAgent implements Agent, CommitListener
             sessions.respond(sessionId, sequence, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
             return;
         }
-        if (service.cached(sessionId, sequence))
+        final int known = service.lookup(sessionId, sequence);
+        if (known != ServiceHost.UNKNOWN)
         {
-            sessions.respond(sessionId, sequence, CommandStatus.OK, config.nodeId(), 0, service.result(),
-                service.resultLength());
+            sessions.respond(sessionId, sequence, known == ServiceHost.DUPLICATE ? CommandStatus.OK :
+                CommandStatus.REJECTED, config.nodeId(), 0, service.result(), service.resultLength());
             return;
         }
-        final long slot = core.propose(nowNs, Entry.command(sessionId, sequence, nowNs, payload));
+        final long slot = core.propose(nowNs, sessionId, sequence, payload, offset, length);
         if (slot == ConsensusNode.BACK_PRESSURE)
         {
             sessions.respond(sessionId, sequence, CommandStatus.BUSY, config.nodeId(), 0, EMPTY, 0);
@@ -174,7 +177,7 @@ public final class NodeAgent implements Agent, CommitListener
     void onQuery(final long sessionId, final long correlationId, final short consistency, final long minSlot,
         final DirectBuffer payload, final int offset, final int length)
     {
-        if (!sessions.known(sessionId))
+        if (!sessions.touch(sessionId, nowNs))
         {
             return;
         }
@@ -197,7 +200,7 @@ public final class NodeAgent implements Agent, CommitListener
 
     void onKeepAlive(final long sessionId)
     {
-        // session expiry through the log arrives with the state-machine issue; keep-alives are accepted now
+        sessions.touch(sessionId, nowNs);
     }
 
     void onSessionClose(final long sessionId)
@@ -217,11 +220,12 @@ public final class NodeAgent implements Agent, CommitListener
 
     public void onCommitted(final long slot, final long ballot, final Entry entry)
     {
-        service.apply(slot, entry);
+        final int outcome = service.apply(slot, entry);
         if (pending.take(slot, entry.sessionId(), entry.sequence()))
         {
-            sessions.respond(entry.sessionId(), entry.sequence(), CommandStatus.OK, config.nodeId(), slot,
-                service.result(), service.resultLength());
+            sessions.respond(entry.sessionId(), entry.sequence(), outcome == ServiceHost.TOO_OLD ?
+                CommandStatus.REJECTED : CommandStatus.OK, config.nodeId(), slot, service.result(),
+                service.resultLength());
         }
     }
 

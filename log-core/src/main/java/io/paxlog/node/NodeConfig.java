@@ -30,6 +30,8 @@ public final class NodeConfig
     public static final int FRAME_LENGTH_MAX_DEFAULT = 1 << 20;
     public static final String SESSIONS_MAX_PROP = "paxlog.sessions.max";
     public static final int SESSIONS_MAX_DEFAULT = 1024;
+    public static final String SESSION_TIMEOUT_PROP = "paxlog.session.timeout.ms";
+    public static final int SESSION_TIMEOUT_DEFAULT_MS = 10_000;
 
     private final Properties props = new Properties();
     private CoreConfig core;
@@ -41,6 +43,7 @@ public final class NodeConfig
     private String idle;
     private int frameLengthMax;
     private int sessionsMax;
+    private int sessionTimeoutMs;
 
     /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
     public static NodeConfig fromFile(final Path file)
@@ -121,6 +124,7 @@ public final class NodeConfig
         }
         frameLengthMax = intProp(FRAME_LENGTH_MAX_PROP, FRAME_LENGTH_MAX_DEFAULT, 1024, 1 << 24);
         sessionsMax = intProp(SESSIONS_MAX_PROP, SESSIONS_MAX_DEFAULT, 1, 1 << 20);
+        sessionTimeoutMs = intProp(SESSION_TIMEOUT_PROP, SESSION_TIMEOUT_DEFAULT_MS, 100, 3_600_000);
         return this;
     }
 
@@ -167,4 +171,6 @@ public final class NodeConfig
     public String idle() { return idle; }
     public int frameLengthMax() { return frameLengthMax; }
     public int sessionsMax() { return sessionsMax; }
+    /** A client session silent for this long is forgotten by the node (clients send keep-alives). */
+    public long sessionTimeoutNs() { return sessionTimeoutMs * 1_000_000L; }
 }

@@ -11,7 +11,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
@@ -43,7 +43,7 @@ public final class PaxlogNode implements AutoCloseable
         }
         this.driver = d;
         this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
-        this.agent = new NodeAgent(config, aeron, SystemNanoClock.INSTANCE, new ServiceHost(machine));
+        this.agent = new NodeAgent(config, aeron, epochAlignedClock(), new ServiceHost(machine));
     }
 
     /** Starts the node on its own thread with the configured idle strategy. */
@@ -97,5 +97,15 @@ public final class PaxlogNode implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(runner, invoker, aeron, driver);
+    }
+
+    /**
+     * The node's clock: {@code System.nanoTime()} (monotonic, as leases need) shifted once at start so that it
+     * reads roughly epoch nanoseconds. Entry timestamps then mean the same thing whichever member leads.
+     */
+    static NanoClock epochAlignedClock()
+    {
+        final long offsetNs = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+        return () -> System.nanoTime() + offsetNs;
     }
 }

@@ -30,7 +30,7 @@ final class KvMachine
         {
             return new Applied(false, true, entry.sequence() == session[0] ? session[1] : 0);
         }
-        final long result = execute(entry.payload());
+        final long result = execute(entry.copyPayload());
         session[0] = entry.sequence();
         session[1] = result;
         return new Applied(true, false, result);

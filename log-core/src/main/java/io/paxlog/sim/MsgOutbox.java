@@ -27,7 +27,7 @@ abstract class MsgOutbox implements Outbox
         final long[] slots, final long[] ballots, final Entry[] entries, final int count)
     {
         emit(to, new Msg.Promise(ballot, echoSendTimeNs, commitSlot, Arrays.copyOf(slots, count),
-            Arrays.copyOf(ballots, count), Arrays.copyOf(entries, count)));
+            Arrays.copyOf(ballots, count), copyOf(entries, count)));
     }
 
     public void nack(final int to, final long rejectedBallot, final long promisedBallot, final long leaseRemainingNs,
@@ -39,7 +39,7 @@ abstract class MsgOutbox implements Outbox
     public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
         final long firstSlot, final Entry[] entries, final int count)
     {
-        emitAccept(to, new Msg.Accept(ballot, sendTimeNs, commitSlot, firstSlot, Arrays.copyOf(entries, count)));
+        emitAccept(to, new Msg.Accept(ballot, sendTimeNs, commitSlot, firstSlot, copyOf(entries, count)));
     }
 
     public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
@@ -55,6 +55,17 @@ abstract class MsgOutbox implements Outbox
     public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
         final int count)
     {
-        emit(to, new Msg.CatchupResponse(firstSlot, Arrays.copyOf(ballots, count), Arrays.copyOf(entries, count)));
+        emit(to, new Msg.CatchupResponse(firstSlot, Arrays.copyOf(ballots, count), copyOf(entries, count)));
+    }
+
+    /** Deep copies: the core's entries are reused holders, valid only during the call. */
+    static Entry[] copyOf(final Entry[] entries, final int count)
+    {
+        final Entry[] copies = new Entry[count];
+        for (int i = 0; i < count; i++)
+        {
+            copies[i] = entries[i].copy();
+        }
+        return copies;
     }
 }

@@ -34,7 +34,7 @@ final class SimJournal implements Journal
 
     public void appendAccepted(final long slot, final long ballot, final Entry entry)
     {
-        records.add(new Rec(ACCEPTED, slot, ballot, entry, false));
+        records.add(new Rec(ACCEPTED, slot, ballot, entry.copy(), false));
         appends++;
     }
 

@@ -105,7 +105,8 @@ final class SimParams
             .leaseMarginNs(1_000_000L)
             .windowSlots(32)
             .batchEntriesMax(8)
-            .promiseEntriesMax(4096)
+            .promiseEntriesMax(Integer.getInteger("sim.promise", 1024))
+            .logCapacitySlots(Integer.getInteger("sim.ring", 4096))
             .catchupEntriesMax(64)
             .randomSeed(seed)
             .allowPlantedBugs(!planted.isEmpty());

@@ -532,7 +532,11 @@ public final class Simulation
     /** Agreement and exactly-once, on every apply at every node. */
     void onApplied(final SimNode node, final long slot, final Entry entry, final KvMachine.Applied applied)
     {
-        final Entry first = chosen.putIfAbsent(slot, entry);
+        final Entry first = chosen.get(slot);
+        if (first == null)
+        {
+            chosen.put(slot, entry.copy());
+        }
         if (first != null && !first.equals(entry))
         {
             violation("agreement: n" + node.id + " applied " + entry + " at slot " + slot + " where " + first +
