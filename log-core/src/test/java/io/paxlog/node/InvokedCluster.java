@@ -11,7 +11,8 @@ import java.util.Properties;
 
 /**
  * Three (or N) real nodes in one JVM on loopback UDP, each with its own embedded media driver and Chronicle
- * journal, all driven by one thread through their AgentInvokers.
+ * journal, driven through their AgentInvokers by one thread, or by one thread per node (so a test can measure a
+ * node's duty-cycle thread on its own).
  */
 final class InvokedCluster implements AutoCloseable
 {
@@ -21,10 +22,25 @@ final class InvokedCluster implements AutoCloseable
     final CounterMachine[] machines;
     private final String sync;
     private final Thread driver;
+    private final Thread[] nodeThreads;
+    private final Properties overrides;
     private volatile boolean running = true;
 
     InvokedCluster(final int n, final String sync) throws IOException
     {
+        this(n, sync, false);
+    }
+
+    InvokedCluster(final int n, final String sync, final boolean threadPerNode) throws IOException
+    {
+        this(n, sync, threadPerNode, new Properties());
+    }
+
+    /** {@code overrides} are added to every node's properties (for example slower timeouts). */
+    InvokedCluster(final int n, final String sync, final boolean threadPerNode, final Properties overrides)
+        throws IOException
+    {
+        this.overrides = overrides;
         this.root = Files.createTempDirectory("paxlog-cluster");
         this.sync = sync;
         this.members = new Member[n];
@@ -38,8 +54,29 @@ final class InvokedCluster implements AutoCloseable
         {
             start(i);
         }
-        driver = new Thread(this::drive, "cluster-driver");
-        driver.start();
+        if (threadPerNode)
+        {
+            driver = null;
+            nodeThreads = new Thread[n];
+            for (int i = 0; i < n; i++)
+            {
+                final int id = i;
+                nodeThreads[i] = new Thread(() -> driveOne(id), "node-" + i);
+                nodeThreads[i].start();
+            }
+        }
+        else
+        {
+            nodeThreads = null;
+            driver = new Thread(this::drive, "cluster-driver");
+            driver.start();
+        }
+    }
+
+    /** The thread driving node {@code id} (thread-per-node mode only). */
+    Thread nodeThread(final int id)
+    {
+        return nodeThreads[id];
     }
 
     Member[] members()
@@ -62,6 +99,7 @@ final class InvokedCluster implements AutoCloseable
         p.setProperty(NodeConfig.SYNC_PROP, sync);
         p.setProperty(NodeConfig.AERON_DIR_PROP, root.resolve("aeron" + id).toString());
         p.setProperty("paxlog.random.seed", Integer.toString(id + 1));
+        p.putAll(overrides);
         return NodeConfig.fromProperties(p).conclude();
     }
 
@@ -130,6 +168,16 @@ final class InvokedCluster implements AutoCloseable
         }
     }
 
+    private void driveOne(final int id)
+    {
+        final org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.BackoffIdleStrategy();
+        while (running)
+        {
+            final PaxlogNode node = nodes[id];
+            idle.idle(node == null ? 0 : node.invoker().invoke());
+        }
+    }
+
     static int freePort()
     {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
@@ -145,7 +193,17 @@ final class InvokedCluster implements AutoCloseable
     public void close() throws InterruptedException
     {
         running = false;
-        driver.join();
+        if (driver != null)
+        {
+            driver.join();
+        }
+        else
+        {
+            for (final Thread t : nodeThreads)
+            {
+                t.join();
+            }
+        }
         for (final PaxlogNode node : nodes)
         {
             if (node != null)
