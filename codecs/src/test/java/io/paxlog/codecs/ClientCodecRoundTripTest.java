@@ -28,11 +28,12 @@ class ClientCodecRoundTripTest
     {
         final String channel = text(channelLength);
         final int length = HEADER + new SessionConnectEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .correlationId(0x5EED_0000_0000_0001L).responseStreamId(1_001).responseChannel(channel).encodedLength();
+            .correlationId(0x5EED_0000_0000_0001L).responseStreamId(1_001).sessionTtlMs(1_500).responseChannel(channel).encodedLength();
 
         final SessionConnectDecoder d = checkAndWrap(buffer, length, new SessionConnectDecoder());
         assertEquals(0x5EED_0000_0000_0001L, d.correlationId());
         assertEquals(1_001, d.responseStreamId());
+        assertEquals(1_500, d.sessionTtlMs());
         assertEquals(channel, d.responseChannel());
         assertEquals(length, d.limit());
     }

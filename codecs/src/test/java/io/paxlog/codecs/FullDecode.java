@@ -122,7 +122,7 @@ final class FullDecode
             case SessionConnectDecoder.TEMPLATE_ID:
             {
                 final SessionConnectDecoder d = sessionConnect.wrap(buffer, body, blockLength, version);
-                h = mix(h, d.correlationId(), d.responseStreamId(), d.responseChannel().hashCode(), 0);
+                h = mix(h, d.correlationId(), d.responseStreamId(), d.responseChannel().hashCode(), d.sessionTtlMs());
                 limit = d.limit();
                 break;
             }

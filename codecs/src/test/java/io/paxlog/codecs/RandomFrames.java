@@ -133,7 +133,7 @@ final class RandomFrames
             {
                 final int length = payload();
                 bodyLength = sessionConnect.wrapAndApplyHeader(buffer, offset, header)
-                    .correlationId(r.nextLong()).responseStreamId(r.nextInt()).putResponseChannel(bytes, 0, length)
+                    .correlationId(r.nextLong()).responseStreamId(r.nextInt()).sessionTtlMs(r.nextLong()).putResponseChannel(bytes, 0, length)
                     .encodedLength();
                 break;
             }

@@ -229,7 +229,7 @@ public final class PaxlogClient implements AutoCloseable
 
     private void connect(final int target)
     {
-        connectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(sessionId)
+        connectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(sessionId).sessionTtlMs(0)
             .responseStreamId(RESPONSE_STREAM).responseChannel(responseChannel);
         connected[target] = offer(target, connectEncoder.encodedLength());
     }

@@ -78,6 +78,7 @@ final class ClientAdapter implements FragmentHandler
                 connect.wrap(buffer, body, blockLength, version);
                 final long correlationId = connect.correlationId();
                 final int streamId = connect.responseStreamId();
+                final long ttlMs = connect.sessionTtlMs();
                 if (connect.responseChannelLength() > CHANNEL_MAX)
                 {
                     return false;
@@ -87,7 +88,7 @@ final class ClientAdapter implements FragmentHandler
                 {
                     return false;
                 }
-                agent.onSessionConnect(correlationId, channel, streamId);
+                agent.onSessionConnect(correlationId, channel, streamId, ttlMs);
                 return true;
             }
             case CommandRequestDecoder.TEMPLATE_ID:

@@ -176,13 +176,19 @@ final class ClientSessions
     void respond(final long sessionId, final long sequence, final CommandStatus code, final int leaderId,
         final long slot, final DirectBuffer result, final int resultLength)
     {
+        respond(sessionId, sequence, code, leaderId, slot, result, 0, resultLength);
+    }
+
+    void respond(final long sessionId, final long sequence, final CommandStatus code, final int leaderId,
+        final long slot, final DirectBuffer result, final int resultOffset, final int resultLength)
+    {
         final Session s = sessions.get(sessionId);
         if (s == null)
         {
             return;
         }
         response.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).sequence(sequence).status(code)
-            .leaderNodeId(leaderId).slot(slot).putResult(result, 0, resultLength);
+            .leaderNodeId(leaderId).slot(slot).putResult(result, resultOffset, resultLength);
         held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
     }
 

@@ -12,6 +12,8 @@ import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Role;
+import io.paxlog.sm.ResponseSink;
+import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,9 +25,12 @@ import org.agrona.concurrent.NanoClock;
  * client subscriptions (the adapters step the core), ticks the core, flushes its pending accepts, syncs the
  * journal as the policy says, and only then releases the frames produced in the cycle.
  *
- * <p>Committed entries are applied by the {@link ServiceHost}; the leader answers a client after apply.
+ * <p>Committed entries are applied by the {@link StateMachineHost}; the leader answers a client after apply (or,
+ * for a command a machine answers later, when it does). Sessions are opened and closed through the log: the
+ * leader proposes the open when a client connects and the close when the client falls silent for its TTL
+ * ({@link SessionKeeper}).
  */
-public final class NodeAgent implements Agent, CommitListener
+public final class NodeAgent implements Agent, CommitListener, ResponseSink
 {
     static final int CONSENSUS_STREAM = 101;
     static final int CLIENT_STREAM = 102;
@@ -36,7 +41,10 @@ public final class NodeAgent implements Agent, CommitListener
     private final NodeConfig config;
     private final NanoClock clock;
     private final ChronicleJournal journal;
-    private final ServiceHost service;
+    private final StateMachineHost service;
+    private final SessionKeeper keeper;
+    private final SessionKeeper.Proposer eventProposer = this::proposeEvent;
+    private final UnsafeBuffer entryPayload = new UnsafeBuffer(0, 0);
     private final HeldFrames held = new HeldFrames(HELD_BYTES_MAX);
     private final ConsensusNode core;
     private final ConsensusAdapter consensusAdapter;
@@ -58,11 +66,14 @@ public final class NodeAgent implements Agent, CommitListener
     private volatile long statusDroppedFrames;
     private volatile long statusDroppedSends;
 
-    public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock, final ServiceHost service)
+    /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
+    public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
+        final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory)
     {
         this.config = config;
         this.clock = clock;
-        this.service = service;
+        this.service = hostFactory.apply(this);
+        this.keeper = new SessionKeeper(service, config.sessionTimeoutNs() / 1_000_000L);
         this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
         final int memberCount = config.members().length;
         final int[] peerPublication = new int[memberCount];
@@ -102,6 +113,10 @@ public final class NodeAgent implements Agent, CommitListener
         int work = consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
         work += clientSubscription.poll(clientAssembler, FRAGMENT_LIMIT);
         work += core.onTick(nowNs);
+        if (core.role() == Role.LEADER)
+        {
+            work += keeper.duties(nowNs, eventProposer);
+        }
         work += core.flush(nowNs);
         journal.sync();
         work += held.release();
@@ -125,7 +140,7 @@ public final class NodeAgent implements Agent, CommitListener
 
     // ------------------------------------------------------------------ client requests
 
-    void onSessionConnect(final long correlationId, final String channel, final int streamId)
+    void onSessionConnect(final long correlationId, final String channel, final int streamId, final long ttlMs)
     {
         if (!sessions.connect(correlationId, channel, streamId, nowNs))
         {
@@ -133,14 +148,25 @@ public final class NodeAgent implements Agent, CommitListener
                 NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() + ")");
             return;
         }
-        if (core.role() == Role.LEADER)
-        {
-            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.OPEN, config.nodeId(), "");
-        }
-        else
+        keeper.heard(correlationId, nowNs);
+        if (core.role() != Role.LEADER)
         {
             sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REDIRECT, core.leaderId(),
                 "not the leader");
+            return;
+        }
+        if (service.hasSession(correlationId))
+        {
+            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.OPEN, config.nodeId(), "");
+        }
+        else if (ttlMs < 0 || ttlMs > StateMachineHost.SESSION_TTL_MAX_MS)
+        {
+            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REJECTED, config.nodeId(),
+                "session TTL must be in 0.." + StateMachineHost.SESSION_TTL_MAX_MS + " ms: " + ttlMs);
+        }
+        else
+        {
+            keeper.proposeOpen(correlationId, ttlMs, nowNs, eventProposer); // OPEN is sent once it is applied
         }
     }
 
@@ -151,17 +177,28 @@ public final class NodeAgent implements Agent, CommitListener
         {
             return;
         }
+        keeper.heard(sessionId, nowNs);
         if (core.role() != Role.LEADER)
         {
             sessions.respond(sessionId, sequence, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
             return;
         }
-        final int known = service.lookup(sessionId, sequence);
-        if (known != ServiceHost.UNKNOWN)
+        if (sequence < 1)
         {
-            sessions.respond(sessionId, sequence, known == ServiceHost.DUPLICATE ? CommandStatus.OK :
-                CommandStatus.REJECTED, config.nodeId(), 0, service.result(), service.resultLength());
+            sessions.respond(sessionId, sequence, CommandStatus.REJECTED, config.nodeId(), 0, EMPTY, 0);
             return;
+        }
+        final int known = keeper.opening(sessionId) && !service.hasSession(sessionId) ?
+            StateMachineHost.UNKNOWN : service.lookup(sessionId, sequence);
+        switch (known)
+        {
+            case StateMachineHost.UNKNOWN:
+                break;
+            case StateMachineHost.PENDING:
+                return; // applied; the machine answers when it can
+            default:
+                respond(sessionId, sequence, known, 0);
+                return;
         }
         final long slot = core.propose(nowNs, sessionId, sequence, payload, offset, length);
         if (slot == ConsensusNode.BACK_PRESSURE)
@@ -174,6 +211,32 @@ public final class NodeAgent implements Agent, CommitListener
         }
     }
 
+    /** Answers a command whose outcome is known now, with the host's result where there is one. */
+    private void respond(final long sessionId, final long sequence, final int outcome, final long slot)
+    {
+        final CommandStatus status;
+        switch (outcome)
+        {
+            case StateMachineHost.APPLIED:
+            case StateMachineHost.DUPLICATE:
+                status = CommandStatus.OK;
+                break;
+            case StateMachineHost.NO_SESSION:
+                status = CommandStatus.SESSION_CLOSED;
+                break;
+            default:
+                status = CommandStatus.REJECTED;
+                break;
+        }
+        sessions.respond(sessionId, sequence, status, config.nodeId(), slot, service.result(),
+            status == CommandStatus.OK ? service.resultLength() : 0);
+    }
+
+    private long proposeEvent(final long sessionId, final DirectBuffer payload, final int offset, final int length)
+    {
+        return core.propose(nowNs, sessionId, 0, payload, offset, length);
+    }
+
     void onQuery(final long sessionId, final long correlationId, final short consistency, final long minSlot,
         final DirectBuffer payload, final int offset, final int length)
     {
@@ -181,6 +244,7 @@ public final class NodeAgent implements Agent, CommitListener
         {
             return;
         }
+        keeper.heard(sessionId, nowNs);
         final boolean linearizable = consistency == 0;
         if (linearizable && !core.canServeLeaseRead(nowNs))
         {
@@ -193,7 +257,11 @@ public final class NodeAgent implements Agent, CommitListener
             sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), core.appliedSlot(), EMPTY, 0);
             return;
         }
-        service.query(payload, offset, length);
+        if (!service.query(payload, offset, length))
+        {
+            sessions.respond(sessionId, correlationId, CommandStatus.REJECTED, core.leaderId(), 0, EMPTY, 0);
+            return;
+        }
         sessions.respond(sessionId, correlationId, CommandStatus.OK, core.leaderId(), core.appliedSlot(),
             service.result(), service.resultLength());
     }
@@ -201,6 +269,7 @@ public final class NodeAgent implements Agent, CommitListener
     void onKeepAlive(final long sessionId)
     {
         sessions.touch(sessionId, nowNs);
+        keeper.heard(sessionId, nowNs);
     }
 
     void onSessionClose(final long sessionId)
@@ -220,12 +289,59 @@ public final class NodeAgent implements Agent, CommitListener
 
     public void onCommitted(final long slot, final long ballot, final Entry entry)
     {
-        final int outcome = service.apply(slot, entry);
-        if (pending.take(slot, entry.sessionId(), entry.sequence()))
+        if (entry.isNoop())
         {
-            sessions.respond(entry.sessionId(), entry.sequence(), outcome == ServiceHost.TOO_OLD ?
-                CommandStatus.REJECTED : CommandStatus.OK, config.nodeId(), slot, service.result(),
-                service.resultLength());
+            service.applyNoop(slot, entry.timestampNs());
+            return;
+        }
+        final long sessionId = entry.sessionId();
+        final long sequence = entry.sequence();
+        entryPayload.wrap(entry.payloadArray(), 0, entry.payloadLength());
+        final int outcome = service.apply(slot, entry.timestampNs(), sessionId, sequence, entryPayload, 0,
+            entry.payloadLength());
+        if (sequence == 0)
+        {
+            onEventApplied(sessionId, entryPayload.getByte(0));
+            return;
+        }
+        if (pending.take(slot, sessionId, sequence) && outcome != StateMachineHost.PENDING)
+        {
+            respond(sessionId, sequence, outcome, slot);
+        }
+    }
+
+    private void onEventApplied(final long sessionId, final byte kind)
+    {
+        final boolean leader = core.role() == Role.LEADER;
+        if (kind == StateMachineHost.EVENT_OPEN)
+        {
+            keeper.onOpened(sessionId);
+            if (leader && service.hasSession(sessionId))
+            {
+                sessions.sessionEvent(sessionId, sessionId, SessionEventCode.OPEN, config.nodeId(), "");
+            }
+        }
+        else if (kind == StateMachineHost.EVENT_CLOSE)
+        {
+            keeper.onClosed(sessionId);
+            if (leader)
+            {
+                sessions.sessionEvent(sessionId, sessionId, SessionEventCode.CLOSED, config.nodeId(),
+                    "session closed (no message within its TTL)");
+            }
+        }
+        else if (kind == StateMachineHost.EVENT_TICK)
+        {
+            keeper.onTick();
+        }
+    }
+
+    public void onDeferredResponse(final long sessionId, final long sequence, final long slot, final DirectBuffer result,
+        final int offset, final int length)
+    {
+        if (core.role() == Role.LEADER)
+        {
+            sessions.respond(sessionId, sequence, CommandStatus.OK, config.nodeId(), slot, result, offset, length);
         }
     }
 
@@ -236,6 +352,10 @@ public final class NodeAgent implements Agent, CommitListener
         if (newRole != Role.LEADER)
         {
             pending.clear();
+        }
+        else
+        {
+            keeper.onBecameLeader(nowNs);
         }
     }
 
@@ -265,7 +385,7 @@ public final class NodeAgent implements Agent, CommitListener
             statusLeaseRemainingNs, statusDroppedFrames, statusDroppedSends);
     }
 
-    public ServiceHost service()
+    public StateMachineHost service()
     {
         return service;
     }

@@ -2,7 +2,7 @@ package io.paxlog.node;
 
 import io.paxlog.core.Ballot;
 import io.paxlog.core.CoreConfig.ConfigException;
-import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.Machines;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ public final class NodeMain
             " idle=" + config.idle() + " aeron.dir=" + config.aeronDir() + " chronicle.analytics.disable=" +
             System.getProperty("chronicle.analytics.disable"));
         final CountDownLatch stop = new CountDownLatch(1);
-        try (PaxlogNode node = PaxlogNode.start(config, new CounterMachine()))
+        try (PaxlogNode node = PaxlogNode.start(config, Machines.standard()))
         {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "paxlog-shutdown"));
             final Path statusFile = config.dir().resolve("status");

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paxlog.sm.StateMachine;
+import io.paxlog.sm.StateMachineHost;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -28,7 +29,7 @@ public final class PaxlogNode implements AutoCloseable
     private AgentRunner runner;
     private AgentInvoker invoker;
 
-    private PaxlogNode(final NodeConfig config, final StateMachine machine)
+    private PaxlogNode(final NodeConfig config, final StateMachine... machines)
     {
         this.config = config;
         MediaDriver d = null;
@@ -43,22 +44,22 @@ public final class PaxlogNode implements AutoCloseable
         }
         this.driver = d;
         this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
-        this.agent = new NodeAgent(config, aeron, epochAlignedClock(), new ServiceHost(machine));
+        this.agent = new NodeAgent(config, aeron, epochAlignedClock(), sink -> new StateMachineHost(sink, machines));
     }
 
     /** Starts the node on its own thread with the configured idle strategy. */
-    public static PaxlogNode start(final NodeConfig config, final StateMachine machine)
+    public static PaxlogNode start(final NodeConfig config, final StateMachine... machines)
     {
-        final PaxlogNode node = new PaxlogNode(config, machine);
+        final PaxlogNode node = new PaxlogNode(config, machines);
         node.runner = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, node.agent);
         AgentRunner.startOnThread(node.runner);
         return node;
     }
 
     /** Starts the node to be driven by the caller: call {@link #invoker()}{@code .invoke()} repeatedly. */
-    public static PaxlogNode startInvoked(final NodeConfig config, final StateMachine machine)
+    public static PaxlogNode startInvoked(final NodeConfig config, final StateMachine... machines)
     {
-        final PaxlogNode node = new PaxlogNode(config, machine);
+        final PaxlogNode node = new PaxlogNode(config, machines);
         node.invoker = new AgentInvoker(Throwable::printStackTrace, null, node.agent);
         node.invoker.start();
         return node;

@@ -1,6 +1,8 @@
 package io.paxlog.node;
 
 import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.Machines;
+import io.paxlog.sm.StateMachine;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -106,8 +108,9 @@ final class InvokedCluster implements AutoCloseable
     /** Starts (or restarts from its journal) node {@code id}; built outside the lock so the others keep running. */
     void start(final int id)
     {
-        final CounterMachine machine = new CounterMachine();
-        final PaxlogNode node = PaxlogNode.startInvoked(config(id), machine);
+        final StateMachine[] standard = Machines.standard();
+        final CounterMachine machine = (CounterMachine)standard[Machines.COUNTERS];
+        final PaxlogNode node = PaxlogNode.startInvoked(config(id), standard);
         synchronized (this)
         {
             machines[id] = machine;

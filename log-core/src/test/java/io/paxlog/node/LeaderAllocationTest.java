@@ -126,7 +126,7 @@ class LeaderAllocationTest
             while (!publication.isConnected() || !responses.isConnected())
             {
                 final SessionConnectEncoder connect = new SessionConnectEncoder();
-                connect.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(SESSION_ID).responseStreamId(103)
+                connect.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(SESSION_ID).responseStreamId(103).sessionTtlMs(0)
                     .responseChannel(responseChannel);
                 publication.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
                 Thread.sleep(20);
