@@ -295,6 +295,7 @@ public final class FrameChecker
             CatchupResponseDecoder.EntriesDecoder.sbeBlockLength(), NO_GROUPS, 1,
             field(CatchupResponseDecoder.EntriesDecoder.entryTypeEncodingOffset(),
                 CatchupResponseDecoder.EntriesDecoder.entryTypeEncodingLength(), entryType)) }, 0));
+        t = put(t, SnapshotChunkDecoder.TEMPLATE_ID, block(SnapshotChunkDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
         t = put(t, SessionConnectDecoder.TEMPLATE_ID, block(SessionConnectDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
         t = put(t, SessionEventDecoder.TEMPLATE_ID, block(SessionEventDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(SessionEventDecoder.codeEncodingOffset(), SessionEventDecoder.codeEncodingLength(),
@@ -309,6 +310,7 @@ public final class FrameChecker
         t = put(t, SessionKeepAliveDecoder.TEMPLATE_ID, block(SessionKeepAliveDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, SessionCloseDecoder.TEMPLATE_ID, block(SessionCloseDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, StatusRequestDecoder.TEMPLATE_ID, block(StatusRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
+        t = put(t, SnapshotRequestDecoder.TEMPLATE_ID, block(SnapshotRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
         t = put(t, StatusResponseDecoder.TEMPLATE_ID, block(StatusResponseDecoder.BLOCK_LENGTH, NO_GROUPS, 0,
             field(StatusResponseDecoder.roleEncodingOffset(), StatusResponseDecoder.roleEncodingLength(),
                 validValues(NodeRole.values(), NodeRole.NULL_VAL, NodeRole::value))));
@@ -317,6 +319,7 @@ public final class FrameChecker
             field(JournalAcceptedDecoder.entryTypeEncodingOffset(), JournalAcceptedDecoder.entryTypeEncodingLength(),
                 entryType)));
         t = put(t, JournalCommitDecoder.TEMPLATE_ID, block(JournalCommitDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
+        t = put(t, JournalSegmentDecoder.TEMPLATE_ID, block(JournalSegmentDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
 
         return t;
     }

@@ -151,6 +151,21 @@ class ClientCodecRoundTripTest
         assertEquals(length, d.limit());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1, 1000 })
+    void snapshotRequest(final int channelLength)
+    {
+        final String channel = text(channelLength);
+        final int length = HEADER + new SnapshotRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(57L).responseStreamId(9).responseChannel(channel).encodedLength();
+
+        final SnapshotRequestDecoder d = checkAndWrap(buffer, length, new SnapshotRequestDecoder());
+        assertEquals(57L, d.correlationId());
+        assertEquals(9, d.responseStreamId());
+        assertEquals(channel, d.responseChannel());
+        assertEquals(length, d.limit());
+    }
+
     @Test
     void statusResponse()
     {

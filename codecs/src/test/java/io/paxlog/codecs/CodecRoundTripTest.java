@@ -241,6 +241,44 @@ class CodecRoundTripTest
         assertEquals(length, d.limit());
     }
 
+    @Test
+    void journalSegment()
+    {
+        final int length = HEADER + new JournalSegmentEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .baseSlot(123_456_789L).checksum(0x1234_5678).encodedLength();
+
+        final JournalSegmentDecoder d = checkAndWrap(buffer, length, new JournalSegmentDecoder());
+        assertEquals(123_456_789L, d.baseSlot());
+        assertEquals(0x1234_5678, d.checksum());
+        assertEquals(length, d.limit());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4096, 8000})
+    void snapshotChunk(final int dataLength)
+    {
+        final byte[] data = new byte[dataLength];
+        for (int i = 0; i < dataLength; i++)
+        {
+            data[i] = (byte)(i * 31 + 7);
+        }
+        final int length = HEADER + new SnapshotChunkEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .fromNodeId(2).ballot(0x0000_0007_0000_0002L).snapshotSlot(1_000_000L).totalLength(5_000_000L)
+            .chunkOffset(65_536L).snapshotChecksum(-42).putData(data, 0, dataLength).encodedLength();
+
+        final SnapshotChunkDecoder d = checkAndWrap(buffer, length, new SnapshotChunkDecoder());
+        assertEquals(2, d.fromNodeId());
+        assertEquals(0x0000_0007_0000_0002L, d.ballot());
+        assertEquals(1_000_000L, d.snapshotSlot());
+        assertEquals(5_000_000L, d.totalLength());
+        assertEquals(65_536L, d.chunkOffset());
+        assertEquals(-42, d.snapshotChecksum());
+        final byte[] actual = new byte[d.dataLength()];
+        assertEquals(dataLength, d.getData(actual, 0, actual.length));
+        assertArrayEquals(data, actual);
+        assertEquals(length, d.limit());
+    }
+
     static int entryPayloadLength(final int index)
     {
         return 0 == index ? 1000 : 1 == index ? 0 : 3 * index + 1;

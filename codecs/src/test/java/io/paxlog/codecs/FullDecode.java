@@ -30,6 +30,9 @@ final class FullDecode
     private final JournalPromiseDecoder journalPromise = new JournalPromiseDecoder();
     private final JournalAcceptedDecoder journalAccepted = new JournalAcceptedDecoder();
     private final JournalCommitDecoder journalCommit = new JournalCommitDecoder();
+    private final SnapshotChunkDecoder snapshotChunk = new SnapshotChunkDecoder();
+    private final SnapshotRequestDecoder snapshotRequest = new SnapshotRequestDecoder();
+    private final JournalSegmentDecoder journalSegment = new JournalSegmentDecoder();
 
     /**
      * Decodes the whole frame; returns a hash of every value read.
@@ -216,6 +219,31 @@ final class FullDecode
             {
                 final JournalCommitDecoder d = journalCommit.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.commitSlot(), d.checksum(), 0, 0);
+                limit = d.limit();
+                break;
+            }
+
+            case JournalSegmentDecoder.TEMPLATE_ID:
+            {
+                final JournalSegmentDecoder d = journalSegment.wrap(buffer, body, blockLength, version);
+                h = mix(h, d.baseSlot(), d.checksum(), 0, 0);
+                limit = d.limit();
+                break;
+            }
+
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+            {
+                final SnapshotChunkDecoder d = snapshotChunk.wrap(buffer, body, blockLength, version);
+                h = mix(h, d.fromNodeId(), d.ballot(), d.snapshotSlot(), d.totalLength());
+                h = mix(h, d.chunkOffset(), d.snapshotChecksum(), d.getData(scratch, 0, 1 << 16), 0);
+                limit = d.limit();
+                break;
+            }
+
+            case SnapshotRequestDecoder.TEMPLATE_ID:
+            {
+                final SnapshotRequestDecoder d = snapshotRequest.wrap(buffer, body, blockLength, version);
+                h = mix(h, d.correlationId(), d.responseStreamId(), d.responseChannel().hashCode(), 0);
                 limit = d.limit();
                 break;
             }

@@ -18,7 +18,8 @@ final class RandomFrames
         SessionConnectDecoder.TEMPLATE_ID, SessionEventDecoder.TEMPLATE_ID, CommandRequestDecoder.TEMPLATE_ID,
         QueryRequestDecoder.TEMPLATE_ID, CommandResponseDecoder.TEMPLATE_ID, SessionKeepAliveDecoder.TEMPLATE_ID,
         SessionCloseDecoder.TEMPLATE_ID, StatusRequestDecoder.TEMPLATE_ID, StatusResponseDecoder.TEMPLATE_ID,
-        JournalPromiseDecoder.TEMPLATE_ID, JournalAcceptedDecoder.TEMPLATE_ID, JournalCommitDecoder.TEMPLATE_ID
+        JournalPromiseDecoder.TEMPLATE_ID, JournalAcceptedDecoder.TEMPLATE_ID, JournalCommitDecoder.TEMPLATE_ID,
+        SnapshotChunkDecoder.TEMPLATE_ID, SnapshotRequestDecoder.TEMPLATE_ID, JournalSegmentDecoder.TEMPLATE_ID
     };
 
     private final SplittableRandom random;
@@ -43,6 +44,9 @@ final class RandomFrames
     private final JournalPromiseEncoder journalPromise = new JournalPromiseEncoder();
     private final JournalAcceptedEncoder journalAccepted = new JournalAcceptedEncoder();
     private final JournalCommitEncoder journalCommit = new JournalCommitEncoder();
+    private final SnapshotChunkEncoder snapshotChunk = new SnapshotChunkEncoder();
+    private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
+    private final JournalSegmentEncoder journalSegment = new JournalSegmentEncoder();
 
     RandomFrames(final SplittableRandom random)
     {
@@ -218,6 +222,29 @@ final class RandomFrames
                 bodyLength = journalCommit.wrapAndApplyHeader(buffer, offset, header)
                     .commitSlot(r.nextLong()).checksum(r.nextInt()).encodedLength();
                 break;
+
+            case JournalSegmentDecoder.TEMPLATE_ID:
+                bodyLength = journalSegment.wrapAndApplyHeader(buffer, offset, header)
+                    .baseSlot(r.nextLong()).checksum(r.nextInt()).encodedLength();
+                break;
+
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+            {
+                final int length = payload();
+                bodyLength = snapshotChunk.wrapAndApplyHeader(buffer, offset, header)
+                    .fromNodeId(r.nextInt()).ballot(r.nextLong()).snapshotSlot(r.nextLong()).totalLength(r.nextLong())
+                    .chunkOffset(r.nextLong()).snapshotChecksum(r.nextInt()).putData(bytes, 0, length).encodedLength();
+                break;
+            }
+
+            case SnapshotRequestDecoder.TEMPLATE_ID:
+            {
+                final int length = payload();
+                bodyLength = snapshotRequest.wrapAndApplyHeader(buffer, offset, header)
+                    .correlationId(r.nextLong()).responseStreamId(r.nextInt()).putResponseChannel(bytes, 0, length)
+                    .encodedLength();
+                break;
+            }
 
             default:
                 throw new IllegalArgumentException("no such template: " + templateId);
