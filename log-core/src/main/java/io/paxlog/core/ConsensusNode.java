@@ -34,6 +34,7 @@ public final class ConsensusNode
     private final Candidate candidate;
     private final Leader leader;
     private final long[] peerCommit;
+    private final long[] lastSnapshotOfferNs;
     private final long[] scratchSlots;
     private final long[] scratchBallots;
     private final Entry[] scratchEntries;
@@ -46,6 +47,8 @@ public final class ConsensusNode
     private long electionDeadlineNs;
     private long lastCatchupRequestNs = Long.MIN_VALUE / 2;
     private int failedElections;
+    private long maxTimestampNs = Long.MIN_VALUE;
+    private long stampOffsetNs;
     private long appliedSlot;
     private boolean started;
 
@@ -65,6 +68,8 @@ public final class ConsensusNode
         this.candidate = new Candidate(memberCount, config.promiseEntriesMax());
         this.leader = new Leader(config);
         this.peerCommit = new long[memberCount];
+        this.lastSnapshotOfferNs = new long[memberCount];
+        java.util.Arrays.fill(lastSnapshotOfferNs, Long.MIN_VALUE / 2);
         final int scratch = Math.max(config.promiseEntriesMax(), config.catchupEntriesMax());
         this.scratchSlots = new long[scratch];
         this.scratchBallots = new long[scratch];
@@ -77,8 +82,21 @@ public final class ConsensusNode
      */
     public void start(final long nowNs)
     {
+        start(nowNs, 0);
+    }
+
+    /**
+     * As {@link #start(long)} for a runtime that restored its state machines from a snapshot of every slot up to
+     * {@code snapshotSlot} (0 for none): the log starts after it and only later committed slots are delivered.
+     * A journal whose segment is based on a later snapshot than that is refused.
+     */
+    public void start(final long nowNs, final long snapshotSlot)
+    {
         Invariants.check(!started, "start called twice");
+        Invariants.check(snapshotSlot >= 0, "snapshot slot");
         started = true;
+        log.resetTo(snapshotSlot);
+        appliedSlot = snapshotSlot;
         final boolean forgetPromise = config.planted(PlantedBug.FORGET_PROMISE_ON_RESTART);
         journal.replay(new Journal.Replay()
         {
@@ -92,7 +110,12 @@ public final class ConsensusNode
 
             public void onAccepted(final long slot, final long ballot, final Entry entry)
             {
+                if (slot <= log.commitSlot() && !log.has(slot))
+                {
+                    return; // covered by the snapshot (or committed and since evicted)
+                }
                 log.put(slot, ballot, entry);
+                maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
                 if (!forgetPromise)
                 {
                     acceptor.restorePromise(ballot);
@@ -104,11 +127,69 @@ public final class ConsensusNode
                 log.restoreCommit(commitSlot);
                 deliverCommitted();
             }
+
+            public void onSegment(final long baseSlot)
+            {
+                Invariants.check(baseSlot <= snapshotSlot || baseSlot <= log.commitSlot(),
+                    "journal was compacted up to a snapshot this node does not have; newest restored snapshot: ",
+                    snapshotSlot);
+            }
         });
         maxSeenBallot = acceptor.promisedBallot();
         acceptor.onRestart(nowNs);
         deliverCommitted();
         electionDeadlineNs = nowNs + electionDelayNs();
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * Compacts the journal after the runtime durably saved a snapshot of its state machines at
+     * {@link #appliedSlot()}: starts a journal segment based on it and copies into it what must survive (the
+     * promise and the entries after it). Returns the base slot.
+     */
+    public long compact(final long nowNs)
+    {
+        final long base = appliedSlot;
+        journal.startSegment(base);
+        if (acceptor.promisedBallot() != Ballot.NONE)
+        {
+            journal.appendPromise(acceptor.promisedBallot());
+        }
+        for (long slot = base + 1; slot <= log.lastSlot(); slot++)
+        {
+            if (log.has(slot))
+            {
+                journal.appendAccepted(slot, log.ballot(slot), log.entry(slot));
+            }
+        }
+        if (log.commitSlot() > base)
+        {
+            journal.appendCommit(log.commitSlot());
+        }
+        return base;
+    }
+
+    /**
+     * The runtime installed a snapshot of every slot up to {@code snapshotSlot}, sent by {@code from} (which held
+     * it as committed), into its state machines and saved it durably. Slots up to it leave the log; later ones
+     * stay (a leader keeps what it proposed); the node acknowledges it to {@code from} so a leader continues. Ignored unless it is ahead of the commit
+     * point (the runtime should not install it then).
+     */
+    public void installSnapshot(final long nowNs, final int from, final long ballot, final long snapshotSlot)
+    {
+        if (!validPeer(from) || snapshotSlot <= log.commitSlot())
+        {
+            return;
+        }
+        log.installBase(snapshotSlot);
+        appliedSlot = snapshotSlot;
+        compact(nowNs);
+        deliverCommitted();
+        if (ballot == acceptor.promisedBallot() && Ballot.nodeId(ballot) == from)
+        {
+            outbox.accepted(from, ballot, Long.MIN_VALUE, snapshotSlot);
+        }
     }
 
     // ---------------------------------------------------------------- client side
@@ -147,7 +228,17 @@ public final class ConsensusNode
         {
             return BACK_PRESSURE;
         }
-        return propose(nowNs, proposal.setCommand(sessionId, sequence, nowNs, payload, offset, length));
+        return propose(nowNs, proposal.setCommand(sessionId, sequence, logTimeNs(nowNs), payload, offset, length));
+    }
+
+    /**
+     * Log time for an entry proposed now: this node's clock plus the offset taken when it became leader, so that
+     * entry timestamps never go backwards across leaders whose clocks disagree (a leader whose clock is behind
+     * the newest timestamp in its log starts from there and runs at its own rate).
+     */
+    public long logTimeNs(final long nowNs)
+    {
+        return nowNs + stampOffsetNs;
     }
 
     /**
@@ -157,8 +248,8 @@ public final class ConsensusNode
      */
     public boolean canServeLeaseRead(final long nowNs)
     {
-        return role == Role.LEADER && config.leaseEnabled() && nowNs < leader.leaseEndNs() &&
-            appliedSlot >= leader.startSlot();
+        return role == Role.LEADER && config.leaseEnabled() && appliedSlot >= leader.startSlot() &&
+            (nowNs < leader.leaseEndNs() || config.planted(PlantedBug.LEASE_READ_DURING_HANDOVER));
     }
 
     /** Sends what is pending: accepts, resends and heartbeats as leader. Returns messages sent. */
@@ -170,7 +261,16 @@ public final class ConsensusNode
         }
         leader.renewSelf(nowNs);
         acceptor.grant(leader.ballot(), nowNs);
-        return leader.flush(nowNs, log, outbox);
+        final int sent = leader.flush(nowNs, log, outbox);
+        for (int peer = 0; peer < memberCount; peer++)
+        {
+            if (leader.behindRing(peer) && nowNs - lastSnapshotOfferNs[peer] >= config.resendTimeoutNs() * 4)
+            {
+                lastSnapshotOfferNs[peer] = nowNs;
+                outbox.installSnapshot(peer, leader.ballot());
+            }
+        }
+        return sent;
     }
 
     /** Timer work: elections, candidate timeouts, leader heartbeats. Returns work done. */
@@ -245,6 +345,12 @@ public final class ConsensusNode
         }
         if (refusal == null && log.lastSlot() - fromSlot >= config.promiseEntriesMax())
         {
+            refusal = NackReason.BEHIND;
+        }
+        if (refusal == null && fromSlot <= log.commitSlot() && !log.has(fromSlot))
+        {
+            // slots from fromSlot are committed here but no longer in the log (compacted into a snapshot): this
+            // acceptor cannot report what it accepted there, so the candidate must catch up (by snapshot) first
             refusal = NackReason.BEHIND;
         }
         if (refusal != null)
@@ -343,10 +449,11 @@ public final class ConsensusNode
         for (long slot = candidate.fromSlot(); slot <= candidate.maxSlot(); slot++)
         {
             final Entry recovered = candidate.recovered(slot);
-            appendAccepted(slot, ballot, recovered != null ? recovered : proposal.setNoop(nowNs));
+            appendAccepted(slot, ballot, recovered != null ? recovered : proposal.setNoop(Math.max(nowNs, maxTimestampNs)));
         }
         final long startSlot = log.lastSlot() + 1;
-        appendAccepted(startSlot, ballot, proposal.setNoop(nowNs));
+        stampOffsetNs = maxTimestampNs == Long.MIN_VALUE ? 0 : Math.max(0, maxTimestampNs + 1 - nowNs);
+        appendAccepted(startSlot, ballot, proposal.setNoop(logTimeNs(nowNs)));
         leader.begin(ballot, startSlot, nowNs, peerCommit);
         failedElections = 0;
         leaderId = selfId;
@@ -464,6 +571,15 @@ public final class ConsensusNode
         {
             return;
         }
+        if (fromSlot <= log.commitSlot() && !log.has(fromSlot))
+        {
+            if (nowNs - lastSnapshotOfferNs[from] >= config.resendTimeoutNs())
+            {
+                lastSnapshotOfferNs[from] = nowNs;
+                outbox.installSnapshot(from, role == Role.LEADER ? leader.ballot() : acceptor.promisedBallot());
+            }
+            return;
+        }
         final long last = Math.min(log.commitSlot(), fromSlot + config.catchupEntriesMax() - 1);
         int count = 0;
         for (long slot = fromSlot; slot <= last && log.has(slot); slot++)
@@ -537,6 +653,7 @@ public final class ConsensusNode
     {
         Invariants.check(ballot >= acceptor.promisedBallot(), "accepting below the promised ballot");
         log.put(slot, ballot, entry);
+        maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
         journal.appendAccepted(slot, ballot, entry);
     }
 
@@ -544,6 +661,7 @@ public final class ConsensusNode
     private void appendCommittedValue(final long slot, final long ballot, final Entry entry)
     {
         log.put(slot, ballot, entry);
+        maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
         journal.appendAccepted(slot, ballot, entry);
     }
 

@@ -109,6 +109,38 @@ final class EntryLog
         }
     }
 
+    /**
+     * Forgets every slot and restarts the log after {@code baseSlot}, which a snapshot covers: commit point and
+     * last slot become {@code baseSlot}.
+     */
+    void resetTo(final long baseSlot)
+    {
+        java.util.Arrays.fill(cellSlots, 0);
+        java.util.Arrays.fill(committedFlags, false);
+        lastSlot = baseSlot;
+        commitSlot = baseSlot;
+    }
+
+    /**
+     * Moves the base of the log up to {@code baseSlot}, which an installed snapshot covers: slots up to it are
+     * dropped, later slots are kept (they may hold values accepted in the current ballot), and the commit point
+     * becomes at least {@code baseSlot}.
+     */
+    void installBase(final long baseSlot)
+    {
+        for (int i = 0; i < cellSlots.length; i++)
+        {
+            if (cellSlots[i] != 0 && cellSlots[i] <= baseSlot)
+            {
+                cellSlots[i] = 0;
+                committedFlags[i] = false;
+            }
+        }
+        commitSlot = Math.max(commitSlot, baseSlot);
+        lastSlot = Math.max(lastSlot, baseSlot);
+        advanceCommit();
+    }
+
     /** Marks {@code slot} as committed with the value held; returns true if the commit point advanced. */
     boolean markCommitted(final long slot)
     {

@@ -26,6 +26,14 @@ public interface Journal
     /** Records that every slot up to {@code commitSlot} is committed and held with its chosen value. */
     void appendCommit(long commitSlot);
 
+    /**
+     * Starts a new segment based on a snapshot of every slot up to {@code baseSlot}: the core then appends the
+     * promise, the accepted entries after {@code baseSlot} and the commit mark, so the records from here on, with
+     * that snapshot, hold all this acceptor must remember. The runtime must have made the snapshot durable before
+     * this call, and may delete every earlier record once this segment's first records are durable.
+     */
+    void startSegment(long baseSlot);
+
     /** Replays every durable record in append order. Called once, at start. */
     void replay(Replay handler);
 
@@ -37,5 +45,8 @@ public interface Journal
         void onAccepted(long slot, long ballot, Entry entry);
 
         void onCommit(long commitSlot);
+
+        /** The segment that follows is based on a snapshot of every slot up to {@code baseSlot}. */
+        void onSegment(long baseSlot);
     }
 }

@@ -45,6 +45,13 @@ public interface Outbox
     /** Asks {@code to} for committed entries from {@code fromSlot}. */
     void catchupRequest(int to, long fromSlot);
 
+    /**
+     * {@code to} needs slots this node no longer holds in its log: the runtime sends it a snapshot of its state
+     * machines (at its applied slot) with {@code ballot}; the receiver installs it with
+     * {@link ConsensusNode#installSnapshot}. The core asks at most once per resend timeout per peer.
+     */
+    void installSnapshot(int to, long ballot);
+
     /** Committed entries for consecutive slots from {@code firstSlot}, each with the ballot it is held in. */
     void catchupResponse(int to, long firstSlot, long[] ballots, Entry[] entries, int count);
 }

@@ -18,7 +18,12 @@ public enum PlantedBug
     /** The runtime releases acks before the journal write they depend on is durable (a runtime bug). */
     ACK_BEFORE_PERSIST("ack-before-persist"),
     /** The leader's lease ignores the clock drift bound rho and the safety margin. */
-    LEASE_IGNORES_DRIFT("lease-ignores-drift");
+    LEASE_IGNORES_DRIFT("lease-ignores-drift"),
+    /**
+     * A leader keeps serving lease reads after its lease has run out, while a new leader takes over (it trusts
+     * its role instead of the lease).
+     */
+    LEASE_READ_DURING_HANDOVER("lease-read-during-handover");
 
     private final String cliName;
 

@@ -7,6 +7,8 @@ import io.paxlog.codecs.JournalCommitDecoder;
 import io.paxlog.codecs.JournalCommitEncoder;
 import io.paxlog.codecs.JournalPromiseDecoder;
 import io.paxlog.codecs.JournalPromiseEncoder;
+import io.paxlog.codecs.JournalSegmentDecoder;
+import io.paxlog.codecs.JournalSegmentEncoder;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.core.Entry;
@@ -20,7 +22,15 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,6 +42,11 @@ import java.util.zip.CRC32C;
  * {@link #sync()} msyncs the mapped file up to the last write, once per duty cycle (group commit). With
  * {@link SyncPolicy#NONE} nothing is synced; the page cache survives a process crash only. Chronicle's default
  * asynchronous msync is never relied upon.
+ *
+ * <p><b>Segments.</b> The journal is a sequence of queues, one per segment, in {@code journal/seg-<baseSlot>}.
+ * {@link #startSegment} syncs the current segment, starts the next one with a {@code JournalSegment} record,
+ * and deletes the older segments at the next sync, once the new segment's first records are durable (under
+ * {@link SyncPolicy#NONE}, once they are written). Replay reads the segments that exist, oldest first.
  *
  * <p><b>Recovery.</b> Chronicle hides a document whose write did not complete. A record whose checksum fails is
  * treated as torn if it is the last one (it is ignored and stays ignored); anywhere else it is corruption and
@@ -45,9 +60,15 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     /** A commit record with this slot voids the record before it (a torn last record found at start). */
     private static final long VOID_PREVIOUS = -1;
 
-    private final ChronicleQueue queue;
-    private final ExcerptAppender appender;
+    private static final String SEGMENT_PREFIX = "seg-";
+
+    private final Path root;
+    private ChronicleQueue queue;
+    private ExcerptAppender appender;
     private final SyncPolicy policy;
+    private final List<Path> deleteAtNextSync = new ArrayList<>();
+    private final JournalSegmentEncoder segmentEncoder = new JournalSegmentEncoder();
+    private final JournalSegmentDecoder segmentDecoder = new JournalSegmentDecoder();
     private final byte[] scratch = new byte[RECORD_MAX];
     private final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -64,14 +85,81 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private long writes;
     private long syncs;
     private long tornRecordsVoided;
+    private long segmentsStarted;
 
     public ChronicleJournal(final Path dir, final SyncPolicy policy)
     {
+        this.root = dir;
         this.policy = policy;
-        this.queue = SingleChronicleQueueBuilder.binary(dir)
+        final List<Path> segments = segments();
+        final Path newest = segments.isEmpty() ? dir.resolve(segmentName(0)) : segments.get(segments.size() - 1);
+        this.queue = openQueue(newest);
+        this.appender = queue.createAppender();
+    }
+
+    private ChronicleQueue openQueue(final Path segment)
+    {
+        return SingleChronicleQueueBuilder.binary(segment)
             .syncMode(policy == SyncPolicy.BATCH ? SyncMode.SYNC : SyncMode.NONE)
             .build();
-        this.appender = queue.createAppender();
+    }
+
+    private static String segmentName(final long baseSlot)
+    {
+        return SEGMENT_PREFIX + String.format("%020d", baseSlot);
+    }
+
+    /** The segment directories present, oldest first. */
+    private List<Path> segments()
+    {
+        final List<Path> segments = new ArrayList<>();
+        if (!Files.isDirectory(root))
+        {
+            return segments;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, SEGMENT_PREFIX + "*"))
+        {
+            for (final Path p : dirs)
+            {
+                if (Files.isDirectory(p))
+                {
+                    segments.add(p);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list journal segments in " + root, ex);
+        }
+        segments.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return segments;
+    }
+
+    /** Bytes the journal occupies on disk (every segment). */
+    public static long bytesOnDisk(final Path journalDir)
+    {
+        if (!Files.isDirectory(journalDir))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(journalDir))
+        {
+            return files.filter(Files::isRegularFile).mapToLong(p ->
+            {
+                try
+                {
+                    return Files.size(p);
+                }
+                catch (final IOException ex)
+                {
+                    return 0;
+                }
+            }).sum();
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            return -1;
+        }
     }
 
     public SyncPolicy policy()
@@ -101,6 +189,57 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + acceptedEncoder.encodedLength();
         acceptedEncoder.checksum(checksum(length));
         write(length);
+    }
+
+    public void startSegment(final long baseSlot)
+    {
+        if (policy == SyncPolicy.BATCH && unsyncedWrites > 0)
+        {
+            appender.sync();
+            unsyncedWrites = 0;
+            syncs++;
+        }
+        final List<Path> older = segments();
+        final Path next = root.resolve(segmentName(baseSlot));
+        if (older.contains(next))
+        {
+            throw new IllegalStateException("journal segment " + next + " exists already");
+        }
+        appender.close();
+        queue.close();
+        queue = openQueue(next);
+        appender = queue.createAppender();
+        segmentEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).baseSlot(baseSlot).checksum(0);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + segmentEncoder.encodedLength();
+        segmentEncoder.checksum(checksum(length));
+        write(length);
+        deleteAtNextSync.addAll(older);
+        segmentsStarted++;
+    }
+
+    /** Segments started (compactions) since this journal was opened. */
+    public long segmentsStarted()
+    {
+        return segmentsStarted;
+    }
+
+    private void deleteOlderSegments()
+    {
+        for (final Path dir : deleteAtNextSync)
+        {
+            try (Stream<Path> files = Files.walk(dir))
+            {
+                for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(p);
+                }
+            }
+            catch (final IOException ex)
+            {
+                System.err.println("paxlog: cannot delete old journal segment " + dir + ": " + ex);
+            }
+        }
+        deleteAtNextSync.clear();
     }
 
     public void appendCommit(final long commitSlot)
@@ -133,11 +272,19 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     {
         if (policy != SyncPolicy.BATCH || unsyncedWrites == 0)
         {
+            if (!deleteAtNextSync.isEmpty() && (policy != SyncPolicy.BATCH || unsyncedWrites == 0))
+            {
+                deleteOlderSegments();
+            }
             return false;
         }
         appender.sync();
         unsyncedWrites = 0;
         syncs++;
+        if (!deleteAtNextSync.isEmpty())
+        {
+            deleteOlderSegments();
+        }
         return true;
     }
 
@@ -153,9 +300,41 @@ public final class ChronicleJournal implements Journal, AutoCloseable
 
     public void replay(final Replay handler)
     {
+        final List<Path> segments = segments();
+        final Path newest = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+        boolean tornAtEnd = false;
+        for (final Path segment : segments)
+        {
+            if (segment.equals(newest))
+            {
+                tornAtEnd = replaySegment(queue, handler, segment);
+            }
+            else
+            {
+                try (ChronicleQueue older = openQueue(segment))
+                {
+                    if (replaySegment(older, handler, segment))
+                    {
+                        System.err.println("paxlog: ignoring a torn last record in older journal segment " + segment);
+                    }
+                }
+            }
+        }
+        if (tornAtEnd)
+        {
+            // a torn last record: void it durably, so records appended after it do not make it look like corruption
+            tornRecordsVoided++;
+            appendCommit(VOID_PREVIOUS);
+            appender.sync();
+        }
+    }
+
+    /** Replays one segment; returns true if its last record is torn (a bad record elsewhere throws). */
+    private boolean replaySegment(final ChronicleQueue segmentQueue, final Replay handler, final Path segment)
+    {
         boolean pendingCorrupt = false;
         long corruptAt = -1;
-        try (ExcerptTailer tailer = queue.createTailer())
+        try (ExcerptTailer tailer = segmentQueue.createTailer())
         {
             while (true)
             {
@@ -179,8 +358,8 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                         pendingCorrupt = false;
                         continue;
                     }
-                    throw new IllegalStateException("journal corrupt: record at index " + corruptAt +
-                        " fails its checksum and is not the last record");
+                    throw new IllegalStateException("journal corrupt: record at index " + corruptAt + " of " +
+                        segment + " fails its checksum and is not the last record");
                 }
                 if (isVoidMarker(length))
                 {
@@ -193,13 +372,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                 }
             }
         }
-        if (pendingCorrupt)
-        {
-            // a torn last record: void it durably, so records appended after it do not make it look like corruption
-            tornRecordsVoided++;
-            appendCommit(VOID_PREVIOUS);
-            appender.sync();
-        }
+        return pendingCorrupt;
     }
 
     /** Torn last records found and voided at start (0 after a clean stop). */
@@ -294,6 +467,17 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                         acceptedDecoder.getPayload(replayEntry.payloadArray(), 0, payloadLength);
                     }
                     handler.onAccepted(slot, ballot, replayEntry);
+                    return true;
+                }
+                case JournalSegmentDecoder.TEMPLATE_ID:
+                {
+                    segmentDecoder.wrap(buffer, offset, blockLength, version);
+                    final int stored = segmentDecoder.checksum();
+                    if (!verify(length, offset + JournalSegmentEncoder.checksumEncodingOffset(), stored))
+                    {
+                        return false;
+                    }
+                    handler.onSegment(segmentDecoder.baseSlot());
                     return true;
                 }
                 case JournalCommitDecoder.TEMPLATE_ID:

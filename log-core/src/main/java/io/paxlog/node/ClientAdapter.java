@@ -2,6 +2,7 @@ package io.paxlog.node;
 
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.paxlog.codecs.SnapshotRequestDecoder;
 import io.paxlog.codecs.CommandRequestDecoder;
 import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
@@ -31,6 +32,7 @@ final class ClientAdapter implements FragmentHandler
     private final SessionKeepAliveDecoder keepAlive = new SessionKeepAliveDecoder();
     private final SessionCloseDecoder close = new SessionCloseDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
+    private final SnapshotRequestDecoder snapshotRequest = new SnapshotRequestDecoder();
     private final UnsafeBuffer queryPayload = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer commandPayload = new UnsafeBuffer(0, 0);
     private long dropped;
@@ -143,6 +145,23 @@ final class ClientAdapter implements FragmentHandler
                     return false;
                 }
                 agent.onStatusRequest(correlationId, channel, streamId);
+                return true;
+            }
+            case SnapshotRequestDecoder.TEMPLATE_ID:
+            {
+                snapshotRequest.wrap(buffer, body, blockLength, version);
+                final long correlationId = snapshotRequest.correlationId();
+                final int streamId = snapshotRequest.responseStreamId();
+                if (snapshotRequest.responseChannelLength() > CHANNEL_MAX)
+                {
+                    return false;
+                }
+                final String channel = snapshotRequest.responseChannel();
+                if (!channel.startsWith("aeron:"))
+                {
+                    return false;
+                }
+                agent.onSnapshotRequest(correlationId, channel, streamId);
                 return true;
             }
             default:

@@ -2,6 +2,7 @@ package io.paxlog.node;
 
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.paxlog.codecs.SnapshotChunkDecoder;
 import io.paxlog.codecs.AcceptDecoder;
 import io.paxlog.codecs.AcceptedDecoder;
 import io.paxlog.codecs.CatchupRequestDecoder;
@@ -37,6 +38,9 @@ final class ConsensusAdapter implements FragmentHandler
     private final AcceptedDecoder accepted = new AcceptedDecoder();
     private final CatchupRequestDecoder catchupRequest = new CatchupRequestDecoder();
     private final CatchupResponseDecoder catchupResponse = new CatchupResponseDecoder();
+    private final SnapshotChunkDecoder snapshotChunk = new SnapshotChunkDecoder();
+    private final org.agrona.concurrent.UnsafeBuffer chunkData = new org.agrona.concurrent.UnsafeBuffer(0, 0);
+    private SnapshotTransfer snapshots;
     private final long[] slots;
     private final long[] ballots;
     private final Entry[] entries;
@@ -58,6 +62,11 @@ final class ConsensusAdapter implements FragmentHandler
     void nowNs(final long nowNs)
     {
         this.nowNs = nowNs;
+    }
+
+    void snapshots(final SnapshotTransfer transfer)
+    {
+        this.snapshots = transfer;
     }
 
     long dropped()
@@ -129,6 +138,24 @@ final class ConsensusAdapter implements FragmentHandler
             }
             case AcceptDecoder.TEMPLATE_ID:
                 return onAccept(buffer, body, blockLength, version);
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+            {
+                snapshotChunk.wrap(buffer, body, blockLength, version);
+                final int from = snapshotChunk.fromNodeId();
+                if (!member(from) || snapshots == null)
+                {
+                    return false;
+                }
+                final long ballot = snapshotChunk.ballot();
+                final long slot = snapshotChunk.snapshotSlot();
+                final long total = snapshotChunk.totalLength();
+                final long chunkOffset = snapshotChunk.chunkOffset();
+                final int checksum = snapshotChunk.snapshotChecksum();
+                snapshotChunk.wrapData(chunkData);
+                snapshots.onChunk(nowNs, from, ballot, slot, total, chunkOffset, checksum, chunkData, 0,
+                    chunkData.capacity());
+                return true;
+            }
             case AcceptedDecoder.TEMPLATE_ID:
                 accepted.wrap(buffer, body, blockLength, version);
                 if (!member(accepted.fromNodeId()))

@@ -1,5 +1,7 @@
 package io.paxlog.node;
 
+import io.paxlog.codecs.SnapshotChunkEncoder;
+import org.agrona.DirectBuffer;
 import io.paxlog.codecs.AcceptEncoder;
 import io.paxlog.codecs.AcceptedEncoder;
 import io.paxlog.codecs.CatchupRequestEncoder;
@@ -20,6 +22,9 @@ import org.agrona.ExpandableArrayBuffer;
  */
 final class ConsensusPublisher implements Outbox
 {
+    private long snapshotRequests;
+    private SnapshotTransfer snapshotOffers;
+    private final SnapshotChunkEncoder snapshotChunk = new SnapshotChunkEncoder();
     private final int selfId;
     private final int[] peerPublication;
     private final HeldFrames held;
@@ -101,6 +106,34 @@ final class ConsensusPublisher implements Outbox
         accepted.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot)
             .echoSendTimeNs(echoSendTimeNs).ackSlot(ackSlot);
         hold(to, accepted.encodedLength());
+    }
+
+    /** Passed on to the {@link SnapshotTransfer}, which snapshots the state machines and sends the chunks. */
+    public void installSnapshot(final int to, final long ballot)
+    {
+        snapshotRequests++;
+        if (snapshotOffers != null)
+        {
+            snapshotOffers.offer(to, ballot);
+        }
+    }
+
+    void snapshotOffers(final SnapshotTransfer transfer)
+    {
+        this.snapshotOffers = transfer;
+    }
+
+    long snapshotRequests()
+    {
+        return snapshotRequests;
+    }
+
+    void snapshotChunk(final int to, final long ballot, final long slot, final long totalLength, final long offset,
+        final int checksum, final DirectBuffer data, final int dataOffset, final int dataLength)
+    {
+        snapshotChunk.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot).snapshotSlot(slot)
+            .totalLength(totalLength).chunkOffset(offset).snapshotChecksum(checksum).putData(data, dataOffset, dataLength);
+        hold(to, snapshotChunk.encodedLength());
     }
 
     public void catchupRequest(final int to, final long fromSlot)

@@ -65,6 +65,13 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private volatile long statusLeaseRemainingNs;
     private volatile long statusDroppedFrames;
     private volatile long statusDroppedSends;
+    private volatile long statusSnapshotSlot;
+    private volatile long statusSnapshotPauseNs;
+    private volatile boolean snapshotRequested;
+    private final SnapshotStore snapshots;
+    private final SnapshotTransfer transfer;
+    private final io.paxlog.sm.SnapshotWriter snapshotWriter = new io.paxlog.sm.SnapshotWriter();
+    private long lastSnapshotSlot;
 
     /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
@@ -85,10 +92,15 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
                 peerPublication[m.id()] = held.register(p);
             }
         }
-        this.core = new ConsensusNode(config.core(), journal, new ConsensusPublisher(config.nodeId(), peerPublication,
-            held), this);
+        final ConsensusPublisher publisher = new ConsensusPublisher(config.nodeId(), peerPublication, held);
+        this.core = new ConsensusNode(config.core(), journal, publisher, this);
+        this.snapshots = new SnapshotStore(config.dir().resolve("snapshots"));
+        this.transfer = new SnapshotTransfer(service, core, snapshots, memberCount, config.snapshotBytesMax(),
+            publisher::snapshotChunk, this::onSnapshotInstalled);
+        publisher.snapshotOffers(transfer);
         final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
         this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax());
+        consensusAdapter.snapshots(transfer);
         this.clientAdapter = new ClientAdapter(this, config.frameLengthMax());
         this.consensusAssembler = new FragmentAssembler(consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
@@ -101,7 +113,16 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     public void onStart()
     {
         nowNs = clock.nanoTime();
-        core.start(nowNs);
+        final SnapshotStore.Loaded loaded = snapshots.loadLatest();
+        if (loaded != null)
+        {
+            service.restore(new io.paxlog.sm.SnapshotReader(new UnsafeBuffer(loaded.bytes()), 0, loaded.bytes().length));
+            lastSnapshotSlot = loaded.slot();
+            statusSnapshotSlot = loaded.slot();
+            System.out.println("node " + config.nodeId() + ": restored snapshot at slot " + loaded.slot() + " (" +
+                loaded.bytes().length + " bytes)");
+        }
+        core.start(nowNs, lastSnapshotSlot);
         journal.sync();
         updateStatus();
     }
@@ -115,9 +136,11 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         work += core.onTick(nowNs);
         if (core.role() == Role.LEADER)
         {
-            work += keeper.duties(nowNs, eventProposer);
+            work += keeper.duties(nowNs, core.logTimeNs(nowNs), eventProposer);
         }
         work += core.flush(nowNs);
+        work += transfer.sendChunks();
+        work += maybeSnapshot();
         journal.sync();
         work += held.release();
         work += sessions.expire(nowNs);
@@ -126,6 +149,51 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             updateStatus();
         }
         return work;
+    }
+
+    /** Asks for a snapshot at the next duty cycle (any thread). */
+    public void requestSnapshot()
+    {
+        snapshotRequested = true;
+    }
+
+    /**
+     * Snapshots the state machines at the applied slot, saves it durably and compacts the journal behind it, when
+     * {@code paxlog.snapshot.interval.entries} more entries were applied or one was requested. The duty cycle
+     * pauses for it; the pause is reported.
+     */
+    private int maybeSnapshot()
+    {
+        final long applied = core.appliedSlot();
+        final int interval = config.snapshotIntervalEntries();
+        if (!(snapshotRequested || (interval > 0 && applied - lastSnapshotSlot >= interval)) || applied == 0)
+        {
+            return 0;
+        }
+        snapshotRequested = false;
+        if (applied == lastSnapshotSlot)
+        {
+            return 0;
+        }
+        final long startNs = clock.nanoTime();
+        snapshotWriter.reset();
+        service.snapshot(snapshotWriter);
+        final long bytes = snapshots.save(applied, snapshotWriter.buffer(), 0, snapshotWriter.length());
+        core.compact(nowNs);
+        journal.sync();
+        lastSnapshotSlot = applied;
+        statusSnapshotSlot = applied;
+        statusSnapshotPauseNs = clock.nanoTime() - startNs;
+        System.out.println("node " + config.nodeId() + ": snapshot at slot " + applied + " (" + bytes + " bytes), " +
+            "journal compacted; duty cycle paused " + statusSnapshotPauseNs / 1_000 + " us");
+        return 1;
+    }
+
+    private void onSnapshotInstalled(final long slot)
+    {
+        pending.clear();
+        lastSnapshotSlot = slot;
+        statusSnapshotSlot = slot;
     }
 
     public void onClose()
@@ -194,7 +262,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         {
             case StateMachineHost.UNKNOWN:
                 break;
-            case StateMachineHost.PENDING:
+            case StateMachineHost.WAITING:
                 return; // applied; the machine answers when it can
             default:
                 respond(sessionId, sequence, known, 0);
@@ -277,6 +345,14 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         sessions.close(sessionId);
     }
 
+    /** An operator asked for a snapshot now: take it in this cycle, then answer with the status. */
+    void onSnapshotRequest(final long correlationId, final String channel, final int streamId)
+    {
+        snapshotRequested = true;
+        maybeSnapshot();
+        onStatusRequest(correlationId, channel, streamId);
+    }
+
     void onStatusRequest(final long correlationId, final String channel, final int streamId)
     {
         final int publication = sessions.adminPublication(channel, streamId);
@@ -304,7 +380,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             onEventApplied(sessionId, entryPayload.getByte(0));
             return;
         }
-        if (pending.take(slot, sessionId, sequence) && outcome != StateMachineHost.PENDING)
+        if (pending.take(slot, sessionId, sequence) && outcome != StateMachineHost.PENDING &&
+            outcome != StateMachineHost.WAITING)
         {
             respond(sessionId, sequence, outcome, slot);
         }
@@ -382,7 +459,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     {
         final Role role = statusRole;
         return role == null ? null : new NodeStatus(config.nodeId(), role, statusBallot, statusCommit, statusApplied,
-            statusLeaseRemainingNs, statusDroppedFrames, statusDroppedSends);
+            statusLeaseRemainingNs, statusDroppedFrames, statusDroppedSends, statusSnapshotSlot,
+            statusSnapshotPauseNs);
     }
 
     public StateMachineHost service()
@@ -397,7 +475,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     /** Node state as reported by {@code ops/cluster status}. */
     public record NodeStatus(int nodeId, Role role, long ballot, long commitSlot, long appliedSlot,
-        long leaseRemainingNs, long droppedFrames, long droppedSends)
+        long leaseRemainingNs, long droppedFrames, long droppedSends, long snapshotSlot, long lastSnapshotPauseNs)
     {
     }
 }

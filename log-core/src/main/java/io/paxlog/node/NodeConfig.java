@@ -32,6 +32,10 @@ public final class NodeConfig
     public static final int SESSIONS_MAX_DEFAULT = 1024;
     public static final String SESSION_TIMEOUT_PROP = "paxlog.session.timeout.ms";
     public static final int SESSION_TIMEOUT_DEFAULT_MS = 10_000;
+    public static final String SNAPSHOT_INTERVAL_PROP = "paxlog.snapshot.interval.entries";
+    public static final int SNAPSHOT_INTERVAL_DEFAULT = 100_000;
+    public static final String SNAPSHOT_BYTES_MAX_PROP = "paxlog.snapshot.bytes.max";
+    public static final int SNAPSHOT_BYTES_MAX_DEFAULT = 256 << 20;
 
     private final Properties props = new Properties();
     private CoreConfig core;
@@ -44,6 +48,8 @@ public final class NodeConfig
     private int frameLengthMax;
     private int sessionsMax;
     private int sessionTimeoutMs;
+    private int snapshotIntervalEntries;
+    private int snapshotBytesMax;
 
     /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
     public static NodeConfig fromFile(final Path file)
@@ -125,6 +131,8 @@ public final class NodeConfig
         frameLengthMax = intProp(FRAME_LENGTH_MAX_PROP, FRAME_LENGTH_MAX_DEFAULT, 1024, 1 << 24);
         sessionsMax = intProp(SESSIONS_MAX_PROP, SESSIONS_MAX_DEFAULT, 1, 1 << 20);
         sessionTimeoutMs = intProp(SESSION_TIMEOUT_PROP, SESSION_TIMEOUT_DEFAULT_MS, 100, 3_600_000);
+        snapshotIntervalEntries = intProp(SNAPSHOT_INTERVAL_PROP, SNAPSHOT_INTERVAL_DEFAULT, 0, Integer.MAX_VALUE);
+        snapshotBytesMax = intProp(SNAPSHOT_BYTES_MAX_PROP, SNAPSHOT_BYTES_MAX_DEFAULT, 1024, Integer.MAX_VALUE - 16);
         return this;
     }
 
@@ -171,6 +179,10 @@ public final class NodeConfig
     public String idle() { return idle; }
     public int frameLengthMax() { return frameLengthMax; }
     public int sessionsMax() { return sessionsMax; }
+    /** Take a snapshot (and compact the journal) every this many applied entries; 0 = only on request. */
+    public int snapshotIntervalEntries() { return snapshotIntervalEntries; }
+    /** The largest snapshot a node accepts from a peer. */
+    public int snapshotBytesMax() { return snapshotBytesMax; }
     /** A client session silent for this long is forgotten by the node (clients send keep-alives). */
     public long sessionTimeoutNs() { return sessionTimeoutMs * 1_000_000L; }
 }

@@ -50,9 +50,16 @@ public final class NodeMain
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "paxlog-shutdown"));
             final Path statusFile = config.dir().resolve("status");
             final Path tmp = config.dir().resolve("status.tmp");
+            long ticks = 0;
+            // ops/cluster snapshot creates this file; the node takes a snapshot at its next duty cycle
+            final Path snapshotTrigger = config.dir().resolve("snapshot.request");
             while (!stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS))
             {
-                writeStatus(node.agent().status(), statusFile, tmp);
+                if (Files.deleteIfExists(snapshotTrigger))
+                {
+                    node.agent().requestSnapshot();
+                }
+                writeStatus(node.agent().status(), journalBytes(config, ++ticks), statusFile, tmp);
             }
             System.out.println("paxlog node " + config.nodeId() + " stopping");
         }
@@ -64,14 +71,28 @@ public final class NodeMain
             "journal not synced: durable by replication; survives process crashes, not machine crashes";
     }
 
-    static String statusLine(final NodeAgent.NodeStatus s)
+    static String statusLine(final NodeAgent.NodeStatus s, final long journalBytes)
     {
         return "node=" + s.nodeId() + " role=" + s.role().name().toLowerCase(Locale.ROOT) + " ballot=" +
             Ballot.toString(s.ballot()) + " commit=" + s.commitSlot() + " applied=" + s.appliedSlot() + " lease_ms=" +
-            s.leaseRemainingNs() / 1_000_000 + " dropped_frames=" + s.droppedFrames();
+            s.leaseRemainingNs() / 1_000_000 + " snapshot=" + s.snapshotSlot() + " journal_bytes=" + journalBytes +
+            " dropped_frames=" + s.droppedFrames();
     }
 
-    private static void writeStatus(final NodeAgent.NodeStatus s, final Path file, final Path tmp)
+    private static long journalBytesCached;
+
+    /** The journal's size on disk, measured once a second (walking the directory is not free). */
+    private static long journalBytes(final NodeConfig config, final long tick)
+    {
+        if (tick % 10 == 1)
+        {
+            journalBytesCached = ChronicleJournal.bytesOnDisk(config.dir().resolve("journal"));
+        }
+        return journalBytesCached;
+    }
+
+    private static void writeStatus(final NodeAgent.NodeStatus s, final long journalBytes, final Path file,
+        final Path tmp)
     {
         if (s == null)
         {
@@ -79,7 +100,7 @@ public final class NodeMain
         }
         try
         {
-            Files.writeString(tmp, statusLine(s) + " updated_ms=" + System.currentTimeMillis() + "\n");
+            Files.writeString(tmp, statusLine(s, journalBytes) + " updated_ms=" + System.currentTimeMillis() + "\n");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException ex)

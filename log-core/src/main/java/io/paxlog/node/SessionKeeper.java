@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * retried after {@link #RETRY_NS} if they did not take effect (lost with a leader change, back-pressure).
  * Bounded by the host's sessions. Threading: the node's duty-cycle thread.
  */
-final class SessionKeeper
+public final class SessionKeeper
 {
     static final long RETRY_NS = 1_000_000_000L;
     private static final long SCAN_INTERVAL_NS = 50_000_000L;
@@ -26,7 +26,7 @@ final class SessionKeeper
 
     /** Proposes a host event entry (sequence 0) for {@code sessionId}; returns the slot or a negative code. */
     @FunctionalInterface
-    interface Proposer
+    public interface Proposer
     {
         long propose(long sessionId, DirectBuffer payload, int offset, int length);
     }
@@ -44,14 +44,14 @@ final class SessionKeeper
     private long lastScanNs;
     private long tickProposedNs = NEVER;
 
-    SessionKeeper(final StateMachineHost host, final long defaultTtlMs)
+    public SessionKeeper(final StateMachineHost host, final long defaultTtlMs)
     {
         this.host = host;
         this.defaultTtlMs = defaultTtlMs;
     }
 
     /** This node just became leader: sessions get a full TTL from now, earlier proposals are forgotten. */
-    void onBecameLeader(final long nowNs)
+    public void onBecameLeader(final long nowNs)
     {
         leaderSinceNs = nowNs;
         openProposedNs.clear();
@@ -59,7 +59,7 @@ final class SessionKeeper
         tickProposedNs = NEVER;
     }
 
-    void heard(final long sessionId, final long nowNs)
+    public void heard(final long sessionId, final long nowNs)
     {
         if (host.hasSession(sessionId) || openProposedNs.containsKey(sessionId))
         {
@@ -68,7 +68,7 @@ final class SessionKeeper
     }
 
     /** True if this leader proposed opening the session and it has not been applied yet. */
-    boolean opening(final long sessionId)
+    public boolean opening(final long sessionId)
     {
         return openProposedNs.containsKey(sessionId);
     }
@@ -77,7 +77,7 @@ final class SessionKeeper
      * Proposes opening {@code sessionId} with {@code ttlMs} (0 for the default) unless an open is already in
      * flight; returns false on back-pressure (the client retries its connect).
      */
-    boolean proposeOpen(final long sessionId, final long ttlMs, final long nowNs, final Proposer proposer)
+    public boolean proposeOpen(final long sessionId, final long ttlMs, final long nowNs, final Proposer proposer)
     {
         final long proposedAt = openProposedNs.get(sessionId);
         if (proposedAt != NEVER && nowNs - proposedAt < RETRY_NS)
@@ -94,27 +94,30 @@ final class SessionKeeper
         return true;
     }
 
-    void onOpened(final long sessionId)
+    public void onOpened(final long sessionId)
     {
         openProposedNs.remove(sessionId);
     }
 
-    void onClosed(final long sessionId)
+    public void onClosed(final long sessionId)
     {
         closeProposedNs.remove(sessionId);
         lastHeardNs.remove(sessionId);
     }
 
-    void onTick()
+    public void onTick()
     {
         tickProposedNs = NEVER;
     }
 
-    /** Leader duties: close silent sessions, tick when timers are due. Returns entries proposed. */
-    int duties(final long nowNs, final Proposer proposer)
+    /**
+     * Leader duties: close silent sessions, tick when timers are due. {@code nowNs} is this node's clock,
+     * {@code logNowNs} the log time an entry proposed now would carry. Returns entries proposed.
+     */
+    public int duties(final long nowNs, final long logNowNs, final Proposer proposer)
     {
         int proposed = 0;
-        if (host.nextTimerDeadlineNs() <= nowNs && nowNs - tickProposedNs >= RETRY_NS &&
+        if (host.nextTimerDeadlineNs() <= logNowNs && nowNs - tickProposedNs >= RETRY_NS &&
             proposer.propose(0, tickEvent, 0, 1) > 0)
         {
             tickProposedNs = nowNs;

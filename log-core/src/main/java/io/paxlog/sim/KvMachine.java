@@ -1,46 +1,81 @@
 package io.paxlog.sim;
 
 import io.paxlog.check.KvKind;
-import io.paxlog.core.Entry;
+import io.paxlog.sm.ApplyContext;
+import io.paxlog.sm.SnapshotReader;
+import io.paxlog.sm.SnapshotWriter;
+import io.paxlog.sm.StateMachine;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
-import java.util.HashMap;
+import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The simulator's deterministic state machine: registers/counters by key with READ, WRITE, CAS and ADD, and a
- * per-session cache that answers a retried (session, sequence) from the cached result (exactly-once).
+ * The simulator's register/counter store as a {@link StateMachine} (hosted at {@link #MACHINE_ID} beside the real
+ * lock table): keys map to longs; READ, WRITE, CAS and ADD as {@link KvCommand} encodes them. The result is one
+ * long: the value read, 0 for a write, 1/0 for a CAS, the value after an ADD. Exactly-once is the host's job.
  */
-final class KvMachine
+final class KvMachine implements StateMachine
 {
-    /** Result of applying one entry. */
-    record Applied(boolean effective, boolean duplicate, long result) { }
-
+    static final int MACHINE_ID = 0;
     private final TreeMap<Long, Long> values = new TreeMap<>();
-    private final Map<Long, long[]> sessions = new HashMap<>();
 
-    Applied apply(final Entry entry)
+    public int apply(final ApplyContext ctx, final DirectBuffer command, final int offset, final int length,
+        final MutableDirectBuffer result)
     {
-        if (entry.isNoop())
-        {
-            return new Applied(false, false, 0);
-        }
-        final long[] session = sessions.computeIfAbsent(entry.sessionId(), k -> new long[] {0, 0});
-        if (entry.sequence() <= session[0])
-        {
-            return new Applied(false, true, entry.sequence() == session[0] ? session[1] : 0);
-        }
-        final long result = execute(entry.copyPayload());
-        session[0] = entry.sequence();
-        session[1] = result;
-        return new Applied(true, false, result);
+        return execute(command, offset, length, result, true);
     }
 
-    /** The cached result of {@code sequence} if it is the session's last applied one, else null. */
-    Long cached(final long sessionId, final long sequence)
+    public int query(final DirectBuffer query, final int offset, final int length, final MutableDirectBuffer result)
     {
-        final long[] session = sessions.get(sessionId);
-        return session != null && session[0] == sequence ? session[1] : null;
+        return execute(query, offset, length, result, false);
+    }
+
+    private int execute(final DirectBuffer cmd, final int offset, final int length, final MutableDirectBuffer result,
+        final boolean mutate)
+    {
+        if (length != KvCommand.LENGTH)
+        {
+            return 0;
+        }
+        final KvKind kind = KvKind.values()[cmd.getByte(offset)];
+        final long key = cmd.getLong(offset + 1, ByteOrder.BIG_ENDIAN);
+        final long arg1 = cmd.getLong(offset + 9, ByteOrder.BIG_ENDIAN);
+        final long arg2 = cmd.getLong(offset + 17, ByteOrder.BIG_ENDIAN);
+        final long current = read(key);
+        long out = 0;
+        switch (kind)
+        {
+            case READ:
+                out = current;
+                break;
+            case WRITE:
+                if (mutate)
+                {
+                    values.put(key, arg1);
+                }
+                break;
+            case CAS:
+                if (mutate && current == arg1)
+                {
+                    values.put(key, arg2);
+                    out = 1;
+                }
+                break;
+            case ADD:
+                if (mutate)
+                {
+                    values.put(key, current + arg1);
+                }
+                out = current + arg1;
+                break;
+            default:
+                throw new IllegalStateException("kind " + kind);
+        }
+        result.putLong(0, out, ByteOrder.BIG_ENDIAN);
+        return 8;
     }
 
     long read(final long key)
@@ -48,43 +83,28 @@ final class KvMachine
         return values.getOrDefault(key, 0L);
     }
 
-    private long execute(final byte[] cmd)
+    public void snapshot(final SnapshotWriter writer)
     {
-        final KvKind kind = KvCommand.kind(cmd);
-        final long key = KvCommand.key(cmd);
-        final long current = read(key);
-        switch (kind)
+        writer.writeInt(values.size());
+        for (final Map.Entry<Long, Long> e : values.entrySet())
         {
-            case READ:
-                return current;
-            case WRITE:
-                values.put(key, KvCommand.arg1(cmd));
-                return 0;
-            case CAS:
-                if (current == KvCommand.arg1(cmd))
-                {
-                    values.put(key, KvCommand.arg2(cmd));
-                    return 1;
-                }
-                return 0;
-            case ADD:
-                values.put(key, current + KvCommand.arg1(cmd));
-                return current + KvCommand.arg1(cmd);
-            default:
-                throw new IllegalStateException("kind " + kind);
+            writer.writeLong(e.getKey()).writeLong(e.getValue());
         }
     }
 
-    /** A digest of the state (values and sessions) for comparing replicas. */
-    String digest()
+    public void restore(final SnapshotReader reader)
     {
-        return values.toString() + new TreeMap<>(sessionsView());
+        values.clear();
+        final int n = reader.readInt();
+        for (int i = 0; i < n; i++)
+        {
+            values.put(reader.readLong(), reader.readLong());
+        }
     }
 
-    private Map<Long, Long> sessionsView()
+    /** Reads the long result of a command or query. */
+    static long resultOf(final DirectBuffer result, final int length)
     {
-        final Map<Long, Long> view = new HashMap<>();
-        sessions.forEach((k, v) -> view.put(k, v[0]));
-        return view;
+        return length == 8 ? result.getLong(0, ByteOrder.BIG_ENDIAN) : 0;
     }
 }

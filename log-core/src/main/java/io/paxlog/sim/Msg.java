@@ -22,11 +22,25 @@ interface Msg
 
     record CatchupResponse(long firstSlot, long[] ballots, Entry[] entries) implements Msg { }
 
+    /** A snapshot of the sender's state machines covering every slot up to {@code slot}. */
+    record InstallSnapshot(long ballot, long slot, byte[] snapshot) implements Msg { }
+
     /** A client command; {@code command} is a {@link KvCommand} encoding. */
     record ClientRequest(long sessionId, long sequence, byte[] command) implements Msg { }
 
     /** Status of a client response. */
-    enum Status { OK, REDIRECT, BUSY }
+    enum Status { OK, REDIRECT, BUSY, REJECTED, SESSION_CLOSED }
+
+    /** A client asks the leader to open its session (proposed through the log). */
+    record SessionOpen(long sessionId, long ttlMs) implements Msg { }
+
+    /** Keeps a session alive (the leader closes sessions it has not heard from for their TTL). */
+    record KeepAlive(long sessionId) implements Msg { }
+
+    /** What became of a session: opened, redirected to the leader, or closed. */
+    enum SessionCode { OPEN, REDIRECT, CLOSED }
+
+    record SessionEvent(long sessionId, SessionCode code, int leaderHint) implements Msg { }
 
     /** {@code slot} is where the command was applied (0 for lease reads); {@code leaderHint} for redirects. */
     record ClientResponse(long sessionId, long sequence, Status status, long result, long slot, int leaderHint)

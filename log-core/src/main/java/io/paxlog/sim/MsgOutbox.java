@@ -47,6 +47,21 @@ abstract class MsgOutbox implements Outbox
         emit(to, new Msg.Accepted(ballot, echoSendTimeNs, ackSlot));
     }
 
+    public void installSnapshot(final int to, final long ballot)
+    {
+        final Msg snapshot = snapshotFor(ballot);
+        if (snapshot != null)
+        {
+            emit(to, snapshot);
+        }
+    }
+
+    /** The snapshot message to send: the runtime's state machines at its applied slot (null: cannot send one). */
+    protected Msg snapshotFor(final long ballot)
+    {
+        return null;
+    }
+
     public void catchupRequest(final int to, final long fromSlot)
     {
         emit(to, new Msg.CatchupRequest(fromSlot));

@@ -20,6 +20,7 @@ final class SimJournal implements Journal
     private static final byte PROMISE = 1;
     private static final byte ACCEPTED = 2;
     private static final byte COMMIT = 3;
+    private static final byte SEGMENT = 4;
 
     private final List<Rec> records = new ArrayList<>();
     private int syncedCount;
@@ -44,9 +45,32 @@ final class SimJournal implements Journal
         appends++;
     }
 
+    /**
+     * Records a segment start; once it is durable, the records before it count as deleted (replay starts at the
+     * newest durable segment), as a real journal deletes files wholly below a snapshot.
+     */
+    public void startSegment(final long baseSlot)
+    {
+        records.add(new Rec(SEGMENT, baseSlot, 0, null, false));
+        appends++;
+    }
+
+    /** Index of the newest durable segment record (replay starts there), or 0. */
+    private int replayStart()
+    {
+        for (int i = Math.min(syncedCount, records.size()) - 1; i >= 0; i--)
+        {
+            if (records.get(i).kind() == SEGMENT && !records.get(i).torn())
+            {
+                return i;
+            }
+        }
+        return 0;
+    }
+
     public void replay(final Replay handler)
     {
-        for (int i = 0; i < records.size(); i++)
+        for (int i = replayStart(); i < records.size(); i++)
         {
             final Rec r = records.get(i);
             if (r.torn())
@@ -64,6 +88,7 @@ final class SimJournal implements Journal
                 case PROMISE -> handler.onPromise(r.ballot());
                 case ACCEPTED -> handler.onAccepted(r.slot(), r.ballot(), r.entry());
                 case COMMIT -> handler.onCommit(r.slot());
+                case SEGMENT -> handler.onSegment(r.slot());
                 default -> throw new IllegalStateException("record kind " + r.kind());
             }
         }

@@ -6,6 +6,13 @@ import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
+import io.paxlog.node.SessionKeeper;
+import io.paxlog.sm.LockTable;
+import io.paxlog.sm.SnapshotReader;
+import io.paxlog.sm.SnapshotWriter;
+import io.paxlog.sm.StateMachineHost;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One simulated node: the real {@link ConsensusNode} with an in-memory journal, a clock of its own, a
- * {@link KvMachine}, and a runtime that holds outgoing messages until the journal writes before them are durable
- * (the etcd "persist before send" contract), exactly as the real node's duty cycle does.
+ * One simulated node: the real {@link ConsensusNode} with an in-memory journal, a clock of its own, the real
+ * {@link StateMachineHost} (sessions, exactly-once window, timers) hosting the simulator's {@link KvMachine} and
+ * the real {@link LockTable}, the real {@link SessionKeeper}, and a runtime that holds outgoing messages until
+ * the journal writes before them are durable (the etcd "persist before send" contract), as the node's duty
+ * cycle does.
  */
 final class SimNode implements CommitListener
 {
@@ -25,6 +34,10 @@ final class SimNode implements CommitListener
     private record Held(int to, Msg msg, int requiredPosition) { }
 
     private record Pending(long sessionId, long sequence, int client) { }
+
+    private record Deferred(long sessionId, long sequence, long slot, long packed) { }
+
+    private final List<Deferred> deferred = new ArrayList<>();
 
     final int id;
     final SimClock clock;
@@ -35,11 +48,22 @@ final class SimNode implements CommitListener
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Object[]> pausedInbox = new ArrayList<>();
     private final Map<Long, Pending> pendingBySlot = new HashMap<>();
+    /** The client endpoint each session last spoke from (where deferred answers and session events go). */
+    private final Map<Long, Integer> clientOf = new HashMap<>();
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final SessionKeeper.Proposer eventProposer = this::proposeEvent;
 
     State state = State.UP;
     int incarnation;
     ConsensusNode core;
+    StateMachineHost host;
     KvMachine kv;
+    LockTable locks;
+    private SessionKeeper keeper;
+    /** The newest durable snapshot (survives every crash, as a synced file does) and the slot it covers. */
+    private byte[] savedSnapshot;
+    private long savedSnapshotSlot;
+    private long lastCompactSlot;
 
     SimNode(final int id, final SimClock clock, final Simulation sim, final SimParams params, final long seed)
     {
@@ -60,11 +84,22 @@ final class SimNode implements CommitListener
         incarnation++;
         state = State.UP;
         kv = new KvMachine();
+        locks = new LockTable();
+        host = new StateMachineHost(this::onDeferredResponse, kv, locks);
+        keeper = new SessionKeeper(host, SimClient.SESSION_TTL_MS);
         held.clear();
         pendingBySlot.clear();
+        clientOf.clear();
+        deferred.clear();
         sim.onNodeStart(id);
         core = new ConsensusNode(params.coreConfig(id, seed * 1000 + incarnation), journal, new Out(), this);
-        core.start(localNow());
+        if (savedSnapshot != null)
+        {
+            host.restore(new SnapshotReader(new UnsafeBuffer(savedSnapshot), 0, savedSnapshot.length));
+            sim.onSnapshotRestored(this);
+        }
+        lastCompactSlot = savedSnapshotSlot;
+        core.start(localNow(), savedSnapshot == null ? 0 : savedSnapshotSlot);
         afterStep();
         scheduleTick();
     }
@@ -136,8 +171,19 @@ final class SimNode implements CommitListener
 
     private void tick()
     {
-        core.onTick(localNow());
+        final long now = localNow();
+        core.onTick(now);
+        if (core.role() == Role.LEADER)
+        {
+            keeper.duties(now, core.logTimeNs(now), eventProposer);
+            core.flush(now);
+        }
         afterStep();
+    }
+
+    private long proposeEvent(final long sessionId, final DirectBuffer payload, final int offset, final int length)
+    {
+        return core.propose(localNow(), sessionId, 0, payload, offset, length);
     }
 
     void onSyncDone(final int syncIncarnation)
@@ -194,36 +240,115 @@ final class SimNode implements CommitListener
         {
             core.onCatchupResponse(now, from, m.firstSlot(), m.ballots(), m.entries(), m.entries().length);
         }
+        else if (msg instanceof Msg.InstallSnapshot m)
+        {
+            installSnapshot(from, m, now);
+        }
         else if (msg instanceof Msg.ClientRequest m)
         {
             onClientRequest(from, m, now);
+        }
+        else if (msg instanceof Msg.SessionOpen m)
+        {
+            onSessionOpen(from, m, now);
+        }
+        else if (msg instanceof Msg.KeepAlive m)
+        {
+            keeper.heard(m.sessionId(), now);
         }
         core.flush(now);
         afterStep();
     }
 
+    /** A snapshot from a peer, for a node behind what that peer's log holds: install it if it is ahead of us. */
+    private void installSnapshot(final int from, final Msg.InstallSnapshot m, final long now)
+    {
+        if (m.slot() <= core.commitSlot())
+        {
+            return;
+        }
+        host.restore(new SnapshotReader(new UnsafeBuffer(m.snapshot()), 0, m.snapshot().length));
+        savedSnapshot = m.snapshot();
+        savedSnapshotSlot = m.slot();
+        lastCompactSlot = m.slot();
+        pendingBySlot.clear();
+        sim.trace(id, "installed snapshot at slot " + m.slot() + " from n" + from);
+        sim.fault("snapshot:install");
+        sim.onSnapshotRestored(this);
+        core.installSnapshot(now, from, m.ballot(), m.slot());
+    }
+
+    /** Snapshots the state machines at the applied slot (durably) and compacts the journal behind it. */
+    private void maybeCompact()
+    {
+        if (params.compactEveryEntries == 0 || core.appliedSlot() - lastCompactSlot < params.compactEveryEntries)
+        {
+            return;
+        }
+        savedSnapshot = takeSnapshot();
+        savedSnapshotSlot = core.appliedSlot();
+        lastCompactSlot = savedSnapshotSlot;
+        core.compact(localNow());
+        sim.onCompacted(id, savedSnapshotSlot);
+    }
+
+    private byte[] takeSnapshot()
+    {
+        final SnapshotWriter w = new SnapshotWriter();
+        host.snapshot(w);
+        return java.util.Arrays.copyOf(w.buffer().byteArray(), w.length());
+    }
+
+    private void onSessionOpen(final int client, final Msg.SessionOpen m, final long now)
+    {
+        clientOf.put(m.sessionId(), client);
+        keeper.heard(m.sessionId(), now);
+        if (core.role() != Role.LEADER)
+        {
+            send(client, new Msg.SessionEvent(m.sessionId(), Msg.SessionCode.REDIRECT, core.leaderId()));
+        }
+        else if (host.hasSession(m.sessionId()))
+        {
+            send(client, new Msg.SessionEvent(m.sessionId(), Msg.SessionCode.OPEN, id));
+        }
+        else
+        {
+            keeper.proposeOpen(m.sessionId(), m.ttlMs(), now, eventProposer);
+        }
+    }
+
     private void onClientRequest(final int client, final Msg.ClientRequest m, final long now)
     {
+        clientOf.put(m.sessionId(), client);
+        keeper.heard(m.sessionId(), now);
         if (core.role() != Role.LEADER)
         {
             send(client, new Msg.ClientResponse(m.sessionId(), m.sequence(), Msg.Status.REDIRECT, 0, 0, core.leaderId()));
             return;
         }
-        final KvKind kind = KvCommand.kind(m.command());
-        if (kind == KvKind.READ && core.canServeLeaseRead(now))
+        final byte[] command = m.command();
+        final boolean kvRead = command[0] == KvMachine.MACHINE_ID && KvCommand.kind(command) == KvKind.READ;
+        if (kvRead && core.canServeLeaseRead(now))
         {
-            final long value = kv.read(KvCommand.key(m.command()));
+            payloadView.wrap(command);
+            host.query(payloadView, 0, command.length);
             sim.onLeaseRead(id);
-            send(client, new Msg.ClientResponse(m.sessionId(), m.sequence(), Msg.Status.OK, value, 0, id));
+            send(client, new Msg.ClientResponse(m.sessionId(), m.sequence(), Msg.Status.OK, resultLong(), 0, id));
             return;
         }
-        final Long cached = kv.cached(m.sessionId(), m.sequence());
-        if (cached != null)
+        final int known = keeper.opening(m.sessionId()) && !host.hasSession(m.sessionId()) ?
+            StateMachineHost.UNKNOWN : host.lookup(m.sessionId(), m.sequence());
+        if (known == StateMachineHost.WAITING)
         {
-            send(client, new Msg.ClientResponse(m.sessionId(), m.sequence(), Msg.Status.OK, cached, -1, id));
             return;
         }
-        final long slot = core.propose(now, Entry.command(m.sessionId(), m.sequence(), now, m.command()));
+        if (known != StateMachineHost.UNKNOWN)
+        {
+            respond(client, m.sessionId(), m.sequence(), known, -1);
+            return;
+        }
+        payloadView.wrap(command);
+        final long slot = core.propose(now, m.sessionId(), m.sequence(), payloadView, 0, command.length);
         if (slot == ConsensusNode.BACK_PRESSURE)
         {
             send(client, new Msg.ClientResponse(m.sessionId(), m.sequence(), Msg.Status.BUSY, 0, 0, id));
@@ -235,6 +360,33 @@ final class SimNode implements CommitListener
         }
     }
 
+    /** The host's current result as the long the simulated clients understand (a lock answer packs status). */
+    private long resultLong()
+    {
+        return SimResults.toLong(host.result(), host.resultLength());
+    }
+
+    private void respond(final int client, final long sessionId, final long sequence, final int outcome,
+        final long slot)
+    {
+        final Msg.Status status;
+        switch (outcome)
+        {
+            case StateMachineHost.APPLIED:
+            case StateMachineHost.DUPLICATE:
+                status = Msg.Status.OK;
+                break;
+            case StateMachineHost.NO_SESSION:
+                status = Msg.Status.SESSION_CLOSED;
+                break;
+            default:
+                status = Msg.Status.REJECTED;
+                break;
+        }
+        send(client, new Msg.ClientResponse(sessionId, sequence, status, status == Msg.Status.OK ? resultLong() : 0,
+            slot, id));
+    }
+
     /** After every step: start a sync for what was written, release what is durable. */
     private void afterStep()
     {
@@ -242,6 +394,7 @@ final class SimNode implements CommitListener
         {
             return;
         }
+        maybeCompact();
         sim.observe(this);
         if (params.syncMode == SimParams.SyncMode.NONE || params.planted.contains(PlantedBug.ACK_BEFORE_PERSIST))
         {
@@ -301,19 +454,99 @@ final class SimNode implements CommitListener
             sim.onAcceptSent(SimNode.this, accept.ballot(), accept.firstSlot(), accept.entries());
             send(to, accept);
         }
+
+        @Override
+        protected Msg snapshotFor(final long ballot)
+        {
+            return new Msg.InstallSnapshot(ballot, core.appliedSlot(), takeSnapshot());
+        }
     }
 
     // ------------------------------------------------------------------ CommitListener
 
     public void onCommitted(final long slot, final long ballot, final Entry entry)
     {
-        final KvMachine.Applied applied = kv.apply(entry);
-        sim.onApplied(this, slot, entry, applied);
-        final Pending p = pendingBySlot.remove(slot);
-        if (p != null && p.sessionId() == entry.sessionId() && p.sequence() == entry.sequence())
+        final int outcome;
+        if (entry.isNoop())
         {
-            send(p.client(), new Msg.ClientResponse(p.sessionId(), p.sequence(), Msg.Status.OK, applied.result(), slot, id));
+            outcome = host.applyNoop(slot, entry.timestampNs());
         }
+        else
+        {
+            payloadView.wrap(entry.payloadArray(), 0, entry.payloadLength());
+            outcome = host.apply(slot, entry.timestampNs(), entry.sessionId(), entry.sequence(), payloadView, 0,
+                entry.payloadLength());
+        }
+        sim.onApplied(this, slot, entry, outcome);
+        if (entry.isNoop())
+        {
+            flushDeferred();
+            return;
+        }
+        if (entry.sequence() == 0)
+        {
+            onEventApplied(entry.sessionId(), entry.payloadArray()[0]);
+            flushDeferred();
+            return;
+        }
+        final Pending p = pendingBySlot.remove(slot);
+        if (p != null && p.sessionId() == entry.sessionId() && p.sequence() == entry.sequence() &&
+            outcome != StateMachineHost.PENDING &&
+            outcome != StateMachineHost.WAITING)
+        {
+            respond(p.client(), p.sessionId(), p.sequence(), outcome, slot);
+        }
+        flushDeferred();
+    }
+
+    private void onEventApplied(final long sessionId, final byte kind)
+    {
+        final Integer client = clientOf.get(sessionId);
+        final boolean leader = core.role() == Role.LEADER;
+        if (kind == StateMachineHost.EVENT_OPEN)
+        {
+            keeper.onOpened(sessionId);
+            if (leader && client != null && host.hasSession(sessionId))
+            {
+                send(client, new Msg.SessionEvent(sessionId, Msg.SessionCode.OPEN, id));
+            }
+        }
+        else if (kind == StateMachineHost.EVENT_CLOSE)
+        {
+            keeper.onClosed(sessionId);
+            clientOf.remove(sessionId);
+            sim.onSessionClosed(this, sessionId);
+            if (leader && client != null)
+            {
+                send(client, new Msg.SessionEvent(sessionId, Msg.SessionCode.CLOSED, id));
+            }
+        }
+        else if (kind == StateMachineHost.EVENT_TICK)
+        {
+            keeper.onTick();
+        }
+    }
+
+    /** Collected during an apply, handed on after it (the answer that caused them is reported first). */
+    private void onDeferredResponse(final long sessionId, final long sequence, final long slot,
+        final DirectBuffer result, final int offset, final int length)
+    {
+        deferred.add(new Deferred(sessionId, sequence, slot, SimResults.toLong(result, offset, length)));
+    }
+
+    private void flushDeferred()
+    {
+        for (final Deferred d : deferred)
+        {
+            sim.onDeferredAnswer(this, d.sessionId(), d.sequence(), d.slot(), d.packed());
+            final Integer client = clientOf.get(d.sessionId());
+            if (core != null && core.role() == Role.LEADER && client != null)
+            {
+                send(client, new Msg.ClientResponse(d.sessionId(), d.sequence(), Msg.Status.OK, d.packed(), d.slot(),
+                    id));
+            }
+        }
+        deferred.clear();
     }
 
     public void onRoleChange(final Role newRole, final long ballot, final long nowNs, final String reason)
@@ -322,6 +555,10 @@ final class SimNode implements CommitListener
         if (newRole != Role.LEADER)
         {
             pendingBySlot.clear();
+        }
+        else
+        {
+            keeper.onBecameLeader(nowNs);
         }
     }
 }

@@ -48,6 +48,8 @@ final class SimParams
     long nemesisGapMinNs;
     long nemesisGapMaxNs;
     long syncLatencyNs;
+    /** Snapshot the state machines and compact the journal every this many applied entries (0: never). */
+    int compactEveryEntries;
 
     /** Draws a seed's parameters. {@code nodes} 0 lets the seed choose 3 or 5. */
     static SimParams draw(final long seed, final int nodes, final int r, final int w, final EnumSet<PlantedBug> planted)
@@ -85,6 +87,7 @@ final class SimParams
         p.nemesisGapMinNs = 30_000_000L;
         p.nemesisGapMaxNs = 100_000_000L + rnd.nextLong(500_000_000L);
         p.syncLatencyNs = 100_000L + rnd.nextLong(2_000_000L);
+        p.compactEveryEntries = rnd.nextInt(4) == 0 ? 0 : 50 + rnd.nextInt(450);
         return p;
     }
 
@@ -129,7 +132,7 @@ final class SimParams
             " clients=" + clients + " faultPhaseMs=" + faultPhaseNs / 1_000_000 +
             String.format(" loss=%.2f dup=%.2f", loss, duplication) +
             " delayUs=" + delayBaseNs / 1000 + "+" + delayJitterNs / 1000 +
-            " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
+            " compactEvery=" + compactEveryEntries + " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
             (machineCrashes ? "machine-crash," : "") + (pauses ? "pause," : "") + (stalls ? "stall," : "") +
             (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") +
             (planted.isEmpty() ? "" : " planted=" + planted);

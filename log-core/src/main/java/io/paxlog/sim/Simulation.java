@@ -9,6 +9,9 @@ import io.paxlog.core.Entry;
 import io.paxlog.core.Invariants;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
+import io.paxlog.sm.LockTable;
+import io.paxlog.sm.Machines;
+import io.paxlog.sm.StateMachineHost;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -78,6 +81,12 @@ public final class Simulation
 
     private record Acked(long sessionId, long sequence, long slot) { }
 
+    private record SessionSeq(long sessionId, long sequence) { }
+
+    private record LockOp(int lock, boolean acquire) { }
+
+    private final Map<SessionSeq, LockOp> lockOps = new HashMap<>();
+
     private record BallotSlot(long ballot, long slot) { }
 
     private final long seed;
@@ -98,6 +107,8 @@ public final class Simulation
     private final Map<Long, Long> effectiveSlot = new HashMap<>();
     private final Map<BallotSlot, Entry> proposed = new HashMap<>();
     private final LeaseBelief[] lease;
+    private final LockMirror[] lockMirrors;
+    private int compactions;
     private final List<Long> recentValues = new ArrayList<>();
     private final Set<String> faults = new TreeSet<>();
 
@@ -121,6 +132,7 @@ public final class Simulation
         this.blocked = new boolean[n][n];
         this.stallUntil = new long[n][n];
         this.lease = new LeaseBelief[n];
+        this.lockMirrors = new LockMirror[n];
         this.nodes = new SimNode[n];
         for (int i = 0; i < n; i++)
         {
@@ -207,7 +219,7 @@ public final class Simulation
                 }
                 else
                 {
-                    clients[ev.a - nodes.length].onResponse(ev.b, (Msg.ClientResponse)ev.obj);
+                    clients[ev.a - nodes.length].onMessage(ev.b, (Msg)ev.obj);
                 }
                 break;
             case EV_TICK:
@@ -494,20 +506,99 @@ public final class Simulation
         return recentValues.isEmpty() ? 0 : recentValues.get(recentValues.size() - 1 - rnd.nextInt(Math.min(5, recentValues.size())));
     }
 
-    void record(final KvOp op, final long sequence, final long slot)
+    void record(final KvOp op, final long sessionId, final long sequence, final long slot, final boolean sessionClosed)
     {
         history.add(op);
-        if (!op.returned() && healed && op.invokeNs() >= healAtNs + SimClient.OP_DEADLINE_NS / 2)
+        if (!op.returned() && !sessionClosed && healed && op.invokeNs() >= healAtNs + SimClient.OP_DEADLINE_NS / 2)
         {
             violation("liveness: client " + op.client() + " gave up an operation invoked " +
                 (op.invokeNs() - healAtNs) / 1_000_000 + " ms after healing");
         }
         if (op.returned() && slot > 0 && op.kind() != KvKind.READ)
         {
-            acked.add(new Acked(op.client() + 1, sequence, slot));
+            acked.add(new Acked(sessionId, sequence, slot));
         }
         trace(nodes.length + op.client(), (op.returned() ? "done " : "gave up ") + op.kind() + " k=" + op.key() +
             " a=" + op.arg1() + " b=" + op.arg2() + " -> " + op.result() + (slot > 0 ? " @slot " + slot : ""));
+    }
+
+    /** A client gave up a lock operation: a liveness failure if the cluster had healed long before. */
+    void lockOpGaveUp(final int client, final long invokeNs)
+    {
+        if (healed && invokeNs >= healAtNs + SimClient.OP_DEADLINE_NS / 2)
+        {
+            violation("liveness: client " + client + " gave up a lock operation invoked " +
+                (invokeNs - healAtNs) / 1_000_000 + " ms after healing");
+        }
+    }
+
+    /** Which lock a client operation (session, sequence) addresses, for the lock checks. */
+    void noteLockOp(final long sessionId, final long sequence, final int lock, final boolean acquire)
+    {
+        lockOps.put(new SessionSeq(sessionId, sequence), new LockOp(lock, acquire));
+    }
+
+    /** A lock answer given at apply (immediately or deferred) on {@code node}: feeds that node's lock mirror. */
+    private void onLockAnswer(final SimNode node, final long sessionId, final long sequence, final long slot,
+        final long packed)
+    {
+        final LockOp op = lockOps.get(new SessionSeq(sessionId, sequence));
+        if (op == null)
+        {
+            return;
+        }
+        final LockMirror mirror = lockMirrors[node.id];
+        final int status = SimResults.status(packed);
+        if (op.acquire() && status == LockTable.GRANTED)
+        {
+            final String problem = mirror.grant(op.lock(), sessionId, SimResults.token(packed));
+            if (problem != null)
+            {
+                violation("lock exclusivity: n" + node.id + " at slot " + slot + ": " + problem);
+            }
+        }
+        else if (!op.acquire() && status == LockTable.RELEASED)
+        {
+            mirror.release(op.lock(), sessionId);
+        }
+    }
+
+    void onDeferredAnswer(final SimNode node, final long sessionId, final long sequence, final long slot,
+        final long packed)
+    {
+        onLockAnswer(node, sessionId, sequence, slot, packed);
+    }
+
+    void onSessionClosed(final SimNode node, final long sessionId)
+    {
+        fault("session:expired");
+        lockMirrors[node.id].closeSession(sessionId);
+    }
+
+    /** {@code node} replaced its state machines from a snapshot: its lock mirror restarts from the lock table. */
+    void onSnapshotRestored(final SimNode node)
+    {
+        fault("snapshot:restore");
+        final LockMirror mirror = new LockMirror(SimClient.LOCKS);
+        for (int lock = 0; lock < SimClient.LOCKS; lock++)
+        {
+            final byte[] q = LockTable.holder("lock-" + lock);
+            node.host.query(new org.agrona.concurrent.UnsafeBuffer(q), 0, q.length);
+            final org.agrona.DirectBuffer r = node.host.result();
+            if (node.host.resultLength() == 17 && r.getByte(0) == LockTable.HELD)
+            {
+                mirror.restore(lock, r.getLong(9, java.nio.ByteOrder.BIG_ENDIAN),
+                    r.getLong(1, java.nio.ByteOrder.BIG_ENDIAN));
+            }
+        }
+        lockMirrors[node.id] = mirror;
+    }
+
+    void onCompacted(final int node, final long slot)
+    {
+        compactions++;
+        fault("snapshot:compaction");
+        trace(node, "snapshot and compaction at slot " + slot);
     }
 
     void onLeaseRead(final int node)
@@ -517,6 +608,7 @@ public final class Simulation
 
     void onNodeStart(final int id)
     {
+        lockMirrors[id] = new LockMirror(SimClient.LOCKS);
         trace(id, "start");
     }
 
@@ -530,8 +622,15 @@ public final class Simulation
     }
 
     /** Agreement and exactly-once, on every apply at every node. */
-    void onApplied(final SimNode node, final long slot, final Entry entry, final KvMachine.Applied applied)
+    void onApplied(final SimNode node, final long slot, final Entry entry, final int outcome)
     {
+        final boolean effective = outcome == StateMachineHost.APPLIED || outcome == StateMachineHost.PENDING;
+        if (outcome == StateMachineHost.APPLIED && entry.sequence() > 0 && entry.payloadLength() > 0 &&
+            entry.payloadArray()[0] == Machines.LOCKS)
+        {
+            onLockAnswer(node, entry.sessionId(), entry.sequence(), slot,
+                SimResults.toLong(node.host.result(), node.host.resultLength()));
+        }
         final Entry first = chosen.get(slot);
         if (first == null)
         {
@@ -542,7 +641,7 @@ public final class Simulation
             violation("agreement: n" + node.id + " applied " + entry + " at slot " + slot + " where " + first +
                 " was applied before");
         }
-        if (applied.effective())
+        if (effective && entry.sequence() > 0)
         {
             final long key = (entry.sessionId() << 32) | entry.sequence();
             final Long at = effectiveSlot.putIfAbsent(key, slot);
@@ -623,7 +722,9 @@ public final class Simulation
         {
             if (node.state == SimNode.State.UP)
             {
-                final String d = node.kv.digest();
+                final io.paxlog.sm.SnapshotWriter w = new io.paxlog.sm.SnapshotWriter();
+                node.host.snapshot(w);
+                final String d = java.util.Arrays.toString(java.util.Arrays.copyOf(w.buffer().byteArray(), w.length()));
                 if (digest != null && !digest.equals(d))
                 {
                     violation("replicas differ after convergence at n" + node.id);

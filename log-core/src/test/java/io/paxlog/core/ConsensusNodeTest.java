@@ -58,6 +58,11 @@ class ConsensusNodeTest
             sent.add("accepted to=" + to + " b=" + Ballot.toString(ballot) + " ack=" + ackSlot);
         }
 
+        public void installSnapshot(final int to, final long ballot)
+        {
+            sent.add("install-snapshot to=" + to);
+        }
+
         public void catchupRequest(final int to, final long fromSlot)
         {
             sent.add("catchup-request to=" + to + " from=" + fromSlot);
@@ -86,6 +91,11 @@ class ConsensusNodeTest
         public void appendAccepted(final long slot, final long ballot, final Entry entry)
         {
             records.add(new Object[] {"accepted", slot, ballot, entry});
+        }
+
+        public void startSegment(final long baseSlot)
+        {
+            records.add(new Object[] {"segment", baseSlot});
         }
 
         public void appendCommit(final long commitSlot)

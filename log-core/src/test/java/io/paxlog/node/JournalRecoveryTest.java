@@ -36,6 +36,11 @@ class JournalRecoveryTest
         {
             records.add("commit " + commitSlot);
         }
+
+        public void onSegment(final long baseSlot)
+        {
+            records.add("segment " + baseSlot);
+        }
     }
 
     static String write(final ChronicleJournal j, final int i)

@@ -59,6 +59,8 @@ public final class StateMachineHost
     public static final int NO_SESSION = 6;
     /** Outcome: no machine with that id, or an empty payload; not applied. */
     public static final int INVALID = 7;
+    /** Outcome: applied before and still waiting for its answer (a retry of a {@link #PENDING} command). */
+    public static final int WAITING = 8;
 
     private static final byte CELL_EMPTY = 0;
     private static final byte CELL_DONE = 1;
@@ -193,7 +195,8 @@ public final class StateMachineHost
 
     /**
      * Applies one committed entry of session {@code sessionId}; returns an outcome ({@link #APPLIED},
-     * {@link #EVENT}, {@link #DUPLICATE}, {@link #TOO_OLD}, {@link #PENDING}, {@link #NO_SESSION}, {@link #INVALID}).
+     * {@link #EVENT}, {@link #DUPLICATE}, {@link #TOO_OLD}, {@link #PENDING}, {@link #WAITING}, {@link #NO_SESSION},
+     * {@link #INVALID}).
      */
     public int apply(final long slot, final long timestampNs, final long sessionId, final long sequence,
         final DirectBuffer payload, final int offset, final int length)
@@ -285,7 +288,7 @@ public final class StateMachineHost
 
     /**
      * What became of ({@code sessionId}, {@code sequence}): {@link #DUPLICATE} (result in {@link #result()}),
-     * {@link #PENDING} (applied, answer to come), {@link #TOO_OLD}, {@link #NO_SESSION} or {@link #UNKNOWN}.
+     * {@link #WAITING} (applied, answer to come), {@link #TOO_OLD}, {@link #NO_SESSION} or {@link #UNKNOWN}.
      */
     public int lookup(final long sessionId, final long sequence)
     {
@@ -307,7 +310,7 @@ public final class StateMachineHost
         }
         if (s.states[cell] == CELL_PENDING)
         {
-            return PENDING;
+            return WAITING;
         }
         resultLength = s.resultLengths[cell];
         result.putBytes(0, s.results[cell], 0, resultLength);

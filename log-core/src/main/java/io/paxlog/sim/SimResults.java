@@ -1,0 +1,45 @@
+package io.paxlog.sim;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Packs a state machine's result into the one long a simulated client response carries: an 8-byte result as is
+ * (the key-value store), a {@code status(1) token(8)} lock answer as {@code status << 56 | token}.
+ */
+final class SimResults
+{
+    private SimResults()
+    {
+    }
+
+    static long toLong(final DirectBuffer result, final int length)
+    {
+        return toLong(result, 0, length);
+    }
+
+    static long toLong(final DirectBuffer result, final int offset, final int length)
+    {
+        if (length == 8)
+        {
+            return result.getLong(offset, ByteOrder.BIG_ENDIAN);
+        }
+        if (length >= 9)
+        {
+            return ((long)(result.getByte(offset) & 0xFF) << 56) |
+                (result.getLong(offset + 1, ByteOrder.BIG_ENDIAN) & 0x00FF_FFFF_FFFF_FFFFL);
+        }
+        return length == 1 ? (long)(result.getByte(offset) & 0xFF) << 56 : 0;
+    }
+
+    static int status(final long packed)
+    {
+        return (int)(packed >>> 56);
+    }
+
+    static long token(final long packed)
+    {
+        return packed & 0x00FF_FFFF_FFFF_FFFFL;
+    }
+}
