@@ -16,6 +16,6 @@ public final class Machines
     /** New instances of the built-in machines, indexed by id. */
     public static StateMachine[] standard()
     {
-        return new StateMachine[] {new CounterMachine()};
+        return new StateMachine[] {new CounterMachine(), new LockTable()};
     }
 }
