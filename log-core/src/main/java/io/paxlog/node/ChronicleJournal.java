@@ -61,6 +61,8 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private static final long VOID_PREVIOUS = -1;
 
     private static final String SEGMENT_PREFIX = "seg-";
+    /** Chronicle maps its files in blocks of this size; small, so a compacted journal stays small on disk. */
+    private static final long BLOCK_BYTES = 4L << 20;
 
     private final Path root;
     private ChronicleQueue queue;
@@ -100,6 +102,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private ChronicleQueue openQueue(final Path segment)
     {
         return SingleChronicleQueueBuilder.binary(segment)
+            .blockSize(BLOCK_BYTES)
             .syncMode(policy == SyncPolicy.BATCH ? SyncMode.SYNC : SyncMode.NONE)
             .build();
     }

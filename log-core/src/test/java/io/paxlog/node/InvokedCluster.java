@@ -26,6 +26,7 @@ final class InvokedCluster implements AutoCloseable
     private final Thread driver;
     private final Thread[] nodeThreads;
     private final Properties overrides;
+    private final Object[] nodeLocks;
     private volatile boolean running = true;
 
     InvokedCluster(final int n, final String sync) throws IOException
@@ -43,6 +44,11 @@ final class InvokedCluster implements AutoCloseable
         throws IOException
     {
         this.overrides = overrides;
+        this.nodeLocks = new Object[n];
+        for (int i = 0; i < n; i++)
+        {
+            nodeLocks[i] = new Object();
+        }
         this.root = Files.createTempDirectory("paxlog-cluster");
         this.sync = sync;
         this.members = new Member[n];
@@ -111,10 +117,13 @@ final class InvokedCluster implements AutoCloseable
         final StateMachine[] standard = Machines.standard();
         final CounterMachine machine = (CounterMachine)standard[Machines.COUNTERS];
         final PaxlogNode node = PaxlogNode.startInvoked(config(id), standard);
-        synchronized (this)
+        synchronized (nodeLocks[id])
         {
-            machines[id] = machine;
-            nodes[id] = node;
+            synchronized (this)
+            {
+                machines[id] = machine;
+                nodes[id] = node;
+            }
         }
     }
 
@@ -122,12 +131,15 @@ final class InvokedCluster implements AutoCloseable
     void kill(final int id)
     {
         final PaxlogNode node;
-        synchronized (this)
+        synchronized (nodeLocks[id])
         {
-            node = nodes[id];
-            nodes[id] = null;
+            synchronized (this)
+            {
+                node = nodes[id];
+                nodes[id] = null;
+            }
+            node.close(); // under the node's lock: its own driving thread is not inside invoke()
         }
-        node.close();
     }
 
     synchronized int leader()
@@ -176,8 +188,13 @@ final class InvokedCluster implements AutoCloseable
         final org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.BackoffIdleStrategy();
         while (running)
         {
-            final PaxlogNode node = nodes[id];
-            idle.idle(node == null ? 0 : node.invoker().invoke());
+            final int work;
+            synchronized (nodeLocks[id])
+            {
+                final PaxlogNode node = nodes[id];
+                work = node == null ? 0 : node.invoker().invoke();
+            }
+            idle.idle(work);
         }
     }
 
