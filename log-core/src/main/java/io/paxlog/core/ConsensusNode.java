@@ -182,6 +182,11 @@ public final class ConsensusNode
         {
             return;
         }
+        if (role == Role.CANDIDATE)
+        {
+            // the election collects accepted values from the old commit point on; start again from the new one
+            loseElection(nowNs, electionDelayNs(), "installed a snapshot at slot " + snapshotSlot);
+        }
         log.installBase(snapshotSlot);
         appliedSlot = snapshotSlot;
         compact(nowNs);
@@ -250,6 +255,27 @@ public final class ConsensusNode
     {
         return role == Role.LEADER && config.leaseEnabled() && appliedSlot >= leader.startSlot() &&
             (nowNs < leader.leaseEndNs() || config.planted(PlantedBug.LEASE_READ_DURING_HANDOVER));
+    }
+
+    /**
+     * ReadIndex, for a linearizable read that cannot use the lease: true once this leader has applied an entry of
+     * its own ballot and everything up to {@code readIndexSlot} (its commit slot when the read arrived), and a
+     * lease quorum has acknowledged a message it sent at or after {@code arrivalNs} (so no other leader could have
+     * committed anything between the arrival and now). Call {@link #confirmLeadershipSoon} when reads wait.
+     */
+    public boolean readIndexReady(final long arrivalNs, final long readIndexSlot)
+    {
+        return role == Role.LEADER && appliedSlot >= leader.startSlot() && appliedSlot >= readIndexSlot &&
+            (leader.quorumConfirmedNs() >= arrivalNs || config.planted(PlantedBug.READ_INDEX_WITHOUT_CONFIRMATION));
+    }
+
+    /** Sends a heartbeat to every peer at the next flush (reads are waiting for a confirmation round). */
+    public void confirmLeadershipSoon()
+    {
+        if (role == Role.LEADER)
+        {
+            leader.announceSoon();
+        }
     }
 
     /** Sends what is pending: accepts, resends and heartbeats as leader. Returns messages sent. */

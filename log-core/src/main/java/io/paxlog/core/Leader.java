@@ -82,6 +82,16 @@ final class Leader
         return quorumSendNs == Long.MIN_VALUE ? Long.MIN_VALUE : quorumSendNs + config.leaderLeaseNs();
     }
 
+    /**
+     * The local time since which a lease quorum (N - R + 1, leader included; it intersects every election quorum)
+     * is known to have still taken this node as leader: the quorum's oldest echoed send time. MIN_VALUE if none.
+     */
+    long quorumConfirmedNs()
+    {
+        System.arraycopy(ackSendNs, 0, scratchTimes, 0, memberCount);
+        return kthLargest(scratchTimes, config.leaseQuorum());
+    }
+
     /** The self-grant of the lease renews whenever the leader sends; it is its own acceptor. */
     void renewSelf(final long nowNs)
     {

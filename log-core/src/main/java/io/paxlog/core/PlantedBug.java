@@ -23,7 +23,9 @@ public enum PlantedBug
      * A leader keeps serving lease reads after its lease has run out, while a new leader takes over (it trusts
      * its role instead of the lease).
      */
-    LEASE_READ_DURING_HANDOVER("lease-read-during-handover");
+    LEASE_READ_DURING_HANDOVER("lease-read-during-handover"),
+    /** ReadIndex answers without waiting for a quorum to confirm that this node still leads. */
+    READ_INDEX_WITHOUT_CONFIRMATION("read-index-without-confirmation");
 
     private final String cliName;
 

@@ -69,6 +69,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private volatile long statusSnapshotPauseNs;
     private volatile boolean snapshotRequested;
     private final SnapshotStore snapshots;
+    private final PendingReads reads = new PendingReads();
+    private static final long READ_WAIT_MAX_NS = 1_000_000_000L;
     private final SnapshotTransfer transfer;
     private final io.paxlog.sm.SnapshotWriter snapshotWriter = new io.paxlog.sm.SnapshotWriter();
     private long lastSnapshotSlot;
@@ -139,6 +141,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             work += keeper.duties(nowNs, core.logTimeNs(nowNs), eventProposer);
         }
         work += core.flush(nowNs);
+        work += serveReads();
         work += transfer.sendChunks();
         work += maybeSnapshot();
         journal.sync();
@@ -149,6 +152,47 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             updateStatus();
         }
         return work;
+    }
+
+    /**
+     * Answers the linearizable reads whose ReadIndex round completed, in arrival order; a read waiting longer than
+     * {@link #READ_WAIT_MAX_NS}, or any read once this node is no longer leader, is answered BUSY or REDIRECT.
+     */
+    private int serveReads()
+    {
+        int served = 0;
+        while (!reads.isEmpty())
+        {
+            final long sessionId = reads.headSessionId();
+            final long correlationId = reads.headCorrelationId();
+            if (core.role() != Role.LEADER)
+            {
+                sessions.respond(sessionId, correlationId, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
+            }
+            else if (core.readIndexReady(reads.headArrivalNs(), reads.headReadIndexSlot()))
+            {
+                if (service.query(reads.headQuery(), 0, reads.headLength()))
+                {
+                    sessions.respond(sessionId, correlationId, CommandStatus.OK, config.nodeId(), core.appliedSlot(),
+                        service.result(), service.resultLength());
+                }
+                else
+                {
+                    sessions.respond(sessionId, correlationId, CommandStatus.REJECTED, config.nodeId(), 0, EMPTY, 0);
+                }
+            }
+            else if (nowNs - reads.headArrivalNs() > READ_WAIT_MAX_NS)
+            {
+                sessions.respond(sessionId, correlationId, CommandStatus.BUSY, config.nodeId(), 0, EMPTY, 0);
+            }
+            else
+            {
+                break;
+            }
+            reads.pop();
+            served++;
+        }
+        return served;
     }
 
     /** Asks for a snapshot at the next duty cycle (any thread). */
@@ -316,8 +360,18 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         final boolean linearizable = consistency == 0;
         if (linearizable && !core.canServeLeaseRead(nowNs))
         {
-            sessions.respond(sessionId, correlationId, core.role() == Role.LEADER ? CommandStatus.BUSY :
-                CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
+            if (core.role() != Role.LEADER)
+            {
+                sessions.respond(sessionId, correlationId, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
+            }
+            else if (reads.add(sessionId, correlationId, nowNs, core.commitSlot(), payload, offset, length))
+            {
+                core.confirmLeadershipSoon(); // ReadIndex: answered once a quorum confirms this leader
+            }
+            else
+            {
+                sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), 0, EMPTY, 0);
+            }
             return;
         }
         if (consistency == 1 && core.appliedSlot() < minSlot)

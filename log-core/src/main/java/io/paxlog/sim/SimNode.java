@@ -37,6 +37,11 @@ final class SimNode implements CommitListener
 
     private record Deferred(long sessionId, long sequence, long slot, long packed) { }
 
+    private record PendingRead(int client, long sessionId, long sequence, byte[] query, long arrivalNs,
+        long readIndexSlot) { }
+
+    private final List<PendingRead> pendingReads = new ArrayList<>();
+
     private final List<Deferred> deferred = new ArrayList<>();
 
     final int id;
@@ -91,6 +96,7 @@ final class SimNode implements CommitListener
         pendingBySlot.clear();
         clientOf.clear();
         deferred.clear();
+        pendingReads.clear();
         sim.onNodeStart(id);
         core = new ConsensusNode(params.coreConfig(id, seed * 1000 + incarnation), journal, new Out(), this);
         if (savedSnapshot != null)
@@ -121,6 +127,7 @@ final class SimNode implements CommitListener
         held.clear();
         pausedInbox.clear();
         pendingBySlot.clear();
+        pendingReads.clear();
         core = null;
     }
 
@@ -278,6 +285,33 @@ final class SimNode implements CommitListener
         core.installSnapshot(now, from, m.ballot(), m.slot());
     }
 
+    /** Answers the ReadIndex reads whose confirmation round completed (or redirects them after a step-down). */
+    private void serveReads()
+    {
+        while (!pendingReads.isEmpty())
+        {
+            final PendingRead r = pendingReads.get(0);
+            if (core.role() != Role.LEADER)
+            {
+                send(r.client(), new Msg.ClientResponse(r.sessionId(), r.sequence(), Msg.Status.REDIRECT, 0, 0,
+                    core.leaderId()));
+            }
+            else if (core.readIndexReady(r.arrivalNs(), r.readIndexSlot()))
+            {
+                payloadView.wrap(r.query());
+                host.query(payloadView, 0, r.query().length);
+                sim.onReadIndexRead(id);
+                send(r.client(), new Msg.ClientResponse(r.sessionId(), r.sequence(), Msg.Status.OK, resultLong(), 0,
+                    id));
+            }
+            else
+            {
+                return;
+            }
+            pendingReads.remove(0);
+        }
+    }
+
     /** Snapshots the state machines at the applied slot (durably) and compacts the journal behind it. */
     private void maybeCompact()
     {
@@ -334,6 +368,16 @@ final class SimNode implements CommitListener
             host.query(payloadView, 0, command.length);
             sim.onLeaseRead(id);
             send(client, new Msg.ClientResponse(m.sessionId(), m.sequence(), Msg.Status.OK, resultLong(), 0, id));
+            return;
+        }
+        if (kvRead && (m.sequence() & 1) == 0)
+        {
+            // half the reads the lease cannot serve take a ReadIndex round, the others go through the log
+            if (pendingReads.size() < 64)
+            {
+                pendingReads.add(new PendingRead(client, m.sessionId(), m.sequence(), command, now, core.commitSlot()));
+                core.confirmLeadershipSoon();
+            }
             return;
         }
         final int known = keeper.opening(m.sessionId()) && !host.hasSession(m.sessionId()) ?
@@ -395,6 +439,7 @@ final class SimNode implements CommitListener
             return;
         }
         maybeCompact();
+        serveReads();
         sim.observe(this);
         if (params.syncMode == SimParams.SyncMode.NONE || params.planted.contains(PlantedBug.ACK_BEFORE_PERSIST))
         {

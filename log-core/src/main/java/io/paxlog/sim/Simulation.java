@@ -601,6 +601,11 @@ public final class Simulation
         trace(node, "snapshot and compaction at slot " + slot);
     }
 
+    void onReadIndexRead(final int node)
+    {
+        fault("read:read-index");
+    }
+
     void onLeaseRead(final int node)
     {
         leaseReads++;

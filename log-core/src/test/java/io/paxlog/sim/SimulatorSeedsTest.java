@@ -64,5 +64,5 @@ class SimulatorSeedsTest
         "sync:none", "sync:batch", "loss", "duplication", "long-delay", "stall", "pause", "drift",
         "crash:process", "crash:machine", "crash:machine-lost", "crash:all",
         "partition:isolate", "partition:split", "partition:bridge", "partition:overlap", "partition:one-way",
-        "snapshot:compaction", "snapshot:restore", "snapshot:install", "session:expired"));
+        "snapshot:compaction", "snapshot:restore", "snapshot:install", "session:expired", "read:read-index"));
 }
