@@ -1,0 +1,36 @@
+package io.paxlog.bench;
+
+/**
+ * {@code ops/bench SUITE [options]}: Paxlog's benchmark programs. Suites: {@code reads} (linearizable lease reads
+ * against writes on one cluster, {@link ReadLatencyBench}). Exit codes: 0 ran and met its stated target, 1 ran
+ * and missed it (or the cluster failed), 2 usage error.
+ */
+public final class BenchMain
+{
+    static final String USAGE = String.join("\n",
+        "usage: ops/bench reads [--seconds S] [--sync none|batch]",
+        "  reads   write p50 vs linearizable lease-read p50 on a local 3-process cluster (target: read <= write/2)");
+
+    private BenchMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h"))
+        {
+            System.out.println(USAGE);
+            System.exit(args.length == 0 ? 2 : 0);
+        }
+        final String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0])
+        {
+            case "reads" -> System.exit(ReadLatencyBench.main(rest));
+            default ->
+            {
+                System.err.println("ops/bench: unknown suite '" + args[0] + "'\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+}
