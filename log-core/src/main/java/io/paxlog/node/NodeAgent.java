@@ -396,6 +396,10 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     void onSessionClose(final long sessionId)
     {
+        if (sessions.known(sessionId) && core.role() == Role.LEADER)
+        {
+            keeper.proposeClose(sessionId, nowNs, eventProposer);
+        }
         sessions.close(sessionId);
     }
 

@@ -94,6 +94,16 @@ public final class SessionKeeper
         return true;
     }
 
+    /** The client closed its session: propose closing it through the log (its locks are released). */
+    public void proposeClose(final long sessionId, final long nowNs, final Proposer proposer)
+    {
+        if (host.hasSession(sessionId) && nowNs - closeProposedNs.get(sessionId) >= RETRY_NS &&
+            proposer.propose(sessionId, closeEvent, 0, 1) > 0)
+        {
+            closeProposedNs.put(sessionId, nowNs);
+        }
+    }
+
     public void onOpened(final long sessionId)
     {
         openProposedNs.remove(sessionId);
