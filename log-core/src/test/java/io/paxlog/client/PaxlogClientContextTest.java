@@ -1,0 +1,82 @@
+package io.paxlog.client;
+
+import io.paxlog.node.Member;
+import org.junit.jupiter.api.Test;
+
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every Context setting is validated once, before any driver starts, with a message naming the setting. */
+class PaxlogClientContextTest
+{
+    private static final Member[] MEMBERS = {new Member(0, "127.0.0.1", 20001, 20002),
+        new Member(1, "127.0.0.1", 20003, 20004)};
+
+    private static PaxlogClient.Context valid()
+    {
+        return new PaxlogClient.Context().members(MEMBERS).aeronDirectoryName("/tmp/paxlog-context-test");
+    }
+
+    @Test
+    void defaultsConcludeAndAreTheDocumentedOnes()
+    {
+        final PaxlogClient.Context c = valid().conclude();
+        assertEquals(64, c.maxOutstanding());
+        assertEquals(1_000_000_000L, c.keepAliveIntervalNs());
+        assertEquals(200_000_000L, c.attemptTimeoutNs());
+        assertEquals(10_000_000_000L, c.callTimeoutNs());
+        assertEquals(16 * 1024, c.maxPayloadBytes());
+        valid().maxOutstanding(1).conclude();
+        valid().maxOutstanding(128).conclude();
+    }
+
+    @Test
+    void maxOutstandingMustBeOneTo128()
+    {
+        expect(c -> c.maxOutstanding(0), "maxOutstanding=0: must be in 1..128");
+        expect(c -> c.maxOutstanding(129), "maxOutstanding=129: must be in 1..128");
+        expect(c -> c.maxOutstanding(-5), "maxOutstanding=-5");
+    }
+
+    @Test
+    void everyOtherSettingIsNamedWhenBroken()
+    {
+        expect(c -> c.members(new Member[0]), "members: at least one member is required");
+        expect(c -> c.members((Member[])null), "members: at least one member is required");
+        expect(c -> c.members(new Member(1, "127.0.0.1", 1, 2)), "members: position 0");
+        expect(c -> c.aeronDirectoryName(null), "aeronDirectoryName: required");
+        expect(c -> c.aeronDirectoryName(" "), "aeronDirectoryName: required");
+        expect(c -> c.attemptTimeoutNs(0), "attemptTimeoutNs=0: must be > 0");
+        expect(c -> c.callTimeoutNs(-1), "callTimeoutNs=-1: must be > 0");
+        expect(c -> c.keepAliveIntervalNs(0), "keepAliveIntervalNs=0");
+        expect(c -> c.keepAliveIntervalNs(6_000_000_000L), "at most half of sessionTimeoutNs=10000000000");
+        expect(c -> c.sessionTimeoutNs(0), "sessionTimeoutNs=0: must be > 0");
+        expect(c -> c.retryDelayNs(-1), "retryDelayNs=-1");
+        expect(c -> c.retryDelayNs(200_000_000L), "less than attemptTimeoutNs=200000000");
+        expect(c -> c.maxPayloadBytes(0), "maxPayloadBytes=0: must be in 1..1048576");
+        expect(c -> c.maxPayloadBytes((1 << 20) + 1), "maxPayloadBytes=1048577");
+    }
+
+    @Test
+    void theClientValidatesBeforeStartingItsDriver()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new PaxlogClient(valid().maxOutstanding(200)));
+        assertTrue(ex.getMessage().startsWith("maxOutstanding=200"), ex.getMessage());
+        final IllegalArgumentException old = assertThrows(IllegalArgumentException.class,
+            () -> new PaxlogClient(new Member[0], "/tmp/paxlog-context-test", 1, 1));
+        assertTrue(old.getMessage().startsWith("members:"), old.getMessage());
+    }
+
+    private static void expect(final UnaryOperator<PaxlogClient.Context> change, final String messagePart)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> change.apply(valid()).conclude());
+        assertTrue(ex.getMessage().contains(messagePart), "message '" + ex.getMessage() + "' lacks '" + messagePart +
+            "'");
+        assertTrue(!ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
+    }
+}

@@ -1,0 +1,652 @@
+package io.paxlog.client;
+
+import io.aeron.Aeron;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.Header;
+import io.paxlog.codecs.CommandRequestDecoder;
+import io.paxlog.codecs.CommandResponseEncoder;
+import io.paxlog.codecs.CommandStatus;
+import io.paxlog.codecs.MessageHeaderDecoder;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.QueryRequestDecoder;
+import io.paxlog.codecs.SessionCloseDecoder;
+import io.paxlog.codecs.SessionConnectDecoder;
+import io.paxlog.codecs.SessionEventCode;
+import io.paxlog.codecs.SessionEventEncoder;
+import io.paxlog.codecs.SessionKeepAliveDecoder;
+import io.paxlog.node.Member;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The client's protocol against scripted members (raw Aeron endpoints speaking the SBE schema), so each server
+ * behaviour of the contract is produced on purpose: duplicate answers, BUSY, REJECTED, SESSION_CLOSED, redirects,
+ * lost attempts, silence (keep-alives).
+ */
+class PaxlogClientProtocolTest
+{
+    private static final long MS = 1_000_000L;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Path root;
+
+    @AfterEach
+    void closeAll()
+    {
+        for (int i = closeables.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(closeables.get(i));
+        }
+    }
+
+    // ------------------------------------------------------------------ tests
+
+    @Test
+    void aRetryAnsweredTwiceIsDeliveredOnce() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        // seq 1 stays unanswered until its retry, so the duplicates of 2..10 arrive above the lowest outstanding
+        m.onCommand = (fake, session, seq, attempt) ->
+        {
+            if (seq != 1 || fake.answerSeqOne)
+            {
+                fake.respond(session, seq, CommandStatus.OK, 0, 100 + seq, seq * 10);
+                fake.respond(session, seq, CommandStatus.OK, 0, 100 + seq, seq * 10);
+            }
+        };
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).attemptTimeoutNs(100 * MS).responseListener(tally));
+        for (int i = 1; i <= 10; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered >= 9, client);
+        m.answerSeqOne = true;
+        run(() -> tally.answered >= 10, client);
+        // one more, answered once: every earlier duplicate precedes its answer on the same stream
+        assertEquals(11, client.offerCommand(payload(11), 0, 8));
+        run(() -> tally.count[11] >= 1, client);
+        for (int s = 1; s <= 11; s++)
+        {
+            assertEquals(1, tally.count[s], "deliveries of seq " + s);
+            assertEquals(s * 10, tally.value[s]);
+            assertEquals(100 + s, tally.slot[s]);
+        }
+        assertEquals(0, tally.failed);
+        assertEquals(0, client.outstanding());
+    }
+
+    @Test
+    void theWindowCountsFromTheLowestUnansweredSequenceAndALostAttemptIsResentWithTheSameSequence()
+        throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) ->
+        {
+            if (seq != 1 || fake.answerSeqOne)
+            {
+                fake.respond(session, seq, CommandStatus.OK, 0, seq, seq);
+            }
+        };
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).maxOutstanding(4).attemptTimeoutNs(150 * MS)
+            .responseListener(tally));
+        for (int i = 1; i <= 4; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 3, client);
+        assertEquals(1, client.outstanding());
+        assertEquals(PaxlogClient.BACK_PRESSURED, client.offerCommand(payload(5), 0, 8),
+            "5 - 1 >= maxOutstanding 4 although only one command is outstanding");
+        assertEquals(4, client.lastSequence(), "a refused offer consumes no sequence");
+        final int connectsBefore = m.connects;
+        m.answerSeqOne = true;
+        run(() -> tally.answered == 4, client);
+        assertTrue(m.attempts(1) >= 2, "seq 1 resent: " + m.attempts(1));
+        assertTrue(m.connects > connectsBefore, "reconnected before resending after a lost attempt");
+        assertEquals(5, client.offerCommand(payload(5), 0, 8));
+        run(() -> tally.answered == 5, client);
+        assertEquals(0, tally.failed);
+        for (int s = 1; s <= 5; s++)
+        {
+            assertEquals(1, tally.count[s], "deliveries of seq " + s);
+        }
+    }
+
+    @Test
+    void busyIsRetriedWithTheSameSequenceAfterAPause() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq,
+            attempt <= 3 ? CommandStatus.BUSY : CommandStatus.OK, 0, seq, seq);
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).retryDelayNs(2 * MS).responseListener(tally));
+        for (int i = 1; i <= 5; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 5, client);
+        for (long s = 1; s <= 5; s++)
+        {
+            assertEquals(4, m.attempts(s), "attempts of seq " + s);
+            assertEquals(1, tally.count[(int)s]);
+        }
+        assertEquals(5, client.lastSequence());
+        assertEquals(5, m.sequences.keySet().size(), "no other sequence was sent");
+    }
+
+    @Test
+    void rejectedAndTimedOutCommandsGoToOnFailureOnce() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) ->
+        {
+            if (seq == 1)
+            {
+                fake.respond(session, seq, CommandStatus.REJECTED, 0, 0, 0);
+            }
+            else if (seq == 3)
+            {
+                fake.respond(session, seq, CommandStatus.OK, 0, seq, seq);
+            }
+            // seq 2: never answered
+        };
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).attemptTimeoutNs(50 * MS).callTimeoutNs(400 * MS)
+            .responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.failed == 2 && tally.answered == 1, client);
+        assertInstanceOf(PaxlogException.Rejected.class, tally.failure[1]);
+        assertInstanceOf(PaxlogException.Timeout.class, tally.failure[2]);
+        assertTrue(tally.failure[2].getMessage().startsWith("command seq 2 got no answer within 400 ms"),
+            tally.failure[2].getMessage());
+        assertTrue(m.attempts(2) >= 2, "seq 2 was retried: " + m.attempts(2));
+        assertEquals(1, tally.count[3]);
+        assertEquals(0, client.outstanding());
+    }
+
+    @Test
+    void aRedirectAnswerIsFollowedToTheNamedLeaderWithTheSameSequence() throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        m[0].onCommand = (fake, session, seq, attempt) ->
+        {
+            fake.respond(session, seq, CommandStatus.REDIRECT, 1, 0, 0);
+            fake.event(session, SessionEventCode.OPEN, 0); // a late duplicate of its answer to a connect
+        };
+        m[1].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 1, 500 + seq,
+            seq);
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 3, client);
+        for (int s = 1; s <= 3; s++)
+        {
+            assertEquals(500 + s, tally.slot[s], "answered by member 1");
+            assertEquals(1, m[0].attempts(s), "redirected by member 0");
+            assertEquals(1, m[1].attempts(s), "resent once to member 1");
+            assertEquals(1, tally.count[s]);
+        }
+        assertEquals(3, client.lastSequence());
+    }
+
+    @Test
+    void aRedirectOnConnectIsFollowedToTheNamedLeader() throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        m[0].connectReply = SessionEventCode.REDIRECT;
+        m[0].namedLeader = 1;
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.REDIRECT, 1, 0, 0);
+        m[1].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 1, 500 + seq,
+            seq);
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 3, client);
+        for (int s = 1; s <= 3; s++)
+        {
+            assertEquals(500 + s, tally.slot[s], "answered by member 1");
+            assertEquals(1, m[1].attempts(s));
+        }
+        assertTrue(m[1].connects >= 1, "connected to the leader before sending to it");
+        // the next command goes straight to the leader
+        assertEquals(4, client.offerCommand(payload(4), 0, 8));
+        run(() -> tally.answered == 4, client);
+        assertEquals(0, m[0].attempts(4));
+    }
+
+    @Test
+    void keepAlivesGoToEveryConnectedMemberWhileIdle() throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 0, seq, 7);
+        m[1].connectReply = SessionEventCode.REDIRECT;
+        m[1].namedLeader = 0;
+        final PaxlogClient client = client(context(m).keepAliveIntervalNs(20 * MS).sessionTimeoutNs(1000 * MS));
+        assertEquals(7, CommandValue.of(client.command(new byte[8])));
+        assertEquals(42, CommandValue.of(client.queryMember(1, new byte[8])));
+        final int before0 = m[0].keepAlives;
+        final int before1 = m[1].keepAlives;
+        run(() -> m[0].keepAlives >= before0 + 3 && m[1].keepAlives >= before1 + 3, client);
+        assertEquals(client.sessionId(), m[0].lastKeepAliveSession);
+        assertEquals(client.sessionId(), m[1].lastKeepAliveSession);
+    }
+
+    @Test
+    void blockingAndFutureCallsRideTheSamePipeline() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 0, seq, seq * 3);
+        final Tally tally = new Tally(64);
+        final PaxlogClient client = client(context(m).maxOutstanding(2).responseListener(tally));
+        assertEquals(1, client.offerCommand(payload(1), 0, 8));
+        final List<CompletableFuture<PaxlogClient.Result>> futures = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            futures.add(client.commandAsync(new byte[8])); // more than the window: queued, sent by poll
+        }
+        assertEquals(PaxlogClient.BACK_PRESSURED, client.offerCommand(payload(9), 0, 8), "queued calls go first");
+        final PaxlogClient.Result r = client.command(new byte[8]);
+        assertEquals(7, r.slot(), "the blocking call took the sequence after the queued ones");
+        assertEquals(21, CommandValue.of(r));
+        run(() -> futures.stream().allMatch(CompletableFuture::isDone), client);
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals((i + 2) * 3, CommandValue.of(futures.get(i).join()));
+        }
+        assertEquals(1, tally.answered, "only the offerCommand outcome went to the listener");
+        assertEquals(1, tally.count[1]);
+    }
+
+    @Test
+    void aSessionClosedByTheClusterFailsEverythingAndRefusesNewCommands() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) ->
+        {
+            if (seq == 2)
+            {
+                fake.respond(session, seq, CommandStatus.SESSION_CLOSED, 0, 0, 0);
+            }
+        };
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.failed == 3, client);
+        for (int s = 1; s <= 3; s++)
+        {
+            assertInstanceOf(PaxlogException.SessionClosed.class, tally.failure[s], "seq " + s);
+        }
+        assertEquals(PaxlogClient.CLOSED, client.offerCommand(payload(4), 0, 8));
+        assertThrows(PaxlogException.SessionClosed.class, () -> client.command(new byte[8]));
+        assertTrue(client.isClosed());
+    }
+
+    @Test
+    void closeFailsWhatIsOutstandingAndPollFromACallbackIsRefused() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 0, seq, seq);
+        final Tally tally = new Tally(32);
+        final PaxlogClient[] holder = new PaxlogClient[1];
+        final IllegalStateException[] reentrant = new IllegalStateException[1];
+        final PaxlogClient client = client(context(m).responseListener(new ResponseListener()
+        {
+            public void onResponse(final long sequence, final long slot, final DirectBuffer result, final int offset,
+                final int length)
+            {
+                tally.onResponse(sequence, slot, result, offset, length);
+                try
+                {
+                    holder[0].poll();
+                }
+                catch (final IllegalStateException ex)
+                {
+                    reentrant[0] = ex;
+                }
+            }
+
+            public void onFailure(final long sequence, final PaxlogException cause)
+            {
+                tally.onFailure(sequence, cause);
+            }
+        }));
+        holder[0] = client;
+        assertEquals(1, client.offerCommand(payload(1), 0, 8));
+        run(() -> tally.answered == 1, client);
+        assertTrue(reentrant[0] != null && reentrant[0].getMessage().contains("inside poll()"));
+        m.onCommand = (fake, session, seq, attempt) -> { };
+        assertEquals(2, client.offerCommand(payload(2), 0, 8));
+        client.close();
+        assertInstanceOf(PaxlogException.SessionClosed.class, tally.failure[2]);
+        assertEquals(PaxlogClient.CLOSED, client.offerCommand(payload(3), 0, 8));
+    }
+
+    // ------------------------------------------------------------------ harness
+
+    private FakeMember[] fakes(final int n) throws IOException
+    {
+        root = Files.createTempDirectory("paxlog-client-protocol");
+        final FakeMember[] fakes = new FakeMember[n];
+        for (int i = 0; i < n; i++)
+        {
+            fakes[i] = new FakeMember(new Member(i, "127.0.0.1", freePort(), freePort()), root.resolve("fake" + i));
+            closeables.add(fakes[i]);
+            fakes[i].start();
+        }
+        return fakes;
+    }
+
+    private PaxlogClient.Context context(final FakeMember... fakes)
+    {
+        final Member[] members = new Member[fakes.length];
+        for (int i = 0; i < fakes.length; i++)
+        {
+            members[i] = fakes[i].member;
+        }
+        return new PaxlogClient.Context().members(members).aeronDirectoryName(root.resolve("client").toString())
+            .attemptTimeoutNs(500 * MS).callTimeoutNs(10_000 * MS);
+    }
+
+    private PaxlogClient client(final PaxlogClient.Context context)
+    {
+        final PaxlogClient client = new PaxlogClient(context);
+        closeables.add(client);
+        return client;
+    }
+
+    /** Polls the client until the condition holds; fails after 10 s (a liveness bound only). */
+    private static void run(final BooleanSupplier done, final PaxlogClient client)
+    {
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy();
+        final long deadline = System.nanoTime() + 10_000 * MS;
+        while (!done.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                fail("condition not reached within 10 s");
+            }
+            idle.idle(client.poll());
+        }
+    }
+
+    private static UnsafeBuffer payload(final long v)
+    {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[8]);
+        b.putLong(0, v);
+        return b;
+    }
+
+    private static int freePort()
+    {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static final class CommandValue
+    {
+        static long of(final PaxlogClient.Result r)
+        {
+            assertEquals(8, r.value().length);
+            return new UnsafeBuffer(r.value()).getLong(0);
+        }
+    }
+
+    /** Counts outcomes per sequence. */
+    static final class Tally implements ResponseListener
+    {
+        final int[] count;
+        final long[] value;
+        final long[] slot;
+        final PaxlogException[] failure;
+        int answered;
+        int failed;
+
+        Tally(final int sequences)
+        {
+            count = new int[sequences];
+            value = new long[sequences];
+            slot = new long[sequences];
+            failure = new PaxlogException[sequences];
+        }
+
+        public void onResponse(final long sequence, final long slot, final DirectBuffer result, final int offset,
+            final int length)
+        {
+            count[(int)sequence]++;
+            this.slot[(int)sequence] = slot;
+            value[(int)sequence] = length == 8 ? result.getLong(offset) : -1;
+            answered++;
+        }
+
+        public void onFailure(final long sequence, final PaxlogException cause)
+        {
+            assertNull(failure[(int)sequence], "one outcome per sequence");
+            failure[(int)sequence] = cause;
+            failed++;
+        }
+    }
+
+    interface CommandPolicy
+    {
+        void onCommand(FakeMember fake, long sessionId, long sequence, int attempt);
+    }
+
+    /**
+     * A member speaking the client protocol from a script, on its own thread (the client's blocking calls poll only
+     * the client); answers are queued until its publication connects.
+     */
+    static final class FakeMember implements AutoCloseable
+    {
+        final Member member;
+        final MediaDriver driver;
+        final Aeron aeron;
+        final Subscription subscription;
+        final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final MessageHeaderEncoder headerOut = new MessageHeaderEncoder();
+        final SessionConnectDecoder connect = new SessionConnectDecoder();
+        final CommandRequestDecoder command = new CommandRequestDecoder();
+        final QueryRequestDecoder query = new QueryRequestDecoder();
+        final SessionKeepAliveDecoder keepAlive = new SessionKeepAliveDecoder();
+        final SessionCloseDecoder close = new SessionCloseDecoder();
+        final CommandResponseEncoder response = new CommandResponseEncoder();
+        final SessionEventEncoder event = new SessionEventEncoder();
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+        final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+        final Map<Long, Integer> sequences = new ConcurrentHashMap<>();
+        final Thread thread = new Thread(this::loop, "fake-member");
+        Publication toClient;
+        volatile CommandPolicy onCommand = (fake, session, seq, attempt) -> { };
+        volatile SessionEventCode connectReply = SessionEventCode.OPEN;
+        volatile int namedLeader = -1;
+        volatile boolean answerSeqOne;
+        volatile int connects;
+        volatile int keepAlives;
+        volatile int closes;
+        volatile long lastKeepAliveSession;
+        volatile Throwable error;
+        private volatile boolean running = true;
+
+        FakeMember(final Member member, final Path dir)
+        {
+            this.member = member;
+            this.driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir.toString())
+                .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.toString()));
+            this.subscription = aeron.addSubscription(member.clientChannel(), PaxlogClient.CLIENT_STREAM);
+        }
+
+        void start()
+        {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop()
+        {
+            final BackoffIdleStrategy idle = new BackoffIdleStrategy();
+            try
+            {
+                while (running)
+                {
+                    idle.idle(poll());
+                }
+            }
+            catch (final Throwable t)
+            {
+                error = t;
+            }
+        }
+
+        int attempts(final long sequence)
+        {
+            return sequences.getOrDefault(sequence, 0);
+        }
+
+        int poll()
+        {
+            int work = subscription.poll(assembler, 16);
+            while (toClient != null && toClient.isConnected() && !outbox.isEmpty())
+            {
+                final byte[] frame = outbox.peekFirst();
+                if (toClient.offer(new UnsafeBuffer(frame)) < 0)
+                {
+                    break;
+                }
+                outbox.pollFirst();
+                work++;
+            }
+            return work;
+        }
+
+        void respond(final long session, final long sequence, final CommandStatus status, final int leader,
+            final long slot, final long value)
+        {
+            final UnsafeBuffer result = new UnsafeBuffer(new byte[8]);
+            result.putLong(0, value);
+            response.wrapAndApplyHeader(out, 0, headerOut).sessionId(session).sequence(sequence).status(status)
+                .leaderNodeId(leader).slot(slot).putResult(result, 0, status == CommandStatus.OK ? 8 : 0);
+            queue(MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
+        }
+
+        void event(final long session, final SessionEventCode code, final int leader)
+        {
+            event.wrapAndApplyHeader(out, 0, headerOut).correlationId(session).sessionId(session).code(code)
+                .leaderNodeId(leader).detail("");
+            queue(MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
+        }
+
+        private void queue(final int length)
+        {
+            final byte[] frame = new byte[length];
+            out.getBytes(0, frame);
+            outbox.addLast(frame);
+        }
+
+        private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
+        {
+            header.wrap(buffer, offset);
+            final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+            switch (header.templateId())
+            {
+                case SessionConnectDecoder.TEMPLATE_ID ->
+                {
+                    connect.wrap(buffer, body, header.blockLength(), header.version());
+                    connects++;
+                    final long session = connect.correlationId();
+                    final int stream = connect.responseStreamId();
+                    final String channel = connect.responseChannel();
+                    if (toClient == null)
+                    {
+                        toClient = aeron.addPublication(channel, stream);
+                    }
+                    event.wrapAndApplyHeader(out, 0, headerOut).correlationId(session).sessionId(session)
+                        .code(connectReply).leaderNodeId(connectReply == SessionEventCode.OPEN ? member.id() :
+                        namedLeader).detail("");
+                    queue(MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
+                }
+                case CommandRequestDecoder.TEMPLATE_ID ->
+                {
+                    command.wrap(buffer, body, header.blockLength(), header.version());
+                    final long session = command.sessionId();
+                    final long seq = command.sequence();
+                    final int attempt = sequences.merge(seq, 1, Integer::sum);
+                    onCommand.onCommand(this, session, seq, attempt);
+                }
+                case QueryRequestDecoder.TEMPLATE_ID ->
+                {
+                    query.wrap(buffer, body, header.blockLength(), header.version());
+                    respond(query.sessionId(), query.correlationId(), CommandStatus.OK, member.id(), 1, 42);
+                }
+                case SessionKeepAliveDecoder.TEMPLATE_ID ->
+                {
+                    keepAlive.wrap(buffer, body, header.blockLength(), header.version());
+                    keepAlives++;
+                    lastKeepAliveSession = keepAlive.sessionId();
+                }
+                case SessionCloseDecoder.TEMPLATE_ID -> closes++;
+                default -> fail("unexpected template " + header.templateId());
+            }
+        }
+
+        public void close() throws InterruptedException
+        {
+            running = false;
+            thread.join();
+            CloseHelper.closeAll(aeron, driver);
+            if (error != null)
+            {
+                throw new AssertionError("fake member " + member.id() + " failed", error);
+            }
+        }
+    }
+}
