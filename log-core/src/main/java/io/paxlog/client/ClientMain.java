@@ -3,6 +3,7 @@ package io.paxlog.client;
 import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.node.Member;
 import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.LockTable;
 
 import static io.paxlog.cli.CliArgs.parseLong;
 import static io.paxlog.cli.CliArgs.positiveLong;
@@ -17,17 +18,26 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * {@code ops/client --dir DIR counter add NAME DELTA [--repeat K] | counter get NAME | counter cas NAME EXPECTED NEW}.
- * Prints the resulting value. Exit codes: 0 done, 1 the cluster did not answer in time, 2 usage error.
+ * {@code ops/client --dir DIR counter add|get|cas ... | lock acquire|release NAME ...}: one client session against
+ * the cluster in DIR. Exit codes: 0 done, 1 the cluster did not answer in time or refused (a lock not granted),
+ * 2 usage error.
  */
 public final class ClientMain
 {
     static final String USAGE = String.join("\n",
         "usage: ops/client --dir DIR counter add NAME DELTA [--repeat K]",
-        "       ops/client --dir DIR counter get NAME",
+        "       ops/client --dir DIR counter get NAME [--read linearizable|sequential|eventual]",
         "       ops/client --dir DIR counter cas NAME EXPECTED NEW",
-        "  --dir DIR        the cluster directory written by ops/cluster up (reads DIR/cluster.properties)",
-        "  --timeout-ms T   give up a call after T ms (default 10000)");
+        "       ops/client --dir DIR lock acquire NAME [--timeout-ms T] [--session-ttl-ms S] [--hold-ms H] [--release]",
+        "       ops/client --dir DIR lock release NAME",
+        "  --dir DIR           the cluster directory written by ops/cluster up (reads DIR/cluster.properties)",
+        "  --timeout-ms T      lock acquire: wait up to T ms for the lock (default 0: try once); otherwise give up",
+        "                      a call after T ms (default 10000)",
+        "  --session-ttl-ms S  the cluster closes this session (releasing its locks) S ms after it falls silent",
+        "  --hold-ms H         lock acquire: keep the session alive H ms after the grant, then exit; the lock stays",
+        "                      held until the session's TTL runs out, unless --release is given",
+        "  lock release NAME   releases NAME if this invocation's session holds it (a lock held by an earlier",
+        "                      invocation is released when that session's TTL runs out)");
 
     private ClientMain()
     {
@@ -38,99 +48,31 @@ public final class ClientMain
         System.exit(run(args));
     }
 
+    /** Parsed command line. */
+    private static final class Options
+    {
+        String dir;
+        Long timeoutMs;
+        long sessionTtlMs;
+        long holdMs;
+        boolean release;
+        int repeat = 1;
+        ReadConsistency read = ReadConsistency.LINEARIZABLE;
+        final List<String> words = new ArrayList<>();
+    }
+
     static int run(final String[] args)
     {
-        String dir = null;
-        long timeoutMs = 10_000;
-        int repeat = 1;
-        final List<String> words = new ArrayList<>();
+        final Options o;
         try
         {
-            for (int i = 0; i < args.length; i++)
+            o = parse(args);
+            if (o == null)
             {
-                switch (args[i])
-                {
-                    case "--dir" -> dir = value(args, ++i, "--dir");
-                    case "--timeout-ms" -> timeoutMs = positiveLong("--timeout-ms", value(args, ++i, "--timeout-ms"));
-                    case "--repeat" -> repeat = (int)positiveLong("--repeat", value(args, ++i, "--repeat"));
-                    case "--help", "-h" ->
-                    {
-                        System.out.println(USAGE);
-                        return 0;
-                    }
-                    default ->
-                    {
-                        if (args[i].startsWith("--"))
-                        {
-                            throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-                        }
-                        words.add(args[i]);
-                    }
-                }
-            }
-            if (dir == null)
-            {
-                throw new IllegalArgumentException("--dir is required");
-            }
-            if (words.size() < 3 || !words.get(0).equals("counter"))
-            {
-                throw new IllegalArgumentException("expected 'counter add|get|cas NAME ...'");
-            }
-            final String op = words.get(1);
-            final String name = words.get(2);
-            final byte[] command;
-            switch (op)
-            {
-                case "add" ->
-                {
-                    expectArgs(words, 4, "counter add NAME DELTA");
-                    command = CounterMachine.add(name, parseLong("DELTA", words.get(3)));
-                }
-                case "get" ->
-                {
-                    expectArgs(words, 3, "counter get NAME");
-                    command = CounterMachine.get(name);
-                }
-                case "cas" ->
-                {
-                    expectArgs(words, 5, "counter cas NAME EXPECTED NEW");
-                    command = CounterMachine.cas(name, parseLong("EXPECTED", words.get(3)),
-                        parseLong("NEW", words.get(4)));
-                }
-                default -> throw new IllegalArgumentException("unknown counter operation '" + op + "'");
-            }
-            final Member[] members = members(Path.of(dir));
-            try (PaxlogClient client = new PaxlogClient(members, "/dev/shm/paxlog-client-" + ProcessHandle.current().pid(),
-                200_000_000L, timeoutMs * 1_000_000L))
-            {
-                byte[] result = null;
-                if (op.equals("get"))
-                {
-                    result = client.query(command, ReadConsistency.LINEARIZABLE, 0).value();
-                }
-                else
-                {
-                    for (int i = 0; i < (op.equals("add") ? repeat : 1); i++)
-                    {
-                        result = client.command(command).value();
-                    }
-                }
-                if (op.equals("cas"))
-                {
-                    System.out.println((CounterMachine.casSucceeded(result) ? "ok " : "failed ") +
-                        CounterMachine.valueOf(result));
-                }
-                else
-                {
-                    System.out.println(CounterMachine.valueOf(result));
-                }
+                System.out.println(USAGE);
                 return 0;
             }
-            catch (final PaxlogException ex)
-            {
-                System.err.println("ops/client: " + ex.getMessage());
-                return 1;
-            }
+            validate(o);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -138,6 +80,233 @@ public final class ClientMain
             System.err.println(USAGE);
             return 2;
         }
+        final boolean lock = o.words.get(0).equals("lock");
+        final long lockWaitMs = lock && o.timeoutMs != null ? o.timeoutMs : 0;
+        final long callTimeoutMs = lock ? 10_000 + lockWaitMs : (o.timeoutMs != null ? o.timeoutMs : 10_000);
+        final PaxlogClient.Context context = new PaxlogClient.Context()
+            .members(members(Path.of(o.dir)))
+            .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
+            .attemptTimeoutNs(200_000_000L)
+            .callTimeoutNs(callTimeoutMs * 1_000_000L)
+            .sessionTtlMs(o.sessionTtlMs);
+        if (o.sessionTtlMs > 0)
+        {
+            context.keepAliveIntervalNs(Math.max(1_000_000L, Math.min(1_000_000_000L, o.sessionTtlMs * 1_000_000L / 4)));
+        }
+        final PaxlogClient client;
+        try
+        {
+            client = new PaxlogClient(context);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("ops/client: " + ex.getMessage());
+            return 2;
+        }
+        boolean abandon = false;
+        try
+        {
+            if (lock)
+            {
+                final int rc = lock(client, o, lockWaitMs);
+                abandon = o.words.get(1).equals("acquire") && !o.release && rc == 0;
+                return rc;
+            }
+            return counter(client, o);
+        }
+        catch (final PaxlogException ex)
+        {
+            System.err.println("ops/client: " + ex.getMessage());
+            return 1;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        finally
+        {
+            if (abandon)
+            {
+                client.abandon(); // the lock stays held until the session's TTL runs out
+            }
+            else
+            {
+                client.close();
+            }
+        }
+    }
+
+    private static Options parse(final String[] args)
+    {
+        final Options o = new Options();
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--dir" -> o.dir = value(args, ++i, "--dir");
+                case "--timeout-ms" -> o.timeoutMs = nonNegative("--timeout-ms", value(args, ++i, "--timeout-ms"));
+                case "--session-ttl-ms" ->
+                    o.sessionTtlMs = positiveLong("--session-ttl-ms", value(args, ++i, "--session-ttl-ms"));
+                case "--hold-ms" -> o.holdMs = nonNegative("--hold-ms", value(args, ++i, "--hold-ms"));
+                case "--release" -> o.release = true;
+                case "--repeat" -> o.repeat = (int)positiveLong("--repeat", value(args, ++i, "--repeat"));
+                case "--read" -> o.read = consistency(value(args, ++i, "--read"));
+                case "--help", "-h" ->
+                {
+                    return null;
+                }
+                default ->
+                {
+                    if (args[i].startsWith("--"))
+                    {
+                        throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+                    }
+                    o.words.add(args[i]);
+                }
+            }
+        }
+        return o;
+    }
+
+    private static void validate(final Options o)
+    {
+        if (o.dir == null)
+        {
+            throw new IllegalArgumentException("--dir is required");
+        }
+        if (o.words.size() < 3 || !(o.words.get(0).equals("counter") || o.words.get(0).equals("lock")))
+        {
+            throw new IllegalArgumentException("expected 'counter add|get|cas NAME ...' or 'lock acquire|release NAME'");
+        }
+        final String op = o.words.get(1);
+        if (o.words.get(0).equals("counter"))
+        {
+            switch (op)
+            {
+                case "add" ->
+                {
+                    expectArgs(o.words, 4, "counter add NAME DELTA");
+                    parseLong("DELTA", o.words.get(3));
+                }
+                case "get" -> expectArgs(o.words, 3, "counter get NAME");
+                case "cas" ->
+                {
+                    expectArgs(o.words, 5, "counter cas NAME EXPECTED NEW");
+                    parseLong("EXPECTED", o.words.get(3));
+                    parseLong("NEW", o.words.get(4));
+                }
+                default -> throw new IllegalArgumentException("unknown counter operation '" + op + "'");
+            }
+        }
+        else
+        {
+            if (!op.equals("acquire") && !op.equals("release"))
+            {
+                throw new IllegalArgumentException("unknown lock operation '" + op + "'");
+            }
+            expectArgs(o.words, 3, "lock " + op + " NAME");
+            final int nameLength = o.words.get(2).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (nameLength > LockTable.NAME_LENGTH_MAX)
+            {
+                throw new IllegalArgumentException("lock name must be 1.." + LockTable.NAME_LENGTH_MAX + " bytes");
+            }
+        }
+        members(Path.of(o.dir));
+    }
+
+    private static int counter(final PaxlogClient client, final Options o)
+    {
+        final String op = o.words.get(1);
+        final String name = o.words.get(2);
+        byte[] result = null;
+        switch (op)
+        {
+            case "get" -> result = client.query(CounterMachine.get(name), o.read, 0).value();
+            case "cas" -> result = client.command(CounterMachine.cas(name, parseLong("EXPECTED", o.words.get(3)),
+                parseLong("NEW", o.words.get(4)))).value();
+            default ->
+            {
+                final byte[] add = CounterMachine.add(name, parseLong("DELTA", o.words.get(3)));
+                for (int i = 0; i < o.repeat; i++)
+                {
+                    result = client.command(add).value();
+                }
+            }
+        }
+        if (op.equals("cas"))
+        {
+            System.out.println((CounterMachine.casSucceeded(result) ? "ok " : "failed ") +
+                CounterMachine.valueOf(result));
+        }
+        else
+        {
+            System.out.println(CounterMachine.valueOf(result));
+        }
+        return 0;
+    }
+
+    private static int lock(final PaxlogClient client, final Options o, final long waitMs) throws InterruptedException
+    {
+        final String name = o.words.get(2);
+        if (o.words.get(1).equals("release"))
+        {
+            final byte[] r = client.command(LockTable.release(name)).value();
+            if (LockTable.status(r) == LockTable.RELEASED)
+            {
+                System.out.println("released token=" + LockTable.token(r));
+                return 0;
+            }
+            System.out.println(LockTable.statusName(LockTable.status(r)).toLowerCase(java.util.Locale.ROOT) +
+                " token=" + LockTable.token(r));
+            return 1;
+        }
+        final byte[] r = client.command(LockTable.acquire(name, waitMs)).value();
+        if (LockTable.status(r) != LockTable.GRANTED)
+        {
+            System.out.println(LockTable.statusName(LockTable.status(r)).toLowerCase(java.util.Locale.ROOT) +
+                " holder_token=" + LockTable.token(r));
+            return 1;
+        }
+        System.out.println("token=" + LockTable.token(r) + " session=" + client.sessionId());
+        System.out.flush();
+        final long holdUntil = System.nanoTime() + o.holdMs * 1_000_000L;
+        while (System.nanoTime() < holdUntil)
+        {
+            if (client.poll() == 0) // keep-alives keep the session, and the lock, alive
+            {
+                Thread.sleep(1);
+            }
+        }
+        if (o.release)
+        {
+            final byte[] released = client.command(LockTable.release(name)).value();
+            System.out.println(LockTable.status(released) == LockTable.RELEASED ? "released" :
+                LockTable.statusName(LockTable.status(released)).toLowerCase(java.util.Locale.ROOT));
+        }
+        return 0;
+    }
+
+    private static long nonNegative(final String flag, final String v)
+    {
+        final long n = parseLong(flag, v);
+        if (n < 0)
+        {
+            throw new IllegalArgumentException(flag + " '" + v + "': must be >= 0");
+        }
+        return n;
+    }
+
+    private static ReadConsistency consistency(final String v)
+    {
+        return switch (v)
+        {
+            case "linearizable" -> ReadConsistency.LINEARIZABLE;
+            case "sequential" -> ReadConsistency.SEQUENTIAL;
+            case "eventual" -> ReadConsistency.EVENTUAL;
+            default -> throw new IllegalArgumentException("--read '" + v + "': expected linearizable, sequential or " +
+                "eventual");
+        };
     }
 
     static Member[] members(final Path dir)

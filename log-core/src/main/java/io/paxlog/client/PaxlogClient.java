@@ -202,6 +202,7 @@ public final class PaxlogClient implements AutoCloseable
     private byte[] queryResult;
     private String rejectedDetail;
     private String closedReason;
+    private boolean abandoned;
     private boolean resourcesClosed;
     private boolean inPoll;
     private long nowNs;
@@ -1558,6 +1559,16 @@ public final class PaxlogClient implements AutoCloseable
      * Closes the session (SessionClose to every member), fails what is outstanding with
      * {@link PaxlogException.SessionClosed} (through the listener and futures), and stops the media driver.
      */
+    /**
+     * Stops this client without closing its session: the cluster keeps the session (and any locks it holds)
+     * until the session's TTL passes without a message, as if the process had died. For tools and tests.
+     */
+    public void abandon()
+    {
+        abandoned = true;
+        close();
+    }
+
     public void close()
     {
         if (resourcesClosed)
@@ -1569,7 +1580,7 @@ public final class PaxlogClient implements AutoCloseable
             throw new IllegalStateException("PaxlogClient.close() called from inside poll() (a listener or future " +
                 "callback)");
         }
-        if (closedReason == null)
+        if (closedReason == null && !abandoned)
         {
             for (int i = 0; i < memberCount; i++)
             {

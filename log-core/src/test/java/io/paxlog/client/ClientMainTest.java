@@ -20,5 +20,9 @@ class ClientMainTest
         assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "--repeat", "0", "counter", "add", "x", "1"}));
         assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "counter", "get", "x"}), "no cluster.properties");
         assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "--frob"}));
+        assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "lock", "frob", "L"}), "bad lock op");
+        assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "lock", "acquire"}), "no lock name");
+        assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "--hold-ms", "-1", "lock", "acquire", "L"}));
+        assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "--read", "soon", "counter", "get", "x"}));
     }
 }
