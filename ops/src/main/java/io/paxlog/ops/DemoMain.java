@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class DemoMain
 {
     private static final String[] COUNTERS = {"orders", "fills", "cancels"};
-    private static final String[] LOCKS = {"book-AAPL", "book-MSFT"};
-    private static final int LOCK_CLIENTS = 3;
+    private static final String[] LOCK_NAMES = {"book-AAPL", "book-MSFT", "book-GOOG", "book-AMZN", "book-TSLA"};
+    private static final long DYING_HOLDER_TTL_MS = 1_500;
+    private static String[] locks = {"book-AAPL", "book-MSFT"};
 
     /** One grant as a lock client saw it: the token and when it held the lock (its own clock, one machine). */
     private record Grant(int lock, int client, long token, long grantedNs, long releasedNs) { }
@@ -34,37 +35,59 @@ public final class DemoMain
     {
     }
 
+    static final String USAGE = "usage: ops/demo [--seconds S] [--lockers N] [--locks M] [--kills K]\n" +
+        "  defaults: 20 s, 3 lock clients on 2 locks, the leader killed once (SIGKILL) and restarted";
+
     public static void main(final String[] args) throws Exception
     {
         long seconds = 20;
+        long lockers = 3;
+        long lockCount = 2;
+        long kills = 1;
         for (int i = 0; i < args.length; i++)
         {
-            if (args[i].equals("--seconds") && i + 1 < args.length)
+            switch (args[i])
             {
-                try
+                case "--seconds" -> seconds = option(args, ++i, "--seconds", 4, 3600);
+                case "--lockers" -> lockers = option(args, ++i, "--lockers", 1, 32);
+                case "--locks" -> lockCount = option(args, ++i, "--locks", 1, LOCK_NAMES.length);
+                case "--kills" -> kills = option(args, ++i, "--kills", 0, 10);
+                case "--help", "-h" ->
                 {
-                    seconds = Long.parseLong(args[++i]);
+                    System.out.println(USAGE);
+                    System.exit(0);
                 }
-                catch (final NumberFormatException ex)
+                default ->
                 {
-                    seconds = -1;
-                }
-                if (seconds < 4 || seconds > 3600)
-                {
-                    System.err.println("ops/demo: --seconds must be an integer in 4..3600");
+                    System.err.println("ops/demo: unknown option '" + args[i] + "'\n" + USAGE);
                     System.exit(2);
                 }
             }
-            else
-            {
-                System.err.println("ops/demo: unknown option '" + args[i] + "'\nusage: ops/demo [--seconds S]");
-                System.exit(2);
-            }
         }
-        System.exit(run(seconds));
+        locks = java.util.Arrays.copyOf(LOCK_NAMES, (int)lockCount);
+        System.exit(run(seconds, (int)lockers, (int)kills));
     }
 
-    static int run(final long seconds) throws Exception
+    private static long option(final String[] args, final int i, final String flag, final long min, final long max)
+    {
+        try
+        {
+            final long v = Long.parseLong(args[i]);
+            if (v >= min && v <= max)
+            {
+                return v;
+            }
+        }
+        catch (final NumberFormatException | ArrayIndexOutOfBoundsException ignored)
+        {
+            // reported below
+        }
+        System.err.println("ops/demo: " + flag + " must be an integer in " + min + ".." + max + "\n" + USAGE);
+        System.exit(2);
+        return 0;
+    }
+
+    static int run(final long seconds, final int lockers, final int kills) throws Exception
     {
         final Path home = Path.of(System.getProperty("paxlog.home", "."));
         final Path root = Files.createTempDirectory("paxlog-demo");
@@ -81,8 +104,13 @@ public final class DemoMain
             System.out.println("3 nodes up in " + root + "; leader is node " + leader);
             final AtomicLongArray acked = new AtomicLongArray(COUNTERS.length);
             final AtomicLong lastAckNs = new AtomicLong();
-            final AtomicLong killedNs = new AtomicLong(Long.MAX_VALUE);
-            final AtomicLong firstAckAfterKillNs = new AtomicLong(Long.MAX_VALUE);
+            final java.util.concurrent.atomic.AtomicLongArray killedNs = new AtomicLongArray(Math.max(1, kills));
+            final java.util.concurrent.atomic.AtomicLongArray firstAckAfterKillNs = new AtomicLongArray(Math.max(1, kills));
+            for (int k = 0; k < Math.max(1, kills); k++)
+            {
+                killedNs.set(k, Long.MAX_VALUE);
+                firstAckAfterKillNs.set(k, Long.MAX_VALUE);
+            }
             final long endNs = System.nanoTime() + seconds * 1_000_000_000L;
             final List<Thread> threads = new ArrayList<>();
             final List<String> errors = new ArrayList<>();
@@ -103,9 +131,12 @@ public final class DemoMain
                             acked.incrementAndGet(counter);
                             final long now = System.nanoTime();
                             lastAckNs.set(now);
-                            if (invokedNs > killedNs.get())
+                            for (int kill = 0; kill < killedNs.length(); kill++)
                             {
-                                firstAckAfterKillNs.accumulateAndGet(now, Math::min);
+                                if (invokedNs > killedNs.get(kill))
+                                {
+                                    firstAckAfterKillNs.accumulateAndGet(kill, now, Math::min);
+                                }
                             }
                         }
                     }
@@ -121,8 +152,8 @@ public final class DemoMain
                 threads.add(t);
             }
             final List<Grant> grants = new ArrayList<>();
-            final AtomicLongArray lockedIncrements = new AtomicLongArray(LOCKS.length);
-            for (int c = 0; c < LOCK_CLIENTS; c++)
+            final AtomicLongArray lockedIncrements = new AtomicLongArray(locks.length);
+            for (int c = 0; c < lockers; c++)
             {
                 final int index = c;
                 final Thread t = new Thread(() -> lockWorkload(members, root, index, endNs, grants, lockedIncrements,
@@ -130,20 +161,29 @@ public final class DemoMain
                 t.start();
                 threads.add(t);
             }
-            Thread.sleep(seconds * 500);
-            final int current = cluster.awaitLeader(-1, 5_000);
-            if (current < 0)
+            final long startNs = System.nanoTime();
+            Thread.sleep(seconds * 1000 / (kills + 2));
+            final long dyingToken = dyingHolder(members, root, errors);
+            final long abandonedNs = System.nanoTime();
+            for (int k = 0; k < kills; k++)
             {
-                System.out.println("demo FAILED: no leader halfway through (logs in " + root + ")");
-                return 1;
+                final long killAtNs = startNs + seconds * 1_000_000_000L * (k + 1) / (kills + 1);
+                Thread.sleep(Math.max(0, (killAtNs - System.nanoTime()) / 1_000_000));
+                final int current = cluster.awaitLeader(-1, 5_000);
+                if (current < 0)
+                {
+                    System.out.println("demo FAILED: no leader before kill " + (k + 1) + " (logs in " + root + ")");
+                    return 1;
+                }
+                killedNs.set(k, System.nanoTime());
+                cluster.kill(current);
+                System.out.println("killed the leader, node " + current + " (SIGKILL)");
+                final int newLeader = cluster.awaitLeader(current, 10_000);
+                System.out.println("node " + newLeader + " leads after " +
+                    (System.nanoTime() - killedNs.get(k)) / 1_000_000 + " ms; restarting node " + current +
+                    " from its journal");
+                cluster.start(current);
             }
-            killedNs.set(System.nanoTime());
-            cluster.kill(current);
-            System.out.println("killed the leader, node " + current + " (SIGKILL)");
-            final int newLeader = cluster.awaitLeader(current, 10_000);
-            System.out.println("node " + newLeader + " leads after " + (System.nanoTime() - killedNs.get()) / 1_000_000 +
-                " ms; restarting node " + current + " from its journal");
-            cluster.start(current);
             for (final Thread t : threads)
             {
                 t.join();
@@ -153,19 +193,83 @@ public final class DemoMain
             {
                 total += acked.get(i);
             }
-            final long failoverMs = firstAckAfterKillNs.get() == Long.MAX_VALUE ? -1 :
-                (firstAckAfterKillNs.get() - killedNs.get()) / 1_000_000;
+            long failoverMs = 0;
+            for (int k = 0; k < kills; k++)
+            {
+                final long ms = firstAckAfterKillNs.get(k) == Long.MAX_VALUE ? -1 :
+                    (firstAckAfterKillNs.get(k) - killedNs.get(k)) / 1_000_000;
+                failoverMs = ms < 0 || failoverMs < 0 ? -1 : Math.max(failoverMs, ms);
+            }
             System.out.println("acknowledged increments: " + total + " in " + seconds + " s (" + total / seconds +
-                "/s); failover (kill to the first write invoked after it being acknowledged): " + failoverMs + " ms");
+                "/s); failover (kill to the first write invoked after it being acknowledged), worst of " + kills +
+                ": " + failoverMs + " ms");
             final boolean locksOk = checkGrants(grants);
+            final long handoverMs = ttlHandoverMs(grants, dyingToken, abandonedNs);
+            final boolean ttlOk = dyingToken > 0 && handoverMs >= DYING_HOLDER_TTL_MS / 2 &&
+                handoverMs <= DYING_HOLDER_TTL_MS + 5_000;
+            System.out.println("a holder of " + locks[0] + " (token " + dyingToken + ", session TTL " +
+                DYING_HOLDER_TTL_MS + " ms) went away without releasing; the next holder got it " + handoverMs +
+                " ms later");
             final boolean replicasEqual = checkReplicas(members, root, acked, lockedIncrements);
-            final boolean ok = errors.isEmpty() && replicasEqual && failoverMs >= 0 && locksOk && !grants.isEmpty();
+            final boolean ok = errors.isEmpty() && replicasEqual && failoverMs >= 0 && locksOk && !grants.isEmpty() &&
+                ttlOk;
             errors.forEach(e -> System.out.println("client error: " + e));
             System.out.println("demo " + (ok ? "PASSED" : "FAILED") + ": ops=" + total + " lock_grants=" + grants.size() +
-                " failover_ms=" + failoverMs + " replicas_equal=" + replicasEqual + " tokens_increasing_no_overlap=" +
-                locksOk + " client_errors=" + errors.size());
+                " failover_ms=" + failoverMs + " ttl_handover_ms=" + handoverMs + " replicas_equal=" + replicasEqual +
+                " tokens_increasing_no_overlap=" + locksOk + " client_errors=" + errors.size());
             return ok ? 0 : 1;
         }
+    }
+
+    /**
+     * A client that takes the first lock (waiting its turn) with a short session TTL and then goes away without
+     * releasing it, as a crashed holder would. Returns its fencing token (0 if it never got the lock).
+     */
+    private static long dyingHolder(final Member[] members, final Path root, final List<String> errors)
+    {
+        final PaxlogClient client = new PaxlogClient(new PaxlogClient.Context().members(members)
+            .aeronDirectoryName(root.resolve("dying-holder").toString()).callTimeoutNs(15_000_000_000L)
+            .sessionTtlMs(DYING_HOLDER_TTL_MS));
+        try
+        {
+            final byte[] answer = client.command(LockTable.acquire(locks[0], 10_000)).value();
+            if (LockTable.status(answer) != LockTable.GRANTED)
+            {
+                return 0;
+            }
+            System.out.println("dying holder holds " + locks[0] + " with fencing token " + LockTable.token(answer) +
+                " and goes away without releasing it");
+            return LockTable.token(answer);
+        }
+        catch (final PaxlogException ex)
+        {
+            synchronized (errors)
+            {
+                errors.add("dying holder: " + ex.getMessage());
+            }
+            return 0;
+        }
+        finally
+        {
+            client.abandon();
+        }
+    }
+
+    /** How long after the dying holder went away the next grant of its lock came (-1 if none did). */
+    private static long ttlHandoverMs(final List<Grant> grants, final long dyingToken, final long abandonedNs)
+    {
+        long first = Long.MAX_VALUE;
+        synchronized (grants)
+        {
+            for (final Grant g : grants)
+            {
+                if (g.lock() == 0 && g.token() > dyingToken)
+                {
+                    first = Math.min(first, g.grantedNs());
+                }
+            }
+        }
+        return first == Long.MAX_VALUE ? -1 : (first - abandonedNs) / 1_000_000;
     }
 
     /** A lock client: acquire (waiting up to 5 s), increment the lock's counter while holding it, release. */
@@ -178,20 +282,20 @@ public final class DemoMain
             int k = index;
             while (System.nanoTime() < endNs)
             {
-                final int lock = k++ % LOCKS.length;
-                final byte[] answer = client.command(LockTable.acquire(LOCKS[lock], 5_000)).value();
+                final int lock = k++ % locks.length;
+                final byte[] answer = client.command(LockTable.acquire(locks[lock], 5_000)).value();
                 if (LockTable.status(answer) != LockTable.GRANTED)
                 {
                     continue; // timed out waiting: try again
                 }
                 final long grantedNs = System.nanoTime();
                 final long token = LockTable.token(answer);
-                System.out.println("locker " + index + " holds " + LOCKS[lock] + " with fencing token " + token);
-                client.command(CounterMachine.add("under-" + LOCKS[lock], 1));
+                System.out.println("locker " + index + " holds " + locks[lock] + " with fencing token " + token);
+                client.command(CounterMachine.add("under-" + locks[lock], 1));
                 lockedIncrements.incrementAndGet(lock);
                 Thread.sleep(20);
                 final long releasedNs = System.nanoTime();
-                client.command(LockTable.release(LOCKS[lock]));
+                client.command(LockTable.release(locks[lock]));
                 synchronized (grants)
                 {
                     grants.add(new Grant(lock, index, token, grantedNs, releasedNs));
@@ -211,7 +315,7 @@ public final class DemoMain
     private static boolean checkGrants(final List<Grant> grants)
     {
         boolean ok = true;
-        for (int l = 0; l < LOCKS.length; l++)
+        for (int l = 0; l < locks.length; l++)
         {
             final int lock = l;
             final List<Grant> mine = new ArrayList<>(grants.stream().filter(g -> g.lock() == lock).toList());
@@ -222,11 +326,11 @@ public final class DemoMain
                 final Grant next = mine.get(i);
                 if (next.token() <= prev.token() || next.grantedNs() < prev.releasedNs())
                 {
-                    System.out.println("lock check FAILED for " + LOCKS[lock] + ": " + prev + " then " + next);
+                    System.out.println("lock check FAILED for " + locks[lock] + ": " + prev + " then " + next);
                     ok = false;
                 }
             }
-            System.out.println(LOCKS[lock] + ": " + mine.size() + " grants, tokens " +
+            System.out.println(locks[lock] + ": " + mine.size() + " grants, tokens " +
                 (mine.isEmpty() ? "-" : mine.get(0).token() + " .. " + mine.get(mine.size() - 1).token()) +
                 " strictly increasing, holds disjoint: " + ok);
         }
@@ -256,9 +360,9 @@ public final class DemoMain
                     }
                     report.append('\n');
                 }
-                for (int l = 0; l < LOCKS.length; l++)
+                for (int l = 0; l < locks.length; l++)
                 {
-                    final String name = "under-" + LOCKS[l];
+                    final String name = "under-" + locks[l];
                     report.append(name).append(": acked ").append(lockedIncrements.get(l)).append(", replicas");
                     for (int n = 0; n < members.length; n++)
                     {
