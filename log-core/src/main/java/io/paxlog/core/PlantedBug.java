@@ -25,7 +25,12 @@ public enum PlantedBug
      */
     LEASE_READ_DURING_HANDOVER("lease-read-during-handover"),
     /** ReadIndex answers without waiting for a quorum to confirm that this node still leads. */
-    READ_INDEX_WITHOUT_CONFIRMATION("read-index-without-confirmation");
+    READ_INDEX_WITHOUT_CONFIRMATION("read-index-without-confirmation"),
+    /**
+     * A state-machine bug for the simulator's lock checks: the lock table answers a refused try-lock GRANTED, so
+     * two sessions believe they hold one lock. Replicas still agree, so only the lock checks can catch it.
+     */
+    LOCK_DOUBLE_GRANT("lock-double-grant");
 
     private final String cliName;
 

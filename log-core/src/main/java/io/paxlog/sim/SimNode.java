@@ -63,7 +63,6 @@ final class SimNode implements CommitListener
     ConsensusNode core;
     StateMachineHost host;
     KvMachine kv;
-    LockTable locks;
     private SessionKeeper keeper;
     /** The newest durable snapshot (survives every crash, as a synced file does) and the slot it covers. */
     private byte[] savedSnapshot;
@@ -89,8 +88,8 @@ final class SimNode implements CommitListener
         incarnation++;
         state = State.UP;
         kv = new KvMachine();
-        locks = new LockTable();
-        host = new StateMachineHost(this::onDeferredResponse, kv, locks);
+        host = new StateMachineHost(this::onDeferredResponse, kv,
+            params.planted.contains(PlantedBug.LOCK_DOUBLE_GRANT) ? new DoubleGrantingLocks() : new LockTable());
         keeper = new SessionKeeper(host, SimClient.SESSION_TTL_MS);
         held.clear();
         pendingBySlot.clear();
