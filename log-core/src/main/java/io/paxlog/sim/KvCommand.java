@@ -1,43 +1,35 @@
 package io.paxlog.sim;
 
 import io.paxlog.check.KvKind;
-
-import java.nio.ByteBuffer;
+import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.Machines;
 
 /**
- * Encoding of the simulator's key-value commands: the {@link KvMachine#MACHINE_ID} byte the host routes by, then
- * kind, key, arg1, arg2 ({@link #LENGTH} bytes for the machine).
+ * The simulator's key-value operations as commands of the real {@link CounterMachine}: key {@code k} is the
+ * counter {@code "k<k>"}; READ is a get, WRITE a one-op transaction that sets the counter, CAS a compare-and-set,
+ * ADD an add. {@link SimResults#forCommand} turns the machine's answer into the long the checker models expect.
  */
 final class KvCommand
 {
-    static final int LENGTH = 25;
-
     private KvCommand()
     {
     }
 
     static byte[] encode(final KvKind kind, final long key, final long arg1, final long arg2)
     {
-        return ByteBuffer.allocate(1 + LENGTH).put((byte)KvMachine.MACHINE_ID).put((byte)kind.ordinal()).putLong(key).putLong(arg1).putLong(arg2).array();
+        final String name = "k" + key;
+        return switch (kind)
+        {
+            case READ -> CounterMachine.get(name);
+            case WRITE -> CounterMachine.transaction().thenSet(name, arg1).build();
+            case CAS -> CounterMachine.cas(name, arg1, arg2);
+            case ADD -> CounterMachine.add(name, arg1);
+        };
     }
 
-    static KvKind kind(final byte[] cmd)
+    /** True for a read of a counter (the only command served without the log, by lease or ReadIndex). */
+    static boolean isRead(final byte[] command)
     {
-        return KvKind.values()[cmd[1]];
-    }
-
-    static long key(final byte[] cmd)
-    {
-        return ByteBuffer.wrap(cmd).getLong(2);
-    }
-
-    static long arg1(final byte[] cmd)
-    {
-        return ByteBuffer.wrap(cmd).getLong(10);
-    }
-
-    static long arg2(final byte[] cmd)
-    {
-        return ByteBuffer.wrap(cmd).getLong(18);
+        return command.length > 1 && command[0] == Machines.COUNTERS && command[1] == CounterMachine.OP_GET;
     }
 }

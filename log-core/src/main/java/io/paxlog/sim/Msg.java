@@ -25,7 +25,7 @@ interface Msg
     /** A snapshot of the sender's state machines covering every slot up to {@code slot}. */
     record InstallSnapshot(long ballot, long slot, byte[] snapshot) implements Msg { }
 
-    /** A client command; {@code command} is a {@link KvCommand} encoding. */
+    /** A client command: a state-machine command (a {@link KvCommand} or a lock-table command). */
     record ClientRequest(long sessionId, long sequence, byte[] command) implements Msg { }
 
     /** Status of a client response. */

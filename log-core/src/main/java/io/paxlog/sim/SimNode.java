@@ -1,12 +1,12 @@
 package io.paxlog.sim;
 
-import io.paxlog.check.KvKind;
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
 import io.paxlog.node.SessionKeeper;
+import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.LockTable;
 import io.paxlog.sm.SnapshotReader;
 import io.paxlog.sm.SnapshotWriter;
@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * One simulated node: the real {@link ConsensusNode} with an in-memory journal, a clock of its own, the real
- * {@link StateMachineHost} (sessions, exactly-once window, timers) hosting the simulator's {@link KvMachine} and
+ * {@link StateMachineHost} (sessions, exactly-once window, timers) hosting the real {@link CounterMachine} and
  * the real {@link LockTable}, the real {@link SessionKeeper}, and a runtime that holds outgoing messages until
  * the journal writes before them are durable (the etcd "persist before send" contract), as the node's duty
  * cycle does.
@@ -62,7 +62,6 @@ final class SimNode implements CommitListener
     int incarnation;
     ConsensusNode core;
     StateMachineHost host;
-    KvMachine kv;
     private SessionKeeper keeper;
     /** The newest durable snapshot (survives every crash, as a synced file does) and the slot it covers. */
     private byte[] savedSnapshot;
@@ -87,8 +86,7 @@ final class SimNode implements CommitListener
     {
         incarnation++;
         state = State.UP;
-        kv = new KvMachine();
-        host = new StateMachineHost(this::onDeferredResponse, kv,
+        host = new StateMachineHost(this::onDeferredResponse, new CounterMachine(),
             params.planted.contains(PlantedBug.LOCK_DOUBLE_GRANT) ? new DoubleGrantingLocks() : new LockTable());
         keeper = new SessionKeeper(host, SimClient.SESSION_TTL_MS);
         held.clear();
@@ -360,7 +358,7 @@ final class SimNode implements CommitListener
             return;
         }
         final byte[] command = m.command();
-        final boolean kvRead = command[0] == KvMachine.MACHINE_ID && KvCommand.kind(command) == KvKind.READ;
+        final boolean kvRead = KvCommand.isRead(command);
         if (kvRead && core.canServeLeaseRead(now))
         {
             payloadView.wrap(command);
@@ -387,7 +385,7 @@ final class SimNode implements CommitListener
         }
         if (known != StateMachineHost.UNKNOWN)
         {
-            respond(client, m.sessionId(), m.sequence(), known, -1);
+            respond(client, m.sessionId(), m.sequence(), known, -1, command);
             return;
         }
         payloadView.wrap(command);
@@ -410,7 +408,7 @@ final class SimNode implements CommitListener
     }
 
     private void respond(final int client, final long sessionId, final long sequence, final int outcome,
-        final long slot)
+        final long slot, final byte[] command)
     {
         final Msg.Status status;
         switch (outcome)
@@ -426,7 +424,8 @@ final class SimNode implements CommitListener
                 status = Msg.Status.REJECTED;
                 break;
         }
-        send(client, new Msg.ClientResponse(sessionId, sequence, status, status == Msg.Status.OK ? resultLong() : 0,
+        send(client, new Msg.ClientResponse(sessionId, sequence, status, status == Msg.Status.OK ?
+            SimResults.forCommand(command, host.result(), host.resultLength()) : 0,
             slot, id));
     }
 
@@ -538,7 +537,7 @@ final class SimNode implements CommitListener
             outcome != StateMachineHost.PENDING &&
             outcome != StateMachineHost.WAITING)
         {
-            respond(p.client(), p.sessionId(), p.sequence(), outcome, slot);
+            respond(p.client(), p.sessionId(), p.sequence(), outcome, slot, entry.copyPayload());
         }
         flushDeferred();
     }
