@@ -203,6 +203,7 @@ public final class PaxlogClient implements AutoCloseable
     private String rejectedDetail;
     private String closedReason;
     private boolean abandoned;
+    private long lastSeenSlot;
     private boolean resourcesClosed;
     private boolean inPoll;
     private long nowNs;
@@ -991,6 +992,10 @@ public final class PaxlogClient implements AutoCloseable
             {
                 return; // a malformed answer is ignored; the attempt times out and is retried
             }
+            if (status == CommandStatus.OK.value() && slot > lastSeenSlot)
+            {
+                lastSeenSlot = slot; // the newest state this session has seen, for sequential reads
+            }
             if (sequence >= QUERY_ID_BASE)
             {
                 onQueryResponse(sequence, status, leaderId, slot);
@@ -1348,10 +1353,22 @@ public final class PaxlogClient implements AutoCloseable
         }
     }
 
-    /** Reads from the state machine without a log write, at the given consistency; blocks (polling). */
+    /**
+     * Reads from the state machine without a log write, at the given consistency; blocks (polling).
+     * LINEARIZABLE goes to the leader (lease read, else ReadIndex). SEQUENTIAL is answered by a replica that has
+     * applied at least {@code minSlot} and every slot this session has seen in an answer (so a session never
+     * reads older state than it saw). EVENTUAL is answered at once with whatever the replica applied.
+     */
     public Result query(final byte[] query, final ReadConsistency consistency, final long minSlot)
     {
-        return runQuery(-1, query, consistency, minSlot);
+        return runQuery(-1, query, consistency,
+            consistency == ReadConsistency.SEQUENTIAL ? Math.max(minSlot, lastSeenSlot) : minSlot);
+    }
+
+    /** The highest slot reflected in any answer this session received. */
+    public long lastSeenSlot()
+    {
+        return lastSeenSlot;
     }
 
     /**

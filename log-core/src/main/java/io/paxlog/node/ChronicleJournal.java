@@ -88,6 +88,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private long syncs;
     private long tornRecordsVoided;
     private long segmentsStarted;
+    private long bytesWritten;
 
     public ChronicleJournal(final Path dir, final SyncPolicy policy)
     {
@@ -268,6 +269,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         }
         writes++;
         unsyncedWrites++;
+        bytesWritten += length;
     }
 
     /** Makes every write so far durable under {@link SyncPolicy#BATCH}; returns true if it synced. */
@@ -289,6 +291,12 @@ public final class ChronicleJournal implements Journal, AutoCloseable
             deleteOlderSegments();
         }
         return true;
+    }
+
+    /** Record bytes appended since this journal was opened (snapshots by bytes count them). */
+    public long bytesWritten()
+    {
+        return bytesWritten;
     }
 
     public long writes()

@@ -74,6 +74,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private final SnapshotTransfer transfer;
     private final io.paxlog.sm.SnapshotWriter snapshotWriter = new io.paxlog.sm.SnapshotWriter();
     private long lastSnapshotSlot;
+    private long bytesAtLastSnapshot;
 
     /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
@@ -210,7 +211,10 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     {
         final long applied = core.appliedSlot();
         final int interval = config.snapshotIntervalEntries();
-        if (!(snapshotRequested || (interval > 0 && applied - lastSnapshotSlot >= interval)) || applied == 0)
+        final long intervalBytes = config.snapshotIntervalBytes();
+        final boolean byBytes = intervalBytes > 0 && journal.bytesWritten() - bytesAtLastSnapshot >= intervalBytes;
+        if (!(snapshotRequested || byBytes || (interval > 0 && applied - lastSnapshotSlot >= interval)) ||
+            applied == 0)
         {
             return 0;
         }
@@ -226,6 +230,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         core.compact(nowNs);
         journal.sync();
         lastSnapshotSlot = applied;
+        bytesAtLastSnapshot = journal.bytesWritten();
         statusSnapshotSlot = applied;
         statusSnapshotPauseNs = clock.nanoTime() - startNs;
         System.out.println("node " + config.nodeId() + ": snapshot at slot " + applied + " (" + bytes + " bytes), " +

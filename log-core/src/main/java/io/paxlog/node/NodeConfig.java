@@ -34,6 +34,8 @@ public final class NodeConfig
     public static final int SESSION_TIMEOUT_DEFAULT_MS = 10_000;
     public static final String SNAPSHOT_INTERVAL_PROP = "paxlog.snapshot.interval.entries";
     public static final int SNAPSHOT_INTERVAL_DEFAULT = 100_000;
+    public static final String SNAPSHOT_INTERVAL_BYTES_PROP = "paxlog.snapshot.interval.bytes";
+    public static final long SNAPSHOT_INTERVAL_BYTES_DEFAULT = 256L << 20;
     public static final String SNAPSHOT_BYTES_MAX_PROP = "paxlog.snapshot.bytes.max";
     public static final int SNAPSHOT_BYTES_MAX_DEFAULT = 256 << 20;
 
@@ -50,6 +52,7 @@ public final class NodeConfig
     private int sessionTimeoutMs;
     private int snapshotIntervalEntries;
     private int snapshotBytesMax;
+    private long snapshotIntervalBytes;
 
     /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
     public static NodeConfig fromFile(final Path file)
@@ -132,6 +135,7 @@ public final class NodeConfig
         sessionsMax = intProp(SESSIONS_MAX_PROP, SESSIONS_MAX_DEFAULT, 1, 1 << 20);
         sessionTimeoutMs = intProp(SESSION_TIMEOUT_PROP, SESSION_TIMEOUT_DEFAULT_MS, 100, 3_600_000);
         snapshotIntervalEntries = intProp(SNAPSHOT_INTERVAL_PROP, SNAPSHOT_INTERVAL_DEFAULT, 0, Integer.MAX_VALUE);
+        snapshotIntervalBytes = longProp(SNAPSHOT_INTERVAL_BYTES_PROP, SNAPSHOT_INTERVAL_BYTES_DEFAULT);
         snapshotBytesMax = intProp(SNAPSHOT_BYTES_MAX_PROP, SNAPSHOT_BYTES_MAX_DEFAULT, 1024, Integer.MAX_VALUE - 16);
         return this;
     }
@@ -144,6 +148,28 @@ public final class NodeConfig
             throw new ConfigException(key, "", "is required");
         }
         return v.trim();
+    }
+
+    private long longProp(final String key, final long defaultValue)
+    {
+        final String v = props.getProperty(key);
+        if (v == null)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final long n = Long.parseLong(v.trim());
+            if (n < 0)
+            {
+                throw new ConfigException(key, v, "must be >= 0");
+            }
+            return n;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigException(key, v, "must be an integer");
+        }
     }
 
     private int intProp(final String key, final int defaultValue, final int min, final int max)
@@ -181,6 +207,8 @@ public final class NodeConfig
     public int sessionsMax() { return sessionsMax; }
     /** Take a snapshot (and compact the journal) every this many applied entries; 0 = only on request. */
     public int snapshotIntervalEntries() { return snapshotIntervalEntries; }
+    /** Also take a snapshot once this many journal bytes were written since the last one; 0 = never by bytes. */
+    public long snapshotIntervalBytes() { return snapshotIntervalBytes; }
     /** The largest snapshot a node accepts from a peer. */
     public int snapshotBytesMax() { return snapshotBytesMax; }
     /** A client session silent for this long is forgotten by the node (clients send keep-alives). */

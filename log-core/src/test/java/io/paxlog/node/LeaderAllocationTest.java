@@ -36,6 +36,7 @@ class LeaderAllocationTest
         // snapshots (a new journal segment, a Chronicle queue per segment) allocate; they are periodic work, not
         // the per-command path measured here
         slow.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "0");
+        slow.setProperty(NodeConfig.SNAPSHOT_INTERVAL_BYTES_PROP, "0");
         try (InvokedCluster cluster = new InvokedCluster(3, "batch", true, slow))
         {
             final int leader = awaitLeader(cluster);
