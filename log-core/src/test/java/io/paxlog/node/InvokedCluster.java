@@ -155,6 +155,22 @@ final class InvokedCluster implements AutoCloseable
         return -1;
     }
 
+    /** Waits up to 10 s for a node to report itself leader; returns its id. */
+    int awaitLeader() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final int leader = leader();
+            if (leader >= 0)
+            {
+                return leader;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no leader within 10 s");
+    }
+
     synchronized NodeAgent.NodeStatus status(final int id)
     {
         return nodes[id] == null ? null : nodes[id].agent().status();

@@ -1,7 +1,6 @@
 package io.paxlog.node;
 
 import io.paxlog.core.CoreConfig;
-import io.paxlog.core.Role;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -39,7 +38,7 @@ class LeaderAllocationTest
         slow.setProperty(NodeConfig.SNAPSHOT_INTERVAL_BYTES_PROP, "0");
         try (InvokedCluster cluster = new InvokedCluster(3, "batch", true, slow))
         {
-            final int leader = awaitLeader(cluster);
+            final int leader = cluster.awaitLeader();
             try (PipelinedSession session = new PipelinedSession(cluster.members[leader], OUTSTANDING))
             {
                 session.run(WARMUP);
@@ -59,20 +58,5 @@ class LeaderAllocationTest
                 assertEquals(WARMUP + MEASURED, cluster.machines[leader].valueOf("x"));
             }
         }
-    }
-
-    private static int awaitLeader(final InvokedCluster cluster) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            final int leader = cluster.leader();
-            if (leader >= 0 && cluster.status(leader).role() == Role.LEADER)
-            {
-                return leader;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no leader within 10 s");
     }
 }

@@ -1,7 +1,6 @@
 package io.paxlog.node;
 
 import io.paxlog.core.CoreConfig;
-import io.paxlog.core.Role;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ class SnapshotCatchupTest
         p.setProperty(CoreConfig.ELECTION_TIMEOUT_PROP, "500000000");
         try (InvokedCluster cluster = new InvokedCluster(3, "batch", true, p))
         {
-            final int leader = awaitLeader(cluster);
+            final int leader = cluster.awaitLeader();
             final int follower = (leader + 1) % 3;
             long maxJournalBytes = 0;
             try (PipelinedSession session = new PipelinedSession(cluster.members[leader], 100))
@@ -118,20 +117,5 @@ class SnapshotCatchupTest
                 }
             }
         }
-    }
-
-    private static int awaitLeader(final InvokedCluster cluster) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            final int leader = cluster.leader();
-            if (leader >= 0 && cluster.status(leader).role() == Role.LEADER)
-            {
-                return leader;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no leader within 10 s");
     }
 }
