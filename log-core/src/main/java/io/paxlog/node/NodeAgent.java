@@ -99,7 +99,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.core = new ConsensusNode(config.core(), journal, publisher, this);
         this.snapshots = new SnapshotStore(config.dir().resolve("snapshots"));
         this.transfer = new SnapshotTransfer(service, core, snapshots, memberCount, config.snapshotBytesMax(),
-            publisher::snapshotChunk, this::onSnapshotInstalled);
+            publisher::snapshotChunk, this::onSnapshotInstalled, () -> nowNs);
         publisher.snapshotOffers(transfer);
         final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
         this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax());

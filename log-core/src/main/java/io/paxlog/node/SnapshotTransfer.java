@@ -26,6 +26,8 @@ final class SnapshotTransfer
 {
     static final int CHUNK_BYTES = 16 * 1024;
     static final int CHUNKS_PER_CYCLE = 8;
+    /** At most one snapshot per peer per this interval: serializing the state is not free, and a dead peer asks too. */
+    static final long OFFER_INTERVAL_NS = 1_000_000_000L;
 
     /** Sends one chunk to a peer (the publisher holds it until the cycle's journal sync). */
     @FunctionalInterface
@@ -58,6 +60,8 @@ final class SnapshotTransfer
     private final InstallListener installListener;
     private final long maxBytes;
     private final Outgoing[] outgoing;
+    private final long[] lastOfferNs;
+    private final org.agrona.concurrent.NanoClock clock;
     private final SnapshotWriter writer = new SnapshotWriter();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final CRC32C crc = new CRC32C();
@@ -72,8 +76,12 @@ final class SnapshotTransfer
     private long refused;
 
     SnapshotTransfer(final StateMachineHost host, final ConsensusNode core, final SnapshotStore store,
-        final int memberCount, final long maxBytes, final ChunkSender sender, final InstallListener installListener)
+        final int memberCount, final long maxBytes, final ChunkSender sender, final InstallListener installListener,
+        final org.agrona.concurrent.NanoClock clock)
     {
+        this.clock = clock;
+        this.lastOfferNs = new long[memberCount];
+        Arrays.fill(lastOfferNs, Long.MIN_VALUE / 2);
         this.host = host;
         this.core = core;
         this.store = store;
@@ -83,13 +91,18 @@ final class SnapshotTransfer
         this.outgoing = new Outgoing[memberCount];
     }
 
-    /** The core asked to send {@code to} a snapshot; ignored while one is on its way to that peer. */
+    /**
+     * The core asked to send {@code to} a snapshot; ignored while one is on its way to that peer or if one was
+     * started less than {@link #OFFER_INTERVAL_NS} ago.
+     */
     void offer(final int to, final long ballot)
     {
-        if (outgoing[to] != null)
+        final long nowNs = clock.nanoTime();
+        if (outgoing[to] != null || nowNs - lastOfferNs[to] < OFFER_INTERVAL_NS)
         {
             return;
         }
+        lastOfferNs[to] = nowNs;
         writer.reset();
         host.snapshot(writer);
         final Outgoing o = new Outgoing();
