@@ -276,6 +276,12 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         {
             sessions.sessionEvent(correlationId, correlationId, SessionEventCode.OPEN, config.nodeId(), "");
         }
+        else if (service.sessionCount() >= config.sessionsMax())
+        {
+            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REJECTED, config.nodeId(),
+                "too many open sessions in the cluster (" + NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() +
+                ")");
+        }
         else if (ttlMs < 0 || ttlMs > StateMachineHost.SESSION_TTL_MAX_MS)
         {
             sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REJECTED, config.nodeId(),
