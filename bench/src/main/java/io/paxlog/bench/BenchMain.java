@@ -2,14 +2,17 @@ package io.paxlog.bench;
 
 /**
  * {@code ops/bench SUITE [options]}: Paxlog's benchmark programs. Suites: {@code reads} (linearizable lease reads
- * against writes on one cluster, {@link ReadLatencyBench}). Exit codes: 0 ran and met its stated target, 1 ran
+ * against writes on one cluster, {@link ReadLatencyBench}) and {@code replay} (journal replay rate on restart,
+ * {@link ReplayRateBench}). Exit codes: 0 ran and met its stated target, 1 ran
  * and missed it (or the cluster failed), 2 usage error.
  */
 public final class BenchMain
 {
     static final String USAGE = String.join("\n",
         "usage: ops/bench reads [--seconds S] [--sync none|batch]",
-        "  reads   write p50 vs linearizable lease-read p50 on a local 3-process cluster (target: read <= write/2)");
+        "       ops/bench replay [--entries N]",
+        "  reads   write p50 vs linearizable lease-read p50 on a local 3-process cluster (target: read <= write/2)",
+        "  replay  journal replay rate on restart (entries/s)");
 
     private BenchMain()
     {
@@ -26,6 +29,7 @@ public final class BenchMain
         switch (args[0])
         {
             case "reads" -> System.exit(ReadLatencyBench.main(rest));
+            case "replay" -> System.exit(ReplayRateBench.main(rest));
             default ->
             {
                 System.err.println("ops/bench: unknown suite '" + args[0] + "'\n" + USAGE);

@@ -1,0 +1,151 @@
+package io.paxlog.bench;
+
+import io.paxlog.core.CommitListener;
+import io.paxlog.core.ConsensusNode;
+import io.paxlog.core.CoreConfig;
+import io.paxlog.core.Entry;
+import io.paxlog.core.NackReason;
+import io.paxlog.core.Outbox;
+import io.paxlog.core.Role;
+import io.paxlog.node.ChronicleJournal;
+import io.paxlog.node.SyncPolicy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Journal replay rate on restart: writes N accepted entries (32-byte payloads) and commit marks into a Chronicle
+ * journal, as a follower would, then times how fast a fresh {@link ConsensusNode} rebuilds its state from it
+ * (replay, log ring, delivery of every committed slot). Prints entries per second.
+ */
+final class ReplayRateBench
+{
+    private ReplayRateBench()
+    {
+    }
+
+    static int main(final String[] args) throws Exception
+    {
+        long entries = 1_000_000;
+        for (int i = 0; i < args.length; i++)
+        {
+            if (args[i].equals("--entries") && i + 1 < args.length)
+            {
+                try
+                {
+                    entries = Long.parseLong(args[++i]);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    entries = -1;
+                }
+                if (entries < 1 || entries > 100_000_000)
+                {
+                    System.err.println("ops/bench replay: --entries must be an integer in 1..100000000");
+                    return 2;
+                }
+            }
+            else
+            {
+                System.err.println("ops/bench replay: unknown option '" + args[i] + "'\n" + BenchMain.USAGE);
+                return 2;
+            }
+        }
+        final Path dir = Files.createTempDirectory("paxlog-bench-replay");
+        try
+        {
+            final long writeStart = System.nanoTime();
+            try (ChronicleJournal journal = new ChronicleJournal(dir.resolve("journal"), SyncPolicy.NONE))
+            {
+                final Entry entry = new Entry();
+                final byte[] payload = new byte[32];
+                journal.appendPromise(1L << 32);
+                for (long slot = 1; slot <= entries; slot++)
+                {
+                    journal.appendAccepted(slot, 1L << 32, entry.setCommand(7, slot, slot, payload, 0, payload.length));
+                    if (slot % 64 == 0 || slot == entries)
+                    {
+                        journal.appendCommit(slot);
+                    }
+                }
+            }
+            final long writeNs = System.nanoTime() - writeStart;
+            final long[] delivered = new long[1];
+            final long replayStart = System.nanoTime();
+            try (ChronicleJournal journal = new ChronicleJournal(dir.resolve("journal"), SyncPolicy.NONE))
+            {
+                final CoreConfig config = new CoreConfig().nodeId(1).memberCount(3).conclude();
+                final ConsensusNode node = new ConsensusNode(config, journal, NO_OUTBOX, new CommitListener()
+                {
+                    public void onCommitted(final long slot, final long ballot, final Entry e)
+                    {
+                        delivered[0]++;
+                    }
+
+                    public void onRoleChange(final Role newRole, final long ballot, final long nowNs,
+                        final String reason)
+                    {
+                    }
+                });
+                node.start(System.nanoTime());
+            }
+            final long replayNs = System.nanoTime() - replayStart;
+            System.out.printf("journal write: %d entries in %d ms (%d entries/s)%n", entries, writeNs / 1_000_000,
+                entries * 1_000_000_000L / Math.max(1, writeNs));
+            System.out.printf("replay on restart: %d entries delivered in %d ms (%d entries/s)%n", delivered[0],
+                replayNs / 1_000_000, delivered[0] * 1_000_000_000L / Math.max(1, replayNs));
+            return delivered[0] == entries ? 0 : 1;
+        }
+        finally
+        {
+            try (Stream<Path> files = Files.walk(dir))
+            {
+                for (final Path p : files.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static final Outbox NO_OUTBOX = new Outbox()
+    {
+        public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
+        {
+        }
+
+        public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
+            final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+        {
+        }
+
+        public void nack(final int to, final long rejectedBallot, final long promisedBallot,
+            final long leaseRemainingNs, final long commitSlot, final NackReason reason)
+        {
+        }
+
+        public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
+            final long firstSlot, final Entry[] entries, final int count)
+        {
+        }
+
+        public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
+        {
+        }
+
+        public void installSnapshot(final int to, final long ballot)
+        {
+        }
+
+        public void catchupRequest(final int to, final long fromSlot)
+        {
+        }
+
+        public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
+            final int count)
+        {
+        }
+    };
+}
