@@ -11,8 +11,10 @@ public final class BenchMain
     static final String USAGE = String.join("\n",
         "usage: ops/bench reads [--seconds S] [--sync none|batch]",
         "       ops/bench replay [--entries N]",
+        "       ops/bench jmh [JMH options, e.g. CoreStep -f 1 -wi 2 -i 3]",
         "  reads   write p50 vs linearizable lease-read p50 on a local 3-process cluster (target: read <= write/2)",
-        "  replay  journal replay rate on restart (entries/s)");
+        "  replay  journal replay rate on restart (entries/s)",
+        "  jmh     JMH micro-benchmarks: codec encode/decode, journal append, one core step");
 
     private BenchMain()
     {
@@ -30,6 +32,7 @@ public final class BenchMain
         {
             case "reads" -> System.exit(ReadLatencyBench.main(rest));
             case "replay" -> System.exit(ReplayRateBench.main(rest));
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default ->
             {
                 System.err.println("ops/bench: unknown suite '" + args[0] + "'\n" + USAGE);
