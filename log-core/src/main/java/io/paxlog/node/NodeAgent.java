@@ -311,11 +311,13 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             sessions.respond(sessionId, sequence, CommandStatus.REJECTED, config.nodeId(), 0, EMPTY, 0);
             return;
         }
-        final int known = keeper.opening(sessionId) && !service.hasSession(sessionId) ?
-            StateMachineHost.UNKNOWN : service.lookup(sessionId, sequence);
+        // the host may lag this leader's commit point (a new leader applies what it recovered first), so an
+        // unknown session is not an answer here: the command goes through the log, and its apply decides
+        final int known = service.lookup(sessionId, sequence);
         switch (known)
         {
             case StateMachineHost.UNKNOWN:
+            case StateMachineHost.NO_SESSION:
                 break;
             case StateMachineHost.WAITING:
                 return; // applied; the machine answers when it can

@@ -67,12 +67,6 @@ public final class SessionKeeper
         }
     }
 
-    /** True if this leader proposed opening the session and it has not been applied yet. */
-    public boolean opening(final long sessionId)
-    {
-        return openProposedNs.containsKey(sessionId);
-    }
-
     /**
      * Proposes opening {@code sessionId} with {@code ttlMs} (0 for the default) unless an open is already in
      * flight; returns false on back-pressure (the client retries its connect).

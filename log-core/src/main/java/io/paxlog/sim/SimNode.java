@@ -377,8 +377,9 @@ final class SimNode implements CommitListener
             }
             return;
         }
-        final int known = keeper.opening(m.sessionId()) && !host.hasSession(m.sessionId()) ?
-            StateMachineHost.UNKNOWN : host.lookup(m.sessionId(), m.sequence());
+        // an unknown session is decided at apply (the host may lag a new leader's commit point)
+        final int lookedUp = host.lookup(m.sessionId(), m.sequence());
+        final int known = lookedUp == StateMachineHost.NO_SESSION ? StateMachineHost.UNKNOWN : lookedUp;
         if (known == StateMachineHost.WAITING)
         {
             return;
