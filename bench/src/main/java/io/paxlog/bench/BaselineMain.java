@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the baselines one after another, each freshly started and closed: {@code aeron-floor-1},
- * {@code aeron-floor-2} and {@code aeron-cluster}, open loop at 10,000 msg/s with 32 B messages for 5 s after a 2 s
+ * {@code aeron-floor-2}, {@code aeron-cluster} and {@code paxlog} ({@link PaxlogTarget}), open loop at 10,000 msg/s with 32 B messages for 5 s after a 2 s
  * warm-up, and prints one line per target:
  * {@code target=... sent=... received=... lost=... p50_us=... p99_us=... p999_us=... max_us=...}.
  *
@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BaselineMain
 {
-    static final String USAGE = "usage: BaselineMain [--rate N] [--seconds S] [--warmup S] [--bytes B] " +
-        "[--idle backoff|busy-spin|yielding|sleeping] [--targets aeron-floor-1,aeron-floor-2,aeron-cluster]";
+    static final String USAGE = "usage: ops/bench baseline [--rate N] [--seconds S] [--warmup S] [--bytes B] " +
+        "[--idle backoff|busy-spin|yielding|sleeping] [--targets aeron-floor-1,aeron-floor-2,aeron-cluster,paxlog]";
 
     private BaselineMain()
     {
@@ -34,7 +34,7 @@ public final class BaselineMain
         long seconds = 5;
         long warmup = 2;
         BenchSettings settings = BenchSettings.defaults();
-        List<String> targets = List.of("aeron-floor-1", "aeron-floor-2", "aeron-cluster");
+        List<String> targets = List.of("aeron-floor-1", "aeron-floor-2", "aeron-cluster", "paxlog");
         try
         {
             for (int i = 0; i < args.length; i++)
@@ -101,6 +101,7 @@ public final class BaselineMain
             case "aeron-floor-1" -> new AeronFloorTarget(1);
             case "aeron-floor-2" -> new AeronFloorTarget(2);
             case "aeron-cluster" -> new AeronClusterTarget();
+            case "paxlog" -> new PaxlogTarget();
             default -> throw new IllegalArgumentException("unknown target " + name);
         };
     }

@@ -12,9 +12,11 @@ public final class BenchMain
         "usage: ops/bench reads [--seconds S] [--sync none|batch]",
         "       ops/bench replay [--entries N]",
         "       ops/bench jmh [JMH options, e.g. CoreStep -f 1 -wi 2 -i 3]",
+        "       ops/bench baseline [--rate N] [--seconds S] [--bytes B] [--targets aeron-floor-1,aeron-floor-2,aeron-cluster,paxlog]",
         "  reads   write p50 vs linearizable lease-read p50 on a local 3-process cluster (target: read <= write/2)",
         "  replay  journal replay rate on restart (entries/s)",
-        "  jmh     JMH micro-benchmarks: codec encode/decode, journal append, one core step");
+        "  jmh     JMH micro-benchmarks: codec encode/decode, journal append, one core step",
+        "  baseline  open-loop write RTT of Paxlog, Aeron Cluster and the raw-Aeron floors in one run (in-process)");
 
     private BenchMain()
     {
@@ -33,6 +35,7 @@ public final class BenchMain
             case "reads" -> System.exit(ReadLatencyBench.main(rest));
             case "replay" -> System.exit(ReplayRateBench.main(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            case "baseline" -> System.exit(BaselineMain.run(rest));
             default ->
             {
                 System.err.println("ops/bench: unknown suite '" + args[0] + "'\n" + USAGE);
