@@ -203,6 +203,7 @@ public final class PaxlogClient implements AutoCloseable
     private String rejectedDetail;
     private String closedReason;
     private boolean abandoned;
+    private boolean clusterOpen;
     private long lastSeenSlot;
     private boolean resourcesClosed;
     private boolean inPoll;
@@ -694,6 +695,7 @@ public final class PaxlogClient implements AutoCloseable
         final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + commandEncoder.encodedLength();
         final int target = leader;
         refreshMember(target, now);
+        requireClusterOpen(target);
         long result = Publication.NOT_CONNECTED;
         if (memberState[target] == MEMBER_OPEN)
         {
@@ -731,6 +733,7 @@ public final class PaxlogClient implements AutoCloseable
     {
         final int target = leader;
         refreshMember(target, now);
+        requireClusterOpen(target);
         if (memberState[target] != MEMBER_OPEN)
         {
             awaitConnect(cell, target, now);
@@ -874,6 +877,19 @@ public final class PaxlogClient implements AutoCloseable
         {
             leader = (target + 1) % memberCount;
             memberState[leader] = MEMBER_NONE;
+        }
+    }
+
+    /**
+     * Commands need the session open in the cluster (its open applied through the log, which only a leader
+     * confirms with OPEN); a member that only answered REDIRECT has registered the session's channel, not opened
+     * the session. Until an OPEN arrives, the target is connected again so that, as leader, it opens the session.
+     */
+    private void requireClusterOpen(final int target)
+    {
+        if (!clusterOpen && memberState[target] == MEMBER_OPEN)
+        {
+            memberState[target] = MEMBER_NONE;
         }
     }
 
@@ -1133,6 +1149,7 @@ public final class PaxlogClient implements AutoCloseable
     {
         if (code == SessionEventCode.OPEN.value())
         {
+            clusterOpen = true;
             // sent by the leader, which names itself
             if (validMember(leaderId))
             {
