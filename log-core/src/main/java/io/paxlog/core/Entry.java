@@ -36,6 +36,12 @@ public final class Entry
     {
     }
 
+    /** An empty holder whose payload array already holds {@code payloadCapacity} bytes (it still grows if needed). */
+    public Entry(final int payloadCapacity)
+    {
+        this.payload = payloadCapacity == 0 ? EMPTY : new byte[payloadCapacity];
+    }
+
     public static Entry noop(final long timestampNs)
     {
         return new Entry().setNoop(timestampNs);

@@ -9,10 +9,13 @@ package io.paxlog.core;
  * <p>Storing a slot evicts the slot one capacity below it, which is allowed only once that slot is committed
  * ({@link #canStore}); the log therefore never loses an uncommitted entry, and it holds at most the latest
  * {@code capacity} slots. Older committed slots live only in the journal and the state machine. Cells and their
- * payload arrays are allocated on first use and reused on every later lap: no allocation in steady state.
+ * payload arrays ({@link #CELL_PAYLOAD_BYTES}, growing once for a larger payload) are allocated up front and
+ * reused on every lap: no allocation in steady state, nor while the ring first fills.
  */
 final class EntryLog
 {
+    /** Payload bytes each cell holds from the start; larger payloads grow the cell's array once. */
+    static final int CELL_PAYLOAD_BYTES = 64;
     private final int mask;
     private final Entry[] cells;
     private final long[] cellSlots;
@@ -29,6 +32,10 @@ final class EntryLog
         this.cellSlots = new long[capacity];
         this.ballots = new long[capacity];
         this.committedFlags = new boolean[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            cells[i] = new Entry(CELL_PAYLOAD_BYTES); // allocated up front: no allocation (or GC) while the ring fills
+        }
     }
 
     int capacity()
@@ -94,10 +101,6 @@ final class EntryLog
         {
             Invariants.check(canStore(slot), "log ring full (raise paxlog.log.capacity.slots): cannot store slot ",
                 slot);
-            if (cells[i] == null)
-            {
-                cells[i] = new Entry();
-            }
             cellSlots[i] = slot;
             committedFlags[i] = false;
         }
