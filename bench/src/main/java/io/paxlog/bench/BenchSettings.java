@@ -1,10 +1,7 @@
 package io.paxlog.bench;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
+import io.paxlog.node.PaxlogNode;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,16 +85,6 @@ public record BenchSettings(int messageBytes, String idleStrategy, Path tempRoot
     /** A new instance of the named idle strategy (each node thread needs its own). */
     public IdleStrategy newIdleStrategy()
     {
-        switch (idleStrategy)
-        {
-            case "busy-spin":
-                return new BusySpinIdleStrategy();
-            case "yielding":
-                return new YieldingIdleStrategy();
-            case "sleeping":
-                return new SleepingMillisIdleStrategy(1);
-            default:
-                return new BackoffIdleStrategy();
-        }
+        return PaxlogNode.idleStrategy(idleStrategy);
     }
 }

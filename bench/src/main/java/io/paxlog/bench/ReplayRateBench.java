@@ -1,11 +1,11 @@
 package io.paxlog.bench;
 
+import static io.paxlog.bench.CoreStubs.NO_OUTBOX;
+
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
-import io.paxlog.core.NackReason;
-import io.paxlog.core.Outbox;
 import io.paxlog.core.Role;
 import io.paxlog.node.ChronicleJournal;
 import io.paxlog.node.SyncPolicy;
@@ -109,43 +109,4 @@ final class ReplayRateBench
             }
         }
     }
-
-    private static final Outbox NO_OUTBOX = new Outbox()
-    {
-        public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
-        {
-        }
-
-        public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-            final long[] slots, final long[] ballots, final Entry[] entries, final int count)
-        {
-        }
-
-        public void nack(final int to, final long rejectedBallot, final long promisedBallot,
-            final long leaseRemainingNs, final long commitSlot, final NackReason reason)
-        {
-        }
-
-        public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
-            final long firstSlot, final Entry[] entries, final int count)
-        {
-        }
-
-        public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
-        {
-        }
-
-        public void installSnapshot(final int to, final long ballot)
-        {
-        }
-
-        public void catchupRequest(final int to, final long fromSlot)
-        {
-        }
-
-        public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
-            final int count)
-        {
-        }
-    };
 }

@@ -65,7 +65,8 @@ public final class PaxlogNode implements AutoCloseable
         return node;
     }
 
-    static IdleStrategy idleStrategy(final String name)
+    /** A new idle strategy by its {@code paxlog.idle} name: backoff (default), busy-spin, yielding or sleeping. */
+    public static IdleStrategy idleStrategy(final String name)
     {
         switch (name)
         {

@@ -1,13 +1,13 @@
 package io.paxlog.bench.jmh;
 
+import static io.paxlog.bench.CoreStubs.NO_JOURNAL;
+import static io.paxlog.bench.CoreStubs.NO_LISTENER;
+import static io.paxlog.bench.CoreStubs.NO_OUTBOX;
+
 import io.paxlog.core.Ballot;
-import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
-import io.paxlog.core.Journal;
-import io.paxlog.core.NackReason;
-import io.paxlog.core.Outbox;
 import io.paxlog.core.Role;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,77 +67,4 @@ public class CoreStepBenchmark
         leader.onAccepted(nowNs, 1, ballot, nowNs, slot);
         return slot;
     }
-
-    private static final Journal NO_JOURNAL = new Journal()
-    {
-        public void appendPromise(final long b)
-        {
-        }
-
-        public void appendAccepted(final long slot, final long b, final Entry entry)
-        {
-        }
-
-        public void appendCommit(final long commitSlot)
-        {
-        }
-
-        public void startSegment(final long baseSlot)
-        {
-        }
-
-        public void replay(final Replay handler)
-        {
-        }
-    };
-
-    private static final CommitListener NO_LISTENER = new CommitListener()
-    {
-        public void onCommitted(final long slot, final long b, final Entry entry)
-        {
-        }
-
-        public void onRoleChange(final Role newRole, final long b, final long now, final String reason)
-        {
-        }
-    };
-
-    private static final Outbox NO_OUTBOX = new Outbox()
-    {
-        public void prepare(final int to, final long b, final long fromSlot, final long sendTimeNs)
-        {
-        }
-
-        public void promise(final int to, final long b, final long echo, final long commitSlot, final long[] slots,
-            final long[] ballots, final Entry[] entries, final int count)
-        {
-        }
-
-        public void nack(final int to, final long rejected, final long promised, final long remaining,
-            final long commitSlot, final NackReason reason)
-        {
-        }
-
-        public void accept(final int to, final long b, final long sendTimeNs, final long commitSlot,
-            final long firstSlot, final Entry[] entries, final int count)
-        {
-        }
-
-        public void accepted(final int to, final long b, final long echo, final long ackSlot)
-        {
-        }
-
-        public void installSnapshot(final int to, final long b)
-        {
-        }
-
-        public void catchupRequest(final int to, final long fromSlot)
-        {
-        }
-
-        public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
-            final int count)
-        {
-        }
-    };
 }
