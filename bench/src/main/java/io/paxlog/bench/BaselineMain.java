@@ -96,13 +96,6 @@ public final class BaselineMain
 
     static BenchTarget target(final String name)
     {
-        return switch (name)
-        {
-            case "aeron-floor-1" -> new AeronFloorTarget(1);
-            case "aeron-floor-2" -> new AeronFloorTarget(2);
-            case "aeron-cluster" -> new AeronClusterTarget();
-            case "paxlog" -> new PaxlogTarget();
-            default -> throw new IllegalArgumentException("unknown target " + name);
-        };
+        return Systems.create(name);
     }
 }

@@ -111,6 +111,40 @@ public final class PaxlogTarget implements BenchTarget
         return client.poll();
     }
 
+    /**
+     * The member that leads now as its nodes report it, or -1 when none does (or the nodes are not in this JVM).
+     * Call between loads, from the caller's thread.
+     */
+    public int leaderId()
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            final PaxlogNode node = nodes[i];
+            final NodeAgent.NodeStatus s = node == null ? null : node.agent().status();
+            if (s != null && s.role() == Role.LEADER)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The name of the duty-cycle thread of member {@code id} in this JVM ({@code paxlog-node-ID}). */
+    public static String nodeThreadName(final int id)
+    {
+        return "paxlog-node-" + id;
+    }
+
+    /**
+     * The target's started client, for closed-loop calls (blocking commands and queries) between loads, from the
+     * caller's thread. The echo machine (machine id 0) answers a command with its bytes and a query with the
+     * number of commands it applied.
+     */
+    public PaxlogClient client()
+    {
+        return client;
+    }
+
     /** Commands that failed (timed out or refused): the load counts them as lost. */
     public long failures()
     {

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * journal, as a follower would, then times how fast a fresh {@link ConsensusNode} rebuilds its state from it
  * (replay, log ring, delivery of every committed slot). Prints entries per second.
  */
-final class ReplayRateBench
+public final class ReplayRateBench
 {
     private ReplayRateBench()
     {
@@ -53,6 +53,38 @@ final class ReplayRateBench
                 return 2;
             }
         }
+        final Measurement m = measure(entries);
+        System.out.printf("journal write: %d entries in %d ms (%d entries/s)%n", entries, m.writeNs() / 1_000_000,
+            m.writeRate());
+        System.out.printf("replay on restart: %d entries delivered in %d ms (%d entries/s)%n", m.delivered(),
+            m.replayNs() / 1_000_000, m.replayRate());
+        return m.delivered() == entries ? 0 : 1;
+    }
+
+    /**
+     * The figures of one measurement.
+     *
+     * @param entries   entries written
+     * @param writeNs   time to write them (and their commit marks) to the journal, unsynced
+     * @param replayNs  time for a fresh node to open the journal and deliver every committed entry
+     * @param delivered committed entries delivered by the replay (equals {@code entries} unless something is wrong)
+     */
+    public record Measurement(long entries, long writeNs, long replayNs, long delivered)
+    {
+        public long writeRate()
+        {
+            return entries * 1_000_000_000L / Math.max(1, writeNs);
+        }
+
+        public long replayRate()
+        {
+            return delivered * 1_000_000_000L / Math.max(1, replayNs);
+        }
+    }
+
+    /** Writes {@code entries} entries to a journal in a temporary directory, replays them, deletes the directory. */
+    public static Measurement measure(final long entries) throws Exception
+    {
         final Path dir = Files.createTempDirectory("paxlog-bench-replay");
         try
         {
@@ -92,11 +124,7 @@ final class ReplayRateBench
                 node.start(System.nanoTime());
             }
             final long replayNs = System.nanoTime() - replayStart;
-            System.out.printf("journal write: %d entries in %d ms (%d entries/s)%n", entries, writeNs / 1_000_000,
-                entries * 1_000_000_000L / Math.max(1, writeNs));
-            System.out.printf("replay on restart: %d entries delivered in %d ms (%d entries/s)%n", delivered[0],
-                replayNs / 1_000_000, delivered[0] * 1_000_000_000L / Math.max(1, replayNs));
-            return delivered[0] == entries ? 0 : 1;
+            return new Measurement(entries, writeNs, replayNs, delivered[0]);
         }
         finally
         {

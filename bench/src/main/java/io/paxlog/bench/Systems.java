@@ -1,0 +1,33 @@
+package io.paxlog.bench;
+
+import java.util.List;
+
+/** The systems the benchmark knows, by the names the runner and {@code ops/bench baseline} accept. */
+public final class Systems
+{
+    public static final String PAXLOG = "paxlog";
+    public static final String AERON_CLUSTER = "aeron-cluster";
+    public static final String AERON_FLOOR_1 = "aeron-floor-1";
+    public static final String AERON_FLOOR_2 = "aeron-floor-2";
+
+    /** Every system, in the order results are reported. */
+    public static final List<String> ALL = List.of(PAXLOG, AERON_CLUSTER, AERON_FLOOR_1, AERON_FLOOR_2);
+
+    private Systems()
+    {
+    }
+
+    /** A new, not yet started target for {@code name}; throws naming the known systems for any other name. */
+    public static BenchTarget create(final String name)
+    {
+        return switch (name)
+        {
+            case AERON_FLOOR_1 -> new AeronFloorTarget(1);
+            case AERON_FLOOR_2 -> new AeronFloorTarget(2);
+            case AERON_CLUSTER -> new AeronClusterTarget();
+            case PAXLOG -> new PaxlogTarget();
+            default -> throw new IllegalArgumentException("unknown system '" + name + "' (known: " +
+                String.join(", ", ALL) + ")");
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package io.paxlog.bench.run;
+
+import io.paxlog.bench.BenchSettings;
+
+import java.util.List;
+
+/**
+ * What one benchmark run does, as {@link BenchRun} parsed it from the command line.
+ *
+ * @param systems          systems under test, in report order
+ * @param scenarios        scenarios to run, in run order
+ * @param rates            fixed rates of the write scenario, msg/s, ascending
+ * @param sizes            message sizes of the write scenario, bytes
+ * @param seconds          measured seconds of each fixed-rate write point and of the reads scenario
+ * @param warmupSeconds    unmeasured warm-up seconds before each measured run
+ * @param probeSeconds     measured seconds of each probe of the max-rate search
+ * @param maxProbes        most probes of the max-rate search per system
+ * @param p99LimitUs       the p99 a rate must stay under to count as sustained, microseconds
+ * @param failoverTrials   leader kills per system in the failover scenario
+ * @param failoverRate     the load's rate during fail-over trials, msg/s
+ * @param replayEntries    journal entries written and replayed by the replay scenario
+ * @param jmhIterations    JMH warm-up and measurement iterations (1 s each) per micro-benchmark
+ * @param topology         {@code in-process} (every node in this JVM) or {@code processes} (each node its own JVM)
+ * @param settings         message size, idle strategy, topology and temp root the targets start with
+ */
+public record RunConfig(List<String> systems, List<String> scenarios, List<Long> rates, List<Integer> sizes,
+    long seconds, long warmupSeconds, long probeSeconds, int maxProbes, long p99LimitUs, int failoverTrials,
+    long failoverRate, long replayEntries, int jmhIterations, String topology, BenchSettings settings)
+{
+    public static final List<String> SCENARIOS =
+        List.of("write", "max-rate", "reads", "failover", "replay", "allocation", "jmh");
+
+    public boolean runs(final String scenario)
+    {
+        return scenarios.contains(scenario);
+    }
+}
