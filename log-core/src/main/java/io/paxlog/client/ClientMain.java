@@ -83,7 +83,7 @@ public final class ClientMain
         final boolean lock = o.words.get(0).equals("lock");
         final long lockWaitMs = lock && o.timeoutMs != null ? o.timeoutMs : 0;
         final long callTimeoutMs = lock ? 10_000 + lockWaitMs : (o.timeoutMs != null ? o.timeoutMs : 10_000);
-        final PaxlogClient.Context context = new PaxlogClient.Context()
+        final PaxlogClientContext context = new PaxlogClientContext()
             .members(members(Path.of(o.dir)))
             .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
             .attemptTimeoutNs(200_000_000L)

@@ -378,18 +378,18 @@ class PaxlogClientProtocolTest
         return fakes;
     }
 
-    private PaxlogClient.Context context(final FakeMember... fakes)
+    private PaxlogClientContext context(final FakeMember... fakes)
     {
         final Member[] members = new Member[fakes.length];
         for (int i = 0; i < fakes.length; i++)
         {
             members[i] = fakes[i].member;
         }
-        return new PaxlogClient.Context().members(members).aeronDirectoryName(root.resolve("client").toString())
+        return new PaxlogClientContext().members(members).aeronDirectoryName(root.resolve("client").toString())
             .attemptTimeoutNs(500 * MS).callTimeoutNs(10_000 * MS);
     }
 
-    private PaxlogClient client(final PaxlogClient.Context context)
+    private PaxlogClient client(final PaxlogClientContext context)
     {
         final PaxlogClient client = new PaxlogClient(context);
         closeables.add(client);

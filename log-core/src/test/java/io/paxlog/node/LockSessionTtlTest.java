@@ -1,6 +1,7 @@
 package io.paxlog.node;
 
 import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.sm.LockTable;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class LockSessionTtlTest
     private static PaxlogClient client(final InvokedCluster cluster, final String name, final long ttlMs)
         throws Exception
     {
-        return new PaxlogClient(new PaxlogClient.Context()
+        return new PaxlogClient(new PaxlogClientContext()
             .members(cluster.members())
             .aeronDirectoryName(Files.createTempDirectory("paxlog-" + name).toString())
             .callTimeoutNs(15_000_000_000L)

@@ -1,6 +1,7 @@
 package io.paxlog.ops;
 
 import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.node.LocalProcessCluster;
 import io.paxlog.node.Member;
@@ -227,7 +228,7 @@ public final class DemoMain
      */
     private static long dyingHolder(final Member[] members, final Path root, final List<String> errors)
     {
-        final PaxlogClient client = new PaxlogClient(new PaxlogClient.Context().members(members)
+        final PaxlogClient client = new PaxlogClient(new PaxlogClientContext().members(members)
             .aeronDirectoryName(root.resolve("dying-holder").toString()).callTimeoutNs(15_000_000_000L)
             .sessionTtlMs(DYING_HOLDER_TTL_MS));
         try
