@@ -104,9 +104,10 @@ final class BlockingCalls
 
     /**
      * Reads at {@code consistency}: from the leader (following REDIRECT answers and changing the leader) when
-     * {@code fixedMember} is -1, else from that member only (asked again after retryDelayNs on REDIRECT, as on
-     * BUSY). No answer within attemptTimeoutNs: the member is reconnected and asked again (the next member, unless
-     * fixed). The caller checked the thread.
+     * {@code fixedMember} is -1, else from that member only. A REDIRECT from a fixed member fails the call at once
+     * for LINEARIZABLE (only the leader serves it) and is asked again after retryDelayNs otherwise, as BUSY is
+     * (a SEQUENTIAL read the member cannot serve yet). No answer within attemptTimeoutNs: the member is
+     * reconnected and asked again (the next member, unless fixed). The caller checked the thread.
      */
     PaxlogClient.Result query(final int fixedMember, final byte[] query, final ReadConsistency consistency,
         final long minSlot)
@@ -172,6 +173,12 @@ final class BlockingCalls
                         {
                             members.changeLeader(named);
                         }
+                    }
+                    else if (consistency == ReadConsistency.LINEARIZABLE)
+                    {
+                        throw new PaxlogException.Rejected(what + " rejected: LINEARIZABLE reads are served by the " +
+                            "leader only, and member " + fixedMember + " is not the leader (it names " +
+                            (members.valid(queryLeader) ? "member " + queryLeader : "no leader") + ")");
                     }
                     pauseUntilNs = System.nanoTime() + retryDelayNs;
                 }

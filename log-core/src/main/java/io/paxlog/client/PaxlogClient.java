@@ -251,16 +251,46 @@ public final class PaxlogClient implements AutoCloseable{
 
     /**
      * Reads from one particular member at EVENTUAL consistency (whatever it has applied, with the slot it
-     * reflects): for operators and tests comparing replicas.
+     * reflects): for operators and tests comparing replicas. The same as
+     * {@code queryMember(member, query, ReadConsistency.EVENTUAL, 0)}.
      */
     public Result queryMember(final int member, final byte[] query)
+    {
+        return queryMember(member, query, ReadConsistency.EVENTUAL, 0);
+    }
+
+    /**
+     * Reads from one particular member, follower or leader, at the given consistency; blocks (polling). The answer
+     * is always that member's: the read is never moved to another member.
+     * <ul>
+     *   <li>SEQUENTIAL: the member answers once it has applied at least {@code minSlot} and every slot this session
+     *   has seen in an answer ({@link #lastSeenSlot()}), as in {@link #query}; until then it answers BUSY and the
+     *   client asks again every retryDelayNs. So a read at a follower reflects at least this session's own
+     *   acknowledged writes. If the member does not catch up within callTimeoutNs (say it is cut off from the
+     *   leader) the call fails with {@link PaxlogException.Timeout}.</li>
+     *   <li>EVENTUAL: answered at once with whatever the member applied; {@code minSlot} is not used.</li>
+     *   <li>LINEARIZABLE: only the leader serves it (lease read, else ReadIndex; {@code minSlot} is not used). A
+     *   member that is not the leader answers REDIRECT, and the call fails at once with
+     *   {@link PaxlogException.Rejected} naming the leader it pointed to; use {@link #query} to read from
+     *   whichever member leads.</li>
+     * </ul>
+     * The answer's {@link Result#slot()} is the slot the member had applied when it answered. A member that does
+     * not answer within attemptTimeoutNs is reconnected and asked again, until callTimeoutNs.
+     *
+     * @throws IllegalArgumentException if {@code member} is not a member id.
+     * @throws PaxlogException.Timeout no answer within callTimeoutNs.
+     * @throws PaxlogException.Rejected as above, or if the member refused the query or the session.
+     * @throws PaxlogException.SessionClosed if the session is over.
+     */
+    public Result queryMember(final int member, final byte[] query, final ReadConsistency consistency,
+        final long minSlot)
     {
         if (!members.valid(member))
         {
             throw new IllegalArgumentException("member " + member + ": must be in 0.." + (members.count() - 1));
         }
         checkBlockingCall("query");
-        return blocking.query(member, query, ReadConsistency.EVENTUAL, 0);
+        return blocking.query(member, query, consistency, sequentialFloor(consistency, minSlot));
     }
 
     /** A SEQUENTIAL read never asks for older state than this session has seen. */
