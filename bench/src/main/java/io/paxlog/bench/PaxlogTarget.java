@@ -1,6 +1,7 @@
 package io.paxlog.bench;
 
 import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.client.ResponseListener;
 import io.paxlog.core.Role;
@@ -70,7 +71,7 @@ public final class PaxlogTarget implements BenchTarget
         }
         awaitLeader();
         length = 1 + settings.messageBytes();
-        client = new PaxlogClient(new PaxlogClient.Context()
+        client = new PaxlogClient(new PaxlogClientContext()
             .members(members)
             .aeronDirectoryName(root.resolve("client").toString())
             .maxOutstanding(PaxlogClient.SESSION_WINDOW)

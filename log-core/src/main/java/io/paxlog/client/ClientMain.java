@@ -3,6 +3,8 @@ package io.paxlog.client;
 import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.node.Member;
 import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.LockCommands;
+import io.paxlog.sm.LockResults;
 import io.paxlog.sm.LockTable;
 
 import static io.paxlog.cli.CliArgs.parseLong;
@@ -83,7 +85,7 @@ public final class ClientMain
         final boolean lock = o.words.get(0).equals("lock");
         final long lockWaitMs = lock && o.timeoutMs != null ? o.timeoutMs : 0;
         final long callTimeoutMs = lock ? 10_000 + lockWaitMs : (o.timeoutMs != null ? o.timeoutMs : 10_000);
-        final PaxlogClient.Context context = new PaxlogClient.Context()
+        final PaxlogClientContext context = new PaxlogClientContext()
             .members(members(Path.of(o.dir)))
             .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
             .attemptTimeoutNs(200_000_000L)
@@ -251,24 +253,24 @@ public final class ClientMain
         final String name = o.words.get(2);
         if (o.words.get(1).equals("release"))
         {
-            final byte[] r = client.command(LockTable.release(name)).value();
-            if (LockTable.status(r) == LockTable.RELEASED)
+            final byte[] r = client.command(LockCommands.release(name)).value();
+            if (LockResults.status(r) == LockTable.RELEASED)
             {
-                System.out.println("released token=" + LockTable.token(r));
+                System.out.println("released token=" + LockResults.token(r));
                 return 0;
             }
-            System.out.println(LockTable.statusName(LockTable.status(r)).toLowerCase(java.util.Locale.ROOT) +
-                " token=" + LockTable.token(r));
+            System.out.println(LockResults.statusName(LockResults.status(r)).toLowerCase(java.util.Locale.ROOT) +
+                " token=" + LockResults.token(r));
             return 1;
         }
-        final byte[] r = client.command(LockTable.acquire(name, waitMs)).value();
-        if (LockTable.status(r) != LockTable.GRANTED)
+        final byte[] r = client.command(LockCommands.acquire(name, waitMs)).value();
+        if (LockResults.status(r) != LockTable.GRANTED)
         {
-            System.out.println(LockTable.statusName(LockTable.status(r)).toLowerCase(java.util.Locale.ROOT) +
-                " holder_token=" + LockTable.token(r));
+            System.out.println(LockResults.statusName(LockResults.status(r)).toLowerCase(java.util.Locale.ROOT) +
+                " holder_token=" + LockResults.token(r));
             return 1;
         }
-        System.out.println("token=" + LockTable.token(r) + " session=" + client.sessionId());
+        System.out.println("token=" + LockResults.token(r) + " session=" + client.sessionId());
         System.out.flush();
         final long holdUntil = System.nanoTime() + o.holdMs * 1_000_000L;
         while (System.nanoTime() < holdUntil)
@@ -280,9 +282,9 @@ public final class ClientMain
         }
         if (o.release)
         {
-            final byte[] released = client.command(LockTable.release(name)).value();
-            System.out.println(LockTable.status(released) == LockTable.RELEASED ? "released" :
-                LockTable.statusName(LockTable.status(released)).toLowerCase(java.util.Locale.ROOT));
+            final byte[] released = client.command(LockCommands.release(name)).value();
+            System.out.println(LockResults.status(released) == LockTable.RELEASED ? "released" :
+                LockResults.statusName(LockResults.status(released)).toLowerCase(java.util.Locale.ROOT));
         }
         return 0;
     }

@@ -2,6 +2,7 @@ package io.paxlog.sim;
 
 import io.paxlog.check.KvKind;
 import io.paxlog.check.KvOp;
+import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockTable;
 
 import java.util.SplittableRandom;
@@ -184,7 +185,7 @@ final class SimClient
             return KvCommand.encode(kind, key, arg1, arg2);
         }
         final String name = "lock-" + key;
-        return lockOp == 1 ? LockTable.acquire(name, arg1) : LockTable.release(name);
+        return lockOp == 1 ? LockCommands.acquire(name, arg1) : LockCommands.release(name);
     }
 
     private void sendAttempt(final long now)

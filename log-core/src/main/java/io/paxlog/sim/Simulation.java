@@ -9,6 +9,7 @@ import io.paxlog.core.Entry;
 import io.paxlog.core.Invariants;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
+import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockTable;
 import io.paxlog.sm.Machines;
 import io.paxlog.sm.StateMachineHost;
@@ -582,7 +583,7 @@ public final class Simulation
         final LockMirror mirror = new LockMirror(SimClient.LOCKS);
         for (int lock = 0; lock < SimClient.LOCKS; lock++)
         {
-            final byte[] q = LockTable.holder("lock-" + lock);
+            final byte[] q = LockCommands.holder("lock-" + lock);
             node.host.query(new org.agrona.concurrent.UnsafeBuffer(q), 0, q.length);
             final org.agrona.DirectBuffer r = node.host.result();
             if (node.host.resultLength() == 17 && r.getByte(0) == LockTable.HELD)

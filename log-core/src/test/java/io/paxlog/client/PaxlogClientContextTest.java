@@ -15,15 +15,15 @@ class PaxlogClientContextTest
     private static final Member[] MEMBERS = {new Member(0, "127.0.0.1", 20001, 20002),
         new Member(1, "127.0.0.1", 20003, 20004)};
 
-    private static PaxlogClient.Context valid()
+    private static PaxlogClientContext valid()
     {
-        return new PaxlogClient.Context().members(MEMBERS).aeronDirectoryName("/tmp/paxlog-context-test");
+        return new PaxlogClientContext().members(MEMBERS).aeronDirectoryName("/tmp/paxlog-context-test");
     }
 
     @Test
     void defaultsConcludeAndAreTheDocumentedOnes()
     {
-        final PaxlogClient.Context c = valid().conclude();
+        final PaxlogClientContext c = valid().conclude();
         assertEquals(64, c.maxOutstanding());
         assertEquals(1_000_000_000L, c.keepAliveIntervalNs());
         assertEquals(200_000_000L, c.attemptTimeoutNs());
@@ -71,7 +71,7 @@ class PaxlogClientContextTest
         assertTrue(old.getMessage().startsWith("members:"), old.getMessage());
     }
 
-    private static void expect(final UnaryOperator<PaxlogClient.Context> change, final String messagePart)
+    private static void expect(final UnaryOperator<PaxlogClientContext> change, final String messagePart)
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> change.apply(valid()).conclude());

@@ -13,6 +13,7 @@ import io.paxlog.codecs.CommandStatus;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.QueryRequestDecoder;
+import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.codecs.SessionCloseDecoder;
 import io.paxlog.codecs.SessionConnectDecoder;
 import io.paxlog.codecs.SessionEventCode;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -363,6 +365,87 @@ class PaxlogClientProtocolTest
         assertEquals(PaxlogClient.CLOSED, client.offerCommand(payload(3), 0, 8));
     }
 
+    @Test
+    void aSequentialReadAtAChosenFollowerCarriesTheSessionsLastSeenSlotAndIsAskedAgainUntilTheFollowerHasAppliedIt()
+        throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 0, 500 + seq,
+            seq);
+        m[1].connectReply = SessionEventCode.REDIRECT;
+        m[1].namedLeader = 0;
+        // the follower has applied slot 498 and applies one more slot per query it is asked
+        final long[] applied = {498};
+        m[1].onQuery = (fake, session, id, consistency, minSlot) ->
+        {
+            applied[0]++;
+            if (applied[0] < minSlot)
+            {
+                fake.respond(session, id, CommandStatus.BUSY, 0, applied[0], 0);
+            }
+            else
+            {
+                fake.respond(session, id, CommandStatus.OK, 0, applied[0], applied[0] * 10);
+            }
+        };
+        final PaxlogClient client = client(context(m).retryDelayNs(MS));
+        assertEquals(1, CommandValue.of(client.command(new byte[8])));
+        assertEquals(501, client.lastSeenSlot(), "the write's slot");
+
+        final PaxlogClient.Result r = client.queryMember(1, new byte[8], ReadConsistency.SEQUENTIAL,
+            client.lastSeenSlot());
+        assertEquals(501, r.slot(), "answered once the follower applied the client's write");
+        assertEquals(5010, CommandValue.of(r));
+        assertEquals(3, m[1].queries.size(), "BUSY at 499 and 500, then OK at 501");
+        for (final FakeMember.Query q : m[1].queries)
+        {
+            assertEquals(ReadConsistency.SEQUENTIAL, q.consistency());
+            assertEquals(501, q.minSlot());
+        }
+        assertEquals(0, m[0].queries.size(), "the read stayed at the chosen member");
+
+        // a SEQUENTIAL read never asks for older state than the session saw, whatever minSlot the caller passes
+        final PaxlogClient.Result again = client.queryMember(1, new byte[8], ReadConsistency.SEQUENTIAL, 0);
+        assertEquals(502, again.slot());
+        assertEquals(501, m[1].queries.get(3).minSlot());
+
+        // the two-argument form is an EVENTUAL read without a floor
+        client.queryMember(1, new byte[8]);
+        assertEquals(ReadConsistency.EVENTUAL, m[1].queries.get(4).consistency());
+        assertEquals(0, m[1].queries.get(4).minSlot());
+    }
+
+    @Test
+    void aLinearizableReadAtAFollowerFailsAtOnceNamingTheLeader() throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        m[1].connectReply = SessionEventCode.REDIRECT;
+        m[1].namedLeader = 0;
+        m[1].onQuery = (fake, session, id, consistency, minSlot) -> fake.respond(session, id,
+            consistency == ReadConsistency.LINEARIZABLE ? CommandStatus.REDIRECT : CommandStatus.OK, 0, 7, 42);
+        final PaxlogClient client = client(context(m).callTimeoutNs(10_000 * MS));
+        final long startNs = System.nanoTime();
+        final PaxlogException.Rejected e = assertThrows(PaxlogException.Rejected.class,
+            () -> client.queryMember(1, new byte[8], ReadConsistency.LINEARIZABLE, 0));
+        assertTrue(e.getMessage().contains("LINEARIZABLE reads are served by the leader only") &&
+            e.getMessage().contains("names member 0"), e.getMessage());
+        assertTrue(System.nanoTime() - startNs < 5_000 * MS, "refused at once, not after the call timeout");
+        assertEquals(1, m[1].queries.size(), "not asked again");
+        assertEquals(0, m[0].queries.size(), "not moved to the leader");
+        assertEquals(42, CommandValue.of(client.queryMember(1, new byte[8], ReadConsistency.SEQUENTIAL, 0)),
+            "the session is still usable");
+    }
+
+    @Test
+    void queryMemberRefusesAnUnknownMember() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        final PaxlogClient client = client(context(m));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> client.queryMember(1, new byte[8], ReadConsistency.SEQUENTIAL, 0));
+        assertEquals("member 1: must be in 0..0", e.getMessage());
+    }
+
     // ------------------------------------------------------------------ harness
 
     private FakeMember[] fakes(final int n) throws IOException
@@ -378,18 +461,18 @@ class PaxlogClientProtocolTest
         return fakes;
     }
 
-    private PaxlogClient.Context context(final FakeMember... fakes)
+    private PaxlogClientContext context(final FakeMember... fakes)
     {
         final Member[] members = new Member[fakes.length];
         for (int i = 0; i < fakes.length; i++)
         {
             members[i] = fakes[i].member;
         }
-        return new PaxlogClient.Context().members(members).aeronDirectoryName(root.resolve("client").toString())
+        return new PaxlogClientContext().members(members).aeronDirectoryName(root.resolve("client").toString())
             .attemptTimeoutNs(500 * MS).callTimeoutNs(10_000 * MS);
     }
 
-    private PaxlogClient client(final PaxlogClient.Context context)
+    private PaxlogClient client(final PaxlogClientContext context)
     {
         final PaxlogClient client = new PaxlogClient(context);
         closeables.add(client);
@@ -479,6 +562,11 @@ class PaxlogClientProtocolTest
         void onCommand(FakeMember fake, long sessionId, long sequence, int attempt);
     }
 
+    interface QueryPolicy
+    {
+        void onQuery(FakeMember fake, long sessionId, long correlationId, ReadConsistency consistency, long minSlot);
+    }
+
     /**
      * A member speaking the client protocol from a script, on its own thread (the client's blocking calls poll only
      * the client); answers are queued until its publication connects.
@@ -505,6 +593,9 @@ class PaxlogClientProtocolTest
         final Thread thread = new Thread(this::loop, "fake-member");
         Publication toClient;
         volatile CommandPolicy onCommand = (fake, session, seq, attempt) -> { };
+        volatile QueryPolicy onQuery = (fake, session, id, consistency, minSlot) -> fake.respond(session, id,
+            CommandStatus.OK, fake.member.id(), 1, 42);
+        final List<Query> queries = new CopyOnWriteArrayList<>();
         volatile SessionEventCode connectReply = SessionEventCode.OPEN;
         volatile int namedLeader = -1;
         volatile boolean answerSeqOne;
@@ -514,6 +605,8 @@ class PaxlogClientProtocolTest
         volatile long lastKeepAliveSession;
         volatile Throwable error;
         private volatile boolean running = true;
+
+        record Query(ReadConsistency consistency, long minSlot) { }
 
         FakeMember(final Member member, final Path dir)
         {
@@ -625,7 +718,12 @@ class PaxlogClientProtocolTest
                 case QueryRequestDecoder.TEMPLATE_ID ->
                 {
                     query.wrap(buffer, body, header.blockLength(), header.version());
-                    respond(query.sessionId(), query.correlationId(), CommandStatus.OK, member.id(), 1, 42);
+                    final long session = query.sessionId();
+                    final long id = query.correlationId();
+                    final ReadConsistency consistency = query.consistency();
+                    final long minSlot = query.minSlot();
+                    queries.add(new Query(consistency, minSlot));
+                    onQuery.onQuery(this, session, id, consistency, minSlot);
                 }
                 case SessionKeepAliveDecoder.TEMPLATE_ID ->
                 {

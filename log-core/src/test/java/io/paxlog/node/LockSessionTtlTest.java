@@ -1,6 +1,9 @@
 package io.paxlog.node;
 
 import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogClientContext;
+import io.paxlog.sm.LockCommands;
+import io.paxlog.sm.LockResults;
 import io.paxlog.sm.LockTable;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +25,9 @@ class LockSessionTtlTest
         try (InvokedCluster cluster = new InvokedCluster(3, "none"))
         {
             final PaxlogClient holder = client(cluster, "holder", 1500);
-            final byte[] first = holder.command(LockTable.acquire("L", 0)).value();
-            assertEquals(LockTable.GRANTED, LockTable.status(first));
-            final long t1 = LockTable.token(first);
+            final byte[] first = holder.command(LockCommands.acquire("L", 0)).value();
+            assertEquals(LockTable.GRANTED, LockResults.status(first));
+            final long t1 = LockResults.token(first);
             final long kept = System.nanoTime() + 2_500_000_000L;
             try (PaxlogClient waiter = client(cluster, "waiter", 0))
             {
@@ -34,16 +37,17 @@ class LockSessionTtlTest
                     waiter.poll();
                     Thread.sleep(1);
                 }
-                assertEquals(LockTable.NOT_GRANTED, LockTable.status(waiter.command(LockTable.tryAcquire("L")).value()),
+                assertEquals(LockTable.NOT_GRANTED,
+                    LockResults.status(waiter.command(LockCommands.tryAcquire("L")).value()),
                     "a live holder keeps its lock past the TTL");
                 holder.abandon();
                 final long start = System.nanoTime();
-                final byte[] second = waiter.command(LockTable.acquire("L", 10_000)).value();
+                final byte[] second = waiter.command(LockCommands.acquire("L", 10_000)).value();
                 final long waitedMs = (System.nanoTime() - start) / 1_000_000;
-                System.out.println("holder token " + t1 + ", waiter token " + LockTable.token(second) + " after " +
+                System.out.println("holder token " + t1 + ", waiter token " + LockResults.token(second) + " after " +
                     waitedMs + " ms");
-                assertEquals(LockTable.GRANTED, LockTable.status(second));
-                assertTrue(LockTable.token(second) > t1, "fencing token increases");
+                assertEquals(LockTable.GRANTED, LockResults.status(second));
+                assertTrue(LockResults.token(second) > t1, "fencing token increases");
                 assertTrue(waitedMs >= 500 && waitedMs < 8_000, "granted after roughly the TTL: " + waitedMs + " ms");
             }
         }
@@ -52,7 +56,7 @@ class LockSessionTtlTest
     private static PaxlogClient client(final InvokedCluster cluster, final String name, final long ttlMs)
         throws Exception
     {
-        return new PaxlogClient(new PaxlogClient.Context()
+        return new PaxlogClient(new PaxlogClientContext()
             .members(cluster.members())
             .aeronDirectoryName(Files.createTempDirectory("paxlog-" + name).toString())
             .callTimeoutNs(15_000_000_000L)

@@ -1,6 +1,7 @@
 package io.paxlog.node;
 
 import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.client.ResponseListener;
 import io.paxlog.codecs.ReadConsistency;
@@ -154,9 +155,9 @@ class PaxlogClientAsyncTest
 
     // ------------------------------------------------------------------ harness
 
-    private static PaxlogClient.Context context(final InvokedCluster cluster, final String name)
+    private static PaxlogClientContext context(final InvokedCluster cluster, final String name)
     {
-        return new PaxlogClient.Context().members(cluster.members())
+        return new PaxlogClientContext().members(cluster.members())
             .aeronDirectoryName(cluster.root.resolve("client-" + name).toString())
             .attemptTimeoutNs(500 * MS).callTimeoutNs(20_000 * MS);
     }

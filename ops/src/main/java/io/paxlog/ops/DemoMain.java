@@ -1,10 +1,13 @@
 package io.paxlog.ops;
 
 import io.paxlog.client.PaxlogClient;
+import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.node.LocalProcessCluster;
 import io.paxlog.node.Member;
 import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.LockCommands;
+import io.paxlog.sm.LockResults;
 import io.paxlog.sm.LockTable;
 
 import java.nio.file.Files;
@@ -227,19 +230,19 @@ public final class DemoMain
      */
     private static long dyingHolder(final Member[] members, final Path root, final List<String> errors)
     {
-        final PaxlogClient client = new PaxlogClient(new PaxlogClient.Context().members(members)
+        final PaxlogClient client = new PaxlogClient(new PaxlogClientContext().members(members)
             .aeronDirectoryName(root.resolve("dying-holder").toString()).callTimeoutNs(15_000_000_000L)
             .sessionTtlMs(DYING_HOLDER_TTL_MS));
         try
         {
-            final byte[] answer = client.command(LockTable.acquire(locks[0], 10_000)).value();
-            if (LockTable.status(answer) != LockTable.GRANTED)
+            final byte[] answer = client.command(LockCommands.acquire(locks[0], 10_000)).value();
+            if (LockResults.status(answer) != LockTable.GRANTED)
             {
                 return 0;
             }
-            System.out.println("dying holder holds " + locks[0] + " with fencing token " + LockTable.token(answer) +
+            System.out.println("dying holder holds " + locks[0] + " with fencing token " + LockResults.token(answer) +
                 " and goes away without releasing it");
-            return LockTable.token(answer);
+            return LockResults.token(answer);
         }
         catch (final PaxlogException ex)
         {
@@ -283,19 +286,19 @@ public final class DemoMain
             while (System.nanoTime() < endNs)
             {
                 final int lock = k++ % locks.length;
-                final byte[] answer = client.command(LockTable.acquire(locks[lock], 5_000)).value();
-                if (LockTable.status(answer) != LockTable.GRANTED)
+                final byte[] answer = client.command(LockCommands.acquire(locks[lock], 5_000)).value();
+                if (LockResults.status(answer) != LockTable.GRANTED)
                 {
                     continue; // timed out waiting: try again
                 }
                 final long grantedNs = System.nanoTime();
-                final long token = LockTable.token(answer);
+                final long token = LockResults.token(answer);
                 System.out.println("locker " + index + " holds " + locks[lock] + " with fencing token " + token);
                 client.command(CounterMachine.add("under-" + locks[lock], 1));
                 lockedIncrements.incrementAndGet(lock);
                 Thread.sleep(20);
                 final long releasedNs = System.nanoTime();
-                client.command(LockTable.release(locks[lock]));
+                client.command(LockCommands.release(locks[lock]));
                 synchronized (grants)
                 {
                     grants.add(new Grant(lock, index, token, grantedNs, releasedNs));

@@ -12,6 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static io.paxlog.sm.LockCommands.acquire;
+import static io.paxlog.sm.LockCommands.check;
+import static io.paxlog.sm.LockCommands.holder;
+import static io.paxlog.sm.LockCommands.release;
+import static io.paxlog.sm.LockCommands.tryAcquire;
+import static io.paxlog.sm.LockResults.holderSession;
+import static io.paxlog.sm.LockResults.status;
+import static io.paxlog.sm.LockResults.token;
 import static io.paxlog.sm.LockTable.CURRENT;
 import static io.paxlog.sm.LockTable.DELAYED;
 import static io.paxlog.sm.LockTable.FREE;
@@ -23,14 +31,6 @@ import static io.paxlog.sm.LockTable.REJECTED;
 import static io.paxlog.sm.LockTable.RELEASED;
 import static io.paxlog.sm.LockTable.STALE;
 import static io.paxlog.sm.LockTable.TIMED_OUT;
-import static io.paxlog.sm.LockTable.acquire;
-import static io.paxlog.sm.LockTable.check;
-import static io.paxlog.sm.LockTable.holder;
-import static io.paxlog.sm.LockTable.holderSession;
-import static io.paxlog.sm.LockTable.release;
-import static io.paxlog.sm.LockTable.status;
-import static io.paxlog.sm.LockTable.token;
-import static io.paxlog.sm.LockTable.tryAcquire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,7 +71,7 @@ class LockTableTest
 
     private void assertAnswer(final int expectedStatus, final long expectedToken, final byte[] result)
     {
-        assertEquals(LockTable.statusName(expectedStatus), LockTable.statusName(status(result)));
+        assertEquals(LockResults.statusName(expectedStatus), LockResults.statusName(status(result)));
         assertEquals(expectedToken, token(result), "token");
         assertEquals(LockTable.RESULT_LENGTH, result.length);
     }
@@ -838,7 +838,7 @@ class LockTableTest
             {
                 final byte[] who = a.h.query(holder("lock-" + l));
                 final int expected = model.holder[l] != 0 ? HELD : now < model.delayUntil[l] ? DELAYED : FREE;
-                assertEquals(LockTable.statusName(expected), LockTable.statusName(status(who)), at + " lock " + l);
+                assertEquals(LockResults.statusName(expected), LockResults.statusName(status(who)), at + " lock " + l);
                 assertEquals(model.holder[l], holderSession(who), at + " lock " + l);
                 if (expected == HELD)
                 {
@@ -902,7 +902,7 @@ class LockTableTest
                 assertTrue(model.holder[lock] != session, at + ": the holder could not release");
                 break;
             default:
-                fail(at + ": unexpected " + LockTable.statusName(status));
+                fail(at + ": unexpected " + LockResults.statusName(status));
         }
     }
 }

@@ -1,0 +1,152 @@
+package io.paxlog.client;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.SessionCloseEncoder;
+import io.paxlog.codecs.SessionConnectEncoder;
+import io.paxlog.codecs.SessionKeepAliveEncoder;
+import io.paxlog.node.Member;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.security.SecureRandom;
+
+/**
+ * The client's end of the wire: its embedded media driver, one exclusive publication to each member's client
+ * channel, the subscription its answers arrive on, the session id, and the session frames that never change
+ * (SessionConnect, SessionKeepAlive, SessionClose), encoded once at start-up.
+ *
+ * <p>Threading: owned by one {@link PaxlogClient} and used on its thread only.
+ */
+final class ClientTransport
+{
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final ExclusivePublication[] publications;
+    private final Subscription responses;
+    private final long sessionId;
+    private final UnsafeBuffer connectFrame;
+    private final int connectFrameLength;
+    private final UnsafeBuffer keepAliveFrame;
+    private final int keepAliveFrameLength;
+    private final UnsafeBuffer closeFrame;
+    private final int closeFrameLength;
+
+    /** Launches the media driver (deleting {@code aeronDir} on start and on close) and adds the publications. */
+    ClientTransport(final Member[] members, final String aeronDir, final long sessionTtlMs)
+    {
+        final int memberCount = members.length;
+        final String responseChannel;
+        MediaDriver launched = null;
+        Aeron connected = null;
+        try
+        {
+            launched = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            responseChannel = "aeron:udp?endpoint=" + members[0].host() + ":" + freePort();
+            this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
+            this.publications = new ExclusivePublication[memberCount];
+            for (int i = 0; i < memberCount; i++)
+            {
+                publications[i] = connected.addExclusivePublication(members[i].clientChannel(),
+                    PaxlogClient.CLIENT_STREAM);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(connected, launched);
+            throw ex;
+        }
+        this.driver = launched;
+        this.aeron = connected;
+        this.sessionId = new SecureRandom().nextLong() & Long.MAX_VALUE;
+
+        final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+        final SessionConnectEncoder connect = new SessionConnectEncoder();
+        connectFrame = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + SessionConnectEncoder.BLOCK_LENGTH +
+            SessionConnectEncoder.responseChannelHeaderLength() + responseChannel.length() * 4]);
+        connect.wrapAndApplyHeader(connectFrame, 0, headerEncoder).correlationId(sessionId)
+            .responseStreamId(PaxlogClient.RESPONSE_STREAM).sessionTtlMs(sessionTtlMs)
+            .responseChannel(responseChannel);
+        connectFrameLength = MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength();
+
+        final SessionKeepAliveEncoder keepAlive = new SessionKeepAliveEncoder();
+        keepAliveFrame = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
+            SessionKeepAliveEncoder.BLOCK_LENGTH]);
+        keepAlive.wrapAndApplyHeader(keepAliveFrame, 0, headerEncoder).sessionId(sessionId);
+        keepAliveFrameLength = MessageHeaderEncoder.ENCODED_LENGTH + keepAlive.encodedLength();
+
+        final SessionCloseEncoder close = new SessionCloseEncoder();
+        closeFrame = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + SessionCloseEncoder.BLOCK_LENGTH]);
+        close.wrapAndApplyHeader(closeFrame, 0, headerEncoder).sessionId(sessionId);
+        closeFrameLength = MessageHeaderEncoder.ENCODED_LENGTH + close.encodedLength();
+    }
+
+    private static int freePort()
+    {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+        catch (final SocketException ex)
+        {
+            throw new PaxlogException("cannot find a free UDP port for responses: " + ex.getMessage());
+        }
+    }
+
+    long sessionId()
+    {
+        return sessionId;
+    }
+
+    /** Where answers and session events arrive. */
+    Subscription responses()
+    {
+        return responses;
+    }
+
+    /** Offers a frame to {@code member}; the result of {@link ExclusivePublication#offer}. */
+    long offer(final int member, final DirectBuffer frame, final int offset, final int length)
+    {
+        return publications[member].offer(frame, offset, length);
+    }
+
+    long offerConnect(final int member)
+    {
+        return publications[member].offer(connectFrame, 0, connectFrameLength);
+    }
+
+    long offerKeepAlive(final int member)
+    {
+        return publications[member].offer(keepAliveFrame, 0, keepAliveFrameLength);
+    }
+
+    /** A SessionClose to every member, one attempt each. */
+    void offerCloseToAll()
+    {
+        for (final ExclusivePublication publication : publications)
+        {
+            publication.offer(closeFrame, 0, closeFrameLength);
+        }
+    }
+
+    /** Closes Aeron and the media driver. */
+    void close()
+    {
+        CloseHelper.closeAll(aeron, driver);
+    }
+}

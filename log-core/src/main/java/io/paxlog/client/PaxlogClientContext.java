@@ -1,0 +1,234 @@
+package io.paxlog.client;
+
+import io.paxlog.node.Member;
+
+/**
+ * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 64,
+ * keepAliveIntervalNs 1 s, sessionTimeoutNs 10 s (should match the cluster's {@code paxlog.session.timeout.ms}),
+ * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, no listener. {@link #conclude()} validates once and names the
+ * setting, the value and the rule broken; the client copies the settings, so a context may be reused.
+ *
+ * <p><b>Threading.</b> Not thread-safe: a context is filled in and concluded on one thread, then handed to
+ * {@link PaxlogClient#PaxlogClient(PaxlogClientContext)}; it is not read again after that constructor returns.
+ */
+public final class PaxlogClientContext
+{
+    public static final long ATTEMPT_TIMEOUT_DEFAULT_NS = 200_000_000L;
+    public static final long CALL_TIMEOUT_DEFAULT_NS = 10_000_000_000L;
+    public static final int MAX_OUTSTANDING_DEFAULT = 64;
+    public static final long KEEP_ALIVE_INTERVAL_DEFAULT_NS = 1_000_000_000L;
+    public static final long SESSION_TIMEOUT_DEFAULT_NS = 10_000_000_000L;
+    public static final long RETRY_DELAY_DEFAULT_NS = 1_000_000L;
+    public static final int MAX_PAYLOAD_BYTES_DEFAULT = 16 * 1024;
+    /** The largest payload a node accepts. */
+    public static final int MAX_PAYLOAD_BYTES_LIMIT = 1 << 20;
+
+    private Member[] members;
+    private String aeronDirectoryName;
+    private long attemptTimeoutNs = ATTEMPT_TIMEOUT_DEFAULT_NS;
+    private long callTimeoutNs = CALL_TIMEOUT_DEFAULT_NS;
+    private int maxOutstanding = MAX_OUTSTANDING_DEFAULT;
+    private long keepAliveIntervalNs = KEEP_ALIVE_INTERVAL_DEFAULT_NS;
+    private long sessionTimeoutNs = SESSION_TIMEOUT_DEFAULT_NS;
+    private long sessionTtlMs;
+    private long retryDelayNs = RETRY_DELAY_DEFAULT_NS;
+    private int maxPayloadBytes = MAX_PAYLOAD_BYTES_DEFAULT;
+    private ResponseListener responseListener;
+
+    /** The cluster's members; ids must be 0..N-1 in order (as {@link Member#parseList} gives them). */
+    public PaxlogClientContext members(final Member... members)
+    {
+        this.members = members == null ? null : members.clone();
+        return this;
+    }
+
+    public Member[] members()
+    {
+        return members == null ? null : members.clone();
+    }
+
+    /** Directory of the client's embedded media driver (deleted on start and on close). */
+    public PaxlogClientContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /** How long one attempt waits for an answer before the command is resent (to the next member). */
+    public PaxlogClientContext attemptTimeoutNs(final long attemptTimeoutNs)
+    {
+        this.attemptTimeoutNs = attemptTimeoutNs;
+        return this;
+    }
+
+    public long attemptTimeoutNs()
+    {
+        return attemptTimeoutNs;
+    }
+
+    /** How long a call (all its attempts) may take before it fails with {@link PaxlogException.Timeout}. */
+    public PaxlogClientContext callTimeoutNs(final long callTimeoutNs)
+    {
+        this.callTimeoutNs = callTimeoutNs;
+        return this;
+    }
+
+    public long callTimeoutNs()
+    {
+        return callTimeoutNs;
+    }
+
+    /** The most commands outstanding, counted from the lowest unanswered sequence: 1..128. */
+    public PaxlogClientContext maxOutstanding(final int maxOutstanding)
+    {
+        this.maxOutstanding = maxOutstanding;
+        return this;
+    }
+
+    public int maxOutstanding()
+    {
+        return maxOutstanding;
+    }
+
+    /** A member sent nothing else for this long gets a SessionKeepAlive (from {@code poll()}). */
+    public PaxlogClientContext keepAliveIntervalNs(final long keepAliveIntervalNs)
+    {
+        this.keepAliveIntervalNs = keepAliveIntervalNs;
+        return this;
+    }
+
+    public long keepAliveIntervalNs()
+    {
+        return keepAliveIntervalNs;
+    }
+
+    /**
+     * The cluster's session timeout ({@code paxlog.session.timeout.ms}); a member not sent anything for half
+     * of it is reconnected before the next command or query goes to it.
+     */
+    public PaxlogClientContext sessionTimeoutNs(final long sessionTimeoutNs)
+    {
+        this.sessionTimeoutNs = sessionTimeoutNs;
+        return this;
+    }
+
+    public long sessionTimeoutNs()
+    {
+        return sessionTimeoutNs;
+    }
+
+    /**
+     * The session's TTL in milliseconds: the leader closes the session (releasing its locks) after hearing
+     * nothing from it for this long; keep-alives from {@code poll()} keep it open. 0 = the cluster's default.
+     */
+    public PaxlogClientContext sessionTtlMs(final long sessionTtlMs)
+    {
+        this.sessionTtlMs = sessionTtlMs;
+        return this;
+    }
+
+    public long sessionTtlMs()
+    {
+        return sessionTtlMs;
+    }
+
+    /** Pause before resending after BUSY or a redirect that names no leader. */
+    public PaxlogClientContext retryDelayNs(final long retryDelayNs)
+    {
+        this.retryDelayNs = retryDelayNs;
+        return this;
+    }
+
+    public long retryDelayNs()
+    {
+        return retryDelayNs;
+    }
+
+    /** The largest command payload; the resend ring takes maxOutstanding times this. */
+    public PaxlogClientContext maxPayloadBytes(final int maxPayloadBytes)
+    {
+        this.maxPayloadBytes = maxPayloadBytes;
+        return this;
+    }
+
+    public int maxPayloadBytes()
+    {
+        return maxPayloadBytes;
+    }
+
+    /** Receives the outcome of each {@link PaxlogClient#offerCommand}; optional (without one they are discarded). */
+    public PaxlogClientContext responseListener(final ResponseListener responseListener)
+    {
+        this.responseListener = responseListener;
+        return this;
+    }
+
+    public ResponseListener responseListener()
+    {
+        return responseListener;
+    }
+
+    /** Validates every setting; throws {@link IllegalArgumentException} naming the first one broken. */
+    public PaxlogClientContext conclude()
+    {
+        if (members == null || members.length == 0)
+        {
+            throw new IllegalArgumentException("members: at least one member is required");
+        }
+        for (int i = 0; i < members.length; i++)
+        {
+            if (members[i] == null || members[i].id() != i)
+            {
+                throw new IllegalArgumentException("members: position " + i + " holds " + members[i] +
+                    "; ids must be 0..N-1 in order");
+            }
+        }
+        if (aeronDirectoryName == null || aeronDirectoryName.isBlank())
+        {
+            throw new IllegalArgumentException("aeronDirectoryName: required (the client's media driver directory)");
+        }
+        positive("attemptTimeoutNs", attemptTimeoutNs);
+        positive("callTimeoutNs", callTimeoutNs);
+        if (maxOutstanding < 1 || maxOutstanding > PaxlogClient.SESSION_WINDOW)
+        {
+            throw new IllegalArgumentException("maxOutstanding=" + maxOutstanding + ": must be in 1.." +
+                PaxlogClient.SESSION_WINDOW + " (the cluster deduplicates only a session's " +
+                PaxlogClient.SESSION_WINDOW + " most recent sequences)");
+        }
+        positive("sessionTimeoutNs", sessionTimeoutNs);
+        if (sessionTtlMs < 0 || sessionTtlMs > 24L * 3600 * 1000)
+        {
+            throw new IllegalArgumentException("sessionTtlMs=" + sessionTtlMs + ": must be in 0..86400000 (0 = the " +
+                "cluster default)");
+        }
+        if (keepAliveIntervalNs <= 0 || keepAliveIntervalNs > sessionTimeoutNs / 2)
+        {
+            throw new IllegalArgumentException("keepAliveIntervalNs=" + keepAliveIntervalNs +
+                ": must be > 0 and at most half of sessionTimeoutNs=" + sessionTimeoutNs);
+        }
+        if (retryDelayNs < 0 || retryDelayNs >= attemptTimeoutNs)
+        {
+            throw new IllegalArgumentException("retryDelayNs=" + retryDelayNs +
+                ": must be >= 0 and less than attemptTimeoutNs=" + attemptTimeoutNs);
+        }
+        if (maxPayloadBytes < 1 || maxPayloadBytes > MAX_PAYLOAD_BYTES_LIMIT)
+        {
+            throw new IllegalArgumentException("maxPayloadBytes=" + maxPayloadBytes + ": must be in 1.." +
+                MAX_PAYLOAD_BYTES_LIMIT);
+        }
+        return this;
+    }
+
+    private static void positive(final String name, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + "=" + value + ": must be > 0");
+        }
+    }
+}
