@@ -59,7 +59,7 @@ final class ReadScenario
                 final long t2 = System.nanoTime();
                 if (follower >= 0)
                 {
-                    client.queryMember(follower, read); // FIXME(merge split): SEQUENTIAL with minSlot
+                    client.queryMember(follower, read, ReadConsistency.SEQUENTIAL, client.lastSeenSlot());
                 }
                 final long t3 = System.nanoTime();
                 if (t0 - warmupEndNs >= 0)
