@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * The JVM flags come from {@code ops/lib/jvm.flags} under {@code paxlogHome}, the one place launchers keep them;
  * {@link #launchJvm} is the one place a child JVM's command line is put together.
  *
- * <p>Threading: not thread-safe; one thread starts, kills, queries and closes the nodes.
+ * <p>Threading: starting, killing, querying and closing are synchronized, so a shutdown hook may close the cluster
+ * while another thread uses it; {@link #awaitLeader} waits without holding the lock.
  */
 public final class LocalProcessCluster implements AutoCloseable
 {
@@ -118,7 +119,7 @@ public final class LocalProcessCluster implements AutoCloseable
      * Starts node {@code id} (again), from its journal if it has one. Its status file from an earlier run is removed
      * first, so {@link #status} and {@link #awaitLeader} only see what the new process writes.
      */
-    public void start(final int id) throws IOException
+    public synchronized void start(final int id) throws IOException
     {
         if (processes[id] != null)
         {
@@ -136,7 +137,7 @@ public final class LocalProcessCluster implements AutoCloseable
     }
 
     /** True while node {@code id} was started, not killed, and its process is alive. */
-    public boolean isRunning(final int id)
+    public synchronized boolean isRunning(final int id)
     {
         return processes[id] != null && processes[id].isAlive();
     }
@@ -145,7 +146,7 @@ public final class LocalProcessCluster implements AutoCloseable
      * Throws {@link IllegalStateException} naming the first started (and not killed) node whose process has exited,
      * with its exit code and the tail of its log; returns quietly while every started node runs.
      */
-    public void checkRunning()
+    public synchronized void checkRunning()
     {
         for (int i = 0; i < processes.length; i++)
         {
@@ -161,7 +162,7 @@ public final class LocalProcessCluster implements AutoCloseable
      * Node {@code id}'s status line ({@code node=.. role=.. ballot=.. commit=.. applied=.. ...}, see
      * {@code NodeMain}) if its process runs and wrote it within {@link #STATUS_FRESH_MS}; otherwise null.
      */
-    public String status(final int id) throws IOException
+    public synchronized String status(final int id) throws IOException
     {
         final Path status = statusFile(id);
         if (processes[id] == null || !Files.exists(status))
@@ -191,7 +192,7 @@ public final class LocalProcessCluster implements AutoCloseable
     }
 
     /** SIGKILL. */
-    public void kill(final int id) throws InterruptedException
+    public synchronized void kill(final int id) throws InterruptedException
     {
         if (processes[id] != null)
         {
@@ -280,7 +281,7 @@ public final class LocalProcessCluster implements AutoCloseable
     }
 
     /** Kills every node still running (SIGKILL) and waits for them to exit. */
-    public void close()
+    public synchronized void close()
     {
         for (final Process p : processes)
         {
