@@ -15,8 +15,9 @@ import java.util.Map;
  * {@code taskset -c <cpus>} when the settings pin) with its output in {@code <dir>/<name>.log}.
  *
  * <p>{@link #close} kills every child (destroyForcibly, then waits for it); a JVM shutdown hook registered by the
- * constructor does the same if the runner is stopped (Ctrl-C) before {@code close}. The children themselves exit
- * when their standard input, a pipe from this JVM, reaches end of file ({@link ChildSupport#exitWithParent}), so
+ * constructor does the same if the runner is stopped (Ctrl-C, SIGTERM) before {@code close}, and then deletes
+ * {@code dir} (the target's temporary directory), which {@code close} leaves to the target. The children themselves
+ * exit when their standard input, a pipe from this JVM, reaches end of file ({@link ChildSupport#exitWithParent}), so
  * even a runner killed with SIGKILL leaves none behind for long.
  *
  * <p>Threading: every method is synchronized; a target may start, kill and check children from a controlling thread
@@ -43,7 +44,11 @@ final class ChildJvms implements AutoCloseable
         this.dir = dir;
         this.paxlogHome = TargetSupport.paxlogHome();
         this.commandPrefix = TargetSupport.commandPrefix(settings);
-        this.shutdownHook = TargetSupport.closeOnShutdown(owner, this::killAll);
+        this.shutdownHook = TargetSupport.closeOnShutdown(owner, () ->
+        {
+            killAll();
+            TargetSupport.deleteDir(dir);
+        });
     }
 
     /** Starts child {@code name} running {@code mainClass} with {@code args}; the name must not be running. */
@@ -62,6 +67,12 @@ final class ChildJvms implements AutoCloseable
     Path log(final String name)
     {
         return dir.resolve(name + ".log");
+    }
+
+    /** Child {@code name}'s process while started and not killed, else null (for tests and diagnostics). */
+    synchronized Process process(final String name)
+    {
+        return children.get(name);
     }
 
     synchronized boolean isAlive(final String name)

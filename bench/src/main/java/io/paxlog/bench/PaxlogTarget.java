@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * JVM; {@code processes}, each node is a {@code NodeMain} child JVM started by {@link LocalProcessCluster} with the
  * same settings in its properties file plus {@code paxlog.machines=io.paxlog.bench.EchoMachine} (the child's class
  * path is this JVM's, which holds the bench classes), log {@code nodeI.log} in the target's temporary directory,
- * and a shutdown hook that kills them if the runner is stopped before {@link #close}.
+ * and a shutdown hook that kills them (and deletes the temporary directory) if the runner is stopped before
+ * {@link #close}.
  *
  * <p>Fail-over ({@link FailoverTarget}): {@link #killLeader()} closes the leader's {@link PaxlogNode} (agent, Aeron
  * client and media driver: it stops answering at once) in-process, or kills its JVM with SIGKILL in processes;
@@ -136,7 +137,13 @@ public final class PaxlogTarget implements FailoverTarget
         p.setProperty(NodeConfig.MACHINES_PROP, EchoMachine.class.getName());
         cluster = new LocalProcessCluster(root, TargetSupport.paxlogHome(), NODES, p,
             TargetSupport.commandPrefix(settings));
-        shutdownHook = TargetSupport.closeOnShutdown(name(), cluster);
+        final LocalProcessCluster children = cluster;
+        final Path dir = root;
+        shutdownHook = TargetSupport.closeOnShutdown(name(), () ->
+        {
+            children.close();
+            TargetSupport.deleteDir(dir);
+        });
         cluster.startAll();
         awaitLeader(PROCESSES_START_TIMEOUT_MS);
         return cluster.members();

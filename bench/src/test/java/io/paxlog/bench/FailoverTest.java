@@ -32,15 +32,27 @@ class FailoverTest
     void writesAreAcknowledgedAgainAfterTheLeaderIsKilledAndTheKilledMemberRejoins(final String name)
         throws Exception
     {
-        final BenchSettings settings = BenchSettings.defaults().withTempRoot(tempRoot);
+        failOver(name, BenchSettings.defaults().withTempRoot(tempRoot));
+    }
+
+    /** The same with every member in its own JVM: the leader is killed with SIGKILL. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"paxlog", "aeron-cluster"})
+    void inProcessesTheLeaderIsKilledWithSigkillAndRestarted(final String name) throws Exception
+    {
+        failOver(name, BenchSettings.defaults().withTempRoot(tempRoot).withTopology(BenchSettings.PROCESSES));
+    }
+
+    private void failOver(final String name, final BenchSettings settings) throws Exception
+    {
         try (FailoverTarget target = (FailoverTarget)BaselineMain.target(name))
         {
             target.start(settings);
             final FailoverRun run = FailoverRun.run(target, 2_000, 8_000 * MS, 1_000 * MS);
             System.out.println(run.result().summaryLine());
-            System.out.printf(Locale.ROOT, "%s: killed member %d, first write acknowledged %.1f ms after the kill, " +
-                "restarted member rejoined %.1f ms after the kill%n", name, run.killedMember(),
-                run.failoverNs() / 1e6, run.rejoinedNs() / 1e6);
+            System.out.printf(Locale.ROOT, "%s %s: killed member %d, first write acknowledged %.1f ms after the " +
+                "kill, restarted member rejoined %.1f ms after the kill%n", name, settings.topology(),
+                run.killedMember(), run.failoverNs() / 1e6, run.rejoinedNs() / 1e6);
             if (target instanceof AeronClusterTarget cluster)
             {
                 System.out.println("new leader events " + cluster.newLeaderEvents() + ", sessions reopened " +
