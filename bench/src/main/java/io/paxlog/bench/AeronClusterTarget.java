@@ -79,10 +79,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * member's JVM (SIGKILL). {@link #restartKilled()} launches a <em>fresh</em> member with the same id and endpoints:
  * its archive and cluster directories are deleted on start, as for every member here, and it catches up by
  * replicating the log from the leader's archive during the election it joins (there are no snapshots to load).
- * It does not recover from its own disk because an in-process kill cannot leave the crash state Aeron's recovery
- * expects (mark files the closed components signalled terminated) and a fresh member is the path that works the
- * same in both topologies. It has rejoined when its service is a follower and has applied at least the messages
- * the leader had applied when the restart began.
+ * It does not recover from its own archive and recording log, unlike a restarted Paxlog node from its journal:
+ * every member here is configured to delete them on start (so each run starts clean, and the member configuration
+ * stays the one {@link AeronClusterMember} defines), and a fresh member behaves the same in both topologies;
+ * recovery from disk was not tried. It has rejoined when its service is a follower and has applied at least the
+ * messages the leader had applied when the restart began (the whole log is replayed into the fresh service).
+ * Messages the client offered to the dead leader before it noticed are accepted by the ingress publication (its
+ * flow-control window is large) and lost.
+ *
+ * <h2>Threading</h2>
+ * As {@link BenchTarget}: one load thread calls {@code start}, {@code offer}, {@code poll} and {@code close};
+ * {@link #killLeader()}, {@link #restartKilled()}, {@link #messagesAppliedPerMember()} and {@link #droppedEchoes()}
+ * may be called from another thread (they touch only the members and are synchronized with {@code start} and
+ * {@code close}); {@link #leaderMemberId()}, {@link #newLeaderEvents()} and {@link #sessionsReopened()} read the
+ * client's state and belong to the load thread.
  */
 public final class AeronClusterTarget implements FailoverTarget
 {

@@ -43,6 +43,9 @@ import java.util.stream.Stream;
  * {@link #restartKilled()} starts it again with the same configuration and directory, so it recovers from its
  * journal, and returns once it follows and has applied what the leader had committed when the restart began. The
  * client retries outstanding commands against the new leader by itself.
+ *
+ * <p>Threading: as {@link BenchTarget}; {@link #killLeader()} and {@link #restartKilled()} may run on another
+ * thread than the load's (they touch only the nodes and are synchronized with {@code start} and {@code close}).
  */
 public final class PaxlogTarget implements FailoverTarget
 {
