@@ -6,12 +6,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * One fail-over run for the tests: an open-loop load on the caller's thread while a controller thread kills the
  * leader at {@code killAtNs} into the run, waits for a write sent after the kill to be acknowledged, and restarts
- * the killed member. Times are measured from the kill.
+ * the killed member. Times are measured from the kill, taken as the return of {@link FailoverTarget#killLeader()}
+ * (the leader is dead by then; the call itself first finds the leader, so answers during it prove nothing).
  *
+ * @param killCallNs how long {@link FailoverTarget#killLeader()} took
  * @param failoverNs from the kill to the first answer to a message intended after it (0 if none came)
  * @param rejoinedNs from the kill to the return of {@link FailoverTarget#restartKilled()} (0 if it did not return)
  */
-record FailoverRun(OpenLoopLoad.Result result, int killedMember, long failoverNs, long rejoinedNs,
+record FailoverRun(OpenLoopLoad.Result result, int killedMember, long killCallNs, long failoverNs, long rejoinedNs,
     Throwable controllerError)
 {
     private static final long ACK_WAIT_NS = TimeUnit.SECONDS.toNanos(20);
@@ -22,15 +24,18 @@ record FailoverRun(OpenLoopLoad.Result result, int killedMember, long failoverNs
         final Probe probe = new Probe(target);
         final int[] killed = {-1};
         final long[] rejoinedNs = {0};
+        final long[] killCallNs = {0};
         final Throwable[] error = {null};
         final Thread controller = new Thread(() ->
         {
             try
             {
                 Thread.sleep(TimeUnit.NANOSECONDS.toMillis(killAtNs));
-                final long killNs = System.nanoTime();
-                probe.killNs = killNs;
+                final long callNs = System.nanoTime();
                 killed[0] = target.killLeader();
+                final long killNs = System.nanoTime(); // the leader is certainly dead now
+                probe.killNs = killNs;
+                killCallNs[0] = killNs - callNs;
                 final long deadline = System.nanoTime() + ACK_WAIT_NS;
                 while (probe.firstAckAfterKillNs == 0 && System.nanoTime() - deadline < 0)
                 {
@@ -61,7 +66,7 @@ record FailoverRun(OpenLoopLoad.Result result, int killedMember, long failoverNs
         }
         System.out.println("answers per 250 ms: " + Arrays.toString(Arrays.copyOf(probe.acksPer250Ms, last)));
         final long failoverNs = probe.firstAckAfterKillNs == 0 ? 0 : probe.firstAckAfterKillNs - probe.killNs;
-        return new FailoverRun(result, killed[0], failoverNs, rejoinedNs[0], error[0]);
+        return new FailoverRun(result, killed[0], killCallNs[0], failoverNs, rejoinedNs[0], error[0]);
     }
 
     /** Passes everything through, noting when the first message intended after the kill is answered. */

@@ -50,9 +50,10 @@ class FailoverTest
             target.start(settings);
             final FailoverRun run = FailoverRun.run(target, 2_000, 8_000 * MS, 1_000 * MS);
             System.out.println(run.result().summaryLine());
-            System.out.printf(Locale.ROOT, "%s %s: killed member %d, first write acknowledged %.1f ms after the " +
-                "kill, restarted member rejoined %.1f ms after the kill%n", name, settings.topology(),
-                run.killedMember(), run.failoverNs() / 1e6, run.rejoinedNs() / 1e6);
+            System.out.printf(Locale.ROOT, "%s %s: killed member %d (the call took %.1f ms), first write " +
+                "acknowledged %.1f ms after the kill, restarted member rejoined %.1f ms after the kill%n", name,
+                settings.topology(), run.killedMember(), run.killCallNs() / 1e6, run.failoverNs() / 1e6,
+                run.rejoinedNs() / 1e6);
             if (target instanceof AeronClusterTarget cluster)
             {
                 System.out.println("new leader events " + cluster.newLeaderEvents() + ", sessions reopened " +
