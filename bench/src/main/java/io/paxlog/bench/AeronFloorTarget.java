@@ -5,10 +5,8 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.aeron.ControlledFragmentAssembler;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
@@ -17,6 +15,8 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +37,12 @@ import java.util.List;
  * {@link Agent} on its own {@link AgentRunner} thread (idle strategy from the settings); a back-pressured forward is
  * retried (the fragment is aborted and polled again), so nothing is dropped. The client's publication and
  * subscription are used on the caller's thread, as {@link BenchTarget} requires.
+ *
+ * <p>In the {@link BenchSettings#PROCESSES} topology each node ({@link RelayNode}, the same class) runs in its own
+ * child JVM ({@link AeronFloorNodeMain}, see {@link ChildJvms}); the client stays in the caller's JVM, and
+ * {@link #start} returns once the client's publication and subscription are connected and every node reports all
+ * its routes connected. A node's errors then go to its log ({@code node-a.log}, {@code node-b.log} in the target's
+ * temporary directory) rather than to {@link #firstNodeError()}.
  */
 public final class AeronFloorTarget implements BenchTarget
 {
@@ -44,11 +50,15 @@ public final class AeronFloorTarget implements BenchTarget
     static final int A_TO_CLIENT_STREAM = 1002;
     static final int A_TO_B_STREAM = 1003;
     static final int B_TO_A_STREAM = 1004;
-    private static final int FRAGMENT_LIMIT = 64;
+    private static final int FRAGMENT_LIMIT = RelayNode.FRAGMENT_LIMIT;
     private static final long CONNECT_TIMEOUT_MS = 10_000;
+    /** Child JVMs start slower than threads (class loading, JIT, a media driver each). */
+    private static final long PROCESSES_CONNECT_TIMEOUT_MS = 30_000;
 
     private final int hops;
     private final List<RelayNode> nodes = new ArrayList<>();
+    private final List<String> childNames = new ArrayList<>();
+    private ChildJvms children;
     private Path root;
     private MediaDriver clientDriver;
     private Aeron clientAeron;
@@ -82,6 +92,7 @@ public final class AeronFloorTarget implements BenchTarget
         {
             throw new IllegalStateException(name() + " already started");
         }
+        TargetSupport.checkPinning(settings, name());
         messageBytes = settings.messageBytes();
         root = TargetSupport.createTempDir(settings, name());
         try
@@ -89,21 +100,26 @@ public final class AeronFloorTarget implements BenchTarget
             final int[] ports = TargetSupport.freeUdpPorts(hops == 1 ? 2 : 3);
             final String clientChannel = channel(ports[0]);
             final String nodeAChannel = channel(ports[1]);
-
-            final RelayNode a = new RelayNode("node-a", settings, root.resolve("node-a"));
-            nodes.add(a);
+            final List<String> routesA = new ArrayList<>();
+            final List<String> routesB = new ArrayList<>();
             if (hops == 1)
             {
-                a.route(nodeAChannel, CLIENT_TO_A_STREAM, clientChannel, A_TO_CLIENT_STREAM);
+                addRoute(routesA, nodeAChannel, CLIENT_TO_A_STREAM, clientChannel, A_TO_CLIENT_STREAM);
             }
             else
             {
                 final String nodeBChannel = channel(ports[2]);
-                final RelayNode b = new RelayNode("node-b", settings, root.resolve("node-b"));
-                nodes.add(b);
-                a.route(nodeAChannel, CLIENT_TO_A_STREAM, nodeBChannel, A_TO_B_STREAM);
-                b.route(nodeBChannel, A_TO_B_STREAM, nodeAChannel, B_TO_A_STREAM);
-                a.route(nodeAChannel, B_TO_A_STREAM, clientChannel, A_TO_CLIENT_STREAM);
+                addRoute(routesA, nodeAChannel, CLIENT_TO_A_STREAM, nodeBChannel, A_TO_B_STREAM);
+                addRoute(routesB, nodeBChannel, A_TO_B_STREAM, nodeAChannel, B_TO_A_STREAM);
+                addRoute(routesA, nodeAChannel, B_TO_A_STREAM, clientChannel, A_TO_CLIENT_STREAM);
+            }
+            if (!settings.processes())
+            {
+                createNode("node-a", routesA, settings);
+                if (hops == 2)
+                {
+                    createNode("node-b", routesB, settings);
+                }
             }
 
             clientDriver = MediaDriver.launch(
@@ -121,17 +137,80 @@ public final class AeronFloorTarget implements BenchTarget
             final FragmentHandler delivery = this::onResponse;
             assembler = new FragmentAssembler(delivery);
 
-            for (final RelayNode node : nodes)
+            if (settings.processes())
             {
-                node.start(settings);
+                children = new ChildJvms(name(), settings, root);
+                startChild("node-a", routesA, settings);
+                if (hops == 2)
+                {
+                    startChild("node-b", routesB, settings);
+                }
+                TargetSupport.await(() -> publication.isConnected() && subscription.isConnected() &&
+                    childrenConnected(), PROCESSES_CONNECT_TIMEOUT_MS, name() + " to connect");
             }
-            TargetSupport.await(() -> publication.isConnected() && subscription.isConnected() &&
-                nodes.stream().allMatch(RelayNode::isConnected), CONNECT_TIMEOUT_MS, name() + " to connect");
+            else
+            {
+                for (final RelayNode node : nodes)
+                {
+                    node.start();
+                }
+                TargetSupport.await(() -> publication.isConnected() && subscription.isConnected() &&
+                    nodes.stream().allMatch(RelayNode::isConnected), CONNECT_TIMEOUT_MS, name() + " to connect");
+            }
         }
         catch (final Exception | Error ex)
         {
             close();
             throw ex;
+        }
+    }
+
+    private static void addRoute(final List<String> routes, final String inChannel, final int inStream,
+        final String outChannel, final int outStream)
+    {
+        routes.addAll(List.of(inChannel, Integer.toString(inStream), outChannel, Integer.toString(outStream)));
+    }
+
+    /** An in-process node with its routes (four words each, as {@link AeronFloorNodeMain} takes them). */
+    private void createNode(final String nodeName, final List<String> routes, final BenchSettings settings)
+    {
+        final RelayNode node = new RelayNode(nodeName, settings.idleStrategy(), root.resolve(nodeName));
+        nodes.add(node);
+        for (int i = 0; i < routes.size(); i += 4)
+        {
+            node.route(routes.get(i), Integer.parseInt(routes.get(i + 1)), routes.get(i + 2),
+                Integer.parseInt(routes.get(i + 3)));
+        }
+    }
+
+    private void startChild(final String nodeName, final List<String> routes, final BenchSettings settings)
+        throws IOException
+    {
+        final Path dir = Files.createDirectories(root.resolve(nodeName));
+        childNames.add(nodeName);
+        children.start(nodeName, AeronFloorNodeMain.class,
+            AeronFloorNodeMain.args(nodeName, dir, settings.idleStrategy(), routes));
+    }
+
+    /** Every child alive (else throws naming it) and reporting all its routes connected. */
+    private boolean childrenConnected()
+    {
+        children.checkAlive();
+        try
+        {
+            for (final String child : childNames)
+            {
+                final String status = TargetSupport.freshStatus(root.resolve(child).resolve("status"));
+                if (status == null || !"true".equals(TargetSupport.statusField(status, "connected")))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(name() + ": cannot read a node's status: " + ex, ex);
         }
     }
 
@@ -168,7 +247,7 @@ public final class AeronFloorTarget implements BenchTarget
         handler.onResponse(TargetSupport.readId(buffer, offset), TargetSupport.readIntended(buffer, offset));
     }
 
-    /** The first error a node's agent hit, or null. */
+    /** The first error an in-process node's agent hit, or null (always null for child JVMs: see their logs). */
     public Throwable firstNodeError()
     {
         for (final RelayNode node : nodes)
@@ -198,139 +277,10 @@ public final class AeronFloorTarget implements BenchTarget
             node.close();
         }
         nodes.clear();
+        CloseHelper.quietClose(children);
+        children = null;
+        childNames.clear();
         TargetSupport.deleteDir(root);
         root = null;
-    }
-
-    /** A node: its own media driver and Aeron client, and an agent forwarding each route's messages. */
-    private static final class RelayNode implements Agent, AutoCloseable
-    {
-        private final String name;
-        private final MediaDriver driver;
-        private final Aeron aeron;
-        private final List<Route> routes = new ArrayList<>();
-        private Route[] routeArray = new Route[0];
-        private AgentRunner runner;
-        volatile Throwable firstError;
-
-        RelayNode(final String name, final BenchSettings settings, final Path dir)
-        {
-            this.name = name;
-            MediaDriver d = null;
-            Aeron c = null;
-            try
-            {
-                d = MediaDriver.launch(TargetSupport.driverContext(settings, dir.resolve("driver")));
-                c = Aeron.connect(new Aeron.Context().aeronDirectoryName(d.aeronDirectoryName()));
-            }
-            catch (final RuntimeException ex)
-            {
-                CloseHelper.quietCloseAll(c, d);
-                throw ex;
-            }
-            this.driver = d;
-            this.aeron = c;
-        }
-
-        void route(final String inChannel, final int inStream, final String outChannel, final int outStream)
-        {
-            final Publication out = aeron.addExclusivePublication(outChannel, outStream);
-            final Subscription in = aeron.addSubscription(inChannel, inStream);
-            routes.add(new Route(in, out));
-            routeArray = routes.toArray(new Route[0]);
-        }
-
-        void start(final BenchSettings settings)
-        {
-            runner = new AgentRunner(settings.newIdleStrategy(), this::onError, null, this);
-            AgentRunner.startOnThread(runner);
-        }
-
-        boolean isConnected()
-        {
-            for (final Route route : routeArray)
-            {
-                if (!route.out.isConnected())
-                {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private void onError(final Throwable ex)
-        {
-            if (firstError == null)
-            {
-                firstError = ex;
-            }
-            ex.printStackTrace();
-        }
-
-        @Override
-        public int doWork()
-        {
-            int work = 0;
-            for (final Route route : routeArray)
-            {
-                work += route.in.controlledPoll(route.assembler, FRAGMENT_LIMIT);
-            }
-            return work;
-        }
-
-        @Override
-        public String roleName()
-        {
-            return "bench-floor-" + name;
-        }
-
-        void stopAgent()
-        {
-            CloseHelper.quietClose(runner);
-            runner = null;
-        }
-
-        @Override
-        public void close()
-        {
-            stopAgent();
-            for (final Route route : routes)
-            {
-                CloseHelper.quietCloseAll(route.in, route.out);
-            }
-            routes.clear();
-            routeArray = new Route[0];
-            CloseHelper.quietCloseAll(aeron, driver);
-        }
-    }
-
-    /** Forwards each message from {@code in} to {@code out}; a message that cannot be sent now is polled again. */
-    private static final class Route implements ControlledFragmentHandler
-    {
-        final Subscription in;
-        final Publication out;
-        final ControlledFragmentAssembler assembler;
-
-        Route(final Subscription in, final Publication out)
-        {
-            this.in = in;
-            this.out = out;
-            this.assembler = new ControlledFragmentAssembler(this);
-        }
-
-        @Override
-        public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-        {
-            final long result = out.offer(buffer, offset, length);
-            if (result > 0)
-            {
-                return Action.CONTINUE;
-            }
-            if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
-            {
-                throw new IllegalStateException("forward failed: " + Publication.errorString(result));
-            }
-            return Action.ABORT;
-        }
     }
 }

@@ -11,13 +11,17 @@ import java.util.concurrent.TimeUnit;
  * {@code target=... sent=... received=... lost=... p50_us=... p99_us=... p999_us=... max_us=...}.
  *
  * <p>Options (all optional): {@code --rate N} msg/s, {@code --seconds S}, {@code --warmup S}, {@code --bytes B},
- * {@code --idle backoff|busy-spin|yielding|sleeping}, {@code --targets a,b,c} (names as above). Exit code 0 when
- * every target answered every measured message, 1 when any lost one or failed, 2 on a usage error.
+ * {@code --idle backoff|busy-spin|yielding|sleeping}, {@code --targets a,b,c} (names as above),
+ * {@code --topology in-process|processes} (every node in this JVM, the default, or each node in its own child JVM;
+ * see {@link BenchSettings#topology()}), {@code --cpus LIST} (processes only: child JVMs run under
+ * {@code taskset -c LIST}). Exit code 0 when every target answered every measured message, 1 when any lost one or
+ * failed, 2 on a usage error.
  */
 public final class BaselineMain
 {
     static final String USAGE = "usage: ops/bench baseline [--rate N] [--seconds S] [--warmup S] [--bytes B] " +
-        "[--idle backoff|busy-spin|yielding|sleeping] [--targets aeron-floor-1,aeron-floor-2,aeron-cluster,paxlog]";
+        "[--idle backoff|busy-spin|yielding|sleeping] [--targets aeron-floor-1,aeron-floor-2,aeron-cluster,paxlog] " +
+        "[--topology in-process|processes] [--cpus LIST]";
 
     private BaselineMain()
     {
@@ -48,6 +52,8 @@ public final class BaselineMain
                     case "--bytes" -> settings = settings.withMessageBytes(Integer.parseInt(value));
                     case "--idle" -> settings = settings.withIdleStrategy(value);
                     case "--targets" -> targets = List.of(value.split(","));
+                    case "--topology" -> settings = settings.withTopology(value);
+                    case "--cpus" -> settings = settings.withCpus(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -56,6 +62,7 @@ public final class BaselineMain
             {
                 target(name);
             }
+            TargetSupport.checkPinning(settings, "baseline");
         }
         catch (final RuntimeException ex)
         {
@@ -89,8 +96,9 @@ public final class BaselineMain
                 ok = false;
             }
         }
-        System.out.printf("rate=%d msg/s bytes=%d seconds=%d warmup=%d idle=%s%n", rate, settings.messageBytes(),
-            seconds, warmup, settings.idleStrategy());
+        System.out.printf("rate=%d msg/s bytes=%d seconds=%d warmup=%d idle=%s topology=%s cpus=%s%n", rate,
+            settings.messageBytes(), seconds, warmup, settings.idleStrategy(), settings.topology(),
+            settings.cpus() == null ? "any" : settings.cpus());
         return ok ? 0 : 1;
     }
 

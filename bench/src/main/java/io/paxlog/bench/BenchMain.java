@@ -13,10 +13,12 @@ public final class BenchMain
         "       ops/bench replay [--entries N]",
         "       ops/bench jmh [JMH options, e.g. CoreStep -f 1 -wi 2 -i 3]",
         "       ops/bench baseline [--rate N] [--seconds S] [--bytes B] [--targets aeron-floor-1,aeron-floor-2,aeron-cluster,paxlog]",
+        "                          [--topology in-process|processes] [--cpus LIST]",
         "  reads   write p50 vs linearizable lease-read p50 on a local 3-process cluster (target: read <= write/2)",
         "  replay  journal replay rate on restart (entries/s)",
         "  jmh     JMH micro-benchmarks: codec encode/decode, journal append, one core step",
-        "  baseline  open-loop write RTT of Paxlog, Aeron Cluster and the raw-Aeron floors in one run (in-process)");
+        "  baseline  open-loop write RTT of Paxlog, Aeron Cluster and the raw-Aeron floors in one run (in-process, or",
+        "            each node its own JVM with --topology processes; --cpus pins those JVMs with taskset -c)");
 
     private BenchMain()
     {

@@ -5,6 +5,7 @@ import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.client.ResponseListener;
 import io.paxlog.core.Role;
+import io.paxlog.node.LocalProcessCluster;
 import io.paxlog.node.Member;
 import io.paxlog.node.NodeAgent;
 import io.paxlog.node.NodeConfig;
@@ -19,20 +20,46 @@ import java.net.InetAddress;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Paxlog under the benchmark: a 3-node cluster in this JVM (each node its own embedded media driver, SHARED
- * threading, the settings' idle strategy, sync none, no periodic snapshots, as the Aeron Cluster baseline does
- * not snapshot either), hosting an {@link EchoMachine}; one pipelined {@link PaxlogClient} session. A response
+ * Paxlog under the benchmark: a 3-node cluster (each node its own embedded media driver, SHARED threading, the
+ * settings' idle strategy, sync none, no periodic snapshots, as the Aeron Cluster baseline does not snapshot
+ * either), hosting an {@link EchoMachine}; one pipelined {@link PaxlogClient} session in this JVM. A response
  * comes after the message is committed by a majority and applied on the leader.
+ *
+ * <p>Topology ({@link BenchSettings#topology()}): {@code in-process}, the nodes are {@link PaxlogNode}s in this
+ * JVM; {@code processes}, each node is a {@code NodeMain} child JVM started by {@link LocalProcessCluster} with the
+ * same settings in its properties file plus {@code paxlog.machines=io.paxlog.bench.EchoMachine} (the child's class
+ * path is this JVM's, which holds the bench classes), log {@code nodeI.log} in the target's temporary directory,
+ * and a shutdown hook that kills them (and deletes the temporary directory) if the runner is stopped before
+ * {@link #close}.
+ *
+ * <p>Fail-over ({@link FailoverTarget}): {@link #killLeader()} closes the leader's {@link PaxlogNode} (agent, Aeron
+ * client and media driver: it stops answering at once) in-process, or kills its JVM with SIGKILL in processes;
+ * {@link #restartKilled()} starts it again with the same configuration and directory, so it recovers from its
+ * journal, and returns once it follows and has applied what the leader had committed when the restart began. The
+ * client retries outstanding commands against the new leader by itself.
+ *
+ * <p>Threading: as {@link BenchTarget}; {@link #killLeader()} and {@link #restartKilled()} may run on another
+ * thread than the load's (they touch only the nodes and are synchronized with {@code start} and {@code close}).
  */
-public final class PaxlogTarget implements BenchTarget
+public final class PaxlogTarget implements FailoverTarget
 {
     private static final int NODES = 3;
+    private static final long START_TIMEOUT_MS = 30_000;
+    private static final long PROCESSES_START_TIMEOUT_MS = 60_000;
+    private static final long LEADER_TIMEOUT_MS = 10_000;
+    private static final long REJOIN_TIMEOUT_MS = 30_000;
     private final PaxlogNode[] nodes = new PaxlogNode[NODES];
+    private final NodeConfig[] configs = new NodeConfig[NODES];
+    private final boolean[] killed = new boolean[NODES];
+    private LocalProcessCluster cluster;
+    private Thread shutdownHook;
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[64 * 1024]);
     private BenchTarget.ResponseHandler handler;
     private PaxlogClient client;
@@ -45,9 +72,47 @@ public final class PaxlogTarget implements BenchTarget
         return "paxlog";
     }
 
-    public void start(final BenchSettings settings) throws Exception
+    public synchronized void start(final BenchSettings settings) throws Exception
     {
+        if (root != null)
+        {
+            throw new IllegalStateException(name() + " already started");
+        }
+        TargetSupport.checkPinning(settings, name());
+        Files.createDirectories(settings.tempRoot());
         root = Files.createTempDirectory(settings.tempRoot(), "paxlog-bench");
+        try
+        {
+            final Member[] members = settings.processes() ? startProcesses(settings) : startInProcess(settings);
+            length = 1 + settings.messageBytes();
+            client = new PaxlogClient(new PaxlogClientContext()
+                .members(members)
+                .aeronDirectoryName(root.resolve("client").toString())
+                .maxOutstanding(PaxlogClient.SESSION_WINDOW)
+                .maxPayloadBytes(Math.max(64, length))
+                .responseListener(new Listener()));
+            client.command(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // opens the session
+        }
+        catch (final Exception | Error ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    /** The node settings both topologies share: sync none, no periodic snapshots, the settings' idle strategy. */
+    private static Properties nodeProperties(final BenchSettings settings)
+    {
+        final Properties p = new Properties();
+        p.setProperty(NodeConfig.SYNC_PROP, "none");
+        p.setProperty(NodeConfig.IDLE_PROP, settings.idleStrategy());
+        p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "0");
+        p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_BYTES_PROP, "0");
+        return p;
+    }
+
+    private Member[] startInProcess(final BenchSettings settings) throws Exception
+    {
         final Member[] members = new Member[NODES];
         final StringBuilder list = new StringBuilder();
         for (int i = 0; i < NODES; i++)
@@ -58,44 +123,153 @@ public final class PaxlogTarget implements BenchTarget
         }
         for (int i = 0; i < NODES; i++)
         {
-            final Properties p = new Properties();
+            final Properties p = nodeProperties(settings);
             p.setProperty(NodeConfig.MEMBERS_PROP, list.toString());
             p.setProperty("paxlog.node.id", Integer.toString(i));
             p.setProperty(NodeConfig.DIR_PROP, root.resolve("node" + i).toString());
             p.setProperty(NodeConfig.AERON_DIR_PROP, root.resolve("aeron" + i).toString());
-            p.setProperty(NodeConfig.SYNC_PROP, "none");
-            p.setProperty(NodeConfig.IDLE_PROP, settings.idleStrategy());
-            p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "0");
-            p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_BYTES_PROP, "0");
-            nodes[i] = PaxlogNode.start(NodeConfig.fromProperties(p).conclude(), new EchoMachine());
+            configs[i] = NodeConfig.fromProperties(p).conclude();
+            nodes[i] = PaxlogNode.start(configs[i], new EchoMachine());
         }
-        awaitLeader();
-        length = 1 + settings.messageBytes();
-        client = new PaxlogClient(new PaxlogClientContext()
-            .members(members)
-            .aeronDirectoryName(root.resolve("client").toString())
-            .maxOutstanding(PaxlogClient.SESSION_WINDOW)
-            .maxPayloadBytes(Math.max(64, length))
-            .responseListener(new Listener()));
-        client.command(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // opens the session
+        awaitLeader(START_TIMEOUT_MS);
+        return members;
     }
 
-    private void awaitLeader() throws InterruptedException
+    private Member[] startProcesses(final BenchSettings settings) throws Exception
     {
-        final long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline)
+        final Properties p = nodeProperties(settings);
+        p.setProperty(NodeConfig.MACHINES_PROP, EchoMachine.class.getName());
+        cluster = new LocalProcessCluster(root, TargetSupport.paxlogHome(), NODES, p,
+            TargetSupport.commandPrefix(settings));
+        final LocalProcessCluster children = cluster;
+        final Path dir = root;
+        shutdownHook = TargetSupport.closeOnShutdown(name(), () ->
         {
-            for (final PaxlogNode node : nodes)
+            children.close();
+            TargetSupport.deleteDir(dir);
+        });
+        cluster.startAll();
+        awaitLeader(PROCESSES_START_TIMEOUT_MS);
+        return cluster.members();
+    }
+
+    /** Waits until exactly one node leads; returns its id. In processes, throws if a node JVM exited. */
+    private int awaitLeader(final long timeoutMs) throws InterruptedException
+    {
+        TargetSupport.await(() -> leader() >= 0, timeoutMs, "a paxlog leader");
+        return leader();
+    }
+
+    /** The id of the one node in the leader role, or -1 (none, or two during a change). */
+    private int leader()
+    {
+        int leader = -1;
+        for (int i = 0; i < NODES; i++)
+        {
+            final NodeView view = view(i);
+            if (view != null && view.role() == Role.LEADER)
             {
-                final NodeAgent.NodeStatus s = node.agent().status();
-                if (s != null && s.role() == Role.LEADER)
+                if (leader >= 0)
                 {
-                    return;
+                    return -1;
+                }
+                leader = i;
+            }
+        }
+        return leader;
+    }
+
+    /**
+     * What node {@code i} reports about itself, or null (down, not started yet, or no fresh status file). In
+     * processes, throws naming the node and the end of its log if a started node's JVM exited.
+     */
+    private NodeView view(final int i)
+    {
+        if (cluster == null)
+        {
+            final NodeAgent.NodeStatus s = nodes[i] == null ? null : nodes[i].agent().status();
+            return s == null ? null : new NodeView(s.role(), s.commitSlot(), s.appliedSlot());
+        }
+        cluster.checkRunning();
+        final String line;
+        try
+        {
+            line = cluster.status(i);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        return line == null ? null : new NodeView(
+            Role.valueOf(TargetSupport.statusField(line, "role").toUpperCase(Locale.ROOT)),
+            Long.parseLong(TargetSupport.statusField(line, "commit")),
+            Long.parseLong(TargetSupport.statusField(line, "applied")));
+    }
+
+    /** A node's role and slots, from its agent (in-process) or its status file (processes). */
+    private record NodeView(Role role, long commitSlot, long appliedSlot)
+    {
+    }
+
+    @Override
+    public synchronized int killLeader() throws Exception
+    {
+        if (root == null)
+        {
+            throw new IllegalStateException(name() + " not started");
+        }
+        final int leader = awaitLeader(LEADER_TIMEOUT_MS);
+        if (cluster != null)
+        {
+            cluster.kill(leader);
+        }
+        else
+        {
+            nodes[leader].close();
+            nodes[leader] = null;
+        }
+        killed[leader] = true;
+        System.out.println(name() + ": killed leader node " + leader);
+        return leader;
+    }
+
+    @Override
+    public synchronized void restartKilled() throws Exception
+    {
+        if (root == null)
+        {
+            throw new IllegalStateException(name() + " not started");
+        }
+        final long commitSlot = view(awaitLeader(LEADER_TIMEOUT_MS)).commitSlot();
+        final boolean[] restarted = killed.clone();
+        for (int i = 0; i < NODES; i++)
+        {
+            if (killed[i])
+            {
+                if (cluster != null)
+                {
+                    cluster.start(i);
+                }
+                else
+                {
+                    nodes[i] = PaxlogNode.start(configs[i], new EchoMachine());
+                }
+                killed[i] = false;
+            }
+        }
+        TargetSupport.await(() ->
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                final NodeView view = restarted[i] ? view(i) : null;
+                if (restarted[i] && (view == null || view.role() != Role.FOLLOWER || view.appliedSlot() < commitSlot))
+                {
+                    return false;
                 }
             }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("paxlog: no leader within 30 s");
+            return true;
+        }, REJOIN_TIMEOUT_MS, "restarted node(s) " + Arrays.toString(restarted) + " to follow and apply slot " +
+            commitSlot);
     }
 
     public boolean offer(final long messageId, final long intendedSendNs)
@@ -113,21 +287,12 @@ public final class PaxlogTarget implements BenchTarget
     }
 
     /**
-     * The member that leads now as its nodes report it, or -1 when none does (or the nodes are not in this JVM).
-     * Call between loads, from the caller's thread.
+     * The member that leads now as its nodes report it (in-process: their status; processes: their status files),
+     * or -1 when none does or two claim to during a change. Call between loads, from the caller's thread.
      */
     public int leaderId()
     {
-        for (int i = 0; i < NODES; i++)
-        {
-            final PaxlogNode node = nodes[i];
-            final NodeAgent.NodeStatus s = node == null ? null : node.agent().status();
-            if (s != null && s.role() == Role.LEADER)
-            {
-                return i;
-            }
-        }
-        return -1;
+        return leader();
     }
 
     /** The name of the duty-cycle thread of member {@code id} in this JVM ({@code paxlog-node-ID}). */
@@ -152,14 +317,20 @@ public final class PaxlogTarget implements BenchTarget
         return failures;
     }
 
-    public void close()
+    public synchronized void close()
     {
         CloseHelper.quietClose(client);
         for (int i = 0; i < NODES; i++)
         {
             CloseHelper.quietClose(nodes[i]);
             nodes[i] = null;
+            configs[i] = null;
+            killed[i] = false;
         }
+        CloseHelper.quietClose(cluster);
+        cluster = null;
+        TargetSupport.removeShutdownHook(shutdownHook);
+        shutdownHook = null;
         if (root != null)
         {
             try (Stream<Path> files = Files.walk(root))

@@ -1,36 +1,68 @@
 package io.paxlog.node;
 
-import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * N nodes as N JVM processes on loopback, each with its own directory, embedded media driver and log file under
- * {@code root}. Used by the demo and by the multi-process tests. The JVM flags come from
- * {@code ops/lib/jvm.flags} under {@code paxlogHome}, the one place launchers keep them.
+ * {@code root}. Used by the demo, by the multi-process tests and by the benchmark's {@code processes} topology.
+ * The JVM flags come from {@code ops/lib/jvm.flags} under {@code paxlogHome}, the one place launchers keep them;
+ * {@link #launchJvm} is the one place a child JVM's command line is put together.
+ *
+ * <p>Threading: starting, killing, querying and closing are synchronized, so a shutdown hook may close the cluster
+ * while another thread uses it; {@link #awaitLeader} waits without holding the lock.
  */
 public final class LocalProcessCluster implements AutoCloseable
 {
+    /** A node's status file (written by {@link NodeMain} every 100 ms) older than this is not trusted. */
+    public static final long STATUS_FRESH_MS = 500;
+    private static final int LOG_TAIL_LINES = 20;
+
     private final Path root;
     private final Path paxlogHome;
     private final Member[] members;
     private final Process[] processes;
-    private final String sync;
+    private final List<String> commandPrefix;
 
+    /** Nodes with {@code paxlog.sync=sync} and otherwise default settings. */
     public LocalProcessCluster(final Path root, final Path paxlogHome, final int nodes, final String sync)
         throws IOException
     {
+        this(root, paxlogHome, nodes, syncOnly(sync), List.of());
+    }
+
+    /**
+     * @param nodeProperties node settings written into every node's properties file besides the members, the node
+     *                       id and the directories (which they must not contain), e.g. {@code paxlog.sync}
+     * @param commandPrefix  words put before each node's {@code java} command, e.g. {@code taskset -c 2,3}; empty
+     *                       for none
+     */
+    public LocalProcessCluster(final Path root, final Path paxlogHome, final int nodes,
+        final Properties nodeProperties, final List<String> commandPrefix) throws IOException
+    {
         this.root = root;
         this.paxlogHome = paxlogHome;
-        this.sync = sync;
+        this.commandPrefix = List.copyOf(commandPrefix);
         this.members = new Member[nodes];
         this.processes = new Process[nodes];
+        for (final String key : List.of(NodeConfig.MEMBERS_PROP, "paxlog.node.id", NodeConfig.DIR_PROP,
+            NodeConfig.AERON_DIR_PROP))
+        {
+            if (nodeProperties.containsKey(key))
+            {
+                throw new IllegalArgumentException(key + " is set per node by LocalProcessCluster");
+            }
+        }
         for (int i = 0; i < nodes; i++)
         {
             members[i] = new Member(i, "127.0.0.1", freePort(), freePort());
@@ -38,14 +70,31 @@ public final class LocalProcessCluster implements AutoCloseable
         final String list = java.util.Arrays.stream(members)
             .map(m -> m.id() + "=" + m.host() + ":" + m.consensusPort() + ":" + m.clientPort())
             .collect(Collectors.joining(","));
+        final StringBuilder common = new StringBuilder();
+        for (final String key : new TreeSet<>(nodeProperties.stringPropertyNames()))
+        {
+            final String value = nodeProperties.getProperty(key);
+            if (value.indexOf('\n') >= 0 || value.indexOf('\\') >= 0)
+            {
+                throw new IllegalArgumentException(key + ": a node property value may not hold a newline or '\\'");
+            }
+            common.append(key).append('=').append(value).append('\n');
+        }
         Files.createDirectories(root);
         Files.writeString(root.resolve("cluster.properties"), "paxlog.cluster.members=" + list + "\n");
         for (int i = 0; i < nodes; i++)
         {
             Files.writeString(root.resolve("node" + i + ".properties"), String.join("\n",
                 "paxlog.cluster.members=" + list, "paxlog.node.id=" + i, "paxlog.dir=" + root.resolve("node" + i),
-                "paxlog.sync=" + sync, "paxlog.aeron.dir=" + root.resolve("aeron" + i), ""));
+                "paxlog.aeron.dir=" + root.resolve("aeron" + i), common.toString()));
         }
+    }
+
+    private static Properties syncOnly(final String sync)
+    {
+        final Properties p = new Properties();
+        p.setProperty(NodeConfig.SYNC_PROP, sync);
+        return p;
     }
 
     public Member[] members()
@@ -66,24 +115,84 @@ public final class LocalProcessCluster implements AutoCloseable
         }
     }
 
-    /** Starts node {@code id} (again), from its journal if it has one. */
-    public void start(final int id) throws IOException
+    /**
+     * Starts node {@code id} (again), from its journal if it has one. Its status file from an earlier run is removed
+     * first, so {@link #status} and {@link #awaitLeader} only see what the new process writes.
+     */
+    public synchronized void start(final int id) throws IOException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmFlags(paxlogHome));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(NodeMain.class.getName());
-        cmd.add("--config");
-        cmd.add(root.resolve("node" + id + ".properties").toString());
-        final File log = root.resolve("node" + id + ".log").toFile();
-        processes[id] = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        if (processes[id] != null)
+        {
+            throw new IllegalStateException("node " + id + " is already started");
+        }
+        Files.deleteIfExists(statusFile(id));
+        processes[id] = launchJvm(paxlogHome, commandPrefix, NodeMain.class.getName(),
+            List.of("--config", root.resolve("node" + id + ".properties").toString()), log(id));
+    }
+
+    /** Node {@code id}'s log file (its standard output and error, appended across restarts). */
+    public Path log(final int id)
+    {
+        return root.resolve("node" + id + ".log");
+    }
+
+    /** True while node {@code id} was started, not killed, and its process is alive. */
+    public synchronized boolean isRunning(final int id)
+    {
+        return processes[id] != null && processes[id].isAlive();
+    }
+
+    /**
+     * Throws {@link IllegalStateException} naming the first started (and not killed) node whose process has exited,
+     * with its exit code and the tail of its log; returns quietly while every started node runs.
+     */
+    public synchronized void checkRunning()
+    {
+        for (int i = 0; i < processes.length; i++)
+        {
+            if (processes[i] != null && !processes[i].isAlive())
+            {
+                throw new IllegalStateException("paxlog node " + i + " exited with code " + processes[i].exitValue() +
+                    "; the end of " + log(i) + ":\n" + logTail(log(i), LOG_TAIL_LINES));
+            }
+        }
+    }
+
+    /**
+     * Node {@code id}'s status line ({@code node=.. role=.. ballot=.. commit=.. applied=.. ...}, see
+     * {@code NodeMain}) if its process runs and wrote it within {@link #STATUS_FRESH_MS}; otherwise null.
+     */
+    public synchronized String status(final int id) throws IOException
+    {
+        final Path status = statusFile(id);
+        if (processes[id] == null || !Files.exists(status))
+        {
+            return null;
+        }
+        final String line;
+        try
+        {
+            line = Files.readString(status);
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            return null;
+        }
+        final int at = line.indexOf("updated_ms=");
+        if (at < 0 || System.currentTimeMillis() - Long.parseLong(line.substring(at + 11).trim()) >= STATUS_FRESH_MS)
+        {
+            return null;
+        }
+        return line.trim();
+    }
+
+    private Path statusFile(final int id)
+    {
+        return root.resolve("node" + id).resolve("status");
     }
 
     /** SIGKILL. */
-    public void kill(final int id) throws InterruptedException
+    public synchronized void kill(final int id) throws InterruptedException
     {
         if (processes[id] != null)
         {
@@ -103,21 +212,53 @@ public final class LocalProcessCluster implements AutoCloseable
         {
             for (int i = 0; i < members.length; i++)
             {
-                final Path status = root.resolve("node" + i).resolve("status");
-                if (i != excluded && processes[i] != null && Files.exists(status))
+                final String line = i != excluded ? status(i) : null;
+                if (line != null && line.contains("role=leader"))
                 {
-                    final String line = Files.readString(status);
-                    final int at = line.indexOf("updated_ms=");
-                    if (at > 0 && line.contains("role=leader") &&
-                        System.currentTimeMillis() - Long.parseLong(line.substring(at + 11).trim()) < 500)
-                    {
-                        return i;
-                    }
+                    return i;
                 }
             }
             Thread.sleep(10);
         }
         return -1;
+    }
+
+    /**
+     * Starts {@code prefix... java <ops/lib/jvm.flags> -cp <this JVM's class path> mainClass args...} with its
+     * standard output and error appended to {@code log}; its standard input stays a pipe from this JVM.
+     */
+    public static Process launchJvm(final Path paxlogHome, final List<String> prefix, final String mainClass,
+        final List<String> args, final Path log) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags(paxlogHome));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** The last {@code maxLines} lines of a log file (at most its last 16 KiB), for error messages. */
+    public static String logTail(final Path log, final int maxLines)
+    {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r"))
+        {
+            final long length = file.length();
+            final int n = (int)Math.min(length, 16 * 1024);
+            final byte[] bytes = new byte[n];
+            file.seek(length - n);
+            file.readFully(bytes);
+            final String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            final int from = Math.max(0, lines.length - maxLines);
+            return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+        }
+        catch (final IOException ex)
+        {
+            return "(cannot read " + log + ": " + ex.getMessage() + ")";
+        }
     }
 
     /** The flags of {@code ops/lib/jvm.flags}. */
@@ -140,7 +281,7 @@ public final class LocalProcessCluster implements AutoCloseable
     }
 
     /** Kills every node still running (SIGKILL) and waits for them to exit. */
-    public void close()
+    public synchronized void close()
     {
         for (final Process p : processes)
         {

@@ -2,11 +2,15 @@ package io.paxlog.node;
 
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.CoreConfig.ConfigException;
+import io.paxlog.sm.StateMachine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -38,6 +42,15 @@ public final class NodeConfig
     public static final long SNAPSHOT_INTERVAL_BYTES_DEFAULT = 256L << 20;
     public static final String SNAPSHOT_BYTES_MAX_PROP = "paxlog.snapshot.bytes.max";
     public static final int SNAPSHOT_BYTES_MAX_DEFAULT = 256 << 20;
+    /**
+     * The state machines the node hosts: {@code standard} ({@code Machines.standard()}: counters at id 0, locks at
+     * id 1) or a comma-separated list of {@link StateMachine} class names with public no-arg constructors, machine
+     * id = position in the list (at most {@link #MACHINES_MAX}). The classes must be on the node's class path.
+     */
+    public static final String MACHINES_PROP = "paxlog.machines";
+    public static final String MACHINES_DEFAULT = "standard";
+    /** Machine ids are one byte. */
+    public static final int MACHINES_MAX = 256;
 
     private final Properties props = new Properties();
     private CoreConfig core;
@@ -53,6 +66,8 @@ public final class NodeConfig
     private int snapshotIntervalEntries;
     private int snapshotBytesMax;
     private long snapshotIntervalBytes;
+    private String machines;
+    private List<Class<? extends StateMachine>> machineClasses;
 
     /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
     public static NodeConfig fromFile(final Path file)
@@ -137,7 +152,62 @@ public final class NodeConfig
         snapshotIntervalEntries = intProp(SNAPSHOT_INTERVAL_PROP, SNAPSHOT_INTERVAL_DEFAULT, 0, Integer.MAX_VALUE);
         snapshotIntervalBytes = longProp(SNAPSHOT_INTERVAL_BYTES_PROP, SNAPSHOT_INTERVAL_BYTES_DEFAULT);
         snapshotBytesMax = intProp(SNAPSHOT_BYTES_MAX_PROP, SNAPSHOT_BYTES_MAX_DEFAULT, 1024, Integer.MAX_VALUE - 16);
+        machines = props.getProperty(MACHINES_PROP, MACHINES_DEFAULT).trim();
+        machineClasses = machineClasses(machines);
         return this;
+    }
+
+    /** Resolves the {@link #MACHINES_PROP} list (empty for {@code standard}); each class checked once, here. */
+    private static List<Class<? extends StateMachine>> machineClasses(final String value)
+    {
+        final List<Class<? extends StateMachine>> classes = new ArrayList<>();
+        if (value.equals(MACHINES_DEFAULT))
+        {
+            return List.of();
+        }
+        final String[] names = value.split(",", -1);
+        if (names.length > MACHINES_MAX)
+        {
+            throw new ConfigException(MACHINES_PROP, value, "at most " + MACHINES_MAX + " machines");
+        }
+        for (final String raw : names)
+        {
+            final String name = raw.trim();
+            if (name.isEmpty())
+            {
+                throw new ConfigException(MACHINES_PROP, value,
+                    "expected standard or a comma-separated list of StateMachine class names");
+            }
+            final Class<?> type;
+            try
+            {
+                type = Class.forName(name, false, NodeConfig.class.getClassLoader());
+            }
+            catch (final ClassNotFoundException | LinkageError ex)
+            {
+                throw new ConfigException(MACHINES_PROP, value, "no class " + name + " on the class path");
+            }
+            if (!StateMachine.class.isAssignableFrom(type))
+            {
+                throw new ConfigException(MACHINES_PROP, value, name + " does not implement " +
+                    StateMachine.class.getName());
+            }
+            if (type.isInterface() || Modifier.isAbstract(type.getModifiers()) ||
+                !Modifier.isPublic(type.getModifiers()))
+            {
+                throw new ConfigException(MACHINES_PROP, value, name + " is not a public concrete class");
+            }
+            try
+            {
+                type.getConstructor();
+            }
+            catch (final NoSuchMethodException ex)
+            {
+                throw new ConfigException(MACHINES_PROP, value, name + " has no public no-arg constructor");
+            }
+            classes.add(type.asSubclass(StateMachine.class));
+        }
+        return List.copyOf(classes);
     }
 
     private String required(final String key)
@@ -213,4 +283,8 @@ public final class NodeConfig
     public int snapshotBytesMax() { return snapshotBytesMax; }
     /** A client session silent for this long is forgotten by the node (clients send keep-alives). */
     public long sessionTimeoutNs() { return sessionTimeoutMs * 1_000_000L; }
+    /** The {@link #MACHINES_PROP} value as given ({@code standard} by default). */
+    public String machines() { return machines; }
+    /** The state machine classes by machine id, checked by {@link #conclude()}; empty for {@code standard}. */
+    public List<Class<? extends StateMachine>> machineClasses() { return machineClasses; }
 }

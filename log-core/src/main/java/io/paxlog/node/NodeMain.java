@@ -3,11 +3,13 @@ package io.paxlog.node;
 import io.paxlog.core.Ballot;
 import io.paxlog.core.CoreConfig.ConfigException;
 import io.paxlog.sm.Machines;
+import io.paxlog.sm.StateMachine;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
@@ -29,9 +31,11 @@ public final class NodeMain
             System.exit(2);
         }
         final NodeConfig config;
+        final StateMachine[] machines;
         try
         {
             config = NodeConfig.fromFile(Path.of(args[1])).conclude();
+            machines = machines(config);
         }
         catch (final ConfigException ex)
         {
@@ -42,10 +46,10 @@ public final class NodeMain
         Files.createDirectories(config.dir());
         System.out.println("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
             " sync=" + config.sync().name().toLowerCase(Locale.ROOT) + " (" + describe(config.sync()) + ")" +
-            " idle=" + config.idle() + " aeron.dir=" + config.aeronDir() + " chronicle.analytics.disable=" +
-            System.getProperty("chronicle.analytics.disable"));
+            " idle=" + config.idle() + " machines=" + config.machines() + " aeron.dir=" + config.aeronDir() +
+            " chronicle.analytics.disable=" + System.getProperty("chronicle.analytics.disable"));
         final CountDownLatch stop = new CountDownLatch(1);
-        try (PaxlogNode node = PaxlogNode.start(config, Machines.standard()))
+        try (PaxlogNode node = PaxlogNode.start(config, machines))
         {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "paxlog-shutdown"));
             final Path statusFile = config.dir().resolve("status");
@@ -63,6 +67,36 @@ public final class NodeMain
             }
             System.out.println("paxlog node " + config.nodeId() + " stopping");
         }
+    }
+
+    /**
+     * New instances of the configured state machines ({@link NodeConfig#MACHINES_PROP}), by machine id:
+     * {@link Machines#standard()} for {@code standard}.
+     *
+     * @throws ConfigException naming the setting when a constructor fails.
+     */
+    static StateMachine[] machines(final NodeConfig config)
+    {
+        final List<Class<? extends StateMachine>> classes = config.machineClasses();
+        if (classes.isEmpty())
+        {
+            return Machines.standard();
+        }
+        final StateMachine[] machines = new StateMachine[classes.size()];
+        for (int i = 0; i < machines.length; i++)
+        {
+            try
+            {
+                machines[i] = classes.get(i).getConstructor().newInstance();
+            }
+            catch (final ReflectiveOperationException | RuntimeException ex)
+            {
+                final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                throw new ConfigException(NodeConfig.MACHINES_PROP, config.machines(), "cannot create " +
+                    classes.get(i).getName() + ": " + cause);
+            }
+        }
+        return machines;
     }
 
     private static String describe(final SyncPolicy policy)

@@ -1,11 +1,16 @@
 package io.paxlog.node;
 
 import io.paxlog.core.CoreConfig.ConfigException;
+import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.LockTable;
+import io.paxlog.sm.StateMachine;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A bad node configuration is rejected in one line naming the key, the value and the rule. */
@@ -53,5 +58,39 @@ class NodeConfigTest
         p.remove(NodeConfig.DIR_PROP);
         assertEquals("paxlog.dir=: is required",
             assertThrows(ConfigException.class, () -> NodeConfig.fromProperties(p).conclude()).getMessage());
+    }
+
+    @Test
+    void machinesAreTheStandardOnesByDefaultOrTheListedClassesByPosition()
+    {
+        final NodeConfig standard = NodeConfig.fromProperties(valid()).conclude();
+        assertEquals("standard", standard.machines());
+        assertEquals(List.of(), standard.machineClasses());
+        final StateMachine[] builtIn = NodeMain.machines(standard);
+        assertEquals(2, builtIn.length);
+        assertInstanceOf(CounterMachine.class, builtIn[0]);
+        assertInstanceOf(LockTable.class, builtIn[1]);
+
+        final Properties p = valid();
+        p.setProperty(NodeConfig.MACHINES_PROP, "io.paxlog.sm.LockTable, io.paxlog.sm.CounterMachine");
+        final NodeConfig listed = NodeConfig.fromProperties(p).conclude();
+        assertEquals(List.of(LockTable.class, CounterMachine.class), listed.machineClasses());
+        final StateMachine[] machines = NodeMain.machines(listed);
+        assertEquals(2, machines.length);
+        assertInstanceOf(LockTable.class, machines[0]);
+        assertInstanceOf(CounterMachine.class, machines[1]);
+    }
+
+    @Test
+    void aBadMachineListIsNamed()
+    {
+        assertEquals("paxlog.machines=io.paxlog.sm.NoSuchMachine: no class io.paxlog.sm.NoSuchMachine on the class " +
+            "path", error(NodeConfig.MACHINES_PROP, "io.paxlog.sm.NoSuchMachine"));
+        assertEquals("paxlog.machines=java.lang.String: java.lang.String does not implement " +
+            "io.paxlog.sm.StateMachine", error(NodeConfig.MACHINES_PROP, "java.lang.String"));
+        assertEquals("paxlog.machines=io.paxlog.sm.StateMachine: io.paxlog.sm.StateMachine is not a public " +
+            "concrete class", error(NodeConfig.MACHINES_PROP, "io.paxlog.sm.StateMachine"));
+        assertEquals("paxlog.machines=io.paxlog.sm.LockTable,: expected standard or a comma-separated list of " +
+            "StateMachine class names", error(NodeConfig.MACHINES_PROP, "io.paxlog.sm.LockTable,"));
     }
 }

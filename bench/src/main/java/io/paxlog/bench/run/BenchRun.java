@@ -205,7 +205,8 @@ public final class BenchRun implements Callable<Integer>
             c.warmupSeconds() + " probe_seconds=" + c.probeSeconds() + " max_probes=" + c.maxProbes() +
             " p99_limit_us=" + c.p99LimitUs() + " failover_trials=" + c.failoverTrials() + " failover_rate=" +
             c.failoverRate() + " replay_entries=" + c.replayEntries() + " jmh_iterations=" + c.jmhIterations() +
-            " topology=" + c.topology() + " idle=" + c.settings().idleStrategy();
+            " topology=" + c.settings().topology() + " idle=" + c.settings().idleStrategy() +
+            (c.settings().cpus() == null ? "" : " cpus=" + c.settings().cpus());
     }
 
     /** Applies the quick or full defaults to what was not given, and validates everything. */
@@ -248,13 +249,22 @@ public final class BenchRun implements Callable<Integer>
             "--topology must be in-process or processes, got '" + topology + "'");
         require(BenchSettings.IDLE_STRATEGIES.contains(idle), "--idle must be one of " +
             String.join(", ", BenchSettings.IDLE_STRATEGIES) + ", got '" + idle + "'");
-        BenchSettings settings = BenchSettings.defaults().withIdleStrategy(idle);
+        BenchSettings settings = BenchSettings.defaults().withIdleStrategy(idle).withTopology(topology);
+        if (cpus != null)
+        {
+            require(cpus.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*"), "--cpus must be a CPU list such as 2,3 " +
+                "or 2-5, got '" + cpus + "'");
+            if (topology.equals("processes"))
+            {
+                settings = settings.withCpus(cpus); // each node JVM; bench/run pins this JVM itself
+            }
+        }
         if (tempRoot != null)
         {
             settings = settings.withTempRoot(tempRoot);
         }
         return new RunConfig(sys, scen, List.copyOf(r), List.copyOf(z), sec, warm, probe, probes, p99LimitUs, trials,
-            failoverRate, replay, jmhIter, topology, settings);
+            failoverRate, replay, jmhIter, settings);
     }
 
     private static List<String> distinct(final List<String> values)

@@ -20,12 +20,11 @@ import java.util.List;
  * @param failoverRate     the load's rate during fail-over trials, msg/s
  * @param replayEntries    journal entries written and replayed by the replay scenario
  * @param jmhIterations    JMH warm-up and measurement iterations (1 s each) per micro-benchmark
- * @param topology         {@code in-process} (every node in this JVM) or {@code processes} (each node its own JVM)
  * @param settings         message size, idle strategy, topology and temp root the targets start with
  */
 public record RunConfig(List<String> systems, List<String> scenarios, List<Long> rates, List<Integer> sizes,
     long seconds, long warmupSeconds, long probeSeconds, int maxProbes, long p99LimitUs, int failoverTrials,
-    long failoverRate, long replayEntries, int jmhIterations, String topology, BenchSettings settings)
+    long failoverRate, long replayEntries, int jmhIterations, BenchSettings settings)
 {
     public static final List<String> SCENARIOS =
         List.of("write", "max-rate", "reads", "failover", "replay", "allocation", "jmh");

@@ -112,7 +112,7 @@ final class WriteScenario
     {
         results.add(ResultRow.figure("allocation", system, "process", perOp(p.processBytes, p.ops), "B/op",
             "all threads of the benchmark JVM (nodes, drivers, client, load) over " + p.ops + " ops" +
-            (config.topology().equals("in-process") ? "" : "; processes topology: the client JVM only")));
+            (config.settings().topology().equals("in-process") ? "" : "; processes topology: the client JVM only")));
         if (p.leaderBytes >= 0)
         {
             results.add(ResultRow.figure("allocation", system, "leader-thread", perOp(p.leaderBytes, p.ops), "B/op",
