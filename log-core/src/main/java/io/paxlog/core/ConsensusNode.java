@@ -387,7 +387,7 @@ public final class ConsensusNode
         }
         if (ballot > ownBallot())
         {
-            stepDownIfActive(nowNs, "promised higher ballot " + Ballot.toString(ballot));
+            stepDownIfActive(nowNs, "promised higher ballot ", ballot);
         }
         promise(ballot);
         leaderId = -1;
@@ -513,7 +513,7 @@ public final class ConsensusNode
         }
         if (ballot > ownBallot() || (role == Role.CANDIDATE && ballot >= candidate.ballot()))
         {
-            stepDownIfActive(nowNs, "accept from higher ballot " + Ballot.toString(ballot));
+            stepDownIfActive(nowNs, "accept from higher ballot ", ballot);
         }
         Invariants.check(role == Role.FOLLOWER, "a leader never accepts another leader's ballot");
         promise(ballot);
@@ -749,11 +749,12 @@ public final class ConsensusNode
         return role == Role.CANDIDATE ? candidate.ballot() : Ballot.NONE;
     }
 
-    private void stepDownIfActive(final long nowNs, final String reason)
+    /** Steps down unless already a follower; the reason (a prefix and a ballot) is built only then. */
+    private void stepDownIfActive(final long nowNs, final String reasonPrefix, final long ballot)
     {
         if (role != Role.FOLLOWER)
         {
-            stepDown(nowNs, reason);
+            stepDown(nowNs, reasonPrefix + Ballot.toString(ballot));
         }
     }
 
