@@ -16,7 +16,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
- * A running node: an embedded media driver (SHARED threading, its own directory) or an external one, an Aeron
+ * A running node: an embedded media driver (SHARED threading, its own directory, idling as {@code paxlog.idle}
+ * says) or an external one, an Aeron
  * client, and the {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an
  * {@link AgentInvoker} ({@link #startInvoked}), as tests do.
  */
@@ -38,7 +39,7 @@ public final class PaxlogNode implements AutoCloseable
             d = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(config.aeronDir())
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .sharedIdleStrategy(idleStrategy(config.idle())) // as the node's own thread: paxlog.idle
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
         }
