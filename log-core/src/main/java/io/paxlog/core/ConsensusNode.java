@@ -45,6 +45,10 @@ public final class ConsensusNode
     private long lastOwnBallot = Ballot.NONE;
     private int leaderId = -1;
     private long electionDeadlineNs;
+    /** The time of the previous {@link #onTick}: a longer gap than a heartbeat interval means this node stalled. */
+    private long lastTickNs = Long.MIN_VALUE;
+    /** The election deadline this node already extended once after a stall of its own (MIN_VALUE: none). */
+    private long stallGraceDeadlineNs = Long.MIN_VALUE;
     private long lastCatchupRequestNs = Long.MIN_VALUE / 2;
     private int failedElections;
     private long maxTimestampNs = Long.MIN_VALUE;
@@ -305,13 +309,28 @@ public final class ConsensusNode
         switch (role)
         {
             case FOLLOWER:
+            {
+                final boolean stalled = lastTickNs != Long.MIN_VALUE &&
+                    nowNs - lastTickNs > config.heartbeatIntervalNs();
+                lastTickNs = nowNs;
                 if (nowNs >= electionDeadlineNs)
                 {
+                    if (stalled && electionDeadlineNs != stallGraceDeadlineNs)
+                    {
+                        // this node itself was not running (a pause, or starved of CPU): the leader's silence says
+                        // nothing yet; hear from it for two heartbeat intervals first, once per silence. Liveness
+                        // only: electing later never weakens a ballot or lease rule.
+                        electionDeadlineNs = nowNs + 2 * config.heartbeatIntervalNs();
+                        stallGraceDeadlineNs = electionDeadlineNs;
+                        return 0;
+                    }
                     startElection(nowNs);
                     return 1;
                 }
                 return 0;
+            }
             case CANDIDATE:
+                lastTickNs = nowNs;
                 if (nowNs >= electionDeadlineNs)
                 {
                     loseElection(nowNs, backoffNs(), "phase 1 timed out");
@@ -319,6 +338,7 @@ public final class ConsensusNode
                 }
                 return 0;
             default:
+                lastTickNs = nowNs;
                 return flush(nowNs);
         }
     }
@@ -387,7 +407,7 @@ public final class ConsensusNode
         }
         if (ballot > ownBallot())
         {
-            stepDownIfActive(nowNs, "promised higher ballot " + Ballot.toString(ballot));
+            stepDownIfActive(nowNs, "promised higher ballot ", ballot);
         }
         promise(ballot);
         leaderId = -1;
@@ -513,7 +533,7 @@ public final class ConsensusNode
         }
         if (ballot > ownBallot() || (role == Role.CANDIDATE && ballot >= candidate.ballot()))
         {
-            stepDownIfActive(nowNs, "accept from higher ballot " + Ballot.toString(ballot));
+            stepDownIfActive(nowNs, "accept from higher ballot ", ballot);
         }
         Invariants.check(role == Role.FOLLOWER, "a leader never accepts another leader's ballot");
         promise(ballot);
@@ -749,11 +769,12 @@ public final class ConsensusNode
         return role == Role.CANDIDATE ? candidate.ballot() : Ballot.NONE;
     }
 
-    private void stepDownIfActive(final long nowNs, final String reason)
+    /** Steps down unless already a follower; the reason (a prefix and a ballot) is built only then. */
+    private void stepDownIfActive(final long nowNs, final String reasonPrefix, final long ballot)
     {
         if (role != Role.FOLLOWER)
         {
-            stepDown(nowNs, reason);
+            stepDown(nowNs, reasonPrefix + Ballot.toString(ballot));
         }
     }
 

@@ -43,6 +43,8 @@ final class ConsensusAdapter implements FragmentHandler
     private SnapshotTransfer snapshots;
     private final long[] slots;
     private final long[] ballots;
+    /** Payload bytes each scratch entry holds from the start (it grows once for a larger payload). */
+    private static final int SCRATCH_PAYLOAD_BYTES = 64;
     private final Entry[] entries;
     private long nowNs;
     private long dropped;
@@ -57,6 +59,10 @@ final class ConsensusAdapter implements FragmentHandler
         this.slots = new long[entriesMax];
         this.ballots = new long[entriesMax];
         this.entries = new Entry[entriesMax];
+        for (int i = 0; i < entriesMax; i++)
+        {
+            entries[i] = new Entry(SCRATCH_PAYLOAD_BYTES); // reused by every frame: a follower allocates nothing
+        }
     }
 
     void nowNs(final long nowNs)
@@ -95,10 +101,6 @@ final class ConsensusAdapter implements FragmentHandler
         catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
         {
             dropped++;
-        }
-        finally
-        {
-            java.util.Arrays.fill(entries, null);
         }
     }
 
@@ -299,10 +301,6 @@ final class ConsensusAdapter implements FragmentHandler
         if (type == EntryType.NULL_VAL || payloadLength < 0)
         {
             return null;
-        }
-        if (entries[i] == null)
-        {
-            entries[i] = new Entry();
         }
         return type == EntryType.NOOP ? entries[i].setNoop(timestampNs) :
             entries[i].setHeader(Entry.TYPE_COMMAND, sessionId, sequence, timestampNs, payloadLength);

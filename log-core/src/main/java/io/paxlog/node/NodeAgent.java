@@ -16,6 +16,7 @@ import io.paxlog.sm.ResponseSink;
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.NanoClock;
 
@@ -40,6 +41,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     private final NodeConfig config;
     private final NanoClock clock;
+    private final AgentInvoker conductorInvoker;
+    private final AgentInvoker driverInvoker;
     private final ChronicleJournal journal;
     private final StateMachineHost service;
     private final SessionKeeper keeper;
@@ -80,6 +83,20 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
         final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory)
     {
+        this(config, aeron, clock, hostFactory, null);
+    }
+
+    /**
+     * As above; {@code transportInvokers}, when not null, are the Aeron client's conductor and the embedded media
+     * driver (INVOKER threading), in that order: the duty cycle runs them itself, so a datagram is received,
+     * handled and answered on this one thread, with no hand-off to a driver thread in between.
+     */
+    public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
+        final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory,
+        final AgentInvoker[] transportInvokers)
+    {
+        this.conductorInvoker = transportInvokers == null ? null : transportInvokers[0];
+        this.driverInvoker = transportInvokers == null ? null : transportInvokers[1];
         this.config = config;
         this.clock = clock;
         this.service = hostFactory.apply(this);
@@ -132,9 +149,15 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     public int doWork()
     {
+        int work = 0;
+        if (driverInvoker != null)
+        {
+            work += conductorInvoker.invoke();
+            work += driverInvoker.invoke(); // receive what arrived (and send what is pending)
+        }
         nowNs = clock.nanoTime();
         consensusAdapter.nowNs(nowNs);
-        int work = consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
+        work += consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
         work += clientSubscription.poll(clientAssembler, FRAGMENT_LIMIT);
         work += core.onTick(nowNs);
         if (core.role() == Role.LEADER)
@@ -146,7 +169,12 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         work += transfer.sendChunks();
         work += maybeSnapshot();
         journal.sync();
-        work += held.release();
+        final int released = held.release();
+        if (released > 0 && driverInvoker != null)
+        {
+            work += driverInvoker.invoke(); // put this cycle's frames on the wire now, not a cycle later
+        }
+        work += released;
         work += sessions.expire(nowNs);
         if (nowNs - statusUpdatedNs >= STATUS_INTERVAL_NS)
         {

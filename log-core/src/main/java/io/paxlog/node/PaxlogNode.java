@@ -16,12 +16,24 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
- * A running node: an embedded media driver (SHARED threading, its own directory) or an external one, an Aeron
- * client, and the {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an
- * {@link AgentInvoker} ({@link #startInvoked}), as tests do.
+ * A running node: an embedded media driver (its own directory) or an external one, an Aeron client, and the
+ * {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an {@link AgentInvoker}
+ * ({@link #startInvoked}), as tests do.
+ *
+ * <p>Threads. {@link #start} runs the embedded driver and the Aeron client's conductor on the node's own
+ * duty-cycle thread (Aeron's INVOKER threading): one busy thread per node instead of three, and no hand-off
+ * between a driver thread and the node on the way in or out. {@link #startInvoked} keeps a SHARED driver thread
+ * (the test drives only the node's agent). Either way the driver idles with the node's {@code paxlog.idle}.
  */
 public final class PaxlogNode implements AutoCloseable
 {
+    /**
+     * Whether the embedded media driver runs on the node's own duty-cycle thread (Aeron's INVOKER threading)
+     * instead of a SHARED driver thread of its own. TODO(paxlog.aeron.driver.threading = invoker|shared): a
+     * NodeConfig setting, owned by the engineer editing NodeConfig; a constant until then.
+     */
+    static final boolean DRIVER_INVOKED_DEFAULT = true;
+
     private final NodeConfig config;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -29,28 +41,46 @@ public final class PaxlogNode implements AutoCloseable
     private AgentRunner runner;
     private AgentInvoker invoker;
 
-    private PaxlogNode(final NodeConfig config, final StateMachine... machines)
+    private PaxlogNode(final NodeConfig config, final boolean driverInvoked, final StateMachine... machines)
     {
         this.config = config;
         MediaDriver d = null;
+        final boolean invoked = config.embeddedDriver() && driverInvoked;
         if (config.embeddedDriver())
         {
             d = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(config.aeronDir())
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .threadingMode(invoked ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
+                .sharedIdleStrategy(idleStrategy(config.idle()))
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
         }
         this.driver = d;
-        this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(config.aeronDir()));
-        this.agent = new NodeAgent(config, aeron, epochAlignedClock(), sink -> new StateMachineHost(sink, machines));
+        final Aeron.Context aeronContext = new Aeron.Context().aeronDirectoryName(config.aeronDir());
+        if (invoked)
+        {
+            // the client's conductor runs on the duty cycle too, and synchronous client calls run the driver
+            aeronContext.useConductorAgentInvoker(true).driverAgentInvoker(d.sharedAgentInvoker());
+        }
+        Aeron a = null;
+        try
+        {
+            a = Aeron.connect(aeronContext);
+            this.agent = new NodeAgent(config, a, epochAlignedClock(), sink -> new StateMachineHost(sink, machines),
+                invoked ? new AgentInvoker[] {a.conductorAgentInvoker(), d.sharedAgentInvoker()} : null);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(a, d);
+            throw ex;
+        }
+        this.aeron = a;
     }
 
-    /** Starts the node on its own thread with the configured idle strategy. */
+    /** Starts the node on its own thread (which also runs the embedded driver) with the configured idle strategy. */
     public static PaxlogNode start(final NodeConfig config, final StateMachine... machines)
     {
-        final PaxlogNode node = new PaxlogNode(config, machines);
+        final PaxlogNode node = new PaxlogNode(config, DRIVER_INVOKED_DEFAULT, machines);
         node.runner = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, node.agent);
         AgentRunner.startOnThread(node.runner);
         return node;
@@ -59,7 +89,7 @@ public final class PaxlogNode implements AutoCloseable
     /** Starts the node to be driven by the caller: call {@link #invoker()}{@code .invoke()} repeatedly. */
     public static PaxlogNode startInvoked(final NodeConfig config, final StateMachine... machines)
     {
-        final PaxlogNode node = new PaxlogNode(config, machines);
+        final PaxlogNode node = new PaxlogNode(config, false, machines);
         node.invoker = new AgentInvoker(Throwable::printStackTrace, null, node.agent);
         node.invoker.start();
         return node;

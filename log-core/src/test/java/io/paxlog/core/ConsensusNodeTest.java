@@ -170,6 +170,54 @@ class ConsensusNodeTest
     }
 
     @Test
+    void followerThatStalledItselfWaitsTwoHeartbeatsBeforeCampaigningOncePerSilence()
+    {
+        final long ms = 1_000_000L;
+        final Recorder r = new Recorder();
+        final ConsensusNode f = node(1, r, 0);
+        final long t = 2 * T;
+        f.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
+        f.onTick(t + ms);
+        // the node itself did not run for 300 ms (a pause, or starved of CPU): far past its election deadline, but
+        // the leader's silence says nothing yet
+        final long resumed = t + 300 * ms;
+        assertEquals(0, f.onTick(resumed));
+        assertEquals(Role.FOLLOWER, f.role());
+        f.onAccept(resumed + 5 * ms, 0, B1_0, resumed + 5 * ms, 0, 1, new Entry[0], 0); // the heartbeat arrives
+        for (long now = resumed + 6 * ms; now < resumed + 60 * ms; now += ms)
+        {
+            f.onTick(now);
+        }
+        assertEquals(Role.FOLLOWER, f.role());
+
+        // a new silence and a new stall: one grace of two heartbeat intervals (40 ms), then a second stall past
+        // it, still without a word from the leader, starts the election: the grace is once per silence
+        final long stalled = resumed + 400 * ms;
+        assertEquals(0, f.onTick(stalled));
+        assertEquals(Role.FOLLOWER, f.role());
+        assertEquals(1, f.onTick(stalled + 100 * ms));
+        assertEquals(Role.CANDIDATE, f.role());
+    }
+
+    @Test
+    void followerThatKeptRunningCampaignsAtItsDeadline()
+    {
+        final long ms = 1_000_000L;
+        final Recorder r = new Recorder();
+        final ConsensusNode f = node(1, r, 0);
+        final long t = 2 * T;
+        f.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
+        long now = t + ms;
+        while (f.role() == Role.FOLLOWER && now < t + 200 * ms)
+        {
+            f.onTick(now);
+            now += ms;
+        }
+        assertEquals(Role.CANDIDATE, f.role());
+        assertTrue(now <= t + 2 * 60 * ms + 2 * ms, "campaigned at the election timeout plus jitter, not later");
+    }
+
+    @Test
     void followerAppliesOnlySlotsHeldInTheCommittingBallot()
     {
         final Recorder r = new Recorder();
