@@ -67,9 +67,31 @@ public final class PaxlogTarget implements FailoverTarget
     private int length;
     private long failures;
 
+    private final String threading;
+
+    /** Paxlog with its default threading: each node's embedded driver on a SHARED driver thread of its own. */
+    public PaxlogTarget()
+    {
+        this(NodeConfig.THREADING_DEFAULT);
+    }
+
+    /**
+     * @param threading {@code shared} (the default, as Aeron Cluster's drivers run) or {@code invoker} (each
+     *                  node's driver on its duty-cycle thread: {@code paxlog.aeron.threading}); the target is then
+     *                  named {@code paxlog-invoker}
+     */
+    public PaxlogTarget(final String threading)
+    {
+        if (!threading.equals("shared") && !threading.equals("invoker"))
+        {
+            throw new IllegalArgumentException("threading must be shared or invoker, got " + threading);
+        }
+        this.threading = threading;
+    }
+
     public String name()
     {
-        return "paxlog";
+        return threading.equals("shared") ? "paxlog" : "paxlog-" + threading;
     }
 
     public synchronized void start(final BenchSettings settings) throws Exception
@@ -100,10 +122,14 @@ public final class PaxlogTarget implements FailoverTarget
         }
     }
 
-    /** The node settings both topologies share: sync none, no periodic snapshots, the settings' idle strategy. */
-    private static Properties nodeProperties(final BenchSettings settings)
+    /**
+     * The node settings both topologies share: sync none, no periodic snapshots, the settings' idle strategy, the
+     * target's driver threading.
+     */
+    private Properties nodeProperties(final BenchSettings settings)
     {
         final Properties p = new Properties();
+        p.setProperty(NodeConfig.THREADING_PROP, threading);
         p.setProperty(NodeConfig.SYNC_PROP, "none");
         p.setProperty(NodeConfig.IDLE_PROP, settings.idleStrategy());
         p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "0");

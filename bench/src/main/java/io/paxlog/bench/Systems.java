@@ -6,12 +6,14 @@ import java.util.List;
 public final class Systems
 {
     public static final String PAXLOG = "paxlog";
+    /** Paxlog with each node's media driver on its duty-cycle thread ({@code paxlog.aeron.threading=invoker}). */
+    public static final String PAXLOG_INVOKER = "paxlog-invoker";
     public static final String AERON_CLUSTER = "aeron-cluster";
     public static final String AERON_FLOOR_1 = "aeron-floor-1";
     public static final String AERON_FLOOR_2 = "aeron-floor-2";
 
     /** Every system, in the order results are reported. */
-    public static final List<String> ALL = List.of(PAXLOG, AERON_CLUSTER, AERON_FLOOR_1, AERON_FLOOR_2);
+    public static final List<String> ALL = List.of(PAXLOG, PAXLOG_INVOKER, AERON_CLUSTER, AERON_FLOOR_1, AERON_FLOOR_2);
 
     private Systems()
     {
@@ -26,6 +28,7 @@ public final class Systems
             case AERON_FLOOR_2 -> new AeronFloorTarget(2);
             case AERON_CLUSTER -> new AeronClusterTarget();
             case PAXLOG -> new PaxlogTarget();
+            case PAXLOG_INVOKER -> new PaxlogTarget("invoker");
             default -> throw new IllegalArgumentException("unknown system '" + name + "' (known: " +
                 String.join(", ", ALL) + ")");
         };

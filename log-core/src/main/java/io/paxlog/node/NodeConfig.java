@@ -28,6 +28,15 @@ public final class NodeConfig
     public static final String AERON_DIR_PROP = "paxlog.aeron.dir";
     public static final String DRIVER_PROP = "paxlog.aeron.driver";
     public static final String DRIVER_DEFAULT = "embedded";
+    /**
+     * How an embedded media driver runs: {@code shared} (the default: one SHARED-mode driver thread beside the
+     * node's duty-cycle thread, as Aeron Cluster runs its drivers) or {@code invoker} (the driver and the Aeron
+     * client conductor run on the node's own duty-cycle thread: one busy thread per node, no hand-off between
+     * threads on the way in or out; fewer threads for small boxes, at the price of the driver's work, and the JDK's
+     * receive-side allocation, on the duty cycle). Ignored with an external driver.
+     */
+    public static final String THREADING_PROP = "paxlog.aeron.threading";
+    public static final String THREADING_DEFAULT = "shared";
     public static final String IDLE_PROP = "paxlog.idle";
     public static final String IDLE_DEFAULT = "backoff";
     public static final String FRAME_LENGTH_MAX_PROP = "paxlog.frame.length.max";
@@ -60,6 +69,7 @@ public final class NodeConfig
     private String aeronDir;
     private boolean embeddedDriver;
     private String idle;
+    private boolean driverInvoked;
     private int frameLengthMax;
     private int sessionsMax;
     private int sessionTimeoutMs;
@@ -141,6 +151,12 @@ public final class NodeConfig
         embeddedDriver = driver.equals("embedded");
         aeronDir = props.getProperty(AERON_DIR_PROP,
             "/dev/shm/paxlog-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode()) + "-" + core.nodeId());
+        final String threading = props.getProperty(THREADING_PROP, THREADING_DEFAULT);
+        if (!threading.equals("shared") && !threading.equals("invoker"))
+        {
+            throw new ConfigException(THREADING_PROP, threading, "expected shared or invoker");
+        }
+        driverInvoked = threading.equals("invoker");
         idle = props.getProperty(IDLE_PROP, IDLE_DEFAULT);
         if (!idle.equals("backoff") && !idle.equals("yielding") && !idle.equals("busy-spin") && !idle.equals("sleeping"))
         {
@@ -273,6 +289,9 @@ public final class NodeConfig
     public String aeronDir() { return aeronDir; }
     public boolean embeddedDriver() { return embeddedDriver; }
     public String idle() { return idle; }
+
+    /** Whether an embedded driver runs on the node's duty-cycle thread ({@value #THREADING_PROP}=invoker). */
+    public boolean driverInvoked() { return driverInvoked; }
     public int frameLengthMax() { return frameLengthMax; }
     public int sessionsMax() { return sessionsMax; }
     /** Take a snapshot (and compact the journal) every this many applied entries; 0 = only on request. */

@@ -20,20 +20,16 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an {@link AgentInvoker}
  * ({@link #startInvoked}), as tests do.
  *
- * <p>Threads. {@link #start} runs the embedded driver and the Aeron client's conductor on the node's own
- * duty-cycle thread (Aeron's INVOKER threading): one busy thread per node instead of three, and no hand-off
- * between a driver thread and the node on the way in or out. {@link #startInvoked} keeps a SHARED driver thread
- * (the test drives only the node's agent). Either way the driver idles with the node's {@code paxlog.idle}.
+ * <p>Threads. By default ({@code paxlog.aeron.threading=shared}) the embedded driver runs in Aeron's SHARED
+ * threading mode on a thread of its own beside the node's duty-cycle thread. With
+ * {@code paxlog.aeron.threading=invoker}, {@link #start} runs the embedded driver and the Aeron client's conductor
+ * on the node's own duty-cycle thread (Aeron's INVOKER threading): one busy thread per node instead of three, and
+ * no hand-off between a driver thread and the node on the way in or out. {@link #startInvoked} always keeps a
+ * SHARED driver thread (the test drives only the node's agent). Either way the driver idles with the node's
+ * {@code paxlog.idle}.
  */
 public final class PaxlogNode implements AutoCloseable
 {
-    /**
-     * Whether the embedded media driver runs on the node's own duty-cycle thread (Aeron's INVOKER threading)
-     * instead of a SHARED driver thread of its own. TODO(paxlog.aeron.driver.threading = invoker|shared): a
-     * NodeConfig setting, owned by the engineer editing NodeConfig; a constant until then.
-     */
-    static final boolean DRIVER_INVOKED_DEFAULT = true;
-
     private final NodeConfig config;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -77,10 +73,13 @@ public final class PaxlogNode implements AutoCloseable
         this.aeron = a;
     }
 
-    /** Starts the node on its own thread (which also runs the embedded driver) with the configured idle strategy. */
+    /**
+     * Starts the node on its own thread with the configured idle strategy; with {@code paxlog.aeron.threading=invoker}
+     * that thread also runs the embedded driver.
+     */
     public static PaxlogNode start(final NodeConfig config, final StateMachine... machines)
     {
-        final PaxlogNode node = new PaxlogNode(config, DRIVER_INVOKED_DEFAULT, machines);
+        final PaxlogNode node = new PaxlogNode(config, config.driverInvoked(), machines);
         node.runner = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, node.agent);
         AgentRunner.startOnThread(node.runner);
         return node;

@@ -40,6 +40,10 @@ class NodeConfigTest
         assertEquals(3, c.members().length);
         assertEquals(SyncPolicy.NONE, c.sync());
         assertEquals("backoff", c.idle());
+        assertEquals(false, c.driverInvoked(), "the driver gets a SHARED thread of its own by default");
+        final Properties invoker = valid();
+        invoker.setProperty(NodeConfig.THREADING_PROP, "invoker");
+        assertEquals(true, NodeConfig.fromProperties(invoker).conclude().driverInvoked());
         assertEquals(2, c.core().acceptQuorum());
         assertEquals("aeron:udp?endpoint=127.0.0.1:20003", c.self().consensusChannel());
     }
@@ -50,6 +54,8 @@ class NodeConfigTest
         assertEquals("paxlog.sync=sometimes: expected none or batch", error(NodeConfig.SYNC_PROP, "sometimes"));
         assertEquals("paxlog.node.id=3: must be in 0..2", error("paxlog.node.id", "3"));
         assertEquals("paxlog.idle=spin: expected backoff, yielding, busy-spin or sleeping", error(NodeConfig.IDLE_PROP, "spin"));
+        assertEquals("paxlog.aeron.threading=dedicated: expected shared or invoker",
+            error(NodeConfig.THREADING_PROP, "dedicated"));
         assertEquals("paxlog.cluster.members=0=localhost:1: '0=localhost:1': expected id=host:consensusPort:clientPort",
             error(NodeConfig.MEMBERS_PROP, "0=localhost:1"));
         assertEquals("paxlog.quorum.accept=1: W + R must exceed N (W=1 R=2 N=3)", error("paxlog.quorum.accept", "1"));

@@ -39,14 +39,14 @@ final class FailoverScenario
     {
         for (final String system : config.systems())
         {
-            if (!system.equals(Systems.PAXLOG) && !system.equals(Systems.AERON_CLUSTER))
-            {
-                continue; // the floors have no leader to kill
-            }
             try (BenchTarget target = Systems.create(system))
             {
+                if (!(target instanceof FailoverTarget failover))
+                {
+                    continue; // the floors have no leader to kill
+                }
                 target.start(config.settings().withMessageBytes(Results.HEADLINE_BYTES));
-                trials(system, (FailoverTarget)target);
+                trials(system, failover);
             }
             catch (final Exception ex)
             {
@@ -80,7 +80,7 @@ final class FailoverScenario
             target.restartKilled();
             Thread.sleep(REJOIN_SETTLE_MS);
         }
-        final String note = system.equals(Systems.PAXLOG) ?
+        final String note = system.startsWith(Systems.PAXLOG) ?
             String.format(Locale.ROOT, "lease timeout %d ms (target: p50 <= 2x lease)",
                 CoreConfig.LEASE_TIMEOUT_DEFAULT_NS / 1_000_000) :
             "leader heartbeat timeout 1 s (Aeron Cluster's own default is 10 s)";
