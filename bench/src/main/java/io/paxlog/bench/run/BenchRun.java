@@ -71,8 +71,8 @@ public final class BenchRun implements Callable<Integer>
         description = "Measured seconds per max-rate probe (default 4; --quick: 2).")
     Long probeSeconds;
 
-    @Option(names = "--max-probes", paramLabel = "N", description = "Max-rate probes per system (default 9; " +
-        "--quick: 5).")
+    @Option(names = "--max-probes", paramLabel = "N", description = "Max-rate probes per system (default 10; " +
+        "--quick: 6).")
     Integer maxProbes;
 
     @Option(names = "--p99-limit-us", paramLabel = "US", defaultValue = "1000",
@@ -235,7 +235,7 @@ public final class BenchRun implements Callable<Integer>
         final long warm = warmup != null ? warmup : quick ? 2 : 3;
         require(warm >= 0 && warm <= 600, "--warmup must be 0..600 seconds, got " + warm);
         final long probe = positive(probeSeconds, quick ? 2 : 4, "--probe-seconds", 600);
-        final int probes = (int)positive(maxProbes == null ? null : (long)maxProbes, quick ? 5 : 9, "--max-probes",
+        final int probes = (int)positive(maxProbes == null ? null : (long)maxProbes, quick ? 6 : 10, "--max-probes",
             30);
         require(p99LimitUs >= 1 && p99LimitUs <= 10_000_000, "--p99-limit-us must be 1..10000000, got " + p99LimitUs);
         final int trials = (int)positive(failoverTrials == null ? null : (long)failoverTrials, quick ? 2 : 5,

@@ -10,16 +10,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The highest rate each system sustains with p99 under the limit (1 ms by default) and no loss, 32-byte messages.
- * A search over rates: from {@link #START_RATE} the rate doubles while probes pass; after the first failing
- * probe it bisects between the best passing and the lowest failing rate until they are within 5% of each other
- * or the probe budget is spent. Each probe is a short open-loop run (its own warm-up) on the same started system,
- * restarted after a probe that lost messages. Reports the best passing rate (0 if even {@link #MIN_RATE} failed)
- * and that probe's distribution.
+ * A search over rates in two phases. First a scan: from {@link #START_RATE} the rate doubles (up to
+ * {@link #MAX_RATE}) until a probe fails after one passed. A failing probe before any pass does not end the scan:
+ * with a backoff idle strategy the tail is often worse at low rates than at moderate ones (every thread on the
+ * path is parked when a message arrives), so p99 is not monotonic in the rate. Then a bisection between the best
+ * passing rate and the failing rate above it, until they are within 5% of each other or the probe budget is
+ * spent. Each probe is a short open-loop run (its own warm-up) on the same started system, restarted after a probe
+ * that lost messages. Reports the best passing rate (0 if none passed) and that probe's distribution.
  */
 final class MaxRateScenario
 {
-    static final long START_RATE = 2_000;
-    static final long MIN_RATE = 100;
+    static final long START_RATE = 1_000;
     static final long MAX_RATE = 1_000_000;
 
     private final RunConfig config;
@@ -82,17 +83,32 @@ final class MaxRateScenario
                 }
                 if (pass)
                 {
-                    best = rate;
-                    bestResult = r;
+                    if (rate > best)
+                    {
+                        best = rate;
+                        bestResult = r;
+                    }
+                }
+                else if (best > 0 && (lowestFailing == 0 || rate < lowestFailing))
+                {
+                    lowestFailing = rate; // the first failure above a pass (the scan ends) or a lower one (bisection)
+                }
+                final long next;
+                if (lowestFailing == 0)
+                {
+                    next = rate * 2; // still scanning upward
+                    if (next > MAX_RATE)
+                    {
+                        break;
+                    }
                 }
                 else
                 {
-                    lowestFailing = rate;
-                }
-                final long next = lowestFailing == 0 ? Math.min(MAX_RATE, rate * 2) : (best + lowestFailing) / 2;
-                if (next == rate || next < MIN_RATE || lowestFailing != 0 && lowestFailing - best <= lowestFailing / 20)
-                {
-                    break;
+                    next = (best + lowestFailing) / 2;
+                    if (lowestFailing - best <= lowestFailing / 20 || next == rate)
+                    {
+                        break;
+                    }
                 }
                 rate = next;
             }

@@ -71,7 +71,8 @@ public final class Results
      * A, B = Paxlog / Aeron Cluster write latency at 10k msg/s 32 B (p50, p99); C = Paxlog write p50 /
      * aeron-floor-2 p50 at the same point; D = Paxlog lease-read p50 / Paxlog write p50 in the reads scenario (the
      * same closed loop, one after the other); E = Paxlog max rate / Aeron Cluster max rate (p99 under 1 ms). A ratio
-     * whose inputs were not measured in this run is {@code n/a}.
+     * whose inputs were not measured in this run is {@code n/a}; one over a zero is {@code inf} (Paxlog sustained a
+     * rate Aeron Cluster sustained none of) or {@code n/a} (neither did).
      */
     public String summaryLine()
     {
@@ -92,10 +93,13 @@ public final class Results
 
     static String ratio(final Optional<Double> numerator, final Optional<Double> denominator)
     {
-        if (numerator.isEmpty() || denominator.isEmpty() || numerator.get().isNaN() || denominator.get().isNaN() ||
-            denominator.get() <= 0)
+        if (numerator.isEmpty() || denominator.isEmpty() || numerator.get().isNaN() || denominator.get().isNaN())
         {
             return "n/a";
+        }
+        if (denominator.get() <= 0)
+        {
+            return numerator.get() > 0 ? "inf" : "n/a"; // e.g. a max rate against a system that sustained none
         }
         return String.format(Locale.ROOT, "%.2f", numerator.get() / denominator.get());
     }

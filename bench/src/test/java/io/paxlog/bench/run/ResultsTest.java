@@ -45,7 +45,12 @@ class ResultsTest
         r.add(ResultRow.figure("max-rate", "paxlog", "max-rate", 30_000, "msg/s", ""));
         r.add(ResultRow.figure("max-rate", "aeron-cluster", "max-rate", 0, "msg/s", ""));
         assertEquals("summary write_p50_ratio=n/a write_p99_ratio=n/a floor_ratio=n/a lease_read_ratio=n/a " +
-            "max_rate_ratio=n/a", r.summaryLine());
+            "max_rate_ratio=inf", r.summaryLine());
+        final Results none = new Results();
+        none.add(ResultRow.figure("max-rate", "paxlog", "max-rate", 0, "msg/s", ""));
+        none.add(ResultRow.figure("max-rate", "aeron-cluster", "max-rate", 0, "msg/s", ""));
+        assertEquals("summary write_p50_ratio=n/a write_p99_ratio=n/a floor_ratio=n/a lease_read_ratio=n/a " +
+            "max_rate_ratio=n/a", none.summaryLine());
     }
 
     @Test
