@@ -28,5 +28,5 @@ paxlog_java() {
   local flags
   flags=$(grep -v '^#' "$PAXLOG_HOME/ops/lib/jvm.flags" | tr '\n' ' ')
   # shellcheck disable=SC2086
-  exec ${PAXLOG_TASKSET:-} java $flags ${PAXLOG_JAVA_OPTS:-} -cp "$PAXLOG_LIB/*:$PAXLOG_HOME/ops/target/classes" "$@"
+  exec ${PAXLOG_EXEC_PREFIX:-} java $flags ${PAXLOG_JAVA_OPTS:-} -cp "$PAXLOG_LIB/*:$PAXLOG_HOME/ops/target/classes" "$@"
 }

@@ -57,7 +57,7 @@ final class ClientTransport
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            responseChannel = "aeron:udp?endpoint=" + members[0].host() + ":" + freePort();
+            responseChannel = "aeron:udp?endpoint=" + localAddressToward(members[0]) + ":" + freePort();
             this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
             this.publications = new ExclusivePublication[memberCount];
             for (int i = 0; i < memberCount; i++)
@@ -94,6 +94,31 @@ final class ClientTransport
         closeFrame = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + SessionCloseEncoder.BLOCK_LENGTH]);
         close.wrapAndApplyHeader(closeFrame, 0, headerEncoder).sessionId(sessionId);
         closeFrameLength = MessageHeaderEncoder.ENCODED_LENGTH + close.encodedLength();
+    }
+
+    /**
+     * This machine's address on the route to {@code member}: the answers' endpoint must be an address the members
+     * can reach (127.0.0.1 for a cluster on loopback, the client host's own address for one on other hosts or
+     * network namespaces). A connected UDP socket asks the OS's routing table; it sends nothing.
+     */
+    static String localAddressToward(final Member member)
+    {
+        try (DatagramSocket s = new DatagramSocket())
+        {
+            s.connect(new java.net.InetSocketAddress(member.host(), member.clientPort()));
+            final InetAddress local = s.getLocalAddress();
+            if (local == null || local.isAnyLocalAddress())
+            {
+                throw new PaxlogException("no local address routes to member " + member.id() + " at " +
+                    member.host());
+            }
+            return local.getHostAddress();
+        }
+        catch (final SocketException ex)
+        {
+            throw new PaxlogException("no route to member " + member.id() + " at " + member.host() + ": " +
+                ex.getMessage());
+        }
     }
 
     private static int freePort()
