@@ -26,18 +26,37 @@ public final class Results
 
     private final List<ResultRow> rows = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final PrintStream console;
+
+    /** Results that echo each row and failure to {@link System#out} as they come. */
+    public Results()
+    {
+        this(System.out);
+    }
+
+    /** @param console where each row and failure is echoed as it comes, or {@code null} for nowhere */
+    public Results(final PrintStream console)
+    {
+        this.console = console;
+    }
 
     public void add(final ResultRow row)
     {
         rows.add(row);
-        System.out.println(row.consoleLine());
+        if (console != null)
+        {
+            console.println(row.consoleLine());
+        }
     }
 
     /** Records something that makes the run fail (loss in a fixed-rate run, a system that did not start). */
     public void fail(final String what)
     {
         failures.add(what);
-        System.out.println("FAILED: " + what);
+        if (console != null)
+        {
+            console.println("FAILED: " + what);
+        }
     }
 
     public List<ResultRow> rows()

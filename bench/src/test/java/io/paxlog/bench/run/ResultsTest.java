@@ -23,7 +23,7 @@ class ResultsTest
     @Test
     void summaryRatiosComeFromTheHeadlinePoint()
     {
-        final Results r = new Results();
+        final Results r = new Results(null);
         r.add(write("paxlog", 1_000, 32, 10_000));          // not the headline point: ignored
         r.add(write("paxlog", 10_000, 288, 10_000));         // not the headline point: ignored
         r.add(write("paxlog", 10_000, 32, 300_000));
@@ -40,13 +40,13 @@ class ResultsTest
     @Test
     void missingInputsGiveNotAvailableNotZero()
     {
-        final Results r = new Results();
+        final Results r = new Results(null);
         r.add(write("paxlog", 10_000, 32, 300_000));
         r.add(ResultRow.figure("max-rate", "paxlog", "max-rate", 30_000, "msg/s", ""));
         r.add(ResultRow.figure("max-rate", "aeron-cluster", "max-rate", 0, "msg/s", ""));
         assertEquals("summary write_p50_ratio=n/a write_p99_ratio=n/a floor_ratio=n/a lease_read_ratio=n/a " +
             "max_rate_ratio=inf", r.summaryLine());
-        final Results none = new Results();
+        final Results none = new Results(null);
         none.add(ResultRow.figure("max-rate", "paxlog", "max-rate", 0, "msg/s", ""));
         none.add(ResultRow.figure("max-rate", "aeron-cluster", "max-rate", 0, "msg/s", ""));
         assertEquals("summary write_p50_ratio=n/a write_p99_ratio=n/a floor_ratio=n/a lease_read_ratio=n/a " +
@@ -56,7 +56,7 @@ class ResultsTest
     @Test
     void csvAndMarkdownCarryEveryRow()
     {
-        final Results r = new Results();
+        final Results r = new Results(null);
         r.add(write("paxlog", 10_000, 32, 300_000));
         r.add(ResultRow.figure("replay", "paxlog", "replay", 1_234_567, "entries/s", "a \"note\""));
         r.fail("write x: 3 lost");
