@@ -62,6 +62,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private long nowNs;
     private long statusUpdatedNs;
     private volatile Role statusRole;
+    private final NodeCounters counters;
     private volatile long statusBallot;
     private volatile long statusCommit;
     private volatile long statusApplied;
@@ -128,6 +129,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
+        this.counters = new NodeCounters(aeron, config.nodeId());
     }
 
     public void onStart()
@@ -275,6 +277,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     public void onClose()
     {
+        counters.close();
         journal.close();
     }
 
@@ -548,6 +551,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         statusLeaseRemainingNs = leaseEnd == Long.MIN_VALUE ? 0 : Math.max(0, leaseEnd - nowNs);
         statusDroppedFrames = consensusAdapter.dropped() + clientAdapter.dropped();
         statusDroppedSends = held.dropped();
+        counters.update(statusRole.ordinal(), statusBallot, statusCommit, statusApplied, statusLeaseRemainingNs,
+            statusSnapshotSlot, statusDroppedFrames, statusDroppedSends);
     }
 
     /**
