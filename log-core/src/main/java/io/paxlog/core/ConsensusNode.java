@@ -2,8 +2,6 @@ package io.paxlog.core;
 
 import org.agrona.DirectBuffer;
 
-import java.util.SplittableRandom;
-
 /**
  * The pure protocol core of one Paxlog node: Multi-Paxos with a Paxos-elected leader holding a lease.
  *
@@ -28,16 +26,14 @@ public final class ConsensusNode
     private final CommitListener listener;
     private final int selfId;
     private final int memberCount;
-    private final SplittableRandom random;
+    private final ElectionTimer timer;
     private final EntryLog log;
     private final Acceptor acceptor;
     private final Candidate candidate;
     private final Leader leader;
     private final long[] peerCommit;
     private final long[] lastSnapshotOfferNs;
-    private final long[] scratchSlots;
-    private final long[] scratchBallots;
-    private final Entry[] scratchEntries;
+    private final EntryBatch batch;
     private final Entry proposal = new Entry();
 
     private Role role = Role.FOLLOWER;
@@ -50,7 +46,6 @@ public final class ConsensusNode
     /** The election deadline this node already extended once after a stall of its own (MIN_VALUE: none). */
     private long stallGraceDeadlineNs = Long.MIN_VALUE;
     private long lastCatchupRequestNs = Long.MIN_VALUE / 2;
-    private int failedElections;
     private long maxTimestampNs = Long.MIN_VALUE;
     private long stampOffsetNs;
     private long appliedSlot;
@@ -66,7 +61,7 @@ public final class ConsensusNode
         this.listener = listener;
         this.selfId = config.nodeId();
         this.memberCount = config.memberCount();
-        this.random = new SplittableRandom(config.randomSeed() * 31 + selfId);
+        this.timer = new ElectionTimer(config, selfId);
         this.log = new EntryLog(config.logCapacitySlots());
         this.acceptor = new Acceptor(config);
         this.candidate = new Candidate(memberCount, config.promiseEntriesMax());
@@ -74,10 +69,7 @@ public final class ConsensusNode
         this.peerCommit = new long[memberCount];
         this.lastSnapshotOfferNs = new long[memberCount];
         java.util.Arrays.fill(lastSnapshotOfferNs, Long.MIN_VALUE / 2);
-        final int scratch = Math.max(config.promiseEntriesMax(), config.catchupEntriesMax());
-        this.scratchSlots = new long[scratch];
-        this.scratchBallots = new long[scratch];
-        this.scratchEntries = new Entry[scratch];
+        this.batch = new EntryBatch(Math.max(config.promiseEntriesMax(), config.catchupEntriesMax()));
     }
 
     /**
@@ -101,48 +93,14 @@ public final class ConsensusNode
         started = true;
         log.resetTo(snapshotSlot);
         appliedSlot = snapshotSlot;
-        final boolean forgetPromise = config.planted(PlantedBug.FORGET_PROMISE_ON_RESTART);
-        journal.replay(new Journal.Replay()
-        {
-            public void onPromise(final long ballot)
-            {
-                if (!forgetPromise)
-                {
-                    acceptor.restorePromise(ballot);
-                }
-            }
-
-            public void onAccepted(final long slot, final long ballot, final Entry entry)
-            {
-                if (slot <= log.commitSlot() && !log.has(slot))
-                {
-                    return; // covered by the snapshot (or committed and since evicted)
-                }
-                log.put(slot, ballot, entry);
-                maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
-                if (!forgetPromise)
-                {
-                    acceptor.restorePromise(ballot);
-                }
-            }
-
-            public void onCommit(final long commitSlot)
-            {
-                log.restoreCommit(commitSlot);
-                deliverCommitted();
-            }
-
-            public void onSegment(final long baseSlot)
-            {
-                Invariants.check(baseSlot <= snapshotSlot || baseSlot <= log.commitSlot(),
-                    "journal was compacted up to a snapshot this node does not have; newest restored snapshot: ",
-                    snapshotSlot);
-            }
-        });
+        final JournalReplay replay = new JournalReplay(log, acceptor, snapshotSlot,
+            config.planted(PlantedBug.FORGET_PROMISE_ON_RESTART), this::deliverCommitted);
+        journal.replay(replay);
+        maxTimestampNs = replay.maxTimestampNs();
         maxSeenBallot = acceptor.promisedBallot();
         acceptor.onRestart(nowNs);
         deliverCommitted();
-        electionDeadlineNs = nowNs + electionDelayNs();
+        electionDeadlineNs = nowNs + timer.electionDelayNs();
     }
 
     // ---------------------------------------------------------------- snapshots
@@ -177,8 +135,8 @@ public final class ConsensusNode
     /**
      * The runtime installed a snapshot of every slot up to {@code snapshotSlot}, sent by {@code from} (which held
      * it as committed), into its state machines and saved it durably. Slots up to it leave the log; later ones
-     * stay (a leader keeps what it proposed); the node acknowledges it to {@code from} so a leader continues. Ignored unless it is ahead of the commit
-     * point (the runtime should not install it then).
+     * stay (a leader keeps what it proposed); the node acknowledges it to {@code from} so a leader continues.
+     * Ignored unless it is ahead of the commit point (the runtime should not install it then).
      */
     public void installSnapshot(final long nowNs, final int from, final long ballot, final long snapshotSlot)
     {
@@ -189,7 +147,7 @@ public final class ConsensusNode
         if (role == Role.CANDIDATE)
         {
             // the election collects accepted values from the old commit point on; start again from the new one
-            loseElection(nowNs, electionDelayNs(), "installed a snapshot at slot " + snapshotSlot);
+            loseElection(nowNs, timer.electionDelayNs(), "installed a snapshot at slot " + snapshotSlot);
         }
         log.installBase(snapshotSlot);
         appliedSlot = snapshotSlot;
@@ -333,7 +291,7 @@ public final class ConsensusNode
                 lastTickNs = nowNs;
                 if (nowNs >= electionDeadlineNs)
                 {
-                    loseElection(nowNs, backoffNs(), "phase 1 timed out");
+                    loseElection(nowNs, timer.backoffNs(), "phase 1 timed out");
                     return 1;
                 }
                 return 0;
@@ -350,7 +308,7 @@ public final class ConsensusNode
         final long notBefore = acceptor.campaignNotBeforeNs(selfId, nowNs);
         if (notBefore > nowNs)
         {
-            electionDeadlineNs = notBefore + jitterNs(config.backoffBaseNs() / 4);
+            electionDeadlineNs = notBefore + timer.jitterNs(config.backoffBaseNs() / 4);
             return;
         }
         final long ballot = Ballot.nextAbove(Math.max(maxSeenBallot, acceptor.promisedBallot()), selfId);
@@ -360,9 +318,9 @@ public final class ConsensusNode
         candidate.reset(ballot, log.commitSlot() + 1);
         transition(Role.CANDIDATE, ballot, nowNs, "election timeout");
         electionDeadlineNs = nowNs + config.electionTimeoutNs();
-        final int count = collectAccepted(candidate.fromSlot());
-        candidate.addPromise(selfId, scratchSlots, scratchBallots, scratchEntries, count);
-        clearScratch(count);
+        final int count = batch.collectHeld(log, candidate.fromSlot());
+        candidate.addPromise(selfId, batch.slots, batch.ballots, batch.entries, count);
+        batch.clear(count);
         for (int peer = 0; peer < memberCount; peer++)
         {
             if (peer != selfId)
@@ -411,10 +369,10 @@ public final class ConsensusNode
         }
         promise(ballot);
         leaderId = -1;
-        electionDeadlineNs = nowNs + electionDelayNs();
-        final int count = collectAccepted(fromSlot);
-        outbox.promise(from, ballot, sendTimeNs, log.commitSlot(), scratchSlots, scratchBallots, scratchEntries, count);
-        clearScratch(count);
+        electionDeadlineNs = nowNs + timer.electionDelayNs();
+        final int count = batch.collectHeld(log, fromSlot);
+        outbox.promise(from, ballot, sendTimeNs, log.commitSlot(), batch.slots, batch.ballots, batch.entries, count);
+        batch.clear(count);
     }
 
     public void onPromise(final long nowNs, final int from, final long ballot, final long echoSendTimeNs,
@@ -477,14 +435,14 @@ public final class ConsensusNode
                 startElection(nowNs);
                 return;
             }
-            loseElection(nowNs, backoffNs(), "rejected: " + Ballot.toString(promisedBallot) + " promised");
+            loseElection(nowNs, timer.backoffNs(), "rejected: " + Ballot.toString(promisedBallot) + " promised");
             return;
         }
         candidate.addRefusal(from, reason == NackReason.BEHIND ? 0 : remainingNs);
         if (candidate.cannotWin(config.electionQuorum()))
         {
             final long delay = candidate.retryAfterNs() > 0 ?
-                candidate.retryAfterNs() + jitterNs(config.backoffBaseNs() / 4) : backoffNs();
+                candidate.retryAfterNs() + timer.jitterNs(config.backoffBaseNs() / 4) : timer.backoffNs();
             loseElection(nowNs, delay, "refused by " + candidate.refusalCount() + " (" + reason + ")");
         }
     }
@@ -501,7 +459,7 @@ public final class ConsensusNode
         stampOffsetNs = maxTimestampNs == Long.MIN_VALUE ? 0 : Math.max(0, maxTimestampNs + 1 - nowNs);
         appendAccepted(startSlot, ballot, proposal.setNoop(logTimeNs(nowNs)));
         leader.begin(ballot, startSlot, nowNs, peerCommit);
-        failedElections = 0;
+        timer.onLeaderKnown();
         leaderId = selfId;
         transition(Role.LEADER, ballot, nowNs, "won with " + candidate.promiseCount() + " promises");
         advanceLeaderCommit();
@@ -510,7 +468,7 @@ public final class ConsensusNode
 
     private void loseElection(final long nowNs, final long delayNs, final String reason)
     {
-        failedElections++;
+        timer.onElectionFailed();
         transition(Role.FOLLOWER, candidate.ballot(), nowNs, reason);
         electionDeadlineNs = nowNs + delayNs;
     }
@@ -539,8 +497,8 @@ public final class ConsensusNode
         promise(ballot);
         acceptor.grant(ballot, nowNs);
         leaderId = from;
-        failedElections = 0;
-        electionDeadlineNs = nowNs + electionDelayNs();
+        timer.onLeaderKnown();
+        electionDeadlineNs = nowNs + timer.electionDelayNs();
         for (int i = 0; i < count; i++)
         {
             final long slot = firstSlot + i;
@@ -627,18 +585,12 @@ public final class ConsensusNode
             return;
         }
         final long last = Math.min(log.commitSlot(), fromSlot + config.catchupEntriesMax() - 1);
-        int count = 0;
-        for (long slot = fromSlot; slot <= last && log.has(slot); slot++)
-        {
-            scratchBallots[count] = log.ballot(slot);
-            scratchEntries[count] = log.entry(slot);
-            count++;
-        }
+        final int count = batch.collectRun(log, fromSlot, last);
         if (count > 0)
         {
-            outbox.catchupResponse(from, fromSlot, scratchBallots, scratchEntries, count);
+            outbox.catchupResponse(from, fromSlot, batch.ballots, batch.entries, count);
         }
-        clearScratch(count);
+        batch.clear(count);
     }
 
     public void onCatchupResponse(final long nowNs, final int from, final long firstSlot, final long[] ballots,
@@ -698,9 +650,7 @@ public final class ConsensusNode
     private void appendAccepted(final long slot, final long ballot, final Entry entry)
     {
         Invariants.check(ballot >= acceptor.promisedBallot(), "accepting below the promised ballot");
-        log.put(slot, ballot, entry);
-        maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
-        journal.appendAccepted(slot, ballot, entry);
+        appendCommittedValue(slot, ballot, entry);
     }
 
     /** Stores a value learned as committed (catch-up): chosen values may be held whatever the promise. */
@@ -718,30 +668,6 @@ public final class ConsensusNode
     private boolean storable(final long slot)
     {
         return slot - log.commitSlot() <= log.capacity() / 2 && log.canStore(slot);
-    }
-
-    private int collectAccepted(final long fromSlot)
-    {
-        int count = 0;
-        for (long slot = fromSlot; slot <= log.lastSlot() && count < scratchSlots.length; slot++)
-        {
-            if (log.has(slot))
-            {
-                scratchSlots[count] = slot;
-                scratchBallots[count] = log.ballot(slot);
-                scratchEntries[count] = log.entry(slot);
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private void clearScratch(final int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            scratchEntries[i] = null;
-        }
     }
 
     private void deliverCommitted()
@@ -782,7 +708,7 @@ public final class ConsensusNode
     {
         transition(Role.FOLLOWER, ownBallot(), nowNs, reason);
         leaderId = -1;
-        electionDeadlineNs = nowNs + electionDelayNs();
+        electionDeadlineNs = nowNs + timer.electionDelayNs();
     }
 
     private void transition(final Role newRole, final long ballot, final long nowNs, final String reason)
@@ -798,23 +724,6 @@ public final class ConsensusNode
     private boolean validPeer(final int from)
     {
         return from >= 0 && from < memberCount && from != selfId;
-    }
-
-    private long electionDelayNs()
-    {
-        return config.electionTimeoutNs() + jitterNs(config.electionTimeoutNs());
-    }
-
-    private long backoffNs()
-    {
-        final int shift = Math.min(failedElections, 20);
-        final long base = Math.min(config.backoffMaxNs(), config.backoffBaseNs() << shift);
-        return base / 2 + jitterNs(base);
-    }
-
-    private long jitterNs(final long boundNs)
-    {
-        return boundNs <= 0 ? 0 : random.nextLong(boundNs);
     }
 
     // ---------------------------------------------------------------- observation (status, simulator checks)
