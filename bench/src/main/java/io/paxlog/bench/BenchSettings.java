@@ -70,7 +70,7 @@ public record BenchSettings(int messageBytes, String idleStrategy, Path tempRoot
         {
             throw new IllegalArgumentException("topology must be one of " + TOPOLOGIES + ", got " + topology);
         }
-        if (cpus != null && !cpus.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*"))
+        if (cpus != null && !isCpuList(cpus))
         {
             throw new IllegalArgumentException("cpus must be a taskset CPU list such as 2,3 or 2-5, got " + cpus);
         }
@@ -96,6 +96,12 @@ public record BenchSettings(int messageBytes, String idleStrategy, Path tempRoot
             return shm;
         }
         return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** Whether {@code cpus} is a CPU list as taskset takes it: {@code 2}, {@code 2,3}, {@code 2-5,7}. */
+    public static boolean isCpuList(final String cpus)
+    {
+        return cpus.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*");
     }
 
     public BenchSettings withMessageBytes(final int bytes)

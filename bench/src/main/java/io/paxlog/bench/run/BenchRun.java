@@ -252,7 +252,7 @@ public final class BenchRun implements Callable<Integer>
         BenchSettings settings = BenchSettings.defaults().withIdleStrategy(idle).withTopology(topology);
         if (cpus != null)
         {
-            require(cpus.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*"), "--cpus must be a CPU list such as 2,3 " +
+            require(BenchSettings.isCpuList(cpus), "--cpus must be a CPU list such as 2,3 " +
                 "or 2-5, got '" + cpus + "'");
             if (topology.equals("processes"))
             {
