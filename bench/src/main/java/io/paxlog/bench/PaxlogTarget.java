@@ -15,8 +15,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,9 +139,10 @@ public final class PaxlogTarget implements FailoverTarget
     {
         final Member[] members = new Member[NODES];
         final StringBuilder list = new StringBuilder();
+        final int[] ports = TargetSupport.freeUdpPorts(2 * NODES);
         for (int i = 0; i < NODES; i++)
         {
-            members[i] = new Member(i, "127.0.0.1", freePort(), freePort());
+            members[i] = new Member(i, TargetSupport.HOST, ports[2 * i], ports[2 * i + 1]);
             list.append(i == 0 ? "" : ",").append(i).append("=127.0.0.1:").append(members[i].consensusPort())
                 .append(':').append(members[i].clientPort());
         }
@@ -389,14 +388,6 @@ public final class PaxlogTarget implements FailoverTarget
         public void onFailure(final long sequence, final PaxlogException cause)
         {
             failures++;
-        }
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
         }
     }
 }
