@@ -18,8 +18,10 @@ import org.agrona.DirectBuffer;
  *
  * <p>Schema evolution: a block length larger than the known fixed block is accepted (a newer producer appended
  * fields; decoders skip by the acting block length); a smaller one is rejected. Every field of the current schema
- * has {@code sinceVersion="0"}, so the required fixed block is the same for every accepted version; a field added
- * with {@code sinceVersion="N"} must only be required of frames whose version is at least N.
+ * of version 1 is required of every accepted version; what a later version appended (fields with
+ * {@code sinceVersion="N"}, such as StatusResponse's version-2 fields and its {@code followers} group) is required
+ * only of frames whose header says version N or later: such a message has one layout per version, newest first, and
+ * a frame is checked against the newest layout its version carries.
  *
  * <p>Never throws for any bytes, any offset or any length: it reads the bytes itself (the generated decoders bound
  * nothing by the frame end), every read is preceded by its own bounds check against the frame end, and an offset or
@@ -116,7 +118,11 @@ public final class FrameChecker
         {
             return FrameCheck.BAD_VERSION;
         }
-        final Block layout = template < LAYOUTS.length ? LAYOUTS[template] : null;
+        Block layout = template < LAYOUTS.length ? LAYOUTS[template] : null;
+        while (null != layout && version < layout.sinceVersion)
+        {
+            layout = layout.older;
+        }
         if (null == layout)
         {
             return FrameCheck.UNKNOWN_TEMPLATE;
@@ -311,9 +317,18 @@ public final class FrameChecker
         t = put(t, SessionCloseDecoder.TEMPLATE_ID, block(SessionCloseDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, StatusRequestDecoder.TEMPLATE_ID, block(StatusRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
         t = put(t, SnapshotRequestDecoder.TEMPLATE_ID, block(SnapshotRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
-        t = put(t, StatusResponseDecoder.TEMPLATE_ID, block(StatusResponseDecoder.BLOCK_LENGTH, NO_GROUPS, 0,
-            field(StatusResponseDecoder.roleEncodingOffset(), StatusResponseDecoder.roleEncodingLength(),
-                validValues(NodeRole.values(), NodeRole.NULL_VAL, NodeRole::value))));
+        t = put(t, FaultRequestDecoder.TEMPLATE_ID, block(FaultRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
+        final EnumField role = field(StatusResponseDecoder.roleEncodingOffset(),
+            StatusResponseDecoder.roleEncodingLength(), validValues(NodeRole.values(), NodeRole.NULL_VAL, NodeRole::value));
+        // version 1 ended where the version-2 fields (leaderId first) begin, and had no followers group
+        final Block statusResponseV1 = block(StatusResponseDecoder.leaderIdEncodingOffset(), NO_GROUPS, 0, role);
+        t = put(t, StatusResponseDecoder.TEMPLATE_ID, since(StatusResponseDecoder.leaderIdSinceVersion(),
+            block(StatusResponseDecoder.BLOCK_LENGTH, new Block[]{ block(
+                StatusResponseDecoder.FollowersDecoder.sbeBlockLength(), NO_GROUPS, 0) }, 0, role,
+                field(StatusResponseDecoder.faultOutcomeEncodingOffset(),
+                    StatusResponseDecoder.faultOutcomeEncodingLength(),
+                    validValues(FaultOutcome.values(), FaultOutcome.NULL_VAL, FaultOutcome::value))),
+            statusResponseV1));
         t = put(t, JournalPromiseDecoder.TEMPLATE_ID, block(JournalPromiseDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, JournalAcceptedDecoder.TEMPLATE_ID, block(JournalAcceptedDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(JournalAcceptedDecoder.entryTypeEncodingOffset(), JournalAcceptedDecoder.entryTypeEncodingLength(),
@@ -339,7 +354,13 @@ public final class FrameChecker
     private static Block block(
         final int blockLength, final Block[] groups, final int varDataCount, final EnumField... enums)
     {
-        return new Block(blockLength, enums.length == 0 ? NO_ENUMS : enums, groups, varDataCount);
+        return new Block(blockLength, enums.length == 0 ? NO_ENUMS : enums, groups, varDataCount, 0, null);
+    }
+
+    /** {@code newer}, required of frames of {@code sinceVersion} or later; older frames are checked as {@code older}. */
+    private static Block since(final int sinceVersion, final Block newer, final Block older)
+    {
+        return new Block(newer.blockLength, newer.enums, newer.groups, newer.varDataCount, sinceVersion, older);
     }
 
     private static EnumField field(final int offset, final int encodingLength, final boolean[] valid)
@@ -389,9 +410,15 @@ public final class FrameChecker
         final int varDataCount;
         /** Fewest bytes an entry needs after its fixed block: one header per group and per var-data field. */
         final int minTailLength;
+        /** The first schema version with this layout; frames of older versions are checked as {@link #older}. */
+        final int sinceVersion;
+        final Block older;
 
-        Block(final int blockLength, final EnumField[] enums, final Block[] groups, final int varDataCount)
+        Block(final int blockLength, final EnumField[] enums, final Block[] groups, final int varDataCount,
+            final int sinceVersion, final Block older)
         {
+            this.sinceVersion = sinceVersion;
+            this.older = older;
             this.blockLength = blockLength;
             this.enums = enums;
             this.groups = groups;

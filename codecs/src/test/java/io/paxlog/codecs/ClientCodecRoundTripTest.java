@@ -169,9 +169,15 @@ class ClientCodecRoundTripTest
     @Test
     void statusResponse()
     {
-        final int length = HEADER + new StatusResponseEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final StatusResponseEncoder e = new StatusResponseEncoder();
+        e.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(56L).nodeId(2).role(NodeRole.LEADER).ballot(0x0000_0003_0000_0002L).commitSlot(1_000L)
-            .appliedSlot(998L).leaseRemainingNs(250_000_000L).droppedFrames(17L).encodedLength();
+            .appliedSlot(998L).leaseRemainingNs(250_000_000L).droppedFrames(17L).leaderId(2).snapshotSlot(900L)
+            .droppedSends(3L).delayedFrames(12L).faultDelayNs(50_000_000L).faultOutcome(FaultOutcome.APPLIED)
+            .followersCount(2)
+            .next().nodeId(0).ackedSlot(1_000L).lagSlots(0L).lastAckAgeNs(3_000_000L)
+            .next().nodeId(1).ackedSlot(990L).lagSlots(10L).lastAckAgeNs(-1L);
+        final int length = HEADER + e.encodedLength();
 
         final StatusResponseDecoder d = checkAndWrap(buffer, length, new StatusResponseDecoder());
         assertEquals(56L, d.correlationId());
@@ -182,6 +188,43 @@ class ClientCodecRoundTripTest
         assertEquals(998L, d.appliedSlot());
         assertEquals(250_000_000L, d.leaseRemainingNs());
         assertEquals(17L, d.droppedFrames());
+        assertEquals(2, d.leaderId());
+        assertEquals(900L, d.snapshotSlot());
+        assertEquals(3L, d.droppedSends());
+        assertEquals(12L, d.delayedFrames());
+        assertEquals(50_000_000L, d.faultDelayNs());
+        assertEquals(FaultOutcome.APPLIED, d.faultOutcome());
+        final StatusResponseDecoder.FollowersDecoder followers = d.followers();
+        assertEquals(2, followers.count());
+        followers.next();
+        assertEquals(0, followers.nodeId());
+        assertEquals(1_000L, followers.ackedSlot());
+        assertEquals(0L, followers.lagSlots());
+        assertEquals(3_000_000L, followers.lastAckAgeNs());
+        followers.next();
+        assertEquals(1, followers.nodeId());
+        assertEquals(990L, followers.ackedSlot());
+        assertEquals(10L, followers.lagSlots());
+        assertEquals(-1L, followers.lastAckAgeNs());
+        assertEquals(length, d.limit());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1, 1000 })
+    void faultRequest(final int channelLength)
+    {
+        final String channel = text(channelLength);
+        final int length = HEADER + new FaultRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(58L).responseStreamId(104).delayNs(50_000_000L).jitterNs(5_000_000L)
+            .durationNs(2_000_000_000L).responseChannel(channel).encodedLength();
+
+        final FaultRequestDecoder d = checkAndWrap(buffer, length, new FaultRequestDecoder());
+        assertEquals(58L, d.correlationId());
+        assertEquals(104, d.responseStreamId());
+        assertEquals(50_000_000L, d.delayNs());
+        assertEquals(5_000_000L, d.jitterNs());
+        assertEquals(2_000_000_000L, d.durationNs());
+        assertEquals(channel, d.responseChannel());
         assertEquals(length, d.limit());
     }
 }

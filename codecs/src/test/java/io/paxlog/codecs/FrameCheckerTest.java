@@ -170,9 +170,17 @@ class FrameCheckerTest
             .status(CommandStatus.BUSY).putResult(new byte[1], 0, 1).encodedLength(),
             CommandResponseDecoder.statusEncodingOffset(),
             raw -> defined(() -> CommandStatus.get((short)raw) != CommandStatus.NULL_VAL));
-        assertEnumChecked(new StatusResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .role(NodeRole.CANDIDATE).encodedLength(), StatusResponseDecoder.roleEncodingOffset(),
+        final StatusResponseEncoder status = new StatusResponseEncoder();
+        status.wrapAndApplyHeader(buffer, 0, header).role(NodeRole.CANDIDATE).faultOutcome(FaultOutcome.NONE)
+            .followersCount(0);
+        assertEnumChecked(status.encodedLength(),
+            StatusResponseDecoder.roleEncodingOffset(),
             raw -> defined(() -> NodeRole.get((short)raw) != NodeRole.NULL_VAL));
+        status.wrapAndApplyHeader(buffer, 0, header).role(NodeRole.LEADER).faultOutcome(FaultOutcome.APPLIED)
+            .followersCount(0);
+        assertEnumChecked(status.encodedLength(),
+            StatusResponseDecoder.faultOutcomeEncodingOffset(),
+            raw -> defined(() -> FaultOutcome.get((short)raw) != FaultOutcome.NULL_VAL));
         assertEnumChecked(new JournalAcceptedEncoder().wrapAndApplyHeader(buffer, 0, header)
             .entryType(EntryType.NOOP).putPayload(new byte[4], 0, 4).encodedLength(),
             JournalAcceptedDecoder.entryTypeEncodingOffset(), entryType);
@@ -290,7 +298,7 @@ class FrameCheckerTest
         assertEquals(FrameCheck.TRAILING_BYTES, checker.check(buffer, 0, length + 1));
         assertEquals(CommandRequestDecoder.TEMPLATE_ID, checker.templateId());
         assertEquals(CommandRequestDecoder.BLOCK_LENGTH, checker.actingBlockLength());
-        assertEquals(1, checker.actingVersion());
+        assertEquals(MessageHeaderDecoder.SCHEMA_VERSION, checker.actingVersion());
     }
 
     private void assertEnumChecked(final int bodyLength, final int fieldOffset, final IntPredicate defined)

@@ -27,6 +27,7 @@ final class FullDecode
     private final SessionCloseDecoder sessionClose = new SessionCloseDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final StatusResponseDecoder statusResponse = new StatusResponseDecoder();
+    private final FaultRequestDecoder faultRequest = new FaultRequestDecoder();
     private final JournalPromiseDecoder journalPromise = new JournalPromiseDecoder();
     private final JournalAcceptedDecoder journalAccepted = new JournalAcceptedDecoder();
     private final JournalCommitDecoder journalCommit = new JournalCommitDecoder();
@@ -194,6 +195,21 @@ final class FullDecode
                 final StatusResponseDecoder d = statusResponse.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.nodeId(), d.role().value(), d.ballot());
                 h = mix(h, d.commitSlot(), d.appliedSlot(), d.leaseRemainingNs(), d.droppedFrames());
+                h = mix(h, d.leaderId(), d.snapshotSlot(), d.droppedSends(), d.delayedFrames());
+                h = mix(h, d.faultDelayNs(), d.faultOutcomeRaw(), 0, 0);
+                for (final StatusResponseDecoder.FollowersDecoder f : d.followers())
+                {
+                    h = mix(h, f.nodeId(), f.ackedSlot(), f.lagSlots(), f.lastAckAgeNs());
+                }
+                limit = d.limit();
+                break;
+            }
+
+            case FaultRequestDecoder.TEMPLATE_ID:
+            {
+                final FaultRequestDecoder d = faultRequest.wrap(buffer, body, blockLength, version);
+                h = mix(h, d.correlationId(), d.responseStreamId(), d.delayNs(), d.jitterNs());
+                h = mix(h, d.durationNs(), d.responseChannel().hashCode(), 0, 0);
                 limit = d.limit();
                 break;
             }

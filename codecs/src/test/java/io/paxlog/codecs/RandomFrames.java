@@ -19,7 +19,8 @@ final class RandomFrames
         QueryRequestDecoder.TEMPLATE_ID, CommandResponseDecoder.TEMPLATE_ID, SessionKeepAliveDecoder.TEMPLATE_ID,
         SessionCloseDecoder.TEMPLATE_ID, StatusRequestDecoder.TEMPLATE_ID, StatusResponseDecoder.TEMPLATE_ID,
         JournalPromiseDecoder.TEMPLATE_ID, JournalAcceptedDecoder.TEMPLATE_ID, JournalCommitDecoder.TEMPLATE_ID,
-        SnapshotChunkDecoder.TEMPLATE_ID, SnapshotRequestDecoder.TEMPLATE_ID, JournalSegmentDecoder.TEMPLATE_ID
+        SnapshotChunkDecoder.TEMPLATE_ID, SnapshotRequestDecoder.TEMPLATE_ID, JournalSegmentDecoder.TEMPLATE_ID,
+        FaultRequestDecoder.TEMPLATE_ID
     };
 
     private final SplittableRandom random;
@@ -41,6 +42,7 @@ final class RandomFrames
     private final SessionCloseEncoder sessionClose = new SessionCloseEncoder();
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final StatusResponseEncoder statusResponse = new StatusResponseEncoder();
+    private final FaultRequestEncoder faultRequest = new FaultRequestEncoder();
     private final JournalPromiseEncoder journalPromise = new JournalPromiseEncoder();
     private final JournalAcceptedEncoder journalAccepted = new JournalAcceptedEncoder();
     private final JournalCommitEncoder journalCommit = new JournalCommitEncoder();
@@ -197,11 +199,33 @@ final class RandomFrames
             }
 
             case StatusResponseDecoder.TEMPLATE_ID:
-                bodyLength = statusResponse.wrapAndApplyHeader(buffer, offset, header)
+            {
+                statusResponse.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).nodeId(r.nextInt()).role(pick(NodeRole.values()))
                     .ballot(r.nextLong()).commitSlot(r.nextLong()).appliedSlot(r.nextLong())
-                    .leaseRemainingNs(r.nextLong()).droppedFrames(r.nextLong()).encodedLength();
+                    .leaseRemainingNs(r.nextLong()).droppedFrames(r.nextLong()).leaderId(r.nextInt())
+                    .snapshotSlot(r.nextLong()).droppedSends(r.nextLong()).delayedFrames(r.nextLong())
+                    .faultDelayNs(r.nextLong()).faultOutcome(pick(FaultOutcome.values()));
+                final int count = r.nextInt(4);
+                final StatusResponseEncoder.FollowersEncoder followers = statusResponse.followersCount(count);
+                for (int i = 0; i < count; i++)
+                {
+                    followers.next().nodeId(r.nextInt()).ackedSlot(r.nextLong()).lagSlots(r.nextLong())
+                        .lastAckAgeNs(r.nextLong());
+                }
+                bodyLength = statusResponse.encodedLength();
                 break;
+            }
+
+            case FaultRequestDecoder.TEMPLATE_ID:
+            {
+                final int length = payload();
+                bodyLength = faultRequest.wrapAndApplyHeader(buffer, offset, header)
+                    .correlationId(r.nextLong()).responseStreamId(r.nextInt()).delayNs(r.nextLong())
+                    .jitterNs(r.nextLong()).durationNs(r.nextLong()).putResponseChannel(bytes, 0, length)
+                    .encodedLength();
+                break;
+            }
 
             case JournalPromiseDecoder.TEMPLATE_ID:
                 bodyLength = journalPromise.wrapAndApplyHeader(buffer, offset, header)

@@ -143,6 +143,35 @@ class SchemaEvolutionTest
         assertEquals(limit, d.limit());
     }
 
+    /**
+     * A version-1 StatusResponse (the fixed block that ended at droppedFrames, no followers group) is still accepted,
+     * and the version-2 accessors read their null values and an empty group instead of bytes past the frame.
+     */
+    @Test
+    void version1StatusResponseIsAcceptedAndVersion2FieldsReadAsNull()
+    {
+        final int v1BlockLength = StatusResponseDecoder.leaderIdEncodingOffset();
+        writeHeader(v1BlockLength, StatusResponseDecoder.TEMPLATE_ID);
+        new StatusResponseEncoder().wrap(buffer, HEADER).correlationId(7L).nodeId(1).role(NodeRole.FOLLOWER)
+            .ballot(8L).commitSlot(9L).appliedSlot(10L).leaseRemainingNs(0L).droppedFrames(11L);
+        buffer.putLong(HEADER + v1BlockLength, SENTINEL, ORDER); // beyond the frame: must not be read
+        final int length = HEADER + v1BlockLength;
+
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, length));
+        final StatusResponseDecoder d = new StatusResponseDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals(7L, d.correlationId());
+        assertEquals(11L, d.droppedFrames());
+        assertEquals(StatusResponseDecoder.leaderIdNullValue(), d.leaderId());
+        assertEquals(StatusResponseDecoder.delayedFramesNullValue(), d.delayedFrames());
+        assertEquals(FaultOutcome.NULL_VAL, d.faultOutcome());
+        assertEquals(0, d.followers().count());
+
+        // the same short block claiming version 2 lacks the fields version 2 requires
+        new MessageHeaderEncoder().wrap(buffer, 0).version(2);
+        assertEquals(FrameCheck.BAD_BLOCK_LENGTH, checker.check(buffer, 0, length));
+    }
+
     private void writeHeader(final int blockLength, final int templateId)
     {
         new MessageHeaderEncoder().wrap(buffer, 0).blockLength(blockLength).templateId(templateId)
