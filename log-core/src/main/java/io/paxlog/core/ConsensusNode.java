@@ -770,6 +770,32 @@ public final class ConsensusNode
         return log.lastSlot();
     }
 
+    /**
+     * As leader, the highest slot member {@code memberId} acknowledged in this ballot (0 if none yet; this node's own
+     * last slot for itself); -1 when not leading or not a member. Read-only, allocation-free: for status reports.
+     */
+    public long memberAckedSlot(final int memberId)
+    {
+        if (role != Role.LEADER)
+        {
+            return -1;
+        }
+        if (memberId == selfId)
+        {
+            return log.lastSlot();
+        }
+        return validPeer(memberId) ? leader.ackSlot(memberId) : -1;
+    }
+
+    /**
+     * As leader, the local time (as passed in {@code nowNs}) the latest ack from member {@code memberId} arrived in
+     * this ballot; {@link Long#MIN_VALUE} if none, when not leading, or for this node itself. Read-only.
+     */
+    public long memberLastAckNs(final int memberId)
+    {
+        return role == Role.LEADER && validPeer(memberId) ? leader.ackReceiveNs(memberId) : Long.MIN_VALUE;
+    }
+
     /** The local-clock end of this leader's lease, or {@link Long#MIN_VALUE} when not leading with a lease. */
     public long leaseEndNs()
     {

@@ -18,6 +18,8 @@ final class Leader
     private final long[] lastSendNs;
     private final long[] lastAckProgressNs;
     private final long[] ackSendNs;
+    /** Local time each peer's latest ack arrived (observation only: no decision reads it); MIN_VALUE if none. */
+    private final long[] ackReceiveNs;
     private final long[] scratchTimes;
     private final long[] scratchSlots;
     private final Entry[] batch;
@@ -37,6 +39,7 @@ final class Leader
         this.lastSendNs = new long[memberCount];
         this.lastAckProgressNs = new long[memberCount];
         this.ackSendNs = new long[memberCount];
+        this.ackReceiveNs = new long[memberCount];
         this.scratchTimes = new long[memberCount];
         this.scratchSlots = new long[memberCount];
         this.batch = new Entry[config.batchEntriesMax()];
@@ -52,6 +55,7 @@ final class Leader
         Arrays.fill(latestAck, 0);
         Arrays.fill(lastSendNs, Long.MIN_VALUE / 4);
         Arrays.fill(lastAckProgressNs, nowNs);
+        Arrays.fill(ackReceiveNs, Long.MIN_VALUE);
         for (int i = 0; i < memberCount; i++)
         {
             ackSendNs[i] = Long.MIN_VALUE;
@@ -105,6 +109,7 @@ final class Leader
     boolean onAccepted(final int from, final long acked, final long timeNs, final long nowNs)
     {
         ackSendNs[from] = Math.max(ackSendNs[from], timeNs);
+        ackReceiveNs[from] = nowNs;
         latestAck[from] = acked;
         if (acked > ackSlot[from])
         {
@@ -178,6 +183,18 @@ final class Leader
             }
         }
         return sent;
+    }
+
+    /** The highest slot {@code peer} acknowledged in this ballot (0 if none yet). */
+    long ackSlot(final int peer)
+    {
+        return ackSlot[peer];
+    }
+
+    /** The local time the latest ack from {@code peer} arrived in this ballot; {@link Long#MIN_VALUE} if none. */
+    long ackReceiveNs(final int peer)
+    {
+        return ackReceiveNs[peer];
     }
 
     /** True if {@code peer} last needed slots older than the leader's log ring holds. */
