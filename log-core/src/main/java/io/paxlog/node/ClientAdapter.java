@@ -4,6 +4,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paxlog.codecs.SnapshotRequestDecoder;
 import io.paxlog.codecs.CommandRequestDecoder;
+import io.paxlog.codecs.FaultRequestDecoder;
 import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
@@ -33,6 +34,7 @@ final class ClientAdapter implements FragmentHandler
     private final SessionCloseDecoder close = new SessionCloseDecoder();
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final SnapshotRequestDecoder snapshotRequest = new SnapshotRequestDecoder();
+    private final FaultRequestDecoder faultRequest = new FaultRequestDecoder();
     private final UnsafeBuffer queryPayload = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer commandPayload = new UnsafeBuffer(0, 0);
     private long dropped;
@@ -162,6 +164,26 @@ final class ClientAdapter implements FragmentHandler
                     return false;
                 }
                 agent.onSnapshotRequest(correlationId, channel, streamId);
+                return true;
+            }
+            case FaultRequestDecoder.TEMPLATE_ID:
+            {
+                faultRequest.wrap(buffer, body, blockLength, version);
+                final long correlationId = faultRequest.correlationId();
+                final int streamId = faultRequest.responseStreamId();
+                final long delayNs = faultRequest.delayNs();
+                final long jitterNs = faultRequest.jitterNs();
+                final long durationNs = faultRequest.durationNs();
+                if (faultRequest.responseChannelLength() > CHANNEL_MAX)
+                {
+                    return false;
+                }
+                final String channel = faultRequest.responseChannel();
+                if (!channel.startsWith("aeron:"))
+                {
+                    return false;
+                }
+                agent.onFaultRequest(correlationId, channel, streamId, delayNs, jitterNs, durationNs);
                 return true;
             }
             default:

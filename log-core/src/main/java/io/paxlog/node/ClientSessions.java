@@ -5,10 +5,8 @@ import io.aeron.Publication;
 import io.paxlog.codecs.CommandResponseEncoder;
 import io.paxlog.codecs.CommandStatus;
 import io.paxlog.codecs.MessageHeaderEncoder;
-import io.paxlog.codecs.NodeRole;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventEncoder;
-import io.paxlog.codecs.StatusResponseEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -45,7 +43,6 @@ final class ClientSessions
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final SessionEventEncoder event = new SessionEventEncoder();
     private final CommandResponseEncoder response = new CommandResponseEncoder();
-    private final StatusResponseEncoder status = new StatusResponseEncoder();
 
     ClientSessions(final Aeron aeron, final HeldFrames held, final int sessionsMax, final long sessionTimeoutNs)
     {
@@ -192,13 +189,9 @@ final class ClientSessions
         held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
     }
 
-    void status(final int publicationIndex, final long correlationId, final int nodeId, final NodeRole role,
-        final long ballot, final long commitSlot, final long appliedSlot, final long leaseRemainingNs,
-        final long droppedFrames)
+    /** Holds an admin reply (a StatusResponse encoded by the caller) for {@code publicationIndex}. */
+    void adminReply(final int publicationIndex, final DirectBuffer frame, final int length)
     {
-        status.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).nodeId(nodeId).role(role)
-            .ballot(ballot).commitSlot(commitSlot).appliedSlot(appliedSlot).leaseRemainingNs(leaseRemainingNs)
-            .droppedFrames(droppedFrames);
-        held.hold(publicationIndex, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength());
+        held.hold(publicationIndex, frame, 0, length);
     }
 }

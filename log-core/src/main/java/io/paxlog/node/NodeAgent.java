@@ -5,7 +5,9 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.paxlog.codecs.CommandStatus;
-import io.paxlog.codecs.NodeRole;
+import io.paxlog.codecs.FaultOutcome;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.StatusResponseEncoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.core.Ballot;
 import io.paxlog.core.CommitListener;
@@ -15,6 +17,7 @@ import io.paxlog.core.Role;
 import io.paxlog.sm.ResponseSink;
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -61,16 +64,12 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private static final long STATUS_INTERVAL_NS = 10_000_000L;
     private long nowNs;
     private long statusUpdatedNs;
-    private volatile Role statusRole;
     private final NodeCounters counters;
-    private volatile long statusBallot;
-    private volatile long statusCommit;
-    private volatile long statusApplied;
-    private volatile long statusLeaseRemainingNs;
-    private volatile long statusDroppedFrames;
-    private volatile long statusDroppedSends;
-    private volatile long statusSnapshotSlot;
-    private volatile long statusSnapshotPauseNs;
+    private final NodeFigures figures;
+    private final FaultShim faultShim;
+    private final MessageHeaderEncoder adminHeader = new MessageHeaderEncoder();
+    private final StatusResponseEncoder adminStatus = new StatusResponseEncoder();
+    private final ExpandableArrayBuffer adminBuffer = new ExpandableArrayBuffer(1024);
     private volatile boolean snapshotRequested;
     private final SnapshotStore snapshots;
     private final PendingReads reads = new PendingReads();
@@ -123,13 +122,21 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax());
         consensusAdapter.snapshots(transfer);
         this.clientAdapter = new ClientAdapter(this, config.frameLengthMax());
-        this.consensusAssembler = new FragmentAssembler(consensusAdapter);
+        final ConsensusAdapter adapter = consensusAdapter;
+        this.faultShim = !config.faultsEnabled() ? null : new FaultShim(config.faultsHoldBytes(),
+            config.core().randomSeed() * 31 + config.nodeId(), adapter, (buffer, offset, length, releaseNs) ->
+            {
+                adapter.nowNs(releaseNs); // the core sees the frame arrive at its release time
+                adapter.onFragment(buffer, offset, length, null);
+            });
+        this.consensusAssembler = new FragmentAssembler(faultShim != null ? faultShim : consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs());
         this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
         this.counters = new NodeCounters(aeron, config.nodeId());
+        this.figures = new NodeFigures(config.nodeId(), memberCount);
     }
 
     public void onStart()
@@ -140,7 +147,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         {
             service.restore(new io.paxlog.sm.SnapshotReader(new UnsafeBuffer(loaded.bytes()), 0, loaded.bytes().length));
             lastSnapshotSlot = loaded.slot();
-            statusSnapshotSlot = loaded.slot();
+            figures.snapshot(loaded.slot(), -1);
             System.out.println("node " + config.nodeId() + ": restored snapshot at slot " + loaded.slot() + " (" +
                 loaded.bytes().length + " bytes)");
         }
@@ -158,6 +165,11 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             work += driverInvoker.invoke(); // receive what arrived (and send what is pending)
         }
         nowNs = clock.nanoTime();
+        if (faultShim != null)
+        {
+            faultShim.nowNs(nowNs);
+            work += faultShim.releaseDue(nowNs, FRAGMENT_LIMIT); // delayed frames first, each at its release time
+        }
         consensusAdapter.nowNs(nowNs);
         work += consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
         work += clientSubscription.poll(clientAssembler, FRAGMENT_LIMIT);
@@ -261,10 +273,10 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         journal.sync();
         lastSnapshotSlot = applied;
         bytesAtLastSnapshot = journal.bytesWritten();
-        statusSnapshotSlot = applied;
-        statusSnapshotPauseNs = clock.nanoTime() - startNs;
+        final long pauseNs = clock.nanoTime() - startNs;
+        figures.snapshot(applied, pauseNs);
         System.out.println("node " + config.nodeId() + ": snapshot at slot " + applied + " (" + bytes + " bytes), " +
-            "journal compacted; duty cycle paused " + statusSnapshotPauseNs / 1_000 + " us");
+            "journal compacted; duty cycle paused " + pauseNs / 1_000 + " us");
         return 1;
     }
 
@@ -272,7 +284,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     {
         pending.clear();
         lastSnapshotSlot = slot;
-        statusSnapshotSlot = slot;
+        figures.snapshot(slot, -1);
     }
 
     public void onClose()
@@ -457,10 +469,34 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     void onStatusRequest(final long correlationId, final String channel, final int streamId)
     {
+        adminReply(correlationId, channel, streamId, FaultOutcome.NONE);
+    }
+
+    /**
+     * An operator asked for an inbound delay ({@link FaultShim}); applied only when {@code paxlog.faults.enabled}
+     * is set and the figures are in range, else refused. Answered with the status either way.
+     */
+    void onFaultRequest(final long correlationId, final String channel, final int streamId, final long delayNs,
+        final long jitterNs, final long durationNs)
+    {
+        final boolean apply = faultShim != null && FaultShim.valid(delayNs, jitterNs, durationNs);
+        if (apply)
+        {
+            faultShim.apply(nowNs, delayNs, jitterNs, durationNs);
+            System.out.println("node " + config.nodeId() + ": fault shim " + (faultShim.active() ?
+                "on: inbound consensus delay " + delayNs / 1_000 + " us + jitter up to " + jitterNs / 1_000 + " us" +
+                (durationNs == 0 ? " until cleared" : " for " + durationNs / 1_000_000 + " ms") : "off"));
+        }
+        adminReply(correlationId, channel, streamId, apply ? FaultOutcome.APPLIED : FaultOutcome.REFUSED);
+    }
+
+    private void adminReply(final long correlationId, final String channel, final int streamId,
+        final FaultOutcome outcome)
+    {
         final int publication = sessions.adminPublication(channel, streamId);
         updateStatus();
-        sessions.status(publication, correlationId, config.nodeId(), NodeRole.get((short)core.role().ordinal()),
-            statusBallot, statusCommit, statusApplied, statusLeaseRemainingNs, statusDroppedFrames);
+        final int length = figures.encode(adminBuffer, 0, adminHeader, adminStatus, correlationId, outcome);
+        sessions.adminReply(publication, adminBuffer, length);
     }
 
     // ------------------------------------------------------------------ CommitListener
@@ -540,19 +576,14 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     // ------------------------------------------------------------------ observation
 
+    /** Frames received and dropped (malformed, or no room in the fault shim) count as dropped frames. */
     private void updateStatus()
     {
         statusUpdatedNs = nowNs;
-        final long leaseEnd = core.leaseEndNs();
-        statusRole = core.role();
-        statusBallot = core.role() == Role.LEADER ? core.activeBallot() : core.promisedBallot();
-        statusCommit = core.commitSlot();
-        statusApplied = core.appliedSlot();
-        statusLeaseRemainingNs = leaseEnd == Long.MIN_VALUE ? 0 : Math.max(0, leaseEnd - nowNs);
-        statusDroppedFrames = consensusAdapter.dropped() + clientAdapter.dropped();
-        statusDroppedSends = held.dropped();
-        counters.update(statusRole.ordinal(), statusBallot, statusCommit, statusApplied, statusLeaseRemainingNs,
-            statusSnapshotSlot, statusDroppedFrames, statusDroppedSends);
+        final long shimDropped = faultShim == null ? 0 : faultShim.dropped();
+        figures.refresh(core, nowNs, consensusAdapter.dropped() + clientAdapter.dropped() + shimDropped,
+            held.dropped(), faultShim == null ? 0 : faultShim.heldFrames(), faultShim == null ? 0 : faultShim.delayNs());
+        figures.publish(counters);
     }
 
     /**
@@ -561,10 +592,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
      */
     public NodeStatus status()
     {
-        final Role role = statusRole;
-        return role == null ? null : new NodeStatus(config.nodeId(), role, statusBallot, statusCommit, statusApplied,
-            statusLeaseRemainingNs, statusDroppedFrames, statusDroppedSends, statusSnapshotSlot,
-            statusSnapshotPauseNs);
+        return figures.record();
     }
 
     public StateMachineHost service()

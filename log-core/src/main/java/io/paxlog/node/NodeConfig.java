@@ -2,6 +2,7 @@ package io.paxlog.node;
 
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.CoreConfig.ConfigException;
+import io.paxlog.core.PlantedBug;
 import io.paxlog.sm.StateMachine;
 
 import java.io.IOException;
@@ -10,8 +11,10 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Settings of a real node: the cluster's members, this node's directories, the journal's sync policy, the Aeron
@@ -60,6 +63,21 @@ public final class NodeConfig
     public static final String MACHINES_DEFAULT = "standard";
     /** Machine ids are one byte. */
     public static final int MACHINES_MAX = 256;
+    /**
+     * Whether the node accepts FaultRequests (the inbound delay shim, {@link FaultShim}); false by default, and a
+     * FaultRequest to a node without it is refused. For test clusters only.
+     */
+    public static final String FAULTS_ENABLED_PROP = "paxlog.faults.enabled";
+    public static final boolean FAULTS_ENABLED_DEFAULT = false;
+    /** The most bytes of consensus frames the fault shim holds at once; beyond it a frame is dropped and counted. */
+    public static final String FAULTS_HOLD_BYTES_PROP = "paxlog.faults.hold.bytes";
+    public static final int FAULTS_HOLD_BYTES_DEFAULT = 8 << 20;
+    /**
+     * Test only: a comma-separated list of {@link PlantedBug} names ({@code lease-from-receive-time,...}) switched
+     * on in this node, which then is unsafe by design. Empty by default. {@code ack-before-persist} is a simulator
+     * runtime bug and is refused here.
+     */
+    public static final String PLANT_PROP = "paxlog.plant";
 
     private final Properties props = new Properties();
     private CoreConfig core;
@@ -78,6 +96,9 @@ public final class NodeConfig
     private long snapshotIntervalBytes;
     private String machines;
     private List<Class<? extends StateMachine>> machineClasses;
+    private boolean faultsEnabled;
+    private int faultsHoldBytes;
+    private Set<PlantedBug> plantedBugs;
 
     /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
     public static NodeConfig fromFile(final Path file)
@@ -128,6 +149,12 @@ public final class NodeConfig
         }
         props.setProperty(CoreConfig.MEMBER_COUNT_PROP, Integer.toString(members.length));
         core = new CoreConfig().load(props);
+        plantedBugs = plantedBugs(props.getProperty(PLANT_PROP, ""));
+        if (!plantedBugs.isEmpty())
+        {
+            core.allowPlantedBugs(true);
+            plantedBugs.forEach(core::plant);
+        }
         if (props.getProperty(CoreConfig.RANDOM_SEED_PROP) == null)
         {
             core.randomSeed(System.nanoTime());
@@ -170,7 +197,63 @@ public final class NodeConfig
         snapshotBytesMax = intProp(SNAPSHOT_BYTES_MAX_PROP, SNAPSHOT_BYTES_MAX_DEFAULT, 1024, Integer.MAX_VALUE - 16);
         machines = props.getProperty(MACHINES_PROP, MACHINES_DEFAULT).trim();
         machineClasses = machineClasses(machines);
+        if (plantedBugs.contains(PlantedBug.LOCK_DOUBLE_GRANT) && !machineClasses.isEmpty())
+        {
+            throw new ConfigException(PLANT_PROP, props.getProperty(PLANT_PROP), "lock-double-grant replaces the " +
+                "standard lock table: it needs " + MACHINES_PROP + "=" + MACHINES_DEFAULT);
+        }
+        final String faults = props.getProperty(FAULTS_ENABLED_PROP, Boolean.toString(FAULTS_ENABLED_DEFAULT)).trim();
+        if (!faults.equals("true") && !faults.equals("false"))
+        {
+            throw new ConfigException(FAULTS_ENABLED_PROP, faults, "expected true or false");
+        }
+        faultsEnabled = faults.equals("true");
+        faultsHoldBytes = intProp(FAULTS_HOLD_BYTES_PROP, FAULTS_HOLD_BYTES_DEFAULT, 64 * 1024, 1 << 30);
+        if (faultsHoldBytes < frameLengthMax + FaultShim.RECORD_OVERHEAD)
+        {
+            throw new ConfigException(FAULTS_HOLD_BYTES_PROP, Integer.toString(faultsHoldBytes),
+                "must hold one frame of " + FRAME_LENGTH_MAX_PROP + " (" + frameLengthMax + ") plus " +
+                FaultShim.RECORD_OVERHEAD + " bytes");
+        }
         return this;
+    }
+
+    /** Parses {@link #PLANT_PROP}: names as {@link PlantedBug#cliName()}, comma-separated; empty for none. */
+    static Set<PlantedBug> plantedBugs(final String value)
+    {
+        final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
+        if (value.isBlank())
+        {
+            return bugs;
+        }
+        for (final String raw : value.split(",", -1))
+        {
+            final String name = raw.trim();
+            final PlantedBug bug;
+            try
+            {
+                bug = PlantedBug.fromCliName(name);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                final StringBuilder known = new StringBuilder();
+                for (final PlantedBug b : PlantedBug.values())
+                {
+                    if (b != PlantedBug.ACK_BEFORE_PERSIST)
+                    {
+                        known.append(known.length() == 0 ? "" : ", ").append(b.cliName());
+                    }
+                }
+                throw new ConfigException(PLANT_PROP, value, "unknown planted bug '" + name + "'; known: " + known);
+            }
+            if (bug == PlantedBug.ACK_BEFORE_PERSIST)
+            {
+                throw new ConfigException(PLANT_PROP, value, "'" + name + "' is a simulator runtime bug; a real " +
+                    "node cannot plant it");
+            }
+            bugs.add(bug);
+        }
+        return bugs;
     }
 
     /** Resolves the {@link #MACHINES_PROP} list (empty for {@code standard}); each class checked once, here. */
@@ -306,4 +389,10 @@ public final class NodeConfig
     public String machines() { return machines; }
     /** The state machine classes by machine id, checked by {@link #conclude()}; empty for {@code standard}. */
     public List<Class<? extends StateMachine>> machineClasses() { return machineClasses; }
+    /** Whether FaultRequests are accepted ({@value #FAULTS_ENABLED_PROP}). */
+    public boolean faultsEnabled() { return faultsEnabled; }
+    /** The fault shim's holding area in bytes ({@value #FAULTS_HOLD_BYTES_PROP}). */
+    public int faultsHoldBytes() { return faultsHoldBytes; }
+    /** The bugs planted in this node ({@value #PLANT_PROP}); empty unless a test asked for them. */
+    public Set<PlantedBug> plantedBugs() { return plantedBugs.isEmpty() ? Set.of() : EnumSet.copyOf(plantedBugs); }
 }

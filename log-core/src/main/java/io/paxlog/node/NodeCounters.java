@@ -7,8 +7,8 @@ import org.agrona.CloseHelper;
 /**
  * The node's figures as Aeron counters, so AeronStat (and any tool reading the media driver's counters file) shows
  * them beside the driver's own: role (0 follower, 1 candidate, 2 leader, as {@link io.paxlog.core.Role}'s
- * ordinal), ballot, commit slot, applied slot, lease remaining (ns), snapshot slot, dropped frames and dropped
- * sends. Each label starts {@code paxlog node N: }. Type ids are {@link #TYPE_ID_BASE} and up.
+ * ordinal), ballot, commit slot, applied slot, lease remaining (ns), snapshot slot, dropped frames, dropped
+ * sends and delayed frames (held by the fault shim now). Each label starts {@code paxlog node N: }. Type ids are {@link #TYPE_ID_BASE} and up.
  *
  * <p>Threading: created and updated on the node's duty-cycle thread ({@link #update} is called with the status
  * every 10 ms; it stores with ordered writes and allocates nothing); closed with the agent.
@@ -18,7 +18,7 @@ final class NodeCounters implements AutoCloseable
     /** The first of this class's counter type ids (Aeron reserves ids below 1000 for itself). */
     static final int TYPE_ID_BASE = 7100;
     static final String[] NAMES = {"role", "ballot", "commit slot", "applied slot", "lease remaining ns",
-        "snapshot slot", "dropped frames", "dropped sends"};
+        "snapshot slot", "dropped frames", "dropped sends", "delayed frames"};
 
     private final Counter[] counters = new Counter[NAMES.length];
 
@@ -39,7 +39,8 @@ final class NodeCounters implements AutoCloseable
     }
 
     void update(final int roleOrdinal, final long ballot, final long commitSlot, final long appliedSlot,
-        final long leaseRemainingNs, final long snapshotSlot, final long droppedFrames, final long droppedSends)
+        final long leaseRemainingNs, final long snapshotSlot, final long droppedFrames, final long droppedSends,
+        final long delayedFrames)
     {
         set(0, roleOrdinal);
         set(1, ballot);
@@ -49,6 +50,7 @@ final class NodeCounters implements AutoCloseable
         set(5, snapshotSlot);
         set(6, droppedFrames);
         set(7, droppedSends);
+        set(8, delayedFrames);
     }
 
     private void set(final int i, final long value)

@@ -2,6 +2,8 @@ package io.paxlog.node;
 
 import io.paxlog.core.Ballot;
 import io.paxlog.core.CoreConfig.ConfigException;
+import io.paxlog.core.PlantedBug;
+import io.paxlog.sim.DoubleGrantingLocks;
 import io.paxlog.sm.Machines;
 import io.paxlog.sm.StateMachine;
 
@@ -44,6 +46,10 @@ public final class NodeMain
             return;
         }
         Files.createDirectories(config.dir());
+        if (!config.plantedBugs().isEmpty())
+        {
+            System.out.println(plantedWarning(config));
+        }
         System.out.println("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
             " sync=" + config.sync().name().toLowerCase(Locale.ROOT) + " (" + describe(config.sync()) + ")" +
             " idle=" + config.idle() + " machines=" + config.machines() + " aeron.dir=" + config.aeronDir() +
@@ -80,7 +86,12 @@ public final class NodeMain
         final List<Class<? extends StateMachine>> classes = config.machineClasses();
         if (classes.isEmpty())
         {
-            return Machines.standard();
+            final StateMachine[] standard = Machines.standard();
+            if (config.plantedBugs().contains(PlantedBug.LOCK_DOUBLE_GRANT))
+            {
+                standard[Machines.LOCKS] = new DoubleGrantingLocks();
+            }
+            return standard;
         }
         final StateMachine[] machines = new StateMachine[classes.size()];
         for (int i = 0; i < machines.length; i++)
@@ -97,6 +108,17 @@ public final class NodeMain
             }
         }
         return machines;
+    }
+
+    /** The one loud line a node with planted bugs prints at start. */
+    static String plantedWarning(final NodeConfig config)
+    {
+        final StringBuilder names = new StringBuilder();
+        for (final PlantedBug bug : config.plantedBugs())
+        {
+            names.append(names.length() == 0 ? "" : ",").append(bug.cliName());
+        }
+        return "WARNING: planted bug(s) enabled: " + names + "; this node is unsafe by design";
     }
 
     private static String describe(final SyncPolicy policy)

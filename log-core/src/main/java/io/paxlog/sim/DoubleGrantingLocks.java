@@ -13,9 +13,10 @@ import java.nio.ByteOrder;
 /**
  * The planted bug {@code lock-double-grant}: the real {@link LockTable}, except that a try-lock refused because
  * someone holds the lock is answered GRANTED (with the entry's slot as token). Deterministic, so replicas agree;
- * only the simulator's lock checks can see that two sessions now believe they hold one lock.
+ * only the simulator's lock checks can see that two sessions now believe they hold one lock. Public so that a real
+ * node started with {@code paxlog.plant=lock-double-grant} can host it in place of the lock table.
  */
-final class DoubleGrantingLocks implements StateMachine
+public final class DoubleGrantingLocks implements StateMachine
 {
     private final LockTable table = new LockTable();
 

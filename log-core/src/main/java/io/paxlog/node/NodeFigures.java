@@ -1,0 +1,130 @@
+package io.paxlog.node;
+
+import io.paxlog.codecs.FaultOutcome;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.NodeRole;
+import io.paxlog.codecs.StatusResponseEncoder;
+import io.paxlog.core.ConsensusNode;
+import io.paxlog.core.Role;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The figures a node reports, taken from the core and the runtime in one place and shown three ways: the
+ * StatusResponse of the admin channel ({@link #encode}), the Aeron counters ({@link NodeCounters}), and the
+ * {@link NodeAgent.NodeStatus} record behind the status file. {@link #refresh} runs on the duty cycle (every 10 ms and
+ * before each admin answer) and allocates nothing; the scalar figures are volatile so {@link #record} may be called
+ * from any thread. The per-follower figures are read on the duty cycle only.
+ */
+final class NodeFigures
+{
+    private final int nodeId;
+    private final int memberCount;
+    private final long[] ackedSlot;
+    private final long[] lastAckAgeNs;
+    private volatile Role role;
+    private volatile long ballot;
+    private volatile int leaderId = -1;
+    private volatile long commitSlot;
+    private volatile long appliedSlot;
+    private volatile long lastSlot;
+    private volatile long leaseRemainingNs;
+    private volatile long snapshotSlot;
+    private volatile long snapshotPauseNs;
+    private volatile long droppedFrames;
+    private volatile long droppedSends;
+    private volatile long delayedFrames;
+    private volatile long faultDelayNs;
+
+    NodeFigures(final int nodeId, final int memberCount)
+    {
+        this.nodeId = nodeId;
+        this.memberCount = memberCount;
+        this.ackedSlot = new long[memberCount];
+        this.lastAckAgeNs = new long[memberCount];
+    }
+
+    /** Reads the core's figures at {@code nowNs} and takes the runtime's counts. */
+    void refresh(final ConsensusNode core, final long nowNs, final long droppedFrames, final long droppedSends,
+        final long delayedFrames, final long faultDelayNs)
+    {
+        final Role r = core.role();
+        final long leaseEnd = core.leaseEndNs();
+        ballot = r == Role.LEADER ? core.activeBallot() : core.promisedBallot();
+        leaderId = core.leaderId();
+        commitSlot = core.commitSlot();
+        appliedSlot = core.appliedSlot();
+        lastSlot = core.lastSlot();
+        leaseRemainingNs = leaseEnd == Long.MIN_VALUE ? 0 : Math.max(0, leaseEnd - nowNs);
+        this.droppedFrames = droppedFrames;
+        this.droppedSends = droppedSends;
+        this.delayedFrames = delayedFrames;
+        this.faultDelayNs = faultDelayNs;
+        for (int m = 0; m < memberCount; m++)
+        {
+            ackedSlot[m] = core.memberAckedSlot(m);
+            final long lastAckNs = core.memberLastAckNs(m);
+            lastAckAgeNs[m] = lastAckNs == Long.MIN_VALUE ? -1 : Math.max(0, nowNs - lastAckNs);
+        }
+        role = r; // last: a reader that sees a role sees the figures of the same refresh or a later one
+    }
+
+    /** Records a snapshot taken or installed at {@code slot}; {@code pauseNs} is how long the duty cycle paused. */
+    void snapshot(final long slot, final long pauseNs)
+    {
+        snapshotSlot = slot;
+        if (pauseNs >= 0)
+        {
+            snapshotPauseNs = pauseNs;
+        }
+    }
+
+    /**
+     * Encodes a StatusResponse with these figures at {@code offset} of {@code buffer} (followers only when this node
+     * leads: one entry per other member); returns the frame length.
+     */
+    int encode(final MutableDirectBuffer buffer, final int offset, final MessageHeaderEncoder header,
+        final StatusResponseEncoder status, final long correlationId, final FaultOutcome outcome)
+    {
+        final Role r = role;
+        status.wrapAndApplyHeader(buffer, offset, header).correlationId(correlationId).nodeId(nodeId)
+            .role(NodeRole.get((short)r.ordinal())).ballot(ballot).commitSlot(commitSlot).appliedSlot(appliedSlot)
+            .leaseRemainingNs(leaseRemainingNs).droppedFrames(droppedFrames).leaderId(leaderId)
+            .snapshotSlot(snapshotSlot).droppedSends(droppedSends).delayedFrames(delayedFrames)
+            .faultDelayNs(faultDelayNs).faultOutcome(outcome);
+        final boolean leading = r == Role.LEADER;
+        final StatusResponseEncoder.FollowersEncoder followers = status.followersCount(leading ? memberCount - 1 : 0);
+        if (leading)
+        {
+            final long last = lastSlot;
+            for (int m = 0; m < memberCount; m++)
+            {
+                if (m != nodeId)
+                {
+                    followers.next().nodeId(m).ackedSlot(ackedSlot[m]).lagSlots(Math.max(0, last - ackedSlot[m]))
+                        .lastAckAgeNs(lastAckAgeNs[m]);
+                }
+            }
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength();
+    }
+
+    /** Stores the figures in the node's Aeron counters. */
+    void publish(final NodeCounters counters)
+    {
+        counters.update(role.ordinal(), ballot, commitSlot, appliedSlot, leaseRemainingNs, snapshotSlot,
+            droppedFrames, droppedSends, delayedFrames);
+    }
+
+    Role role()
+    {
+        return role;
+    }
+
+    /** The figures as a record (any thread); null before the first refresh. */
+    NodeAgent.NodeStatus record()
+    {
+        final Role r = role;
+        return r == null ? null : new NodeAgent.NodeStatus(nodeId, r, ballot, commitSlot, appliedSlot,
+            leaseRemainingNs, droppedFrames, droppedSends, snapshotSlot, snapshotPauseNs);
+    }
+}
