@@ -121,7 +121,7 @@ final class ClientTransport
         }
     }
 
-    private static int freePort()
+    static int freePort()
     {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
         {

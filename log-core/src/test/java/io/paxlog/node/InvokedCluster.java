@@ -26,6 +26,7 @@ final class InvokedCluster implements AutoCloseable
     private final Thread driver;
     private final Thread[] nodeThreads;
     private final Properties overrides;
+    private final java.util.function.IntFunction<Properties> nodeOverrides;
     private final Object[] nodeLocks;
     private volatile boolean running = true;
 
@@ -43,7 +44,15 @@ final class InvokedCluster implements AutoCloseable
     InvokedCluster(final int n, final String sync, final boolean threadPerNode, final Properties overrides)
         throws IOException
     {
+        this(n, sync, threadPerNode, overrides, id -> new Properties());
+    }
+
+    /** As above; {@code nodeOverrides} gives properties added to node {@code id}'s alone (after the shared ones). */
+    InvokedCluster(final int n, final String sync, final boolean threadPerNode, final Properties overrides,
+        final java.util.function.IntFunction<Properties> nodeOverrides) throws IOException
+    {
         this.overrides = overrides;
+        this.nodeOverrides = nodeOverrides;
         this.nodeLocks = new Object[n];
         for (int i = 0; i < n; i++)
         {
@@ -108,6 +117,7 @@ final class InvokedCluster implements AutoCloseable
         p.setProperty(NodeConfig.AERON_DIR_PROP, root.resolve("aeron" + id).toString());
         p.setProperty("paxlog.random.seed", Integer.toString(id + 1));
         p.putAll(overrides);
+        p.putAll(nodeOverrides.apply(id));
         return NodeConfig.fromProperties(p).conclude();
     }
 

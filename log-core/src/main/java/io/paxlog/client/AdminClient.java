@@ -1,0 +1,270 @@
+package io.paxlog.client;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.Header;
+import io.paxlog.codecs.FaultOutcome;
+import io.paxlog.codecs.FaultRequestEncoder;
+import io.paxlog.codecs.FrameCheck;
+import io.paxlog.codecs.FrameChecker;
+import io.paxlog.codecs.MessageHeaderDecoder;
+import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.SnapshotRequestEncoder;
+import io.paxlog.codecs.StatusRequestEncoder;
+import io.paxlog.codecs.StatusResponseDecoder;
+import io.paxlog.node.Member;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operator's side of a node's admin channel: status, snapshot and fault requests sent to one member's client
+ * endpoint, answered with a StatusResponse on this client's own response channel. No session is opened.
+ *
+ * <p>Each call sends its request, resends it every {@value #RESEND_INTERVAL_MS} ms until answered (a node's first
+ * answer to a new response channel may be lost while its publication connects; every request is safe to repeat), and
+ * gives up at its timeout. Like {@link PaxlogClient} it launches an embedded media driver in {@code aeronDir}
+ * (deleted on start and on close) and answers go to this machine's address on the route to the members.
+ *
+ * <p>Threading: not thread-safe; one thread creates it and calls every method. Calls block (polling) and allocate.
+ */
+public final class AdminClient implements AutoCloseable
+{
+    static final int ADMIN_RESPONSE_STREAM = 104;
+    private static final long RESEND_INTERVAL_MS = 50;
+    private static final int FRAME_LENGTH_MAX = 64 * 1024;
+    private static final int FOLLOWERS_MAX = 1024;
+
+    private final int memberCount;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final ExclusivePublication[] publications;
+    private final Subscription responses;
+    private final String responseChannel;
+    private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+    private final IdleStrategy idle = new BackoffIdleStrategy();
+    private final UnsafeBuffer request = new UnsafeBuffer(new byte[2048]);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
+    private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
+    private final FaultRequestEncoder faultRequest = new FaultRequestEncoder();
+    private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, FOLLOWERS_MAX, 0);
+    private final StatusResponseDecoder response = new StatusResponseDecoder();
+    private long nextCorrelationId = new SecureRandom().nextLong() & Long.MAX_VALUE;
+    private long awaitedCorrelationId = -1;
+    private NodeStatusReport answer;
+    private FaultOutcome answerOutcome;
+
+    /** Launches the media driver in {@code aeronDir} and adds a publication to each member's client endpoint. */
+    public AdminClient(final Member[] members, final String aeronDir)
+    {
+        if (members == null || members.length == 0)
+        {
+            throw new IllegalArgumentException("members: at least one member is required");
+        }
+        if (aeronDir == null || aeronDir.isBlank())
+        {
+            throw new IllegalArgumentException("aeronDir: required (the admin client's media driver directory)");
+        }
+        this.memberCount = members.length;
+        MediaDriver launched = null;
+        Aeron connected = null;
+        try
+        {
+            launched = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            responseChannel = "aeron:udp?endpoint=" + ClientTransport.localAddressToward(members[0]) + ":" +
+                ClientTransport.freePort();
+            responses = connected.addSubscription(responseChannel, ADMIN_RESPONSE_STREAM);
+            publications = new ExclusivePublication[members.length];
+            for (int i = 0; i < members.length; i++)
+            {
+                if (members[i] == null || members[i].id() != i)
+                {
+                    throw new IllegalArgumentException("members: position " + i + " holds " + members[i] +
+                        "; ids must be 0..N-1 in order");
+                }
+                publications[i] = connected.addExclusivePublication(members[i].clientChannel(),
+                    PaxlogClient.CLIENT_STREAM);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(connected, launched);
+            throw ex;
+        }
+        this.driver = launched;
+        this.aeron = connected;
+    }
+
+    public int memberCount()
+    {
+        return memberCount;
+    }
+
+    /** Member {@code memberId}'s status, or null if it did not answer within {@code timeoutNs}. */
+    public NodeStatusReport status(final int memberId, final long timeoutNs)
+    {
+        checkMember(memberId);
+        final long correlationId = nextCorrelationId++;
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + statusRequest.wrapAndApplyHeader(request, 0, header)
+            .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
+            .encodedLength();
+        return call(memberId, correlationId, length, timeoutNs);
+    }
+
+    /**
+     * Asks member {@code memberId} to take a snapshot now (and compact its journal); returns its status after the
+     * snapshot (its {@code snapshotSlot} is the applied slot when it had anything new), or null if it did not answer
+     * within {@code timeoutNs}.
+     */
+    public NodeStatusReport snapshot(final int memberId, final long timeoutNs)
+    {
+        checkMember(memberId);
+        final long correlationId = nextCorrelationId++;
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + snapshotRequest.wrapAndApplyHeader(request, 0, header)
+            .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
+            .encodedLength();
+        return call(memberId, correlationId, length, timeoutNs);
+    }
+
+    /**
+     * Sets member {@code memberId}'s inbound consensus delay: each consensus frame it receives is handed to its
+     * protocol {@code delayNs} plus a uniform {@code 0..jitterNs} later (jitter reorders), for {@code durationNs}
+     * (0: until cleared). {@code delayNs = jitterNs = 0} clears it (frames already held still leave on schedule).
+     *
+     * @return true if the node applied it; false if it refused (started without {@code paxlog.faults.enabled=true},
+     *         or the figures are out of its range: each at most 60 s, the duration at most a day).
+     * @throws IllegalArgumentException for a negative figure.
+     * @throws PaxlogException.Timeout if the node did not answer within {@code timeoutNs}.
+     */
+    public boolean fault(final int memberId, final long delayNs, final long jitterNs, final long durationNs,
+        final long timeoutNs)
+    {
+        checkMember(memberId);
+        if (delayNs < 0 || jitterNs < 0 || durationNs < 0)
+        {
+            throw new IllegalArgumentException("delayNs=" + delayNs + " jitterNs=" + jitterNs + " durationNs=" +
+                durationNs + ": must be >= 0");
+        }
+        final long correlationId = nextCorrelationId++;
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + faultRequest.wrapAndApplyHeader(request, 0, header)
+            .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).delayNs(delayNs).jitterNs(jitterNs)
+            .durationNs(durationNs).responseChannel(responseChannel).encodedLength();
+        if (call(memberId, correlationId, length, timeoutNs) == null)
+        {
+            throw new PaxlogException.Timeout("member " + memberId + " did not answer the fault request within " +
+                timeoutNs / 1_000_000 + " ms");
+        }
+        return answerOutcome == FaultOutcome.APPLIED;
+    }
+
+    private void checkMember(final int memberId)
+    {
+        if (memberId < 0 || memberId >= memberCount)
+        {
+            throw new IllegalArgumentException("member " + memberId + ": must be in 0.." + (memberCount - 1));
+        }
+    }
+
+    /** Sends the request in {@code request} (resending), polls for its answer; null at the deadline. */
+    private NodeStatusReport call(final int memberId, final long correlationId, final int length, final long timeoutNs)
+    {
+        awaitedCorrelationId = correlationId;
+        answer = null;
+        answerOutcome = null;
+        final long startNs = System.nanoTime();
+        long nextSendNs = startNs;
+        try
+        {
+            while (true)
+            {
+                final long nowNs = System.nanoTime();
+                if (nowNs - startNs >= timeoutNs)
+                {
+                    return null;
+                }
+                int work = 0;
+                if (nowNs - nextSendNs >= 0)
+                {
+                    publications[memberId].offer(request, 0, length); // lost or refused: the resend covers it
+                    nextSendNs = nowNs + RESEND_INTERVAL_MS * 1_000_000L;
+                    work++;
+                }
+                work += responses.poll(assembler, 16);
+                if (answer != null)
+                {
+                    return answer;
+                }
+                idle.idle(work);
+            }
+        }
+        finally
+        {
+            awaitedCorrelationId = -1;
+            idle.reset();
+        }
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
+    {
+        if (checker.check(buffer, offset, length) != FrameCheck.OK ||
+            checker.templateId() != StatusResponseDecoder.TEMPLATE_ID)
+        {
+            return; // not an answer of this schema: ignored
+        }
+        final int version = checker.actingVersion();
+        response.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(), version);
+        if (response.correlationId() != awaitedCorrelationId)
+        {
+            return; // an answer to an earlier call or an earlier resend
+        }
+        final boolean v2 = version >= 2;
+        final int nodeId = response.nodeId();
+        final String role = switch (response.role())
+        {
+            case LEADER -> "leader";
+            case CANDIDATE -> "candidate";
+            default -> "follower";
+        };
+        final long ballot = response.ballot();
+        final long commitSlot = response.commitSlot();
+        final long appliedSlot = response.appliedSlot();
+        final long leaseRemainingNs = response.leaseRemainingNs();
+        final long droppedFrames = response.droppedFrames();
+        final int leaderId = v2 ? response.leaderId() : -1;
+        final long snapshotSlot = v2 ? response.snapshotSlot() : 0;
+        final long droppedSends = v2 ? response.droppedSends() : 0;
+        final long delayedFrames = v2 ? response.delayedFrames() : 0;
+        final long faultDelayNs = v2 ? response.faultDelayNs() : 0;
+        answerOutcome = v2 ? response.faultOutcome() : FaultOutcome.NONE;
+        final List<FollowerLag> followers = new ArrayList<>();
+        for (final StatusResponseDecoder.FollowersDecoder f : response.followers())
+        {
+            followers.add(new FollowerLag(f.nodeId(), f.ackedSlot(), f.lagSlots(), f.lastAckAgeNs()));
+        }
+        answer = new NodeStatusReport(nodeId, role, ballot, leaderId, commitSlot, appliedSlot, leaseRemainingNs,
+            snapshotSlot, droppedFrames, droppedSends, delayedFrames, faultDelayNs, followers);
+    }
+
+    /** Closes Aeron and the media driver. */
+    public void close()
+    {
+        CloseHelper.closeAll(aeron, driver);
+    }
+}
