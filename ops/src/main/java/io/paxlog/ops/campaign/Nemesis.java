@@ -1,0 +1,498 @@
+package io.paxlog.ops.campaign;
+
+import io.paxlog.client.AdminClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntSupplier;
+
+/**
+ * Injects faults into a running cluster and heals them, in two lanes (network; process and clock), each cycling
+ * "pick a fault, hold it, heal it, stay quiet". Every fault is recorded in the {@link History}. Network faults are
+ * iptables rules in a chain of the campaign's own ({@code PXFAULT}, jumped to from INPUT) and an nft table
+ * ({@code pxdup}) inside the members' namespaces, so healing is flushing them and clean-up is deleting them.
+ */
+final class Nemesis
+{
+    static final String CHAIN = "PXFAULT";
+    static final String NFT_TABLE = "pxdup";
+    static final String FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
+    private final ClusterFile cluster;
+    private final Shell shell;
+    private final History history;
+    private final AdminClient admin;
+    private final IntSupplier leader;
+    private final String opsCluster;
+    private final List<FaultKind> kinds;
+    private final long seed;
+    private final long leaseMs;
+    private final double driftBound;
+    private volatile boolean running = true;
+    private final List<Thread> lanes = new ArrayList<>();
+
+    Nemesis(final ClusterFile cluster, final Shell shell, final History history, final AdminClient admin,
+        final IntSupplier leader, final String opsCluster, final List<FaultKind> kinds, final long seed)
+    {
+        this.cluster = cluster;
+        this.shell = shell;
+        this.history = history;
+        this.admin = admin;
+        this.leader = leader;
+        this.opsCluster = opsCluster;
+        this.kinds = kinds;
+        this.seed = seed;
+        this.leaseMs = Math.max(1, cluster.leaseTimeoutNs() / 1_000_000);
+        this.driftBound = cluster.clockDriftPpm() / 1e6;
+    }
+
+    /** Creates the iptables chain in every member namespace (network faults need namespace hosts). */
+    void setUp()
+    {
+        if (!cluster.onNamespaceHosts())
+        {
+            return;
+        }
+        for (int m = 0; m < cluster.size(); m++)
+        {
+            ns(m, "iptables", "-N", CHAIN);
+            if (!ns(m, "iptables", "-C", "INPUT", "-j", CHAIN))
+            {
+                ns(m, "iptables", "-I", "INPUT", "-j", CHAIN);
+            }
+        }
+    }
+
+    void start()
+    {
+        for (final FaultKind.Lane lane : FaultKind.Lane.values())
+        {
+            final List<FaultKind> mine = new ArrayList<>();
+            for (final FaultKind k : kinds)
+            {
+                if (k.lane() == lane)
+                {
+                    mine.add(k);
+                }
+            }
+            if (!mine.isEmpty())
+            {
+                final Thread t = new Thread(() -> lane(mine, new SplittableRandom(seed * 7 + lane.ordinal())),
+                    "campaign-nemesis-" + lane.name().toLowerCase());
+                lanes.add(t);
+                t.start();
+            }
+        }
+    }
+
+    /** Stops both lanes; each heals the fault it holds before it ends. */
+    void stop() throws InterruptedException
+    {
+        running = false;
+        for (final Thread t : lanes)
+        {
+            t.interrupt();
+        }
+        for (final Thread t : lanes)
+        {
+            t.join(60_000);
+        }
+    }
+
+    /** Heals everything the campaign may have done: rules, paused or dead members; idempotent. */
+    void healAll()
+    {
+        healNetwork();
+        clearShim();
+        for (int m = 0; m < cluster.size(); m++)
+        {
+            final long pid = cluster.pid(m);
+            if (pid > 0)
+            {
+                shell.run(5_000, List.of("kill", "-CONT", Long.toString(pid)));
+            }
+            if (!alive(m))
+            {
+                startNode(m, Map.of());
+            }
+        }
+    }
+
+    /** Removes the chain, its INPUT jump and the nft table from every member namespace. */
+    void tearDown()
+    {
+        if (!cluster.onNamespaceHosts())
+        {
+            return;
+        }
+        healNetwork();
+        for (int m = 0; m < cluster.size(); m++)
+        {
+            while (ns(m, "iptables", "-D", "INPUT", "-j", CHAIN))
+            {
+                // remove every jump
+            }
+            ns(m, "iptables", "-X", CHAIN);
+        }
+    }
+
+    private void lane(final List<FaultKind> mine, final SplittableRandom random)
+    {
+        sleepMs(1_000 + random.nextInt(2_000));
+        while (running)
+        {
+            final FaultKind kind = mine.get(random.nextInt(mine.size()));
+            final long holdMs = 2_000 + random.nextInt(4_000);
+            try
+            {
+                inject(kind, holdMs, random);
+            }
+            catch (final RuntimeException ex)
+            {
+                history.faultEnded(history.faultStarted(kind.cliName(), "failed: " + ex.getMessage()));
+            }
+            sleepMs(1_500 + random.nextInt(2_500));
+        }
+    }
+
+    /** Applies one fault, holds it (cut short when the campaign stops) and heals it. */
+    private void inject(final FaultKind kind, final long holdMs, final SplittableRandom random)
+    {
+        final int n = cluster.size();
+        final int any = random.nextInt(n);
+        final int target = leaderOr(any);
+        switch (kind)
+        {
+            case PARTITION_ONE -> partitioned(kind, "member " + any + " isolated", isolate(any), holdMs);
+            case PARTITION_LEADER -> partitioned(kind, "leader " + target + " isolated", isolate(target), holdMs);
+            case PARTITION_HALVES ->
+            {
+                final int[] order = shuffled(n, random);
+                final List<int[]> cuts = new ArrayList<>();
+                final int minority = n / 2;
+                for (int i = 0; i < minority; i++)
+                {
+                    for (int j = minority; j < n; j++)
+                    {
+                        cuts.add(new int[] {order[i], order[j]});
+                    }
+                }
+                partitioned(kind, "minority " + describe(order, 0, minority) + " | majority " +
+                    describe(order, minority, n), cuts, holdMs);
+            }
+            case PARTITION_BRIDGE ->
+            {
+                final int[] order = shuffled(n, random);
+                final int half = (n - 1) / 2;
+                final List<int[]> cuts = new ArrayList<>();
+                for (int i = 0; i < half; i++)
+                {
+                    for (int j = half; j < n - 1; j++)
+                    {
+                        cuts.add(new int[] {order[i], order[j]});
+                    }
+                }
+                partitioned(kind, describe(order, 0, half) + " | " + describe(order, half, n - 1) + ", bridge " +
+                    order[n - 1], cuts, holdMs);
+            }
+            case PARTITION_ONEWAY ->
+            {
+                final int index = history.faultStarted(kind.cliName(), "member " + target + " hears no member");
+                for (int m = 0; m < n; m++)
+                {
+                    if (m != target)
+                    {
+                        drop(target, m);
+                    }
+                }
+                hold(holdMs);
+                healNetwork();
+                history.faultEnded(index);
+            }
+            case LOSS ->
+            {
+                final double p = 0.05 + random.nextDouble() * 0.25;
+                final int index = history.faultStarted(kind.cliName(), String.format("%.0f%% inbound loss", p * 100));
+                for (int m = 0; m < n; m++)
+                {
+                    ns(m, "iptables", "-A", CHAIN, "-m", "statistic", "--mode", "random", "--probability",
+                        String.format("%.3f", p), "-j", "DROP");
+                }
+                hold(holdMs);
+                healNetwork();
+                history.faultEnded(index);
+            }
+            case DUP ->
+            {
+                final int index = history.faultStarted(kind.cliName(), "member-to-member UDP sent twice");
+                for (int m = 0; m < n; m++)
+                {
+                    duplicate(m);
+                }
+                hold(holdMs);
+                healNetwork();
+                history.faultEnded(index);
+            }
+            case SLOW_PARTITION ->
+            {
+                final long delayMs = 2 * leaseMs + random.nextInt((int)(2 * leaseMs));
+                final int index = history.faultStarted(kind.cliName(), "leader " + target + " inbound delayed " +
+                    delayMs + " ms, then isolated");
+                shim(target, delayMs, delayMs / 4, holdMs + 2_000);
+                hold(1_000);
+                for (final int[] cut : isolate(target))
+                {
+                    drop(cut[0], cut[1]);
+                    drop(cut[1], cut[0]);
+                }
+                hold(holdMs);
+                healNetwork();
+                clearShim();
+                history.faultEnded(index);
+            }
+            case KILL, KILL_LEADER ->
+            {
+                final int victim = kind == FaultKind.KILL ? any : target;
+                final int index = history.faultStarted(kind.cliName(), "member " + victim + " killed (SIGKILL)");
+                ops("kill", victim);
+                hold(holdMs);
+                startNode(victim, Map.of());
+                history.faultEnded(index);
+            }
+            case PAUSE, PAUSE_LEADER ->
+            {
+                final int victim = kind == FaultKind.PAUSE ? any : target;
+                final long pauseMs = 3 * leaseMs + random.nextInt((int)(10 * leaseMs));
+                final long pid = cluster.pid(victim);
+                final int index = history.faultStarted(kind.cliName(), "member " + victim + " stopped " + pauseMs +
+                    " ms (SIGSTOP)");
+                shell.run(5_000, List.of("kill", "-STOP", Long.toString(pid)));
+                hold(pauseMs);
+                shell.run(5_000, List.of("kill", "-CONT", Long.toString(pid)));
+                history.faultEnded(index);
+            }
+            case DELAY_LEADER ->
+            {
+                final long delayMs = 5 + random.nextInt((int)(2 * leaseMs));
+                final int index = history.faultStarted(kind.cliName(), "leader " + target + " inbound delayed " +
+                    delayMs + " ms +- " + delayMs / 2 + " ms");
+                shim(target, delayMs, delayMs / 2, holdMs);
+                hold(holdMs);
+                clearShim();
+                history.faultEnded(index);
+            }
+            case CLOCK_OFFSET ->
+            {
+                final long offsetS = (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(30));
+                restartedUnder(kind, any, "monotonic clock offset " + offsetS + " s",
+                    Map.of("PAXLOG_NODE_WRAP", "unshare --time --monotonic " + offsetS + " --boottime " + offsetS),
+                    holdMs * 2);
+            }
+            case CLOCK_SKEW ->
+            {
+                final double rate = 1 + (random.nextDouble() * 2 - 1) * driftBound * 0.8;
+                restartedUnder(kind, any, String.format("clock rate x%.4f (bound %.3f)", rate, driftBound),
+                    faketime(rate), holdMs * 2);
+            }
+            case CLOCK_SKEW_BEYOND -> restartedUnder(kind, any, "clock rate x0.5 (beyond the bound)", faketime(0.5),
+                holdMs * 4);
+            default -> throw new IllegalStateException("unhandled fault " + kind);
+        }
+    }
+
+    private Map<String, String> faketime(final double rate)
+    {
+        return Map.of("PAXLOG_NODE_WRAP", "env LD_PRELOAD=" + FAKETIME_LIB + " FAKETIME=+0x" +
+            String.format("%.4f", rate));
+    }
+
+    private void restartedUnder(final FaultKind kind, final int member, final String detail,
+        final Map<String, String> env, final long holdMs)
+    {
+        final int index = history.faultStarted(kind.cliName(), "member " + member + " restarted with " + detail);
+        ops("kill", member);
+        startNode(member, env);
+        hold(holdMs);
+        ops("kill", member);
+        startNode(member, Map.of());
+        history.faultEnded(index);
+    }
+
+    private void partitioned(final FaultKind kind, final String detail, final List<int[]> cuts, final long holdMs)
+    {
+        final int index = history.faultStarted(kind.cliName(), detail);
+        for (final int[] cut : cuts)
+        {
+            drop(cut[0], cut[1]);
+            drop(cut[1], cut[0]);
+        }
+        hold(holdMs);
+        healNetwork();
+        history.faultEnded(index);
+    }
+
+    /** The cuts isolating {@code member} from every other member. */
+    private List<int[]> isolate(final int member)
+    {
+        final List<int[]> cuts = new ArrayList<>();
+        for (int m = 0; m < cluster.size(); m++)
+        {
+            if (m != member)
+            {
+                cuts.add(new int[] {member, m});
+            }
+        }
+        return cuts;
+    }
+
+    /** {@code at} drops what arrives from {@code from}. */
+    private void drop(final int at, final int from)
+    {
+        ns(at, "iptables", "-A", CHAIN, "-s", cluster.members()[from].host(), "-j", "DROP");
+    }
+
+    /** Member {@code m} sends every UDP datagram to another member twice. */
+    private void duplicate(final int m)
+    {
+        final String subnet = cluster.members()[0].host().replaceAll("\\.\\d+$", ".0/24");
+        ns(m, "nft", "add", "table", "ip", NFT_TABLE);
+        ns(m, "nft", "add", "chain", "ip", NFT_TABLE, "out", "{ type filter hook output priority 0 ; }");
+        ns(m, "nft", "add", "rule", "ip", NFT_TABLE, "out", "ip", "daddr", subnet, "ip", "daddr", "!=",
+            clientAddressOr("0.0.0.0"), "meta", "l4proto", "udp", "dup", "to", "ip", "daddr", "device", "eth0");
+    }
+
+    private String clientAddressOr(final String fallback)
+    {
+        final String prefix = cluster.members()[0].host().replaceAll("\\.\\d+$", ".");
+        return cluster.clientNetns() == null ? fallback : prefix + "200";
+    }
+
+    private void healNetwork()
+    {
+        if (!cluster.onNamespaceHosts())
+        {
+            return;
+        }
+        for (int m = 0; m < cluster.size(); m++)
+        {
+            ns(m, "iptables", "-F", CHAIN);
+            if (ns(m, "nft", "list", "table", "ip", NFT_TABLE))
+            {
+                ns(m, "nft", "delete", "table", "ip", NFT_TABLE);
+            }
+        }
+    }
+
+    private void shim(final int member, final long delayMs, final long jitterMs, final long durationMs)
+    {
+        synchronized (admin)
+        {
+            admin.fault(member, delayMs * 1_000_000L, jitterMs * 1_000_000L, durationMs * 1_000_000L,
+                2_000_000_000L);
+        }
+    }
+
+    private void clearShim()
+    {
+        if (!cluster.faultsEnabled())
+        {
+            return;
+        }
+        for (int m = 0; m < cluster.size(); m++)
+        {
+            try
+            {
+                synchronized (admin)
+                {
+                    admin.fault(m, 0, 0, 0, 500_000_000L);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // a member that is down holds no delayed frames
+            }
+        }
+    }
+
+    private boolean ns(final int member, final String... command)
+    {
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cluster.memberNetns()[member]));
+        cmd.addAll(List.of(command));
+        return shell.run(10_000, cmd).ok();
+    }
+
+    private void ops(final String command, final int member)
+    {
+        shell.run(30_000, List.of(opsCluster, command, "--config", cluster.file().toString(), "--node",
+            Integer.toString(member)));
+    }
+
+    private void startNode(final int member, final Map<String, String> env)
+    {
+        shell.run(60_000, env, List.of(opsCluster, "start", "--config", cluster.file().toString(), "--node",
+            Integer.toString(member)));
+    }
+
+    private boolean alive(final int member)
+    {
+        final long pid = cluster.pid(member);
+        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private int leaderOr(final int fallback)
+    {
+        final int l = leader.getAsInt();
+        return l >= 0 ? l : fallback;
+    }
+
+    private static int[] shuffled(final int n, final SplittableRandom random)
+    {
+        final int[] order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    private static String describe(final int[] order, final int from, final int to)
+    {
+        final StringBuilder sb = new StringBuilder("{");
+        for (int i = from; i < to; i++)
+        {
+            sb.append(i == from ? "" : ",").append(order[i]);
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Sleeps, returning early (without interrupt status) when the campaign stops, so the heal still runs. */
+    private void hold(final long ms)
+    {
+        final long end = System.currentTimeMillis() + ms;
+        while (running && System.currentTimeMillis() < end)
+        {
+            try
+            {
+                Thread.sleep(Math.min(100, Math.max(1, end - System.currentTimeMillis())));
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+        }
+    }
+
+    private void sleepMs(final long ms)
+    {
+        hold(ms);
+    }
+}
