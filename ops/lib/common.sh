@@ -8,8 +8,11 @@ PAXLOG_STAMP="$PAXLOG_HOME/ops/target/.built"
 paxlog_die() { echo "$1" >&2; exit "${2:-1}"; }
 
 # Builds (skipping tests) if the launcher classpath is missing or any source or pom is newer than the last build.
+# PAXLOG_NO_BUILD=1 (set by ops/campaign for the commands it runs) uses what is built: a member restarted in the
+# middle of a campaign runs the same code as the others even if sources changed meanwhile.
 paxlog_build_if_needed() {
   command -v java >/dev/null || paxlog_die "java not found: install a JDK 17 or newer"
+  if [ -n "${PAXLOG_NO_BUILD:-}" ] && [ -d "$PAXLOG_LIB" ]; then return 0; fi
   if [ -f "$PAXLOG_STAMP" ] && [ -z "$(find "$PAXLOG_HOME" -path '*/target' -prune -o \
        \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' \) -newer "$PAXLOG_STAMP" -print -quit)" ]; then
     return 0

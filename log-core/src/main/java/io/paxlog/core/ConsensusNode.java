@@ -296,9 +296,27 @@ public final class ConsensusNode
                 }
                 return 0;
             default:
+            {
+                final boolean stalled = lastTickNs != Long.MIN_VALUE &&
+                    nowNs - lastTickNs > config.heartbeatIntervalNs();
                 lastTickNs = nowNs;
+                if (!stalled && nowNs - leader.quorumHeardNs(nowNs) > quorumSilenceLimitNs())
+                {
+                    // no lease quorum has answered for longer than a lease and an election: this leader holds no
+                    // lease and commits nothing, yet its heartbeats keep the others from electing (a one-way
+                    // partition: they hear it, it hears none of them). Stepping down lets them. Liveness only.
+                    stepDown(nowNs, "no lease quorum heard for " + (nowNs - leader.quorumHeardNs(nowNs)) / 1_000_000 +
+                        " ms");
+                    return 1;
+                }
                 return flush(nowNs);
+            }
         }
+    }
+
+    private long quorumSilenceLimitNs()
+    {
+        return config.leaseTimeoutNs() + config.electionTimeoutNs();
     }
 
     // ---------------------------------------------------------------- phase 1

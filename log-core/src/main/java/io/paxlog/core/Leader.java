@@ -27,6 +27,7 @@ final class Leader
 
     private long ballot;
     private long startSlot;
+    private long termStartNs;
 
     Leader(final CoreConfig config)
     {
@@ -51,6 +52,7 @@ final class Leader
     {
         this.ballot = ballot;
         this.startSlot = startSlot;
+        this.termStartNs = nowNs;
         Arrays.fill(ackSlot, 0);
         Arrays.fill(latestAck, 0);
         Arrays.fill(lastSendNs, Long.MIN_VALUE / 4);
@@ -94,6 +96,18 @@ final class Leader
     {
         System.arraycopy(ackSendNs, 0, scratchTimes, 0, memberCount);
         return kthLargest(scratchTimes, config.leaseQuorum());
+    }
+
+    /**
+     * The local time since which a lease quorum (leader included) has been heard from: the quorum's oldest latest
+     * ack arrival, but never before this term began. A leader that hears no quorum for long steps down (see
+     * {@code ConsensusNode#onTick}).
+     */
+    long quorumHeardNs(final long nowNs)
+    {
+        System.arraycopy(ackReceiveNs, 0, scratchTimes, 0, memberCount);
+        scratchTimes[selfId] = nowNs;
+        return Math.max(termStartNs, kthLargest(scratchTimes, config.leaseQuorum()));
     }
 
     /** The self-grant of the lease renews whenever the leader sends; it is its own acceptor. */

@@ -91,6 +91,12 @@ public final class CampaignMain implements Callable<Integer>
 
     public static void main(final String[] args)
     {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; returns the exit code (2 for usage and configuration errors). */
+    static int execute(final String... args)
+    {
         final CommandLine cl = new CommandLine(new CampaignMain());
         cl.setParameterExceptionHandler((ex, a) ->
         {
@@ -106,7 +112,7 @@ public final class CampaignMain implements Callable<Integer>
             }
             throw ex;
         });
-        System.exit(cl.execute(args));
+        return cl.execute(args);
     }
 
     @Override
