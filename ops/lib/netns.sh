@@ -10,10 +10,21 @@
 
 PAXLOG_NETNS_SUBNET="10.77.0"
 
+# paxlog_netns_require: root, and the tools test hosts and the campaign's nemesis use (installed if missing).
 paxlog_netns_require() {
-  command -v ip >/dev/null 2>&1 || { apt-get install -y -qq iproute2 >/dev/null 2>&1 || true; }
-  command -v ip >/dev/null 2>&1 || paxlog_die "ops/cluster: 'ip' (iproute2) is missing and could not be installed"
   [ "$(id -u)" = "0" ] || paxlog_die "ops/cluster: network namespaces need root"
+  local missing=()
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  command -v nft >/dev/null 2>&1 || missing+=(nftables)
+  command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "ops/cluster: installing ${missing[*]} ..." >&2
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; }; } >/dev/null 2>&1 || true
+  fi
+  command -v ip >/dev/null 2>&1 || paxlog_die "ops/cluster: 'ip' (iproute2) is missing and could not be installed"
+  command -v iptables >/dev/null 2>&1 || echo "ops/cluster: warning: iptables is missing: campaigns cannot partition" >&2
 }
 
 # paxlog_netns_host NS ADDR: a namespace with eth0=ADDR/24 linked to the switch's bridge.

@@ -75,6 +75,13 @@ final class History
         faults.set(index, new Fault(f.name(), f.detail(), f.startNs(), nowNs()));
     }
 
+    /** Ends fault {@code index} now, marking it failed (it may have been applied only in part). */
+    synchronized void faultFailed(final int index, final String why)
+    {
+        final Fault f = faults.get(index);
+        faults.set(index, new Fault(f.name(), f.detail() + "; failed: " + why, f.startNs(), nowNs()));
+    }
+
     synchronized void leader(final int leaderId, final long ballot)
     {
         final LeaderSample last = leaders.isEmpty() ? null : leaders.get(leaders.size() - 1);

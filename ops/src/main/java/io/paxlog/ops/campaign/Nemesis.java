@@ -145,13 +145,30 @@ final class Nemesis
         {
             final FaultKind kind = mine.get(random.nextInt(mine.size()));
             final long holdMs = 2_000 + random.nextInt(4_000);
+            final int before = history.faults().size();
             try
             {
                 inject(kind, holdMs, random);
             }
             catch (final RuntimeException ex)
             {
-                history.faultEnded(history.faultStarted(kind.cliName(), "failed: " + ex.getMessage()));
+                // heal what this lane may have applied, and close the fault's record as failed
+                if (kind.lane() == FaultKind.Lane.NET)
+                {
+                    healNetwork();
+                }
+                if (kind.needsShim())
+                {
+                    clearShim();
+                }
+                final List<History.Fault> faults = history.faults();
+                for (int i = before; i < faults.size(); i++)
+                {
+                    if (faults.get(i).name().equals(kind.cliName()) && faults.get(i).endNs() < 0)
+                    {
+                        history.faultFailed(i, ex.getMessage());
+                    }
+                }
             }
             sleepMs(1_500 + random.nextInt(2_500));
         }
@@ -237,7 +254,9 @@ final class Nemesis
             }
             case SLOW_PARTITION ->
             {
-                final long delayMs = 2 * leaseMs + random.nextInt((int)(2 * leaseMs));
+                // long enough that the acks still held when the cut comes arrive well after a new leader could
+                // be serving (lease + election): a lease measured from receive times would then overlap it
+                final long delayMs = 4 * leaseMs + random.nextInt((int)(4 * leaseMs));
                 final int index = history.faultStarted(kind.cliName(), "leader " + target + " inbound delayed " +
                     delayMs + " ms, then isolated");
                 shim(target, delayMs, delayMs / 4, holdMs + 2_000);
