@@ -148,7 +148,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             service.restore(new io.paxlog.sm.SnapshotReader(new UnsafeBuffer(loaded.bytes()), 0, loaded.bytes().length));
             lastSnapshotSlot = loaded.slot();
             figures.snapshot(loaded.slot(), -1);
-            System.out.println("node " + config.nodeId() + ": restored snapshot at slot " + loaded.slot() + " (" +
+            NodeLog.info("node " + config.nodeId() + ": restored snapshot at slot " + loaded.slot() + " (" +
                 loaded.bytes().length + " bytes)");
         }
         core.start(nowNs, lastSnapshotSlot);
@@ -275,7 +275,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         bytesAtLastSnapshot = journal.bytesWritten();
         final long pauseNs = clock.nanoTime() - startNs;
         figures.snapshot(applied, pauseNs);
-        System.out.println("node " + config.nodeId() + ": snapshot at slot " + applied + " (" + bytes + " bytes), " +
+        NodeLog.info("node " + config.nodeId() + ": snapshot at slot " + applied + " (" + bytes + " bytes), " +
             "journal compacted; duty cycle paused " + pauseNs / 1_000 + " us");
         return 1;
     }
@@ -483,7 +483,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         if (apply)
         {
             faultShim.apply(nowNs, delayNs, jitterNs, durationNs);
-            System.out.println("node " + config.nodeId() + ": fault shim " + (faultShim.active() ?
+            NodeLog.info("node " + config.nodeId() + ": fault shim " + (faultShim.active() ?
                 "on: inbound consensus delay " + delayNs / 1_000 + " us + jitter up to " + jitterNs / 1_000 + " us" +
                 (durationNs == 0 ? " until cleared" : " for " + durationNs / 1_000_000 + " ms") : "off"));
         }
@@ -562,7 +562,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     public void onRoleChange(final Role newRole, final long ballot, final long nowNs, final String reason)
     {
-        System.out.println("node " + config.nodeId() + ": -> " + newRole + " ballot=" + Ballot.toString(ballot) +
+        NodeLog.info("node " + config.nodeId() + ": -> " + newRole + " ballot=" + Ballot.toString(ballot) +
             " (" + reason + ")");
         if (newRole != Role.LEADER)
         {

@@ -48,9 +48,9 @@ public final class NodeMain
         Files.createDirectories(config.dir());
         if (!config.plantedBugs().isEmpty())
         {
-            System.out.println(plantedWarning(config));
+            NodeLog.info(plantedWarning(config));
         }
-        System.out.println("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
+        NodeLog.info("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
             " sync=" + config.sync().name().toLowerCase(Locale.ROOT) + " (" + describe(config.sync()) + ")" +
             " idle=" + config.idle() + " machines=" + config.machines() + " aeron.dir=" + config.aeronDir() +
             " chronicle.analytics.disable=" + System.getProperty("chronicle.analytics.disable"));
@@ -71,7 +71,7 @@ public final class NodeMain
                 }
                 writeStatus(node.agent().status(), journalBytes(config, ++ticks), statusFile, tmp);
             }
-            System.out.println("paxlog node " + config.nodeId() + " stopping");
+            NodeLog.info("paxlog node " + config.nodeId() + " stopping");
         }
     }
 
