@@ -413,7 +413,7 @@ public final class CampaignMain implements Callable<Integer>
         final List<FaultKind> usable = new ArrayList<>();
         for (final FaultKind k : kinds)
         {
-            if (k.lane() == FaultKind.Lane.NET && !cluster.onNamespaceHosts())
+            if ((k.lane() == FaultKind.Lane.NET || k == FaultKind.CLOCK_SKEW_BEYOND) && !cluster.onNamespaceHosts())
             {
                 System.out.println("campaign: skipping " + k.cliName() + ": network faults need namespace hosts " +
                     "(ops/cluster netns-create)");

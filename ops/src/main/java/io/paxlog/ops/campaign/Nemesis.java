@@ -315,10 +315,51 @@ final class Nemesis
                 restartedUnder(kind, any, String.format("clock rate x%.4f (bound %.3f)", rate, driftBound),
                     faketime(rate), holdMs * 2);
             }
-            case CLOCK_SKEW_BEYOND -> restartedUnder(kind, any, "clock rate x0.5 (beyond the bound)", faketime(0.5),
-                holdMs * 4);
+            case CLOCK_SKEW_BEYOND -> slowLeaderCutOff(kind, any, holdMs);
             default -> throw new IllegalStateException("unhandled fault " + kind);
         }
+    }
+
+    /**
+     * The lease's one assumption broken on purpose: member {@code member} is restarted with its clock at half speed
+     * (ten times the default drift bound), made leader by killing whoever leads instead (up to five times), then cut
+     * off from the other members while clients still reach it. A leader whose clock runs slow believes in its lease
+     * for twice as long as the others honour it.
+     */
+    private void slowLeaderCutOff(final FaultKind kind, final int member, final long holdMs)
+    {
+        final int index = history.faultStarted(kind.cliName(), "member " + member + " at clock rate x0.5, made " +
+            "leader, then isolated");
+        ops("kill", member);
+        startNode(member, faketime(0.5));
+        for (int attempt = 0; attempt < 5 && running; attempt++)
+        {
+            hold(3_000);
+            final int current = leader.getAsInt();
+            if (current == member)
+            {
+                break;
+            }
+            if (current >= 0)
+            {
+                ops("kill", current);
+                hold(1_000);
+                startNode(current, Map.of());
+            }
+        }
+        if (leader.getAsInt() == member)
+        {
+            for (final int[] cut : isolate(member))
+            {
+                drop(cut[0], cut[1]);
+                drop(cut[1], cut[0]);
+            }
+            hold(holdMs);
+            healNetwork();
+        }
+        ops("kill", member);
+        startNode(member, Map.of());
+        history.faultEnded(index);
     }
 
     private Map<String, String> faketime(final double rate)
