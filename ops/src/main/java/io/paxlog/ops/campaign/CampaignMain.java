@@ -57,6 +57,10 @@ public final class CampaignMain implements Callable<Integer>
     @Option(names = "--lock-clients", paramLabel = "N", defaultValue = "2", description = "Lock clients (default 2).")
     int lockClients;
 
+    @Option(names = "--readers", paramLabel = "N", defaultValue = "2",
+        description = "Clients doing only linearizable reads (default 2).")
+    int readers;
+
     @Option(names = "--keys", paramLabel = "N", defaultValue = "3",
         description = "Add-only keys and register keys, N of each (default 3).")
     int keys;
@@ -124,6 +128,7 @@ public final class CampaignMain implements Callable<Integer>
         }
         positive("--clients", counterClients, 0, 64);
         positive("--lock-clients", lockClients, 0, 64);
+        positive("--readers", readers, 0, 64);
         positive("--keys", keys, 1, 64);
         positive("--locks", locks, 1, 64);
         positive("--op-interval-ms", opIntervalMs, 0, 10_000);
@@ -166,7 +171,7 @@ public final class CampaignMain implements Callable<Integer>
         {
             monitor.start();
             final Workload workload = new Workload(cluster.members(), history, aeronRoot, counterClients,
-                lockClients, keys, locks, opIntervalMs * 1_000_000L, seedValue);
+                lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue);
             final Nemesis nemesis = new Nemesis(cluster, shell, history, admin, monitor::leader, opsCluster, kinds,
                 seedValue);
             long nemesisFromNs = 0;

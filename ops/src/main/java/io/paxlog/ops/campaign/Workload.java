@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The campaign's clients: counter workers (adds on add-only keys, reads and compare-and-set on register keys, all
- * reads linearizable) and lock workers (acquire with a wait, a fencing-token check through the log, release). Each
+ * reads linearizable), readers (linearizable reads only: like a market-data reader, they stay with a leader that
+ * keeps answering, which is what exposes a leader serving reads on a lease it no longer holds) and lock workers
+ * (acquire with a wait, a fencing-token check through the log, release). Each
  * worker has its own session and records every operation in the {@link History}; an operation without an answer
  * is UNKNOWN and the worker continues as a new logical process (a lock worker also opens a new session, so a hold
  * it may still have ends with the old one).
@@ -36,6 +38,7 @@ final class Workload
     private final String aeronRoot;
     private final int counterWorkers;
     private final int lockWorkers;
+    private final int readers;
     private final long opIntervalNs;
     private final long seed;
     private final List<String> addKeys = new ArrayList<>();
@@ -46,8 +49,10 @@ final class Workload
     private final List<Thread> threads = new ArrayList<>();
 
     Workload(final Member[] members, final History history, final String aeronRoot, final int counterWorkers,
-        final int lockWorkers, final int keys, final int lockCount, final long opIntervalNs, final long seed)
+        final int lockWorkers, final int readers, final int keys, final int lockCount, final long opIntervalNs,
+        final long seed)
     {
+        this.readers = readers;
         this.members = members;
         this.history = history;
         this.aeronRoot = aeronRoot;
@@ -99,6 +104,11 @@ final class Workload
         {
             final int id = i;
             threads.add(new Thread(() -> lockWorker(id), "campaign-lock-" + i));
+        }
+        for (int i = 0; i < readers; i++)
+        {
+            final int id = i;
+            threads.add(new Thread(() -> reader(id), "campaign-reader-" + i));
         }
         threads.forEach(Thread::start);
     }
@@ -174,6 +184,36 @@ final class Workload
         {
             clientErrors.incrementAndGet();
             System.err.println("campaign: counter worker " + id + " stopped: " + ex);
+        }
+        finally
+        {
+            closeQuietly(client);
+        }
+    }
+
+    private void reader(final int id)
+    {
+        final SplittableRandom random = new SplittableRandom(seed * 17 + id);
+        final List<String> keys = counterKeys();
+        final int process = history.newProcess();
+        PaxlogClient client = null;
+        try
+        {
+            while (!stop.get() && !history.full())
+            {
+                if (client == null || client.isClosed())
+                {
+                    closeQuietly(client);
+                    client = newClient("r" + id);
+                }
+                history.add(read(client, process, keys.get(random.nextInt(keys.size()))));
+                pause(random);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            clientErrors.incrementAndGet();
+            System.err.println("campaign: reader " + id + " stopped: " + ex);
         }
         finally
         {
