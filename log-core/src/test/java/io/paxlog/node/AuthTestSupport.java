@@ -55,6 +55,34 @@ final class AuthTestSupport
         return HexFormat.of().parseHex(Files.readString(dir.resolve(name)).trim());
     }
 
+    /**
+     * Waits until every node in {@code ids} has applied {@code key = value} and knows the same commit slot, so that
+     * figures taken next are stable (an idle cluster writes nothing).
+     */
+    static void awaitSettled(final InvokedCluster cluster, final int[] ids, final String key, final long value)
+        throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline)
+        {
+            boolean settled = true;
+            final long commit = cluster.status(ids[0]).commitSlot();
+            for (final int id : ids)
+            {
+                final NodeAgent.NodeStatus s = cluster.status(id);
+                settled &= cluster.machines[id].valueOf(key) == value && s.commitSlot() == commit &&
+                    s.appliedSlot() == commit;
+            }
+            if (settled)
+            {
+                Thread.sleep(50); // and still so after a few heartbeats
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("nodes did not settle at " + key + "=" + value);
+    }
+
     /** Node {@code id}'s authentication counters (suffix of the label -> value), as AeronStat shows them. */
     static Map<String, Long> counters(final InvokedCluster cluster, final int id)
     {
@@ -75,7 +103,7 @@ final class AuthTestSupport
         private final MessageHeaderEncoder header = new MessageHeaderEncoder();
         private final int memberCount;
 
-        Rogue(final InvokedCluster cluster, final String aeronDir) throws InterruptedException
+        Rogue(final InvokedCluster cluster, final String aeronDir)
         {
             this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
             final Member[] members = cluster.members();
@@ -86,13 +114,6 @@ final class AuthTestSupport
             {
                 consensus[i] = aeron.addPublication(members[i].consensusChannel(), NodeAgent.CONSENSUS_STREAM);
                 clients[i] = aeron.addPublication(members[i].clientChannel(), NodeAgent.CLIENT_STREAM);
-            }
-            for (int i = 0; i < members.length; i++)
-            {
-                while (!consensus[i].isConnected() || !clients[i].isConnected())
-                {
-                    Thread.sleep(1);
-                }
             }
         }
 
@@ -167,7 +188,7 @@ final class AuthTestSupport
 
         private void offer(final Publication publication, final int length)
         {
-            final long deadline = System.nanoTime() + 5_000_000_000L;
+            final long deadline = System.nanoTime() + 5_000_000_000L; // a live member connects within it
             while (publication.offer(buffer, 0, length) < 0)
             {
                 if (System.nanoTime() > deadline)

@@ -41,7 +41,7 @@ class RogueSenderTest
                 {
                     client.command(CounterMachine.add("x", 1));
                 }
-                InvokedClusterTest.awaitConverged(cluster, 10_000);
+                AuthTestSupport.awaitSettled(cluster, new int[] {0, 1, 2}, "x", 20);
                 final NodeAgent.NodeStatus[] before = new NodeAgent.NodeStatus[3];
                 for (int id = 0; id < 3; id++)
                 {
