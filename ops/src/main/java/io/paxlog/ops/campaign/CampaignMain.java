@@ -1,5 +1,7 @@
 package io.paxlog.ops.campaign;
 
+import io.paxlog.auth.ClientCredentials;
+import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.client.AdminClient;
 import io.paxlog.client.NodeStatusReport;
 import io.paxlog.client.PaxlogClient;
@@ -166,12 +168,15 @@ public final class CampaignMain implements Callable<Integer>
     {
         final History history = new History(startNs, opsMax);
         final String aeronRoot = "/dev/shm/paxlog-campaign-" + ProcessHandle.current().pid();
-        try (AdminClient admin = new AdminClient(cluster.members(), aeronRoot + "-admin");
+        // read now: bringing the cluster up may have written the secrets into the cluster file
+        final ClientCredentials credentials = SharedSecretCredentials.fromClusterProperties(
+            ClusterFile.load(cluster.file()).properties());
+        try (AdminClient admin = new AdminClient(cluster.members(), aeronRoot + "-admin", credentials);
             LeaderMonitor monitor = new LeaderMonitor(admin, cluster.size(), history))
         {
             monitor.start();
             final Workload workload = new Workload(cluster.members(), history, aeronRoot, counterClients,
-                lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue);
+                lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue, credentials);
             final Nemesis nemesis = new Nemesis(cluster, shell, history, admin, monitor::leader, opsCluster, kinds,
                 seedValue);
             long nemesisFromNs = 0;

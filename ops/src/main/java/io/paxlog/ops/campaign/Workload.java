@@ -1,5 +1,6 @@
 package io.paxlog.ops.campaign;
 
+import io.paxlog.auth.ClientCredentials;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
@@ -47,12 +48,15 @@ final class Workload
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong clientErrors = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
+    /** The cluster file's client credentials; null when the cluster does not authenticate clients. */
+    private final ClientCredentials credentials;
 
     Workload(final Member[] members, final History history, final String aeronRoot, final int counterWorkers,
         final int lockWorkers, final int readers, final int keys, final int lockCount, final long opIntervalNs,
-        final long seed)
+        final long seed, final ClientCredentials credentials)
     {
         this.readers = readers;
+        this.credentials = credentials;
         this.members = members;
         this.history = history;
         this.aeronRoot = aeronRoot;
@@ -128,7 +132,7 @@ final class Workload
         return new PaxlogClient(new PaxlogClientContext().members(members)
             .aeronDirectoryName(aeronRoot + "-" + name + "-" + System.nanoTime())
             .attemptTimeoutNs(ATTEMPT_TIMEOUT_NS).callTimeoutNs(CALL_TIMEOUT_NS)
-            .retryDelayNs(ATTEMPT_TIMEOUT_NS / 5));
+            .retryDelayNs(ATTEMPT_TIMEOUT_NS / 5).credentials(credentials));
     }
 
     private void counterWorker(final int id)
