@@ -6,7 +6,10 @@ package io.paxlog.auth;
  * with {@code PaxlogClientContext.credentials} (or {@code clientSecret}) and the {@code AdminClient} constructor.
  *
  * <p><b>Threading.</b> Called on the client's own thread (the one that polls it), once per connect or admin request
- * sent (connects are resent until answered). Not on the per-command path: it may allocate.
+ * sent (connects are resent until answered). One instance may be given to several clients running on different
+ * threads, so implementations must be thread-safe ({@link SharedSecretCredentials} is: it synchronizes; a campaign
+ * sharing one unsynchronized instance between its clients corrupted the MAC state). Not on the per-command path:
+ * it may allocate.
  *
  * <p><b>Determinism and durability.</b> None required: the bytes only reach the node's authenticator; they are never
  * replicated or stored.

@@ -37,8 +37,9 @@ public final class SharedSecretCredentials implements ClientCredentials
             new SharedSecretCredentials(SecretFile.read(SECRET_FILE_PROP, file.trim()));
     }
 
-    public byte[] credentials(final int kind, final long id, final String responseChannel, final int responseStreamId,
-        final long nowMs)
+    /** Synchronized: one instance may serve many clients, each calling from its own thread. */
+    public synchronized byte[] credentials(final int kind, final long id, final String responseChannel,
+        final int responseStreamId, final long nowMs)
     {
         return ClientProof.encode(mac, kind, id, nowMs, responseStreamId, responseChannel);
     }

@@ -220,6 +220,11 @@ public final class CampaignMain implements Callable<Integer>
             {
                 problems.add("members did not converge on one commit point within 60 s of healing");
             }
+            if (workload.clientErrors() > 0)
+            {
+                problems.add(workload.clientErrors() + " client error(s): a client call threw something other than " +
+                    "PaxlogException (stack traces on stderr)");
+            }
             if (!finalReads)
             {
                 problems.add("final reads failed: the cluster did not serve linearizable reads after healing");
@@ -230,7 +235,7 @@ public final class CampaignMain implements Callable<Integer>
             System.out.println("campaign ops=" + ops.size() + " acked_lost=" + verdict.ackedLost() +
                 " linearizable=" + lin + " lock_overlaps=" + (verdict.lockOverlaps() + verdict.tokenErrors()) +
                 " max_unavailable_ms=" + maxUnavailableMs + " replicas_equal=" + replicasEqual);
-            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads;
+            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads && workload.clientErrors() == 0;
             return ok ? 0 : 1;
         }
     }

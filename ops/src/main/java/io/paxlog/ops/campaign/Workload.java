@@ -48,6 +48,7 @@ final class Workload
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong clientErrors = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
+    private final ThreadLocal<Boolean> broken = ThreadLocal.withInitial(() -> Boolean.FALSE);
     /** The cluster file's client credentials; null when the cluster does not authenticate clients. */
     private final ClientCredentials credentials;
 
@@ -181,6 +182,11 @@ final class Workload
                 {
                     process = history.newProcess();
                 }
+                if (takeBroken())
+                {
+                    closeQuietly(client);
+                    client = null;
+                }
                 pause(random);
             }
         }
@@ -211,6 +217,11 @@ final class Workload
                     client = newClient("r" + id);
                 }
                 history.add(read(client, process, keys.get(random.nextInt(keys.size()))));
+                if (takeBroken())
+                {
+                    closeQuietly(client);
+                    client = null;
+                }
                 pause(random);
             }
         }
@@ -260,7 +271,8 @@ final class Workload
                         unknown = release.outcome() == Op.Outcome.UNKNOWN;
                     }
                 }
-                if (unknown)
+                final boolean brokenClient = takeBroken();
+                if (unknown || brokenClient)
                 {
                     // it may still hold the lock: end the session (ending its holds) and go on as a new process
                     closeQuietly(client);
@@ -290,8 +302,9 @@ final class Workload
             return new Op(process, Op.Kind.ADD, key, 1, 0, invoke, history.nowNs(), Op.Outcome.OK,
                 CounterMachine.valueOf(v), 0);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             return unanswered(process, Op.Kind.ADD, key, 1, 0, invoke);
         }
     }
@@ -306,8 +319,9 @@ final class Workload
             return new Op(process, Op.Kind.CAS, key, expected, update, invoke, history.nowNs(), Op.Outcome.OK,
                 CounterMachine.casSucceeded(v) ? 1 : 0, 0);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             return unanswered(process, Op.Kind.CAS, key, expected, update, invoke);
         }
     }
@@ -321,8 +335,9 @@ final class Workload
             return new Op(process, Op.Kind.READ, key, 0, 0, invoke, history.nowNs(), Op.Outcome.OK,
                 CounterMachine.valueOf(v), 0);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             // a read that failed returned nothing and changed nothing
             return new Op(process, Op.Kind.READ, key, 0, 0, invoke, history.nowNs(), Op.Outcome.FAIL, 0, 0);
         }
@@ -339,8 +354,9 @@ final class Workload
             final long token = kind == Op.Kind.ACQUIRE && status == LockTable.GRANTED ? LockResults.token(v) : 0;
             return new Op(process, kind, lock, arg, 0, invoke, history.nowNs(), Op.Outcome.OK, status, token);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             return unanswered(process, kind, lock, arg, 0, invoke);
         }
     }
@@ -353,6 +369,32 @@ final class Workload
         final long invoke)
     {
         return new Op(process, kind, key, arg1, arg2, invoke, -1, Op.Outcome.UNKNOWN, 0, 0);
+    }
+
+    /**
+     * A call failed: a PaxlogException is the client's answer (timed out, rejected, session closed); anything else
+     * is a bug in the client, counted as a client error (the campaign fails on any) and printed, and the worker
+     * replaces the client. Either way the operation's outcome is unknown (a command) or nothing (a read).
+     */
+    private void clientFailed(final RuntimeException ex)
+    {
+        if (ex instanceof PaxlogException)
+        {
+            return;
+        }
+        broken.set(Boolean.TRUE);
+        if (clientErrors.incrementAndGet() <= 3)
+        {
+            System.err.println("campaign: client error (the client is replaced):");
+            ex.printStackTrace();
+        }
+    }
+
+    private boolean takeBroken()
+    {
+        final boolean was = broken.get();
+        broken.set(Boolean.FALSE);
+        return was;
     }
 
     private void pause(final SplittableRandom random)
