@@ -12,6 +12,7 @@ final class Acceptor
     private long grantBallot = Ballot.NONE;
     private long grantUntilNs = Long.MIN_VALUE;
     private long noPromiseUntilNs = Long.MIN_VALUE;
+    private boolean grantedSincePoll;
 
     Acceptor(final CoreConfig config)
     {
@@ -95,6 +96,21 @@ final class Acceptor
         }
         grantBallot = ballot;
         grantUntilNs = nowNs + config.leaseTimeoutNs();
+        grantedSincePoll = true;
+    }
+
+    /**
+     * The frames that caused the grants since the last call all arrived no later than {@code polledNs}: those grants
+     * run from it instead of from the earlier time they were handled at (see
+     * {@link ConsensusNode#onFramesPolled(long)}).
+     */
+    void grantsReceivedBy(final long polledNs)
+    {
+        if (grantedSincePoll)
+        {
+            grantedSincePoll = false;
+            grantUntilNs = Math.max(grantUntilNs, polledNs + config.leaseTimeoutNs());
+        }
     }
 
     /** The earliest time this node could itself stand for election. */

@@ -240,6 +240,20 @@ public final class ConsensusNode
         }
     }
 
+    /**
+     * Every frame handed to this node since the last call arrived no later than {@code polledNs}, a clock reading
+     * the runtime took after polling. A runtime that handles a poll's frames with a time read before the poll
+     * (one reading per duty cycle) calls this after each poll when its transport receives on another thread: a
+     * pause between that reading and the poll (GC, SIGSTOP) would otherwise time a lease grant from before the
+     * frame even arrived, and this acceptor could promise a new leader while the old one still holds its lease
+     * (the leader times its lease from its send, so the grant must run from at least the arrival). The leases
+     * granted since the last call run from {@code polledNs}. Never shortens a grant.
+     */
+    public void onFramesPolled(final long polledNs)
+    {
+        acceptor.grantsReceivedBy(polledNs);
+    }
+
     /** Sends what is pending: accepts, resends and heartbeats as leader. Returns messages sent. */
     public int flush(final long nowNs)
     {

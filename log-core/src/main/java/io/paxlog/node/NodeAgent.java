@@ -26,9 +26,17 @@ import org.agrona.concurrent.NanoClock;
 
 
 /**
- * One Paxlog node as an Agrona {@link Agent}. Each duty cycle reads the clock once, polls the consensus and
- * client subscriptions (the adapters step the core), ticks the core, flushes its pending accepts, syncs the
- * journal as the policy says, and only then releases the frames produced in the cycle.
+ * One Paxlog node as an Agrona {@link Agent}. Each duty cycle reads the clock, polls the consensus and
+ * client subscriptions (the adapters step the core), reads the clock again, ticks the core, flushes its pending
+ * accepts, syncs the journal as the policy says, and only then releases the frames produced in the cycle.
+ *
+ * <p>Why a second reading. With a SHARED or dedicated driver, frames land in the subscriptions from another
+ * thread, so a frame polled in this cycle may have arrived after the cycle's first reading; a pause between the
+ * two (GC, SIGSTOP: the known trap of a process pause longer than the lease) makes that reading arbitrarily old.
+ * Whatever a lease depends on is therefore timed by a reading taken after the frame arrived: the lease grants made
+ * while polling run from the second reading ({@link ConsensusNode#onFramesPolled}), a lease read is checked
+ * against a reading taken when it is handled, and the status answer's lease remaining likewise. Times the core
+ * records for its own sends come from a reading taken before the send, which errs the safe way.
  *
  * <p>Committed entries are applied by the {@link StateMachineHost}; the leader answers a client after apply (or,
  * for a command a machine answers later, when it does). Sessions are opened and closed through the log: the
@@ -164,7 +172,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         }
         core.start(nowNs, lastSnapshotSlot);
         journal.sync();
-        updateStatus();
+        updateStatus(nowNs);
     }
 
     public int doWork()
@@ -184,6 +192,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         consensusAdapter.nowNs(nowNs);
         work += consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
         work += clientSubscription.poll(clientAssembler, FRAGMENT_LIMIT);
+        nowNs = clock.nanoTime(); // after the polls: see the class comment on the second reading
+        core.onFramesPolled(nowNs);
         work += core.onTick(nowNs);
         if (core.role() == Role.LEADER)
         {
@@ -203,7 +213,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         work += sessions.expire(nowNs);
         if (nowNs - statusUpdatedNs >= STATUS_INTERVAL_NS)
         {
-            updateStatus();
+            updateStatus(nowNs);
         }
         return work;
     }
@@ -431,7 +441,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         }
         keeper.heard(sessionId, nowNs);
         final boolean linearizable = consistency == 0;
-        if (linearizable && !core.canServeLeaseRead(nowNs))
+        if (linearizable && !core.canServeLeaseRead(clock.nanoTime())) // a reading taken after this read arrived
         {
             if (core.role() != Role.LEADER)
             {
@@ -528,7 +538,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         final FaultOutcome outcome)
     {
         final int publication = sessions.adminPublication(channel, streamId);
-        updateStatus();
+        updateStatus(clock.nanoTime()); // lease remaining as of after the request arrived
         if (publication < 0)
         {
             return; // too many reply channels open (bounded); the request is resent and answered later
@@ -618,11 +628,11 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
      * Frames received and dropped (malformed, failing authentication, or no room in the fault shim) count as dropped
      * frames; the authentication drops are also counted by reason.
      */
-    private void updateStatus()
+    private void updateStatus(final long statusNs)
     {
-        statusUpdatedNs = nowNs;
+        statusUpdatedNs = statusNs;
         final long shimDropped = faultShim == null ? 0 : faultShim.dropped();
-        figures.refresh(core, nowNs, consensusAdapter.dropped() + clientAdapter.dropped() + shimDropped,
+        figures.refresh(core, statusNs, consensusAdapter.dropped() + clientAdapter.dropped() + shimDropped,
             held.dropped(), faultShim == null ? 0 : faultShim.heldFrames(), faultShim == null ? 0 : faultShim.delayNs());
         figures.refreshAuth(consensusAdapter, gate.refused());
         figures.publish(counters);

@@ -151,6 +151,39 @@ class ConsensusNodeTest
     }
 
     @Test
+    void aGrantHandledWithAStaleCycleTimeRunsFromWhenThePollEnded()
+    {
+        // the runtime read its clock at t, paused for 5 leases, then polled a heartbeat the leader sent meanwhile:
+        // the grant must run from the poll's end, not from t, or a candidate could be promised inside the lease
+        final Recorder r = new Recorder();
+        final ConsensusNode acceptor = node(1, r, 0);
+        final long t = 2 * T;
+        final long polledNs = t + 5 * T;
+        acceptor.onAccept(t, 0, B1_0, polledNs - 1_000_000L, 0, 1, new Entry[0], 0);
+        assertEquals("accepted to=0 b=1.0 ack=0", r.last());
+        acceptor.onFramesPolled(polledNs);
+        acceptor.onPrepare(polledNs + T / 2, 2, B1_2, 1, polledNs + T / 2);
+        assertEquals("nack to=2 LEASE promised=1.0 remainingMs=50", r.last());
+        acceptor.onPrepare(polledNs + T, 2, B1_2, 1, polledNs + T);
+        assertEquals("promise to=2 b=1.2", r.last());
+    }
+
+    @Test
+    void framesPolledNeverShortensAGrant()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode acceptor = node(1, r, 0);
+        final long t = 2 * T;
+        acceptor.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
+        acceptor.onFramesPolled(t - T / 2); // a reading older than the grant (not a real runtime's, but harmless)
+        acceptor.onFramesPolled(t + T); // nothing granted since the last poll: no renewal
+        acceptor.onPrepare(t + T / 2, 2, B1_2, 1, t + T / 2);
+        assertEquals("nack to=2 LEASE promised=1.0 remainingMs=50", r.last());
+        acceptor.onPrepare(t + T, 2, B1_2, 1, t + T);
+        assertEquals("promise to=2 b=1.2", r.last());
+    }
+
+    @Test
     void promiseIsDurableAndARestartedAcceptorGrantsNothingForOneLease()
     {
         final Recorder r = new Recorder();
