@@ -212,6 +212,9 @@ public final class CampaignMain implements Callable<Integer>
             final long maxUnavailableMs = Checks.maxUnavailableNs(ops, nemesisFromNs, nemesisToNs) / 1_000_000;
             final boolean replicasEqual = replicas == null;
             final List<String> problems = new ArrayList<>(verdict.problems());
+            final List<LeaseChecks.Overlap> leaseOverlaps = LeaseChecks.overlaps(history.leases(),
+                cluster.clockDriftPpm());
+            leaseOverlaps.forEach(o -> problems.add(o.describe()));
             if (!replicasEqual)
             {
                 problems.add("replicas differ: " + replicas);
@@ -234,8 +237,10 @@ public final class CampaignMain implements Callable<Integer>
             final String lin = verdict.checkTimedOut() ? "unknown" : Boolean.toString(verdict.linearizable());
             System.out.println("campaign ops=" + ops.size() + " acked_lost=" + verdict.ackedLost() +
                 " linearizable=" + lin + " lock_overlaps=" + (verdict.lockOverlaps() + verdict.tokenErrors()) +
-                " max_unavailable_ms=" + maxUnavailableMs + " replicas_equal=" + replicasEqual);
-            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads && workload.clientErrors() == 0;
+                " max_unavailable_ms=" + maxUnavailableMs + " replicas_equal=" + replicasEqual +
+                " lease_overlaps=" + leaseOverlaps.size());
+            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads &&
+                workload.clientErrors() == 0 && leaseOverlaps.isEmpty();
             return ok ? 0 : 1;
         }
     }
@@ -394,6 +399,8 @@ public final class CampaignMain implements Callable<Integer>
             counts[2] + ")");
         lines.add("faults: " + history.faults().size());
         lines.add("leader changes seen: " + history.leaders().size());
+        lines.add("lease samples: " + history.leases().size() + " (dropped past the bound: " +
+            history.leaseSamplesDropped() + ")");
         lines.add("linearizability: " + verdict.linearizabilityDetail());
         lines.add("acked_lost=" + verdict.ackedLost() + " double_apply=" + verdict.doubleApplied() +
             " lock_overlaps=" + verdict.lockOverlaps() + " lock_token_errors=" + verdict.tokenErrors());

@@ -25,11 +25,24 @@ final class History
     {
     }
 
+    /**
+     * A member that answered the monitor as leader with a live lease: asked at {@code askedNs}, answered by
+     * {@code answeredNs}, with {@code remainingNs} of lease left on its own clock when it answered.
+     */
+    record LeaseSample(int member, long ballot, long askedNs, long answeredNs, long remainingNs)
+    {
+    }
+
+    /** The most lease samples kept (a 200 ms poll of one leader fills it in over 50 hours). */
+    static final int LEASE_SAMPLES_MAX = 1_000_000;
+
     private final long startNs;
     private final int opsMax;
     private final List<Op> ops = new ArrayList<>();
     private final List<Fault> faults = new ArrayList<>();
     private final List<LeaderSample> leaders = new ArrayList<>();
+    private final List<LeaseSample> leases = new ArrayList<>();
+    private long leaseSamplesDropped;
     private int nextProcess;
 
     History(final long startNs, final int opsMax)
@@ -108,6 +121,28 @@ final class History
         return new ArrayList<>(leaders);
     }
 
+    synchronized void lease(final LeaseSample sample)
+    {
+        if (leases.size() < LEASE_SAMPLES_MAX)
+        {
+            leases.add(sample);
+        }
+        else
+        {
+            leaseSamplesDropped++;
+        }
+    }
+
+    synchronized List<LeaseSample> leases()
+    {
+        return new ArrayList<>(leases);
+    }
+
+    synchronized long leaseSamplesDropped()
+    {
+        return leaseSamplesDropped;
+    }
+
     /** Writes the operations (one {@link Op#line()} each, by invocation time) and the faults as comments. */
     void write(final Path file) throws IOException
     {
@@ -121,6 +156,11 @@ final class History
             for (final LeaderSample s : leaders())
             {
                 out.println("# leader " + s.leaderId() + " ballot " + s.ballot() + " at " + s.atNs());
+            }
+            for (final LeaseSample s : leases())
+            {
+                out.println("# lease member " + s.member() + " ballot " + s.ballot() + " asked " + s.askedNs() +
+                    " answered " + s.answeredNs() + " remaining " + s.remainingNs());
             }
             for (final Op op : ops())
             {

@@ -6,12 +6,13 @@ import io.paxlog.client.NodeStatusReport;
 /**
  * Asks every member for its status over the admin channel a few times a second and records who leads (the member
  * reporting role leader with the highest ballot) in the history, for the timeline and for faults that target the
- * leader. One thread; {@link #leader()} may be read from any thread.
+ * leader, and every leader's lease remaining with the times it was asked and answered, for {@link LeaseChecks}.
+ * One thread; {@link #leader()} may be read from any thread.
  */
 final class LeaderMonitor implements AutoCloseable
 {
     private static final long STATUS_TIMEOUT_NS = 150_000_000L;
-    private static final long INTERVAL_MS = 200;
+    private static final long INTERVAL_MS = 100;
 
     private final AdminClient admin;
     private final int memberCount;
@@ -48,18 +49,31 @@ final class LeaderMonitor implements AutoCloseable
         for (int m = 0; m < memberCount; m++)
         {
             final NodeStatusReport status;
+            final long askedNs;
+            final long answeredNs;
             try
             {
                 synchronized (admin)
                 {
+                    askedNs = history.nowNs();
                     status = admin.status(m, STATUS_TIMEOUT_NS);
+                    answeredNs = history.nowNs();
                 }
             }
             catch (final RuntimeException ex)
             {
                 continue;
             }
-            if (status != null && "leader".equals(status.role()) && status.ballot() > bestBallot)
+            if (status == null || !"leader".equals(status.role()))
+            {
+                continue;
+            }
+            if (status.leaseRemainingNs() > 0)
+            {
+                history.lease(new History.LeaseSample(m, status.ballot(), askedNs, answeredNs,
+                    status.leaseRemainingNs()));
+            }
+            if (status.ballot() > bestBallot)
             {
                 best = m;
                 bestBallot = status.ballot();
