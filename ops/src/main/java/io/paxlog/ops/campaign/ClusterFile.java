@@ -88,6 +88,11 @@ record ClusterFile(Path file, Path clusterDir, Member[] members, String[] member
         return Long.parseLong(properties.getProperty("paxlog.lease.timeout.ns", "200000000").trim());
     }
 
+    long electionTimeoutNs()
+    {
+        return Long.parseLong(properties.getProperty("paxlog.election.timeout.ns", "100000000").trim());
+    }
+
     long clockDriftPpm()
     {
         return Long.parseLong(properties.getProperty("paxlog.clock.drift.ppm", "50000").trim());

@@ -25,8 +25,9 @@ enum FaultKind
     /** Every UDP packet between members sent twice (nft dup). */
     DUP("dup", Lane.NET),
     /**
-     * The leader's inbound consensus traffic delayed (with jitter, so reordered) by the in-process shim, then the
-     * leader cut off: a congested link that fails.
+     * The leader's inbound consensus traffic delayed (with jitter, so reordered) by the in-process shim by most of
+     * the time a leader may go unanswered before stepping down, then the leader cut off: a congested link that
+     * fails, with acks still arriving after the cut.
      */
     SLOW_PARTITION("slow-partition", Lane.NET),
     /** kill -9 of a random member, restarted later. */

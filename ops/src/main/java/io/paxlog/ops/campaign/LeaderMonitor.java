@@ -12,7 +12,7 @@ import io.paxlog.client.NodeStatusReport;
 final class LeaderMonitor implements AutoCloseable
 {
     private static final long STATUS_TIMEOUT_NS = 150_000_000L;
-    private static final long INTERVAL_MS = 100;
+    private static final long INTERVAL_MS = 50;
 
     private final AdminClient admin;
     private final int memberCount;

@@ -31,6 +31,8 @@ final class Nemesis
     private final List<FaultKind> kinds;
     private final long seed;
     private final long leaseMs;
+    /** How long a leader may go without hearing a lease quorum before it steps down (lease + election timeout). */
+    private final long silenceMs;
     private final double driftBound;
     private volatile boolean running = true;
     private final List<Thread> lanes = new ArrayList<>();
@@ -47,6 +49,7 @@ final class Nemesis
         this.kinds = kinds;
         this.seed = seed;
         this.leaseMs = Math.max(1, cluster.leaseTimeoutNs() / 1_000_000);
+        this.silenceMs = Math.max(1, (cluster.leaseTimeoutNs() + cluster.electionTimeoutNs()) / 1_000_000);
         this.driftBound = cluster.clockDriftPpm() / 1e6;
     }
 
@@ -256,12 +259,13 @@ final class Nemesis
             }
             case SLOW_PARTITION ->
             {
-                // long enough that the acks still held when the cut comes arrive well after a new leader could
-                // be serving (lease + election): a lease measured from receive times would then overlap it
-                final long delayMs = 4 * leaseMs + random.nextInt((int)(4 * leaseMs));
+                // acks late by most of the leader's quorum-silence limit (lease + election timeout), so it keeps
+                // leading, yet the acks still held when the cut comes arrive about when a new leader could be
+                // serving: a lease measured from receive times (not the echoed send times) would then overlap it
+                final long delayMs = silenceMs * 55 / 100 + random.nextInt((int)Math.max(1, silenceMs / 5));
                 final int index = history.faultStarted(kind.cliName(), "leader " + target + " inbound delayed " +
                     delayMs + " ms, then isolated");
-                shim(target, delayMs, delayMs / 4, holdMs + 2_000);
+                shim(target, delayMs, delayMs / 10, holdMs + 2_000);
                 hold(1_000);
                 for (final int[] cut : isolate(target))
                 {
