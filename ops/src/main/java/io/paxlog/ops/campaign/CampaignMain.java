@@ -176,7 +176,8 @@ public final class CampaignMain implements Callable<Integer>
         {
             monitor.start();
             final Workload workload = new Workload(cluster.members(), history, aeronRoot, counterClients,
-                lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue, credentials);
+                lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue, credentials,
+                runTag(startNs));
             final Nemesis nemesis = new Nemesis(cluster, shell, history, admin, monitor::leader, opsCluster, kinds,
                 seedValue);
             long nemesisFromNs = 0;
@@ -243,6 +244,15 @@ public final class CampaignMain implements Callable<Integer>
                 workload.clientErrors() == 0 && leaseOverlaps.isEmpty();
             return ok ? 0 : 1;
         }
+    }
+
+    /**
+     * A tag for this run's key and lock names, so a campaign against a cluster an earlier campaign already wrote to
+     * starts from fresh keys (the checks assume every key starts at 0 and every lock free).
+     */
+    static String runTag(final long startNs)
+    {
+        return Long.toString(System.currentTimeMillis(), 36) + Long.toString(startNs & 0xFFFF, 36);
     }
 
     private static void sleepReporting(final History history, final int seconds) throws InterruptedException

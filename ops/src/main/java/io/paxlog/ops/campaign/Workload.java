@@ -54,7 +54,7 @@ final class Workload
 
     Workload(final Member[] members, final History history, final String aeronRoot, final int counterWorkers,
         final int lockWorkers, final int readers, final int keys, final int lockCount, final long opIntervalNs,
-        final long seed, final ClientCredentials credentials)
+        final long seed, final ClientCredentials credentials, final String runTag)
     {
         this.readers = readers;
         this.credentials = credentials;
@@ -67,12 +67,12 @@ final class Workload
         this.seed = seed;
         for (int i = 0; i < keys; i++)
         {
-            addKeys.add("campaign-add-" + i);
-            casKeys.add("campaign-reg-" + i);
+            addKeys.add("campaign-" + runTag + "-add-" + i);
+            casKeys.add("campaign-" + runTag + "-reg-" + i);
         }
         for (int i = 0; i < lockCount; i++)
         {
-            locks.add("campaign-lock-" + i);
+            locks.add("campaign-" + runTag + "-lock-" + i);
         }
     }
 
