@@ -44,7 +44,8 @@ import java.util.List;
  * gives up at its timeout. Like {@link PaxlogClient} it launches an embedded media driver in {@code aeronDir}
  * (deleted on start and on close) and answers go to this machine's address on the route to the members.
  *
- * <p>Threading: not thread-safe; one thread creates it and calls every method. Calls block (polling) and allocate.
+ * <p>Threading: calls are serialized (each method is synchronized), so threads may share one client; a call
+ * waits for any call in progress. Calls block (polling) and allocate.
  */
 public final class AdminClient implements AutoCloseable
 {
@@ -75,6 +76,10 @@ public final class AdminClient implements AutoCloseable
     private String refusedDetail;
     private NodeStatusReport answer;
     private FaultOutcome answerOutcome;
+    /** {@link #statusAll}: the first of its consecutive correlation ids (member m's is first + m), or -1. */
+    private long allFirstCorrelationId = -1;
+    private NodeStatusReport[] allAnswers;
+    private long[] allAnsweredNanos;
 
     /** Launches the media driver in {@code aeronDir} and adds a publication to each member's client endpoint. */
     public AdminClient(final Member[] members, final String aeronDir)
@@ -139,7 +144,7 @@ public final class AdminClient implements AutoCloseable
     }
 
     /** Member {@code memberId}'s status, or null if it did not answer within {@code timeoutNs}. */
-    public NodeStatusReport status(final int memberId, final long timeoutNs)
+    public synchronized NodeStatusReport status(final int memberId, final long timeoutNs)
     {
         checkMember(memberId);
         final long correlationId = nextCorrelationId++;
@@ -150,11 +155,73 @@ public final class AdminClient implements AutoCloseable
     }
 
     /**
+     * Every member's status, asked of all at once (so a round takes the slowest answer, not the sum): element m is
+     * member m's status, or null if it did not answer within {@code timeoutNs}. When {@code answeredNanos} is not
+     * null, its element m gets the {@link System#nanoTime()} at which member m's answer was read (0 if none).
+     */
+    public synchronized NodeStatusReport[] statusAll(final long timeoutNs, final long[] answeredNanos)
+    {
+        final NodeStatusReport[] answers = new NodeStatusReport[memberCount];
+        final long[] stamps = answeredNanos != null ? answeredNanos : new long[memberCount];
+        java.util.Arrays.fill(stamps, 0L);
+        final long first = nextCorrelationId;
+        nextCorrelationId += memberCount;
+        allFirstCorrelationId = first;
+        allAnswers = answers;
+        allAnsweredNanos = stamps;
+        final long startNs = System.nanoTime();
+        long nextSendNs = startNs;
+        try
+        {
+            while (true)
+            {
+                final long nowNs = System.nanoTime();
+                int answered = 0;
+                for (final NodeStatusReport a : answers)
+                {
+                    answered += a != null ? 1 : 0;
+                }
+                if (answered == memberCount || nowNs - startNs >= timeoutNs)
+                {
+                    return answers;
+                }
+                int work = 0;
+                if (nowNs - nextSendNs >= 0)
+                {
+                    for (int m = 0; m < memberCount; m++)
+                    {
+                        if (answers[m] == null)
+                        {
+                            final long correlationId = first + m;
+                            final int length = MessageHeaderEncoder.ENCODED_LENGTH + statusRequest
+                                .wrapAndApplyHeader(request, 0, header).correlationId(correlationId)
+                                .responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
+                                .putCredentials(proof(correlationId), 0, proofLength).encodedLength();
+                            publications[m].offer(request, 0, length); // lost or refused: the resend covers it
+                            work++;
+                        }
+                    }
+                    nextSendNs = nowNs + RESEND_INTERVAL_MS * 1_000_000L;
+                }
+                work += responses.poll(assembler, 16);
+                idle.idle(work);
+            }
+        }
+        finally
+        {
+            allFirstCorrelationId = -1;
+            allAnswers = null;
+            allAnsweredNanos = null;
+            idle.reset();
+        }
+    }
+
+    /**
      * Asks member {@code memberId} to take a snapshot now (and compact its journal); returns its status after the
      * snapshot (its {@code snapshotSlot} is the applied slot when it had anything new), or null if it did not answer
      * within {@code timeoutNs}.
      */
-    public NodeStatusReport snapshot(final int memberId, final long timeoutNs)
+    public synchronized NodeStatusReport snapshot(final int memberId, final long timeoutNs)
     {
         checkMember(memberId);
         final long correlationId = nextCorrelationId++;
@@ -174,8 +241,8 @@ public final class AdminClient implements AutoCloseable
      * @throws IllegalArgumentException for a negative figure.
      * @throws PaxlogException.Timeout if the node did not answer within {@code timeoutNs}.
      */
-    public boolean fault(final int memberId, final long delayNs, final long jitterNs, final long durationNs,
-        final long timeoutNs)
+    public synchronized boolean fault(final int memberId, final long delayNs, final long jitterNs,
+        final long durationNs, final long timeoutNs)
     {
         checkMember(memberId);
         if (delayNs < 0 || jitterNs < 0 || durationNs < 0)
@@ -286,7 +353,11 @@ public final class AdminClient implements AutoCloseable
         }
         final int version = checker.actingVersion();
         response.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(), version);
-        if (response.correlationId() != awaitedCorrelationId)
+        final long correlationId = response.correlationId();
+        final boolean single = correlationId == awaitedCorrelationId;
+        final long allIndex = allFirstCorrelationId < 0 ? -1 : correlationId - allFirstCorrelationId;
+        final boolean ofAll = allIndex >= 0 && allIndex < memberCount && allAnswers[(int)allIndex] == null;
+        if (!single && !ofAll)
         {
             return; // an answer to an earlier call or an earlier resend
         }
@@ -314,12 +385,21 @@ public final class AdminClient implements AutoCloseable
         {
             followers.add(new FollowerLag(f.nodeId(), f.ackedSlot(), f.lagSlots(), f.lastAckAgeNs()));
         }
-        answer = new NodeStatusReport(nodeId, role, ballot, leaderId, commitSlot, appliedSlot, leaseRemainingNs,
-            snapshotSlot, droppedFrames, droppedSends, delayedFrames, faultDelayNs, followers);
+        final NodeStatusReport report = new NodeStatusReport(nodeId, role, ballot, leaderId, commitSlot, appliedSlot,
+            leaseRemainingNs, snapshotSlot, droppedFrames, droppedSends, delayedFrames, faultDelayNs, followers);
+        if (single)
+        {
+            answer = report;
+        }
+        else
+        {
+            allAnswers[(int)allIndex] = report;
+            allAnsweredNanos[(int)allIndex] = System.nanoTime();
+        }
     }
 
     /** Closes Aeron and the media driver. */
-    public void close()
+    public synchronized void close()
     {
         CloseHelper.closeAll(aeron, driver);
     }

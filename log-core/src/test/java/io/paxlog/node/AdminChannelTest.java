@@ -64,6 +64,16 @@ class AdminChannelTest
                 PaxlogClient client = new PaxlogClient(cluster.members(), cluster.root.resolve("client").toString(),
                     300 * MS, 20_000 * MS))
             {
+                final long[] answeredNanos = new long[3];
+                final long beforeNanos = System.nanoTime();
+                final NodeStatusReport[] all = admin.statusAll(2_000 * MS, answeredNanos);
+                for (int m = 0; m < 3; m++)
+                {
+                    assertNotNull(all[m], "member " + m + " answers statusAll");
+                    assertEquals(m, all[m].nodeId(), "answers land at their member's index");
+                    assertTrue(answeredNanos[m] >= beforeNanos, "answer time stamped");
+                }
+                assertEquals("leader", all[leader].role());
                 final NodeStatusReport leading = admin.status(leader, 2_000 * MS);
                 assertNotNull(leading, "the leader answers");
                 assertEquals("leader", leading.role());

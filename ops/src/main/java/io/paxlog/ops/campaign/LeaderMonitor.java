@@ -41,37 +41,36 @@ final class LeaderMonitor implements AutoCloseable
         return leader;
     }
 
-    /** One poll, on the caller's thread (also used by the final checks). */
+    /**
+     * One poll, on the caller's thread (also used by the final checks): every member asked at once, so a slow or
+     * dead member costs the round its timeout, not a timeout per member.
+     */
     synchronized int pollOnce()
     {
         int best = -1;
         long bestBallot = Long.MIN_VALUE;
+        final long[] answeredNanos = new long[memberCount];
+        final long askedNs = history.nowNs();
+        final NodeStatusReport[] statuses;
+        try
+        {
+            statuses = admin.statusAll(STATUS_TIMEOUT_NS, answeredNanos);
+        }
+        catch (final RuntimeException ex)
+        {
+            return leader;
+        }
         for (int m = 0; m < memberCount; m++)
         {
-            final NodeStatusReport status;
-            final long askedNs;
-            final long answeredNs;
-            try
-            {
-                synchronized (admin)
-                {
-                    askedNs = history.nowNs();
-                    status = admin.status(m, STATUS_TIMEOUT_NS);
-                    answeredNs = history.nowNs();
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                continue;
-            }
-            if (status == null || !"leader".equals(status.role()))
+            final NodeStatusReport status = statuses[m];
+            if (status == null || status.nodeId() != m || !"leader".equals(status.role()))
             {
                 continue;
             }
             if (status.leaseRemainingNs() > 0)
             {
-                history.lease(new History.LeaseSample(m, status.ballot(), askedNs, answeredNs,
-                    status.leaseRemainingNs()));
+                history.lease(new History.LeaseSample(m, status.ballot(), askedNs,
+                    answeredNanos[m] - history.startNs(), status.leaseRemainingNs()));
             }
             if (status.ballot() > bestBallot)
             {

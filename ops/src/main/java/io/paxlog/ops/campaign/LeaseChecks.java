@@ -77,9 +77,9 @@ final class LeaseChecks
             for (int j = i + 1; j < live.size() && live.get(j).answeredNs() < endA; j++)
             {
                 final History.LeaseSample b = live.get(j);
-                if (b.member() == a.member())
+                if (b.member() == a.member() || b.ballot() == a.ballot())
                 {
-                    continue;
+                    continue; // one member, or one term (a ballot names its leader): never two leases
                 }
                 final long toNs = Math.min(endA, certainEndNs(b, driftPpm));
                 final String pair = Math.min(a.ballot(), b.ballot()) + "/" + Math.max(a.ballot(), b.ballot());

@@ -66,6 +66,9 @@ class LeaseChecksTest
     {
         assertTrue(LeaseChecks.overlaps(List.of(sample(0, 10, 0, 1, 100), sample(0, 30, 20, 21, 100)),
             RHO_PPM).isEmpty());
+        // one ballot is one leader's term: two samples of it are one lease, whichever member was asked
+        assertTrue(LeaseChecks.overlaps(List.of(sample(0, 10, 0, 1, 100), sample(1, 10, 20, 21, 100)),
+            RHO_PPM).isEmpty());
         final List<LeaseChecks.Overlap> found = LeaseChecks.overlaps(List.of(
             sample(1, 21, 30, 31, 150), sample(0, 10, 0, 1, 100), sample(1, 21, 40, 41, 150),
             sample(2, 32, 50, 51, 150)), RHO_PPM);
