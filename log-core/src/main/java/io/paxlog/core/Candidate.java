@@ -9,26 +9,25 @@ import java.util.Arrays;
  */
 final class Candidate
 {
-    private final int memberCount;
     private final int capacity;
-    private final boolean[] promised;
-    private final boolean[] refused;
     private final long[] bestBallot;
     private final Entry[] bestEntry;
+    /** Slots (offsets from fromSlot) whose best value was a configuration entry when reported. */
+    private final int[] configOffsets = new int[Configurations.PENDING_MAX * 4];
 
     private long ballot;
     private long fromSlot;
     private long maxSlot;
-    private int promiseCount;
-    private int refusalCount;
+    private long promised;
+    private long refused;
+    private long asked;
+    private int configOffsetCount;
+    private boolean tooManyConfigs;
     private long retryAfterNs;
 
-    Candidate(final int memberCount, final int capacity)
+    Candidate(final int capacity)
     {
-        this.memberCount = memberCount;
         this.capacity = capacity;
-        this.promised = new boolean[memberCount];
-        this.refused = new boolean[memberCount];
         this.bestBallot = new long[capacity];
         this.bestEntry = new Entry[capacity];
     }
@@ -38,11 +37,12 @@ final class Candidate
         this.ballot = ballot;
         this.fromSlot = fromSlot;
         this.maxSlot = fromSlot - 1;
-        this.promiseCount = 0;
-        this.refusalCount = 0;
+        this.promised = 0;
+        this.refused = 0;
+        this.asked = 0;
+        this.configOffsetCount = 0;
+        this.tooManyConfigs = false;
         this.retryAfterNs = 0;
-        Arrays.fill(promised, false);
-        Arrays.fill(refused, false);
         Arrays.fill(bestBallot, Ballot.NONE);
     }
 
@@ -63,12 +63,12 @@ final class Candidate
 
     int promiseCount()
     {
-        return promiseCount;
+        return Long.bitCount(promised);
     }
 
     int refusalCount()
     {
-        return refusalCount;
+        return Long.bitCount(refused);
     }
 
     long retryAfterNs()
@@ -76,16 +76,27 @@ final class Candidate
         return retryAfterNs;
     }
 
+    /** Members already sent a Prepare in this ballot. */
+    long asked()
+    {
+        return asked;
+    }
+
+    void markAsked(final long members)
+    {
+        asked |= members;
+    }
+
     /** Adds one promise; duplicates are ignored. Returns true if it was new. */
     boolean addPromise(final int from, final long[] slots, final long[] ballots, final Entry[] entries,
         final int count)
     {
-        if (promised[from])
+        final long bit = 1L << from;
+        if ((promised & bit) != 0)
         {
             return false;
         }
-        promised[from] = true;
-        promiseCount++;
+        promised |= bit;
         for (int i = 0; i < count; i++)
         {
             final long slot = slots[i];
@@ -102,6 +113,10 @@ final class Candidate
                     bestEntry[k] = new Entry();
                 }
                 bestEntry[k].copyFrom(entries[i]);
+                if (entries[i].isConfig())
+                {
+                    rememberConfigOffset(k);
+                }
             }
             maxSlot = Math.max(maxSlot, slot);
         }
@@ -112,18 +127,67 @@ final class Candidate
     boolean addRefusal(final int from, final long retryAfterNs)
     {
         this.retryAfterNs = Math.max(this.retryAfterNs, retryAfterNs);
-        if (refused[from] || promised[from])
+        final long bit = 1L << from;
+        if (((refused | promised) & bit) != 0)
         {
             return false;
         }
-        refused[from] = true;
-        refusalCount++;
+        refused |= bit;
         return true;
     }
 
-    boolean cannotWin(final int electionQuorum)
+    /**
+     * True once the promises include an election quorum of {@code committed} (the configuration governing
+     * fromSlot) and of every configuration recovered above it (docs/membership.md, rule 4).
+     */
+    boolean won(final Membership committed)
     {
-        return memberCount - refusalCount < electionQuorum;
+        if (tooManyConfigs || !committed.electionQuorumIn(promised))
+        {
+            return false;
+        }
+        for (int i = 0; i < configOffsetCount; i++)
+        {
+            final Membership m = recoveredConfig(configOffsets[i]);
+            if (m != null && !m.electionQuorumIn(promised))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if the refusals leave some configuration that must be satisfied without an election quorum. */
+    boolean cannotWin(final Membership committed)
+    {
+        if (committed.electionQuorumImpossible(refused))
+        {
+            return true;
+        }
+        for (int i = 0; i < configOffsetCount; i++)
+        {
+            final Membership m = recoveredConfig(configOffsets[i]);
+            if (m != null && m.electionQuorumImpossible(refused))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every member of every configuration recovered so far (for Prepares to members the candidate did not know). */
+    long recoveredMembers()
+    {
+        long members = 0;
+        for (int i = 0; i < configOffsetCount; i++)
+        {
+            final Membership m = recoveredConfig(configOffsets[i]);
+            if (m != null)
+            {
+                members |= m.members();
+            }
+        }
+        return members;
     }
 
     /** The value to re-propose at {@code slot}: the one accepted in the highest ballot, or null for a no-op. */
@@ -131,5 +195,34 @@ final class Candidate
     {
         final int k = (int)(slot - fromSlot);
         return bestBallot[k] == Ballot.NONE ? null : bestEntry[k];
+    }
+
+    private Membership recoveredConfig(final int k)
+    {
+        final Entry e = bestEntry[k];
+        if (bestBallot[k] == Ballot.NONE || e == null || !e.isConfig())
+        {
+            return null; // since replaced by a higher-ballot value that is no configuration
+        }
+        return Membership.decode(e.payloadArray(), 0, e.payloadLength());
+    }
+
+    private void rememberConfigOffset(final int k)
+    {
+        for (int i = 0; i < configOffsetCount; i++)
+        {
+            if (configOffsets[i] == k)
+            {
+                return;
+            }
+        }
+        if (configOffsetCount == configOffsets.length)
+        {
+            // the fence leaves one configuration entry per ballot above a commit point, so this takes many deposed
+            // leaders in a row; an election that cannot check them all cannot be won (safe), the next one may be
+            tooManyConfigs = true;
+            return;
+        }
+        configOffsets[configOffsetCount++] = k;
     }
 }

@@ -19,18 +19,24 @@ public final class ConsensusNode
     public static final long NOT_LEADER = -1;
     /** {@link #propose} result: the window of uncommitted slots is full; retry later (back-pressure). */
     public static final long BACK_PRESSURE = -2;
+    /**
+     * {@link #proposeConfig} result: a configuration entry is already uncommitted, or this leader has not yet
+     * committed an entry of its own ballot (so it may not know the latest configuration); retry later.
+     */
+    public static final long CONFIG_BUSY = -3;
 
     private final CoreConfig config;
     private final Journal journal;
     private final Outbox outbox;
     private final CommitListener listener;
     private final int selfId;
-    private final int memberCount;
     private final ElectionTimer timer;
     private final EntryLog log;
     private final Acceptor acceptor;
     private final Candidate candidate;
     private final Leader leader;
+    private final Configurations configs;
+    private final MembershipChange change = new MembershipChange();
     private final long[] peerCommit;
     private final long[] lastSnapshotOfferNs;
     private final EntryBatch batch;
@@ -60,14 +66,14 @@ public final class ConsensusNode
         this.outbox = outbox;
         this.listener = listener;
         this.selfId = config.nodeId();
-        this.memberCount = config.memberCount();
         this.timer = new ElectionTimer(config, selfId);
         this.log = new EntryLog(config.logCapacitySlots());
         this.acceptor = new Acceptor(config);
-        this.candidate = new Candidate(memberCount, config.promiseEntriesMax());
+        this.candidate = new Candidate(config.promiseEntriesMax());
         this.leader = new Leader(config);
-        this.peerCommit = new long[memberCount];
-        this.lastSnapshotOfferNs = new long[memberCount];
+        this.configs = new Configurations(config.initialMembership());
+        this.peerCommit = new long[Membership.MEMBERS_MAX];
+        this.lastSnapshotOfferNs = new long[Membership.MEMBERS_MAX];
         java.util.Arrays.fill(lastSnapshotOfferNs, Long.MIN_VALUE / 2);
         this.batch = new EntryBatch(Math.max(config.promiseEntriesMax(), config.catchupEntriesMax()));
     }
@@ -88,12 +94,25 @@ public final class ConsensusNode
      */
     public void start(final long nowNs, final long snapshotSlot)
     {
+        start(nowNs, snapshotSlot, null);
+    }
+
+    /**
+     * As {@link #start(long, long)}; {@code snapshotMembership} is the configuration committed at the snapshot
+     * (the runtime keeps it in the snapshot), or null for the configured initial one.
+     */
+    public void start(final long nowNs, final long snapshotSlot, final Membership snapshotMembership)
+    {
         Invariants.check(!started, "start called twice");
         Invariants.check(snapshotSlot >= 0, "snapshot slot");
         started = true;
         log.resetTo(snapshotSlot);
         appliedSlot = snapshotSlot;
-        final JournalReplay replay = new JournalReplay(log, acceptor, snapshotSlot,
+        if (snapshotMembership != null)
+        {
+            configs.reset(snapshotMembership, snapshotSlot);
+        }
+        final JournalReplay replay = new JournalReplay(log, acceptor, configs, snapshotSlot,
             config.planted(PlantedBug.FORGET_PROMISE_ON_RESTART), this::deliverCommitted);
         journal.replay(replay);
         maxTimestampNs = replay.maxTimestampNs();
@@ -140,6 +159,16 @@ public final class ConsensusNode
      */
     public void installSnapshot(final long nowNs, final int from, final long ballot, final long snapshotSlot)
     {
+        installSnapshot(nowNs, from, ballot, snapshotSlot, null);
+    }
+
+    /**
+     * As {@link #installSnapshot(long, int, long, long)}; {@code snapshotMembership} is the configuration the
+     * snapshot says was committed at its slot (null: the one this node has, for a runtime without membership).
+     */
+    public void installSnapshot(final long nowNs, final int from, final long ballot, final long snapshotSlot,
+        final Membership snapshotMembership)
+    {
         if (!validPeer(from) || snapshotSlot <= log.commitSlot())
         {
             return;
@@ -151,7 +180,17 @@ public final class ConsensusNode
         }
         log.installBase(snapshotSlot);
         appliedSlot = snapshotSlot;
+        configs.reset(snapshotMembership != null ? snapshotMembership : configs.governing(snapshotSlot + 1),
+            snapshotSlot);
+        for (long slot = snapshotSlot + 1; slot <= log.lastSlot(); slot++)
+        {
+            if (log.has(slot))
+            {
+                configs.onStored(slot, log.entry(slot)); // configuration entries kept above the snapshot
+            }
+        }
         compact(nowNs);
+        afterCommitAdvanced(nowNs);
         deliverCommitted();
         if (ballot == acceptor.promisedBallot() && Ballot.nodeId(ballot) == from)
         {
@@ -171,9 +210,9 @@ public final class ConsensusNode
         {
             return NOT_LEADER;
         }
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots())
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0)
         {
-            return BACK_PRESSURE;
+            return BACK_PRESSURE; // window full, or fenced behind an uncommitted configuration (membership.md)
         }
         final long slot = log.lastSlot() + 1;
         appendAccepted(slot, leader.ballot(), entry);
@@ -191,11 +230,163 @@ public final class ConsensusNode
         {
             return NOT_LEADER;
         }
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots())
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0)
         {
             return BACK_PRESSURE;
         }
         return propose(nowNs, proposal.setCommand(sessionId, sequence, logTimeNs(nowNs), payload, offset, length));
+    }
+
+    /**
+     * Proposes configuration {@code next} as leader (docs/membership.md): a configuration entry carrying its header
+     * and the runtime's {@code tail} (member addresses), which governs the slots above it once committed; nothing
+     * else is proposed until it is. Returns the slot, {@link #NOT_LEADER}, {@link #CONFIG_BUSY} or
+     * {@link #BACK_PRESSURE}. Allocates (a rare, operator-driven call).
+     */
+    public long proposeConfig(final long nowNs, final Membership next, final byte[] tail, final int tailOffset,
+        final int tailLength)
+    {
+        if (role != Role.LEADER)
+        {
+            return NOT_LEADER;
+        }
+        if (configs.pendingCount() > 0 || log.commitSlot() < leader.startSlot())
+        {
+            return CONFIG_BUSY;
+        }
+        final byte[] payload = new byte[Membership.HEADER_LENGTH + tailLength];
+        next.encodeHeader(payload, 0);
+        System.arraycopy(tail, tailOffset, payload, Membership.HEADER_LENGTH, tailLength);
+        return propose(nowNs, proposal.setConfig(logTimeNs(nowNs), payload, 0, payload.length));
+    }
+
+    /**
+     * Starts a membership change as leader: adds member {@code addId} (-1: none) as a learner, waits until it has
+     * acknowledged the log to within {@link CoreConfig#membershipCatchupSlots()} of the commit point, then commits
+     * the configuration in which it votes and member {@code removeId} (-1: none) is gone, with quorums
+     * {@code acceptQuorum} and {@code electionQuorum} (0: a majority). {@code tail} is the runtime's member
+     * addresses for the new configurations. Returns null if started, else why not (one line); the outcome comes
+     * later through {@link CommitListener#onMembershipChange}.
+     */
+    public String requestMembershipChange(final long nowNs, final long requestId, final int addId, final int removeId,
+        final int acceptQuorum, final int electionQuorum, final byte[] tail)
+    {
+        if (role != Role.LEADER)
+        {
+            return "not the leader";
+        }
+        if (change.active())
+        {
+            return "membership change " + change.requestId() + " is in progress";
+        }
+        final Membership current = configs.latest();
+        if (addId < -1 || addId >= Membership.MEMBERS_MAX || removeId < -1 || removeId >= Membership.MEMBERS_MAX ||
+            (addId < 0 && removeId < 0) || addId == removeId)
+        {
+            return "add " + addId + ", remove " + removeId + ": name a member id in 0.." +
+                (Membership.MEMBERS_MAX - 1) + " to add, to remove, or one of each";
+        }
+        if (addId >= 0 && current.isVoter(addId))
+        {
+            return "member " + addId + " already votes in " + current;
+        }
+        if (removeId >= 0 && !current.isMember(removeId))
+        {
+            return "member " + removeId + " is not in " + current;
+        }
+        change.begin(requestId, addId, removeId, acceptQuorum, electionQuorum, tail,
+            nowNs + config.membershipCatchupTimeoutNs());
+        final String invalid = change.finalInvalidReason(current);
+        if (invalid != null)
+        {
+            change.end();
+            return invalid;
+        }
+        driveMembershipChange(nowNs);
+        return null;
+    }
+
+    /** The membership change in progress: its request id, or -1 if none. */
+    public long membershipChangeInProgress()
+    {
+        return change.active() ? change.requestId() : -1;
+    }
+
+    /** Advances the change in progress by one step when it can; returns 1 if it proposed something. */
+    private int driveMembershipChange(final long nowNs)
+    {
+        if (!change.active() || role != Role.LEADER)
+        {
+            return 0;
+        }
+        final int addId = change.addId();
+        switch (change.phase())
+        {
+            case IDLE:
+                if (addId >= 0 && !configs.committed().isMember(addId))
+                {
+                    return proposeStep(nowNs, MembershipChange.Phase.LEARNER, change.withLearner(configs.committed()));
+                }
+                if (addId >= 0)
+                {
+                    change.waitForCatchUp();
+                    return 0;
+                }
+                return proposeFinal(nowNs);
+            case LEARNER:
+                if (log.commitSlot() >= change.proposedSlot())
+                {
+                    change.waitForCatchUp();
+                }
+                return 0;
+            case CATCH_UP:
+            {
+                final long acked = leader.ackSlot(addId);
+                if (acked > 0 && acked >= log.commitSlot() - config.membershipCatchupSlots())
+                {
+                    return proposeFinal(nowNs);
+                }
+                if (nowNs - change.deadlineNs() >= 0)
+                {
+                    endChange(false, "member " + addId + " did not catch up in " +
+                        config.membershipCatchupTimeoutNs() / 1_000_000 + " ms (acknowledged slot " + acked +
+                        ", commit " + log.commitSlot() + "); it stays a learner");
+                }
+                return 0;
+            }
+            default:
+                return 0; // FINAL: ends when the entry commits (afterCommitAdvanced) or leadership is lost
+        }
+    }
+
+    private int proposeFinal(final long nowNs)
+    {
+        final String invalid = change.finalInvalidReason(configs.committed());
+        if (invalid != null)
+        {
+            endChange(false, invalid);
+            return 0;
+        }
+        return proposeStep(nowNs, MembershipChange.Phase.FINAL, change.finalMembership(configs.committed()));
+    }
+
+    private int proposeStep(final long nowNs, final MembershipChange.Phase phase, final Membership next)
+    {
+        final byte[] tail = change.tail();
+        final long slot = proposeConfig(nowNs, next, tail, 0, tail.length);
+        if (slot > 0)
+        {
+            change.proposed(phase, slot);
+            return 1;
+        }
+        return 0; // CONFIG_BUSY or BACK_PRESSURE: the next tick retries
+    }
+
+    private void endChange(final boolean done, final String detail)
+    {
+        final long requestId = change.requestId();
+        change.end();
+        listener.onMembershipChange(requestId, done, detail);
     }
 
     /**
@@ -216,7 +407,7 @@ public final class ConsensusNode
     public boolean canServeLeaseRead(final long nowNs)
     {
         return role == Role.LEADER && config.leaseEnabled() && appliedSlot >= leader.startSlot() &&
-            (nowNs < leader.leaseEndNs() || config.planted(PlantedBug.LEASE_READ_DURING_HANDOVER));
+            (nowNs < leader.leaseEndNs(configs) || config.planted(PlantedBug.LEASE_READ_DURING_HANDOVER));
     }
 
     /**
@@ -228,7 +419,7 @@ public final class ConsensusNode
     public boolean readIndexReady(final long arrivalNs, final long readIndexSlot)
     {
         return role == Role.LEADER && appliedSlot >= leader.startSlot() && appliedSlot >= readIndexSlot &&
-            (leader.quorumConfirmedNs() >= arrivalNs || config.planted(PlantedBug.READ_INDEX_WITHOUT_CONFIRMATION));
+            (leader.quorumConfirmedNs(configs) >= arrivalNs || config.planted(PlantedBug.READ_INDEX_WITHOUT_CONFIRMATION));
     }
 
     /** Sends a heartbeat to every peer at the next flush (reads are waiting for a confirmation round). */
@@ -263,9 +454,13 @@ public final class ConsensusNode
         }
         leader.renewSelf(nowNs);
         acceptor.grant(leader.ballot(), nowNs);
-        final int sent = leader.flush(nowNs, log, outbox);
-        for (int peer = 0; peer < memberCount; peer++)
+        final long members = configs.membersInEffect();
+        final int sent = leader.flush(nowNs, log, outbox, members);
+        long rest = members & ~(1L << selfId);
+        while (rest != 0)
         {
+            final int peer = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
             if (leader.behindRing(peer) && nowNs - lastSnapshotOfferNs[peer] >= config.resendTimeoutNs() * 4)
             {
                 lastSnapshotOfferNs[peer] = nowNs;
@@ -314,16 +509,17 @@ public final class ConsensusNode
                 final boolean stalled = lastTickNs != Long.MIN_VALUE &&
                     nowNs - lastTickNs > config.heartbeatIntervalNs();
                 lastTickNs = nowNs;
-                if (!stalled && nowNs - leader.quorumHeardNs(nowNs) > quorumSilenceLimitNs())
+                if (!stalled && nowNs - leader.quorumHeardNs(configs, nowNs) > quorumSilenceLimitNs())
                 {
                     // no lease quorum has answered for longer than a lease and an election: this leader holds no
                     // lease and commits nothing, yet its heartbeats keep the others from electing (a one-way
                     // partition: they hear it, it hears none of them). Stepping down lets them. Liveness only.
-                    stepDown(nowNs, "no lease quorum heard for " + (nowNs - leader.quorumHeardNs(nowNs)) / 1_000_000 +
+                    stepDown(nowNs, "no lease quorum heard for " +
+                        (nowNs - leader.quorumHeardNs(configs, nowNs)) / 1_000_000 +
                         " ms");
                     return 1;
                 }
-                return flush(nowNs);
+                return driveMembershipChange(nowNs) + flush(nowNs);
             }
         }
     }
@@ -337,6 +533,12 @@ public final class ConsensusNode
 
     private void startElection(final long nowNs)
     {
+        if (!configs.latest().isVoter(selfId))
+        {
+            // a learner, a member being removed, or a joiner that has not learned it votes: it never stands
+            electionDeadlineNs = nowNs + timer.electionDelayNs();
+            return;
+        }
         final long notBefore = acceptor.campaignNotBeforeNs(selfId, nowNs);
         if (notBefore > nowNs)
         {
@@ -353,14 +555,9 @@ public final class ConsensusNode
         final int count = batch.collectHeld(log, candidate.fromSlot());
         candidate.addPromise(selfId, batch.slots, batch.ballots, batch.entries, count);
         batch.clear(count);
-        for (int peer = 0; peer < memberCount; peer++)
-        {
-            if (peer != selfId)
-            {
-                outbox.prepare(peer, ballot, candidate.fromSlot(), nowNs);
-            }
-        }
-        if (candidate.promiseCount() >= config.electionQuorum())
+        candidate.markAsked(1L << selfId);
+        askMembers(nowNs, configs.membersInEffect() | candidate.recoveredMembers());
+        if (candidate.won(configs.committed()))
         {
             becomeLeader(nowNs);
         }
@@ -424,7 +621,8 @@ public final class ConsensusNode
             return;
         }
         candidate.addPromise(from, slots, ballots, entries, count);
-        if (candidate.promiseCount() >= config.electionQuorum())
+        askMembers(nowNs, candidate.recoveredMembers()); // configurations it learned name members to ask too
+        if (candidate.won(configs.committed()))
         {
             becomeLeader(nowNs);
         }
@@ -471,7 +669,7 @@ public final class ConsensusNode
             return;
         }
         candidate.addRefusal(from, reason == NackReason.BEHIND ? 0 : remainingNs);
-        if (candidate.cannotWin(config.electionQuorum()))
+        if (candidate.cannotWin(configs.committed()))
         {
             final long delay = candidate.retryAfterNs() > 0 ?
                 candidate.retryAfterNs() + timer.jitterNs(config.backoffBaseNs() / 4) : timer.backoffNs();
@@ -494,7 +692,7 @@ public final class ConsensusNode
         timer.onLeaderKnown();
         leaderId = selfId;
         transition(Role.LEADER, ballot, nowNs, "won with " + candidate.promiseCount() + " promises");
-        advanceLeaderCommit();
+        advanceLeaderCommit(nowNs);
         flush(nowNs);
     }
 
@@ -544,7 +742,7 @@ public final class ConsensusNode
             }
             appendAccepted(slot, ballot, entries[i]);
         }
-        learnCommit(ballot, commitSlot);
+        learnCommit(nowNs, ballot, commitSlot);
         outbox.accepted(from, ballot, sendTimeNs, log.contiguousInBallot(ballot));
         if (log.commitSlot() < commitSlot && nowNs - lastCatchupRequestNs >= config.resendTimeoutNs())
         {
@@ -555,7 +753,7 @@ public final class ConsensusNode
     }
 
     /** Commits, as a follower, every slot up to the leader's commit point that it holds in the leader's ballot. */
-    private void learnCommit(final long ballot, final long leaderCommitSlot)
+    private void learnCommit(final long nowNs, final long ballot, final long leaderCommitSlot)
     {
         final boolean applyStale = config.planted(PlantedBug.APPLY_STALE_BALLOT);
         final long before = log.commitSlot();
@@ -567,8 +765,10 @@ public final class ConsensusNode
         }
         if (log.commitSlot() > before)
         {
+            configs.onCommitted(log.commitSlot());
             journal.appendCommit(log.commitSlot());
             deliverCommitted();
+            afterCommitAdvanced(nowNs);
         }
     }
 
@@ -580,22 +780,54 @@ public final class ConsensusNode
             return;
         }
         leader.onAccepted(from, Math.min(ackSlot, log.lastSlot()), leaseTime(echoSendTimeNs, nowNs), nowNs);
-        advanceLeaderCommit();
+        advanceLeaderCommit(nowNs);
     }
 
-    private void advanceLeaderCommit()
+    /**
+     * Commits what W voters hold, slot by slot under the configuration governing each: up to the next pending
+     * configuration entry under the committed configuration, then (once that entry is committed) on under it.
+     */
+    private void advanceLeaderCommit(final long nowNs)
     {
-        final long quorumSlot = leader.quorumAckSlot(log.lastSlot());
         final long before = log.commitSlot();
-        for (long slot = before + 1; slot <= quorumSlot; slot++)
+        while (true)
         {
-            log.markCommitted(slot);
+            final long commit = log.commitSlot();
+            final long quorumSlot = leader.quorumAckSlot(configs.committed(), log.lastSlot());
+            final long nextConfigSlot = configs.pendingSlotAtOrAbove(commit + 1);
+            final long target = Math.min(quorumSlot, nextConfigSlot);
+            for (long slot = commit + 1; slot <= target; slot++)
+            {
+                log.markCommitted(slot);
+            }
+            configs.onCommitted(log.commitSlot());
+            if (target != nextConfigSlot || log.commitSlot() < target)
+            {
+                break;
+            }
         }
         if (log.commitSlot() > before)
         {
             journal.appendCommit(log.commitSlot());
             deliverCommitted();
             leader.announceSoon();
+            afterCommitAdvanced(nowNs);
+        }
+    }
+
+    /**
+     * Consequences of a configuration committed: a leader no longer among the voters steps down (it committed its
+     * own removal under the configuration that still had it, docs/membership.md rule 7).
+     */
+    private void afterCommitAdvanced(final long nowNs)
+    {
+        if (change.phase() == MembershipChange.Phase.FINAL && log.commitSlot() >= change.proposedSlot())
+        {
+            endChange(true, "committed " + configs.committed() + " at slot " + change.proposedSlot());
+        }
+        if (role == Role.LEADER && !configs.committed().isVoter(selfId))
+        {
+            stepDown(nowNs, "removed from the configuration " + configs.committed());
         }
     }
 
@@ -656,11 +888,13 @@ public final class ConsensusNode
                 appendCommittedValue(slot, ballots[i], entries[i]);
             }
             log.markCommitted(slot);
+            configs.onCommitted(log.commitSlot());
         }
         if (log.commitSlot() > before)
         {
             journal.appendCommit(log.commitSlot());
             deliverCommitted();
+            afterCommitAdvanced(nowNs);
         }
     }
 
@@ -689,6 +923,10 @@ public final class ConsensusNode
     private void appendCommittedValue(final long slot, final long ballot, final Entry entry)
     {
         log.put(slot, ballot, entry);
+        if (slot > log.commitSlot())
+        {
+            configs.onStored(slot, entry);
+        }
         maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
         journal.appendAccepted(slot, ballot, entry);
     }
@@ -749,13 +987,36 @@ public final class ConsensusNode
         {
             return;
         }
+        final boolean leftLeadership = role == Role.LEADER && newRole != Role.LEADER;
         role = newRole;
         listener.onRoleChange(newRole, ballot, nowNs, reason);
+        if (leftLeadership && change.active())
+        {
+            endChange(false, "leadership lost (" + reason + ")");
+        }
     }
 
+    /**
+     * A sender id this node may hear from: any id but its own. Quorums count only the voters of the configurations
+     * in effect, so a frame from someone else can at worst raise a ballot; the runtime drops frames from senders
+     * that are no members it knows before they get here.
+     */
     private boolean validPeer(final int from)
     {
-        return from >= 0 && from < memberCount && from != selfId;
+        return from >= 0 && from < Membership.MEMBERS_MAX && from != selfId;
+    }
+
+    /** Sends a Prepare for the current ballot to each of {@code members} not yet asked. */
+    private void askMembers(final long nowNs, final long members)
+    {
+        long rest = members & ~candidate.asked();
+        candidate.markAsked(rest);
+        while (rest != 0)
+        {
+            final int peer = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
+            outbox.prepare(peer, candidate.ballot(), candidate.fromSlot(), nowNs);
+        }
     }
 
     // ---------------------------------------------------------------- observation (status, simulator checks)
@@ -831,11 +1092,23 @@ public final class ConsensusNode
     /** The local-clock end of this leader's lease, or {@link Long#MIN_VALUE} when not leading with a lease. */
     public long leaseEndNs()
     {
-        return role == Role.LEADER ? leader.leaseEndNs() : Long.MIN_VALUE;
+        return role == Role.LEADER ? leader.leaseEndNs(configs) : Long.MIN_VALUE;
     }
 
     public CoreConfig config()
     {
         return config;
+    }
+
+    /** The configuration committed at this node's commit point (it governs the next slot). */
+    public Membership membership()
+    {
+        return configs.committed();
+    }
+
+    /** The newest configuration this node knows, committed or not. */
+    public Membership latestMembership()
+    {
+        return configs.latest();
     }
 }

@@ -47,6 +47,14 @@ public final class CoreConfig
     public static final String LOG_CAPACITY_SLOTS_PROP = "paxlog.log.capacity.slots";
     public static final int LOG_CAPACITY_SLOTS_DEFAULT = 1 << 17;
     public static final String RANDOM_SEED_PROP = "paxlog.random.seed";
+    /** This node joins a running cluster: its id is not among the members it starts with (docs/membership.md). */
+    public static final String JOIN_PROP = "paxlog.join";
+    /** A learner within this many slots of the leader's commit point has caught up and may become a voter. */
+    public static final String MEMBERSHIP_CATCHUP_SLOTS_PROP = "paxlog.membership.catchup.slots";
+    public static final int MEMBERSHIP_CATCHUP_SLOTS_DEFAULT = 64;
+    /** How long a membership change waits for a new member to catch up before it fails (it stays a learner). */
+    public static final String MEMBERSHIP_CATCHUP_TIMEOUT_PROP = "paxlog.membership.catchup.timeout.ns";
+    public static final long MEMBERSHIP_CATCHUP_TIMEOUT_DEFAULT_NS = 30_000_000_000L;
 
     private int nodeId = -1;
     private int memberCount = MEMBER_COUNT_DEFAULT;
@@ -66,6 +74,10 @@ public final class CoreConfig
     private int catchupEntriesMax = CATCHUP_ENTRIES_MAX_DEFAULT;
     private int logCapacitySlots = LOG_CAPACITY_SLOTS_DEFAULT;
     private long randomSeed;
+    private long initialVoters;
+    private boolean joining;
+    private int membershipCatchupSlots = MEMBERSHIP_CATCHUP_SLOTS_DEFAULT;
+    private long membershipCatchupTimeoutNs = MEMBERSHIP_CATCHUP_TIMEOUT_DEFAULT_NS;
     private boolean leaseEnabled = true;
     private boolean backoffEnabled = true;
     private boolean allowPlantedBugs;
@@ -93,6 +105,9 @@ public final class CoreConfig
         catchupEntriesMax = intProp(props, CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax);
         logCapacitySlots = intProp(props, LOG_CAPACITY_SLOTS_PROP, logCapacitySlots);
         randomSeed = longProp(props, RANDOM_SEED_PROP, randomSeed);
+        joining = boolProp(props, JOIN_PROP, joining);
+        membershipCatchupSlots = intProp(props, MEMBERSHIP_CATCHUP_SLOTS_PROP, membershipCatchupSlots);
+        membershipCatchupTimeoutNs = longProp(props, MEMBERSHIP_CATCHUP_TIMEOUT_PROP, membershipCatchupTimeoutNs);
         return this;
     }
 
@@ -103,10 +118,29 @@ public final class CoreConfig
         {
             throw new ConfigException(MEMBER_COUNT_PROP, memberCount, "must be in 1.." + MEMBER_COUNT_MAX);
         }
-        if (nodeId < 0 || nodeId >= memberCount)
+        if (initialVoters != 0)
+        {
+            memberCount = Long.bitCount(initialVoters);
+        }
+        final long voters = initialVoters != 0 ? initialVoters : Membership.firstN(memberCount, 1, memberCount).voters();
+        if (joining)
+        {
+            if (nodeId < 0 || nodeId >= Membership.MEMBERS_MAX || (voters & (1L << nodeId)) != 0)
+            {
+                throw new ConfigException(NODE_ID_PROP, nodeId, "a joining node needs an id in 0.." +
+                    (Membership.MEMBERS_MAX - 1) + " that no member has (members " + Membership.ids(voters) + ")");
+            }
+        }
+        else if (initialVoters == 0 && (nodeId < 0 || nodeId >= memberCount))
         {
             throw new ConfigException(NODE_ID_PROP, nodeId, "must be in 0.." + (memberCount - 1));
         }
+        else if (nodeId < 0 || nodeId >= Membership.MEMBERS_MAX || (voters & (1L << nodeId)) == 0)
+        {
+            throw new ConfigException(NODE_ID_PROP, nodeId, "must be one of the members " + Membership.ids(voters));
+        }
+        range(MEMBERSHIP_CATCHUP_SLOTS_PROP, membershipCatchupSlots, 0, 1 << 20);
+        positive(MEMBERSHIP_CATCHUP_TIMEOUT_PROP, membershipCatchupTimeoutNs);
         final int majority = memberCount / 2 + 1;
         if (acceptQuorum == 0)
         {
@@ -205,6 +239,20 @@ public final class CoreConfig
         return (int)v;
     }
 
+    private static boolean boolProp(final Properties props, final String name, final boolean current)
+    {
+        final String v = props.getProperty(name);
+        if (v == null)
+        {
+            return current;
+        }
+        if ("true".equalsIgnoreCase(v.trim()) || "false".equalsIgnoreCase(v.trim()))
+        {
+            return Boolean.parseBoolean(v.trim());
+        }
+        throw new ConfigException(name, v, "must be true or false");
+    }
+
     private static long longProp(final Properties props, final String name, final long current)
     {
         final String v = props.getProperty(name);
@@ -230,6 +278,25 @@ public final class CoreConfig
     public int nodeId() { return nodeId; }
     public CoreConfig nodeId(final int v) { nodeId = v; return this; }
     public int memberCount() { return memberCount; }
+    /** The members this node starts with, as a bit set of ids (default: ids 0..memberCount-1). */
+    public CoreConfig initialVoters(final long v) { initialVoters = v; return this; }
+    public boolean joining() { return joining; }
+    public CoreConfig joining(final boolean v) { joining = v; return this; }
+    public int membershipCatchupSlots() { return membershipCatchupSlots; }
+    public CoreConfig membershipCatchupSlots(final int v) { membershipCatchupSlots = v; return this; }
+    public long membershipCatchupTimeoutNs() { return membershipCatchupTimeoutNs; }
+    public CoreConfig membershipCatchupTimeoutNs(final long v) { membershipCatchupTimeoutNs = v; return this; }
+
+    /**
+     * The configuration this node starts with, before its journal or a snapshot says otherwise: the members and
+     * quorums of these settings (validated by {@link #conclude()}).
+     */
+    public Membership initialMembership()
+    {
+        final long voters = initialVoters != 0 ? initialVoters : Membership.firstN(memberCount, 1, memberCount).voters();
+        return planted(PlantedBug.QUORUM_TOO_SMALL) ? Membership.unchecked(voters, 0, acceptQuorum, electionQuorum) :
+            Membership.of(voters, 0, acceptQuorum, electionQuorum);
+    }
     public CoreConfig memberCount(final int v) { memberCount = v; return this; }
     public int acceptQuorum() { return acceptQuorum; }
     public CoreConfig acceptQuorum(final int v) { acceptQuorum = v; return this; }

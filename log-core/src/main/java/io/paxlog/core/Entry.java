@@ -5,7 +5,8 @@ import org.agrona.DirectBuffer;
 import java.util.Arrays;
 
 /**
- * The value of one log slot: a client command (session, sequence, payload) or a no-op. The leader stamps
+ * The value of one log slot: a client command (session, sequence, payload), a no-op, or a configuration change
+ * ({@link Membership}). The leader stamps
  * {@code timestampNs} from its own clock when it proposes; state machines take time only from here. The slot
  * and the ballot a copy was accepted in are kept beside the entry, not inside it.
  *
@@ -20,6 +21,8 @@ public final class Entry
 {
     public static final byte TYPE_NOOP = 0;
     public static final byte TYPE_COMMAND = 1;
+    /** A configuration change: the payload is a {@link Membership} header and the runtime's member addresses. */
+    public static final byte TYPE_CONFIG = 2;
 
     private static final byte[] EMPTY = new byte[0];
     private static final int PAYLOAD_ALIGNMENT = 32;
@@ -85,7 +88,7 @@ public final class Entry
     public Entry setHeader(final byte type, final long sessionId, final long sequence, final long timestampNs,
         final int payloadLength)
     {
-        Invariants.check(type == TYPE_NOOP || type == TYPE_COMMAND, "entry type");
+        Invariants.check(type == TYPE_NOOP || type == TYPE_COMMAND || type == TYPE_CONFIG, "entry type");
         Invariants.check(payloadLength >= 0, "payload length");
         this.type = type;
         this.sessionId = sessionId;
@@ -96,6 +99,14 @@ public final class Entry
             payload = new byte[(payloadLength + PAYLOAD_ALIGNMENT - 1) & -PAYLOAD_ALIGNMENT];
         }
         this.payloadLength = payloadLength;
+        return this;
+    }
+
+    /** A configuration entry whose payload (a {@link Membership} header and the runtime's tail) is copied in. */
+    public Entry setConfig(final long timestampNs, final byte[] src, final int offset, final int length)
+    {
+        setHeader(TYPE_CONFIG, 0, 0, timestampNs, length);
+        System.arraycopy(src, offset, payload, 0, length);
         return this;
     }
 
@@ -124,6 +135,11 @@ public final class Entry
     public boolean isNoop()
     {
         return type == TYPE_NOOP;
+    }
+
+    public boolean isConfig()
+    {
+        return type == TYPE_CONFIG;
     }
 
     public long sessionId()
@@ -192,6 +208,11 @@ public final class Entry
     @Override
     public String toString()
     {
+        if (isConfig())
+        {
+            final Membership m = Membership.decode(payload, 0, payloadLength);
+            return "config(" + (m == null ? "undecodable" : m.toString()) + ")@" + timestampNs;
+        }
         return isNoop() ? "noop@" + timestampNs :
             "cmd(s=" + sessionId + ",q=" + sequence + ",t=" + timestampNs + ",len=" + payloadLength + ")";
     }

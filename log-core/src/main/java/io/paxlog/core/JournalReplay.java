@@ -1,10 +1,11 @@
 package io.paxlog.core;
 
 /**
- * Rebuilds a node's log and promise from its journal on start: accepted entries go back into the log (except
- * those a restored snapshot already covers), the promise is restored to the highest ballot seen, and every commit
- * mark delivers the slots it commits (the log ring holds only the latest slots, so they are delivered while the
- * journal replays, not after). A journal compacted past the restored snapshot is refused.
+ * Rebuilds a node's log, configurations and promise from its journal on start: accepted entries go back into the
+ * log (except those a restored snapshot already covers), the promise is restored to the highest ballot seen, and
+ * every commit mark commits the configurations at or below it and delivers the slots it commits (the log ring
+ * holds only the latest slots, so they are delivered while the journal replays, not after). A journal compacted
+ * past the restored snapshot is refused.
  *
  * <p>Runs once, inside {@link ConsensusNode#start(long, long)}, on its thread.
  */
@@ -12,6 +13,7 @@ final class JournalReplay implements Journal.Replay
 {
     private final EntryLog log;
     private final Acceptor acceptor;
+    private final Configurations configs;
     private final long snapshotSlot;
     private final boolean forgetPromise;
     private final Runnable deliverCommitted;
@@ -21,11 +23,12 @@ final class JournalReplay implements Journal.Replay
      * @param forgetPromise    the planted bug {@link PlantedBug#FORGET_PROMISE_ON_RESTART}: restore no promise
      * @param deliverCommitted delivers every committed slot not yet delivered
      */
-    JournalReplay(final EntryLog log, final Acceptor acceptor, final long snapshotSlot, final boolean forgetPromise,
-        final Runnable deliverCommitted)
+    JournalReplay(final EntryLog log, final Acceptor acceptor, final Configurations configs, final long snapshotSlot,
+        final boolean forgetPromise, final Runnable deliverCommitted)
     {
         this.log = log;
         this.acceptor = acceptor;
+        this.configs = configs;
         this.snapshotSlot = snapshotSlot;
         this.forgetPromise = forgetPromise;
         this.deliverCommitted = deliverCommitted;
@@ -46,6 +49,10 @@ final class JournalReplay implements Journal.Replay
             return; // covered by the snapshot (or committed and since evicted)
         }
         log.put(slot, ballot, entry);
+        if (slot > log.commitSlot())
+        {
+            configs.onStored(slot, entry);
+        }
         maxTimestampNs = Math.max(maxTimestampNs, entry.timestampNs());
         if (!forgetPromise)
         {
@@ -56,6 +63,7 @@ final class JournalReplay implements Journal.Replay
     public void onCommit(final long commitSlot)
     {
         log.restoreCommit(commitSlot);
+        configs.onCommitted(log.commitSlot());
         deliverCommitted.run();
     }
 

@@ -11,7 +11,6 @@ final class Leader
 {
     private final CoreConfig config;
     private final int selfId;
-    private final int memberCount;
     private final long[] ackSlot;
     private final long[] latestAck;
     private final long[] sentUpTo;
@@ -22,6 +21,7 @@ final class Leader
     private final long[] ackReceiveNs;
     private final long[] scratchTimes;
     private final long[] scratchSlots;
+    private final long[] scratch;
     private final Entry[] batch;
     private final boolean[] behindRing;
 
@@ -33,18 +33,19 @@ final class Leader
     {
         this.config = config;
         this.selfId = config.nodeId();
-        this.memberCount = config.memberCount();
-        this.ackSlot = new long[memberCount];
-        this.latestAck = new long[memberCount];
-        this.sentUpTo = new long[memberCount];
-        this.lastSendNs = new long[memberCount];
-        this.lastAckProgressNs = new long[memberCount];
-        this.ackSendNs = new long[memberCount];
-        this.ackReceiveNs = new long[memberCount];
-        this.scratchTimes = new long[memberCount];
-        this.scratchSlots = new long[memberCount];
+        final int ids = Membership.MEMBERS_MAX;
+        this.ackSlot = new long[ids];
+        this.latestAck = new long[ids];
+        this.sentUpTo = new long[ids];
+        this.lastSendNs = new long[ids];
+        this.lastAckProgressNs = new long[ids];
+        this.ackSendNs = new long[ids];
+        this.ackReceiveNs = new long[ids];
+        this.scratchTimes = new long[ids];
+        this.scratchSlots = new long[ids];
+        this.scratch = new long[ids];
         this.batch = new Entry[config.batchEntriesMax()];
-        this.behindRing = new boolean[memberCount];
+        this.behindRing = new boolean[ids];
     }
 
     /** Starts a term: {@code startSlot} is the first slot this ballot proposed (recovered or new). */
@@ -58,7 +59,7 @@ final class Leader
         Arrays.fill(lastSendNs, Long.MIN_VALUE / 4);
         Arrays.fill(lastAckProgressNs, nowNs);
         Arrays.fill(ackReceiveNs, Long.MIN_VALUE);
-        for (int i = 0; i < memberCount; i++)
+        for (int i = 0; i < ackSendNs.length; i++)
         {
             ackSendNs[i] = Long.MIN_VALUE;
             sentUpTo[i] = Math.min(startSlot - 1, Math.max(0, peerCommit[i]));
@@ -76,38 +77,50 @@ final class Leader
         return startSlot;
     }
 
-    /** The local-clock time until which this leader holds its lease (exclusive); MIN_VALUE if none. */
-    long leaseEndNs()
+    /**
+     * The local-clock time until which this leader holds its lease (exclusive); MIN_VALUE if none. A lease quorum
+     * is needed in every configuration that may govern a slot above the commit point (docs/membership.md, rule 6).
+     */
+    long leaseEndNs(final Configurations configs)
     {
         if (!config.leaseEnabled())
         {
             return Long.MIN_VALUE;
         }
-        System.arraycopy(ackSendNs, 0, scratchTimes, 0, memberCount);
-        final long quorumSendNs = kthLargest(scratchTimes, config.leaseQuorum());
+        final long quorumSendNs = quorumConfirmedNs(configs);
         return quorumSendNs == Long.MIN_VALUE ? Long.MIN_VALUE : quorumSendNs + config.leaderLeaseNs();
     }
 
     /**
-     * The local time since which a lease quorum (N - R + 1, leader included; it intersects every election quorum)
-     * is known to have still taken this node as leader: the quorum's oldest echoed send time. MIN_VALUE if none.
+     * The local time since which a lease quorum (voters - R + 1, leader included if it votes; it intersects every
+     * election quorum) of every configuration in effect is known to have still taken this node as leader: the
+     * quorums' oldest echoed send time. MIN_VALUE if none.
      */
-    long quorumConfirmedNs()
+    long quorumConfirmedNs(final Configurations configs)
     {
-        System.arraycopy(ackSendNs, 0, scratchTimes, 0, memberCount);
-        return kthLargest(scratchTimes, config.leaseQuorum());
+        return leaseQuorumTime(configs, ackSendNs);
     }
 
     /**
-     * The local time since which a lease quorum (leader included) has been heard from: the quorum's oldest latest
-     * ack arrival, but never before this term began. A leader that hears no quorum for long steps down (see
-     * {@code ConsensusNode#onTick}).
+     * The local time since which a lease quorum (leader included) of every configuration in effect has been heard
+     * from: the quorums' oldest latest ack arrival, but never before this term began. A leader that hears no quorum
+     * for long steps down (see {@code ConsensusNode#onTick}).
      */
-    long quorumHeardNs(final long nowNs)
+    long quorumHeardNs(final Configurations configs, final long nowNs)
     {
-        System.arraycopy(ackReceiveNs, 0, scratchTimes, 0, memberCount);
+        System.arraycopy(ackReceiveNs, 0, scratchTimes, 0, scratchTimes.length);
         scratchTimes[selfId] = nowNs;
-        return Math.max(termStartNs, kthLargest(scratchTimes, config.leaseQuorum()));
+        return Math.max(termStartNs, leaseQuorumTime(configs, scratchTimes));
+    }
+
+    private long leaseQuorumTime(final Configurations configs, final long[] timesNs)
+    {
+        long t = configs.committed().leaseQuorumTime(timesNs, scratch);
+        for (int i = 0; i < configs.pendingCount(); i++)
+        {
+            t = Math.min(t, configs.pending(i).leaseQuorumTime(timesNs, scratch));
+        }
+        return t;
     }
 
     /** The self-grant of the lease renews whenever the leader sends; it is its own acceptor. */
@@ -135,28 +148,31 @@ final class Leader
         return false;
     }
 
-    /** The highest slot held by W acceptors (leader included, at {@code selfLastSlot}) in this ballot. */
-    long quorumAckSlot(final long selfLastSlot)
+    /**
+     * The highest slot held by W voters of {@code membership} (the leader, if it votes there, at
+     * {@code selfLastSlot}) in this ballot.
+     */
+    long quorumAckSlot(final Membership membership, final long selfLastSlot)
     {
-        for (int i = 0; i < memberCount; i++)
-        {
-            scratchSlots[i] = i == selfId ? selfLastSlot : ackSlot[i];
-        }
-        return kthLargest(scratchSlots, config.acceptQuorum());
+        System.arraycopy(ackSlot, 0, scratchSlots, 0, scratchSlots.length);
+        scratchSlots[selfId] = selfLastSlot;
+        return membership.acceptQuorumSlot(scratchSlots, scratch);
     }
 
-    /** Sends pending entries, resends after silence, and heartbeats idle peers. Returns messages sent. */
-    int flush(final long nowNs, final EntryLog log, final Outbox outbox)
+    /**
+     * Sends pending entries, resends after silence, and heartbeats idle peers among {@code members} (every voter
+     * and learner of the configurations in effect). Returns messages sent.
+     */
+    int flush(final long nowNs, final EntryLog log, final Outbox outbox, final long members)
     {
         int sent = 0;
         final long lastSlot = log.lastSlot();
         final long commitSlot = log.commitSlot();
-        for (int peer = 0; peer < memberCount; peer++)
+        long rest = members & ~(1L << selfId);
+        while (rest != 0)
         {
-            if (peer == selfId)
-            {
-                continue;
-            }
+            final int peer = Long.numberOfTrailingZeros(rest);
+            rest &= rest - 1;
             if (latestAck[peer] < sentUpTo[peer] && nowNs - lastAckProgressNs[peer] >= config.resendTimeoutNs())
             {
                 // go back to what the peer last said it holds (an old ack may be reordered, or it lost a tail)
@@ -221,11 +237,5 @@ final class Leader
     void announceSoon()
     {
         Arrays.fill(lastSendNs, Long.MIN_VALUE / 4);
-    }
-
-    private static long kthLargest(final long[] values, final int k)
-    {
-        Arrays.sort(values);
-        return values[values.length - k];
     }
 }
