@@ -36,7 +36,7 @@ public final class ConsensusNode
     private final Candidate candidate;
     private final Leader leader;
     private final Configurations configs;
-    private final MembershipChange change = new MembershipChange();
+    private final MembershipChange change;
     private final long[] peerCommit;
     private final long[] lastSnapshotOfferNs;
     private final EntryBatch batch;
@@ -72,6 +72,8 @@ public final class ConsensusNode
         this.candidate = new Candidate(config.promiseEntriesMax());
         this.leader = new Leader(config);
         this.configs = new Configurations(config.initialMembership());
+        this.change = new MembershipChange(config.membershipCatchupSlots(), config.membershipCatchupTimeoutNs(),
+            new ChangeSteps());
         this.peerCommit = new long[Membership.MEMBERS_MAX];
         this.lastSnapshotOfferNs = new long[Membership.MEMBERS_MAX];
         java.util.Arrays.fill(lastSnapshotOfferNs, Long.MIN_VALUE / 2);
@@ -275,35 +277,8 @@ public final class ConsensusNode
         {
             return "not the leader";
         }
-        if (change.active())
-        {
-            return "membership change " + change.requestId() + " is in progress";
-        }
-        final Membership current = configs.latest();
-        if (addId < -1 || addId >= Membership.MEMBERS_MAX || removeId < -1 || removeId >= Membership.MEMBERS_MAX ||
-            (addId < 0 && removeId < 0) || addId == removeId)
-        {
-            return "add " + addId + ", remove " + removeId + ": name a member id in 0.." +
-                (Membership.MEMBERS_MAX - 1) + " to add, to remove, or one of each";
-        }
-        if (addId >= 0 && current.isVoter(addId))
-        {
-            return "member " + addId + " already votes in " + current;
-        }
-        if (removeId >= 0 && !current.isMember(removeId))
-        {
-            return "member " + removeId + " is not in " + current;
-        }
-        change.begin(requestId, addId, removeId, acceptQuorum, electionQuorum, tail,
+        return change.request(nowNs, requestId, addId, removeId, acceptQuorum, electionQuorum, tail, configs.latest(),
             nowNs + config.membershipCatchupTimeoutNs());
-        final String invalid = change.finalInvalidReason(current);
-        if (invalid != null)
-        {
-            change.end();
-            return invalid;
-        }
-        driveMembershipChange(nowNs);
-        return null;
     }
 
     /** The membership change in progress: its request id, or -1 if none. */
@@ -312,82 +287,6 @@ public final class ConsensusNode
         return change.active() ? change.requestId() : -1;
     }
 
-    /** Advances the change in progress by one step when it can; returns 1 if it proposed something. */
-    private int driveMembershipChange(final long nowNs)
-    {
-        if (!change.active() || role != Role.LEADER)
-        {
-            return 0;
-        }
-        final int addId = change.addId();
-        switch (change.phase())
-        {
-            case IDLE:
-                if (addId >= 0 && !configs.committed().isMember(addId))
-                {
-                    return proposeStep(nowNs, MembershipChange.Phase.LEARNER, change.withLearner(configs.committed()));
-                }
-                if (addId >= 0)
-                {
-                    change.waitForCatchUp();
-                    return 0;
-                }
-                return proposeFinal(nowNs);
-            case LEARNER:
-                if (log.commitSlot() >= change.proposedSlot())
-                {
-                    change.waitForCatchUp();
-                }
-                return 0;
-            case CATCH_UP:
-            {
-                final long acked = leader.ackSlot(addId);
-                if (acked > 0 && acked >= log.commitSlot() - config.membershipCatchupSlots())
-                {
-                    return proposeFinal(nowNs);
-                }
-                if (nowNs - change.deadlineNs() >= 0)
-                {
-                    endChange(false, "member " + addId + " did not catch up in " +
-                        config.membershipCatchupTimeoutNs() / 1_000_000 + " ms (acknowledged slot " + acked +
-                        ", commit " + log.commitSlot() + "); it stays a learner");
-                }
-                return 0;
-            }
-            default:
-                return 0; // FINAL: ends when the entry commits (afterCommitAdvanced) or leadership is lost
-        }
-    }
-
-    private int proposeFinal(final long nowNs)
-    {
-        final String invalid = change.finalInvalidReason(configs.committed());
-        if (invalid != null)
-        {
-            endChange(false, invalid);
-            return 0;
-        }
-        return proposeStep(nowNs, MembershipChange.Phase.FINAL, change.finalMembership(configs.committed()));
-    }
-
-    private int proposeStep(final long nowNs, final MembershipChange.Phase phase, final Membership next)
-    {
-        final byte[] tail = change.tail();
-        final long slot = proposeConfig(nowNs, next, tail, 0, tail.length);
-        if (slot > 0)
-        {
-            change.proposed(phase, slot);
-            return 1;
-        }
-        return 0; // CONFIG_BUSY or BACK_PRESSURE: the next tick retries
-    }
-
-    private void endChange(final boolean done, final String detail)
-    {
-        final long requestId = change.requestId();
-        change.end();
-        listener.onMembershipChange(requestId, done, detail);
-    }
 
     /**
      * Log time for an entry proposed now: this node's clock plus the offset taken when it became leader, so that
@@ -519,7 +418,7 @@ public final class ConsensusNode
                         " ms");
                     return 1;
                 }
-                return driveMembershipChange(nowNs) + flush(nowNs);
+                return change.drive(nowNs) + flush(nowNs);
             }
         }
     }
@@ -821,10 +720,7 @@ public final class ConsensusNode
      */
     private void afterCommitAdvanced(final long nowNs)
     {
-        if (change.phase() == MembershipChange.Phase.FINAL && log.commitSlot() >= change.proposedSlot())
-        {
-            endChange(true, "committed " + configs.committed() + " at slot " + change.proposedSlot());
-        }
+        change.onCommitted(log.commitSlot(), configs.committed());
         if (role == Role.LEADER && !configs.committed().isVoter(selfId))
         {
             stepDown(nowNs, "removed from the configuration " + configs.committed());
@@ -990,9 +886,9 @@ public final class ConsensusNode
         final boolean leftLeadership = role == Role.LEADER && newRole != Role.LEADER;
         role = newRole;
         listener.onRoleChange(newRole, ballot, nowNs, reason);
-        if (leftLeadership && change.active())
+        if (leftLeadership)
         {
-            endChange(false, "leadership lost (" + reason + ")");
+            change.onLeadershipLost(reason);
         }
     }
 
@@ -1016,6 +912,40 @@ public final class ConsensusNode
             final int peer = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
             outbox.prepare(peer, candidate.ballot(), candidate.fromSlot(), nowNs);
+        }
+    }
+
+    /** What a membership change may see and do of this node. */
+    private final class ChangeSteps implements MembershipChange.Steps
+    {
+        public boolean leading()
+        {
+            return role == Role.LEADER;
+        }
+
+        public Membership committed()
+        {
+            return configs.committed();
+        }
+
+        public long commitSlot()
+        {
+            return log.commitSlot();
+        }
+
+        public long ackSlot(final int member)
+        {
+            return leader.ackSlot(member);
+        }
+
+        public long proposeConfig(final long nowNs, final Membership next, final byte[] tail)
+        {
+            return ConsensusNode.this.proposeConfig(nowNs, next, tail, 0, tail.length);
+        }
+
+        public void ended(final long requestId, final boolean done, final String detail)
+        {
+            listener.onMembershipChange(requestId, done, detail);
         }
     }
 

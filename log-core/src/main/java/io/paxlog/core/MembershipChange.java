@@ -15,6 +15,29 @@ final class MembershipChange
         IDLE, LEARNER, CATCH_UP, FINAL
     }
 
+    /** What a change may see and do of its node (a view of {@link ConsensusNode}). */
+    interface Steps
+    {
+        boolean leading();
+
+        Membership committed();
+
+        long commitSlot();
+
+        /** The highest slot {@code member} acknowledged in the leader's ballot. */
+        long ackSlot(int member);
+
+        /** {@link ConsensusNode#proposeConfig}: the slot, or a negative refusal. */
+        long proposeConfig(long nowNs, Membership next, byte[] tail);
+
+        /** The change ended; reported once. */
+        void ended(long requestId, boolean done, String detail);
+    }
+
+    private final int catchupSlots;
+    private final long catchupTimeoutNs;
+    private final Steps node;
+
     private Phase phase = Phase.IDLE;
     private long requestId;
     private int addId;
@@ -24,6 +47,137 @@ final class MembershipChange
     private byte[] tail;
     private long deadlineNs;
     private long proposedSlot;
+
+    MembershipChange(final int catchupSlots, final long catchupTimeoutNs, final Steps node)
+    {
+        this.catchupSlots = catchupSlots;
+        this.catchupTimeoutNs = catchupTimeoutNs;
+        this.node = node;
+    }
+
+    /** Validates and starts a change (see {@link ConsensusNode#requestMembershipChange}); null or why not. */
+    String request(final long nowNs, final long requestId, final int addId, final int removeId, final int acceptQuorum,
+        final int electionQuorum, final byte[] tail, final Membership current, final long deadlineNs)
+    {
+        if (active())
+        {
+            return "membership change " + this.requestId + " is in progress";
+        }
+        if (addId < -1 || addId >= Membership.MEMBERS_MAX || removeId < -1 || removeId >= Membership.MEMBERS_MAX ||
+            (addId < 0 && removeId < 0) || addId == removeId)
+        {
+            return "add " + addId + ", remove " + removeId + ": name a member id in 0.." +
+                (Membership.MEMBERS_MAX - 1) + " to add, to remove, or one of each";
+        }
+        if (addId >= 0 && current.isVoter(addId))
+        {
+            return "member " + addId + " already votes in " + current;
+        }
+        if (removeId >= 0 && !current.isMember(removeId))
+        {
+            return "member " + removeId + " is not in " + current;
+        }
+        begin(requestId, addId, removeId, acceptQuorum, electionQuorum, tail, deadlineNs);
+        final String invalid = finalInvalidReason(current);
+        if (invalid != null)
+        {
+            end();
+            return invalid;
+        }
+        drive(nowNs);
+        return null;
+    }
+
+    /** Advances the change by one step when it can; returns 1 if it proposed something. */
+    int drive(final long nowNs)
+    {
+        if (!active() || !node.leading())
+        {
+            return 0;
+        }
+        switch (phase)
+        {
+            case IDLE:
+                if (addId >= 0 && !node.committed().isMember(addId))
+                {
+                    return proposeStep(nowNs, Phase.LEARNER, withLearner(node.committed()));
+                }
+                if (addId >= 0)
+                {
+                    waitForCatchUp();
+                    return 0;
+                }
+                return proposeFinal(nowNs);
+            case LEARNER:
+                if (node.commitSlot() >= proposedSlot)
+                {
+                    waitForCatchUp();
+                }
+                return 0;
+            case CATCH_UP:
+            {
+                final long acked = node.ackSlot(addId);
+                if (acked > 0 && acked >= node.commitSlot() - catchupSlots)
+                {
+                    return proposeFinal(nowNs);
+                }
+                if (nowNs - deadlineNs >= 0)
+                {
+                    finish(false, "member " + addId + " did not catch up in " + catchupTimeoutNs / 1_000_000 +
+                        " ms (acknowledged slot " + acked + ", commit " + node.commitSlot() + "); it stays a learner");
+                }
+                return 0;
+            }
+            default:
+                return 0; // FINAL: ends when its entry commits (onCommitted) or leadership is lost
+        }
+    }
+
+    /** The commit point reached {@code commitSlot}: a final step at or below it completes the change. */
+    void onCommitted(final long commitSlot, final Membership committed)
+    {
+        if (phase == Phase.FINAL && commitSlot >= proposedSlot)
+        {
+            finish(true, "committed " + committed + " at slot " + proposedSlot);
+        }
+    }
+
+    void onLeadershipLost(final String reason)
+    {
+        if (active())
+        {
+            finish(false, "leadership lost (" + reason + ")");
+        }
+    }
+
+    private int proposeFinal(final long nowNs)
+    {
+        final String invalid = finalInvalidReason(node.committed());
+        if (invalid != null)
+        {
+            finish(false, invalid);
+            return 0;
+        }
+        return proposeStep(nowNs, Phase.FINAL, finalMembership(node.committed()));
+    }
+
+    private int proposeStep(final long nowNs, final Phase next, final Membership membership)
+    {
+        final long slot = node.proposeConfig(nowNs, membership, tail);
+        if (slot > 0)
+        {
+            proposed(next, slot);
+            return 1;
+        }
+        return 0; // busy or back-pressure: the next tick retries
+    }
+
+    private void finish(final boolean done, final String detail)
+    {
+        final long id = requestId;
+        end();
+        node.ended(id, done, detail);
+    }
 
     Phase phase()
     {
