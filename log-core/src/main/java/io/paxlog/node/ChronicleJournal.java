@@ -190,7 +190,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         acceptedEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .slot(slot)
             .ballot(ballot)
-            .entryType(entry.isNoop() ? EntryType.NOOP : EntryType.COMMAND)
+            .entryType(entry.isNoop() ? EntryType.NOOP : entry.isConfig() ? EntryType.CONFIG : EntryType.COMMAND)
             .sessionId(entry.sessionId())
             .sequence(entry.sequence())
             .timestampNs(entry.timestampNs())
@@ -483,7 +483,8 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                     }
                     else
                     {
-                        replayEntry.setHeader(Entry.TYPE_COMMAND, sessionId, sequence, timestampNs, payloadLength);
+                        replayEntry.setHeader(type == EntryType.CONFIG ? Entry.TYPE_CONFIG : Entry.TYPE_COMMAND,
+                            sessionId, sequence, timestampNs, payloadLength);
                         acceptedDecoder.getPayload(replayEntry.payloadArray(), 0, payloadLength);
                     }
                     handler.onAccepted(slot, ballot, replayEntry);

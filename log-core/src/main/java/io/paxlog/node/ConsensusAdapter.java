@@ -227,6 +227,10 @@ final class ConsensusAdapter implements FragmentHandler
             else
             {
                 group.getPayload(e.payloadArray(), 0, e.payloadLength());
+                if (!validConfig(e))
+                {
+                    return false;
+                }
             }
         }
         core.onPromise(nowNs, from, ballot, echo, commitSlot, slots, ballots, entries, count);
@@ -263,6 +267,10 @@ final class ConsensusAdapter implements FragmentHandler
             else
             {
                 group.getPayload(e.payloadArray(), 0, e.payloadLength());
+                if (!validConfig(e))
+                {
+                    return false;
+                }
             }
         }
         core.onAccept(nowNs, from, ballot, sendTimeNs, commitSlot, firstSlot, entries, count);
@@ -298,6 +306,10 @@ final class ConsensusAdapter implements FragmentHandler
             else
             {
                 group.getPayload(e.payloadArray(), 0, e.payloadLength());
+                if (!validConfig(e))
+                {
+                    return false;
+                }
             }
         }
         core.onCatchupResponse(nowNs, from, firstSlot, ballots, entries, count);
@@ -316,8 +328,18 @@ final class ConsensusAdapter implements FragmentHandler
         {
             return null;
         }
-        return type == EntryType.NOOP ? entries[i].setNoop(timestampNs) :
-            entries[i].setHeader(Entry.TYPE_COMMAND, sessionId, sequence, timestampNs, payloadLength);
+        if (type == EntryType.NOOP)
+        {
+            return entries[i].setNoop(timestampNs);
+        }
+        return entries[i].setHeader(type == EntryType.CONFIG ? Entry.TYPE_CONFIG : Entry.TYPE_COMMAND, sessionId,
+            sequence, timestampNs, payloadLength);
+    }
+
+    /** A configuration entry must decode as one (a malformed one drops the whole frame, counted). */
+    private static boolean validConfig(final Entry e)
+    {
+        return !e.isConfig() || io.paxlog.core.Membership.decode(e.payloadArray(), 0, e.payloadLength()) != null;
     }
 
     /**

@@ -63,7 +63,7 @@ final class ConsensusPublisher implements Outbox
 
     private static EntryType type(final Entry e)
     {
-        return e.isNoop() ? EntryType.NOOP : EntryType.COMMAND;
+        return e.isNoop() ? EntryType.NOOP : e.isConfig() ? EntryType.CONFIG : EntryType.COMMAND;
     }
 
     public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)

@@ -43,6 +43,16 @@ class JournalRecoveryTest
         }
     }
 
+    /** A configuration entry (every tenth record): members 0..2 plus {@code i % 64}, with an address tail. */
+    static Entry config(final int i)
+    {
+        final byte[] tail = ("0=10.0.0.1:1:2," + i + "=10.0.0.9:1:2").getBytes();
+        final byte[] payload = new byte[io.paxlog.core.Membership.HEADER_LENGTH + tail.length];
+        io.paxlog.core.Membership.of(0b111L | 1L << (i % 64), 0, 3, 2).encodeHeader(payload, 0);
+        System.arraycopy(tail, 0, payload, io.paxlog.core.Membership.HEADER_LENGTH, tail.length);
+        return new Entry().setConfig(100L * i, payload, 0, payload.length);
+    }
+
     static String write(final ChronicleJournal j, final int i)
     {
         switch (i % 5)
@@ -55,7 +65,7 @@ class JournalRecoveryTest
                 return "commit " + i;
             default:
             {
-                final Entry e = Entry.command(7, i, 100L * i, ("payload-" + i).getBytes());
+                final Entry e = i % 10 == 3 ? config(i) : Entry.command(7, i, 100L * i, ("payload-" + i).getBytes());
                 j.appendAccepted(i, 1000 + i, e);
                 return "accepted " + i + " " + (1000 + i) + " " + e;
             }

@@ -20,8 +20,8 @@ public final class JournalWriterMain
             case 4:
                 return "commit " + i;
             default:
-                return "accepted " + i + " " + (1000 + i) + " " +
-                    io.paxlog.core.Entry.command(7, i, 100L * i, ("payload-" + i).getBytes());
+                return "accepted " + i + " " + (1000 + i) + " " + (i % 10 == 3 ? JournalRecoveryTest.config(i) :
+                    io.paxlog.core.Entry.command(7, i, 100L * i, ("payload-" + i).getBytes()));
         }
     }
 
