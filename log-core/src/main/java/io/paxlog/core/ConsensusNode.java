@@ -73,7 +73,7 @@ public final class ConsensusNode
         this.leader = new Leader(config);
         this.configs = new Configurations(config.initialMembership());
         this.change = new MembershipChange(config.membershipCatchupSlots(), config.membershipCatchupTimeoutNs(),
-            new ChangeSteps());
+            config.planted(PlantedBug.RECONFIG_SKIP_CATCHUP), new ChangeSteps());
         this.peerCommit = new long[Membership.MEMBERS_MAX];
         this.lastSnapshotOfferNs = new long[Membership.MEMBERS_MAX];
         java.util.Arrays.fill(lastSnapshotOfferNs, Long.MIN_VALUE / 2);
@@ -623,6 +623,13 @@ public final class ConsensusNode
             stepDownIfActive(nowNs, "accept from higher ballot ", ballot);
         }
         Invariants.check(role == Role.FOLLOWER, "a leader never accepts another leader's ballot");
+        if (config.planted(PlantedBug.RECONFIG_SKIP_CATCHUP) && config.joining() && log.lastSlot() == 0 &&
+            commitSlot > 0)
+        {
+            // planted bug: a joining node starts from the leader's commit point as if it held a snapshot there
+            log.installBase(commitSlot);
+            appliedSlot = commitSlot;
+        }
         promise(ballot);
         acceptor.grant(ballot, nowNs);
         leaderId = from;

@@ -36,6 +36,8 @@ final class MembershipChange
 
     private final int catchupSlots;
     private final long catchupTimeoutNs;
+    /** The planted bug {@link PlantedBug#RECONFIG_SKIP_CATCHUP}: an added member votes at once. */
+    private final boolean skipCatchup;
     private final Steps node;
 
     private Phase phase = Phase.IDLE;
@@ -48,10 +50,11 @@ final class MembershipChange
     private long deadlineNs;
     private long proposedSlot;
 
-    MembershipChange(final int catchupSlots, final long catchupTimeoutNs, final Steps node)
+    MembershipChange(final int catchupSlots, final long catchupTimeoutNs, final boolean skipCatchup, final Steps node)
     {
         this.catchupSlots = catchupSlots;
         this.catchupTimeoutNs = catchupTimeoutNs;
+        this.skipCatchup = skipCatchup;
         this.node = node;
     }
 
@@ -98,6 +101,10 @@ final class MembershipChange
         switch (phase)
         {
             case IDLE:
+                if (skipCatchup)
+                {
+                    return proposeFinal(nowNs); // planted bug: no learner step, no catch-up
+                }
                 if (addId >= 0 && !node.committed().isMember(addId))
                 {
                     return proposeStep(nowNs, Phase.LEARNER, withLearner(node.committed()));

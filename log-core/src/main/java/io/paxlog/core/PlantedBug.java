@@ -30,7 +30,14 @@ public enum PlantedBug
      * A state-machine bug for the simulator's lock checks: the lock table answers a refused try-lock GRANTED, so
      * two sessions believe they hold one lock. Replicas still agree, so only the lock checks can catch it.
      */
-    LOCK_DOUBLE_GRANT("lock-double-grant");
+    LOCK_DOUBLE_GRANT("lock-double-grant"),
+    /**
+     * A new member counts toward quorums before it caught up: a membership change makes the joining member a voter
+     * at once (no learner step, no catch-up wait), and the joining node, on its first accept from a leader, takes
+     * the leader's commit point as its own starting point as if it had installed a snapshot there (nothing applied
+     * before it) instead of catching up.
+     */
+    RECONFIG_SKIP_CATCHUP("reconfig-skip-catchup");
 
     private final String cliName;
 

@@ -1,6 +1,7 @@
 package io.paxlog.sim;
 
 import io.paxlog.core.Entry;
+import io.paxlog.core.Membership;
 import io.paxlog.core.NackReason;
 
 /** Simulated network messages: one record per protocol message kind, plus the client protocol. */
@@ -22,8 +23,12 @@ interface Msg
 
     record CatchupResponse(long firstSlot, long[] ballots, Entry[] entries) implements Msg { }
 
-    /** A snapshot of the sender's state machines covering every slot up to {@code slot}. */
-    record InstallSnapshot(long ballot, long slot, byte[] snapshot) implements Msg { }
+    /**
+     * A snapshot of the sender's state machines covering every slot up to {@code slot}, with the configuration
+     * committed at that slot (the receiver's core needs it: the snapshot replaces the configuration entries it
+     * covers).
+     */
+    record InstallSnapshot(long ballot, long slot, byte[] snapshot, Membership membership) implements Msg { }
 
     /** A client command: a state-machine command (a {@link KvCommand} or a lock-table command). */
     record ClientRequest(long sessionId, long sequence, byte[] command) implements Msg { }

@@ -7,7 +7,9 @@ import java.util.SplittableRandom;
 /**
  * Draws and applies the faults of one seed during its fault phase: partitions of every shape (isolated node,
  * majority/minority, bridge, overlapping majorities, one-way), process and machine crashes with restarts,
- * pauses longer than the lease, link stalls, whole-cluster crashes and clock-rate changes within the bound.
+ * pauses longer than the lease, link stalls, whole-cluster crashes and clock-rate changes within the bound; with
+ * membership on, also membership changes (add a fresh member, remove a voter, replace one, above all a lost one:
+ * see {@link #changeMembership}). Faults pick their targets among the nodes that exist and were not removed.
  */
 final class Nemesis
 {
@@ -48,6 +50,11 @@ final class Nemesis
         {
             actions.add(this::changeDrift);
         }
+        if (params.membership)
+        {
+            actions.add(this::changeMembership);
+            actions.add(this::changeMembership);
+        }
     }
 
     /** One nemesis step; returns the delay until the next one. */
@@ -62,8 +69,25 @@ final class Nemesis
 
     private void partition()
     {
-        final int n = params.nodes;
-        final boolean[][] blocked = new boolean[n][n];
+        final int[] ids = sim.activeIds();
+        final int n = ids.length;
+        final boolean[][] local = new boolean[n][n];
+        final String what = partition(local);
+        final boolean[][] blocked = new boolean[params.idCapacity][params.idCapacity];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                blocked[ids[i]][ids[j]] = local[i][j];
+            }
+        }
+        sim.setPartition(blocked, what);
+    }
+
+    /** Draws a partition among {@code blocked.length} nodes (indexes into {@link Simulation#activeIds()}). */
+    private String partition(final boolean[][] blocked)
+    {
+        final int n = blocked.length;
         final int kind = random.nextInt(5);
         final String what;
         final String kindName;
@@ -80,7 +104,7 @@ final class Nemesis
                         blocked[i][x] = true;
                     }
                 }
-                what = "isolate n" + x;
+                what = "isolate " + name(x);
                 kindName = "isolate";
                 break;
             }
@@ -120,7 +144,7 @@ final class Nemesis
                         blocked[i][j] = i != bridge && j != bridge && sideA[i] != sideA[j];
                     }
                 }
-                what = "bridge via n" + bridge;
+                what = "bridge via " + name(bridge);
                 kindName = "bridge";
                 break;
             }
@@ -167,13 +191,19 @@ final class Nemesis
                         }
                     }
                 }
-                what = "one-way: n" + x + (inbound ? " hears nobody" : " reaches nobody");
+                what = "one-way: " + name(x) + (inbound ? " hears nobody" : " reaches nobody");
                 kindName = "one-way";
                 break;
             }
         }
-        sim.setPartition(blocked, what);
         sim.fault("partition:" + kindName);
+        return what;
+    }
+
+    /** The name of the node at index {@code i} of {@link Simulation#activeIds()}. */
+    private String name(final int i)
+    {
+        return "n" + sim.activeIds()[i];
     }
 
     private int[] permutation(final int n)
@@ -193,11 +223,17 @@ final class Nemesis
         return p;
     }
 
+    private int pick()
+    {
+        final int[] ids = sim.activeIds();
+        return ids[random.nextInt(ids.length)];
+    }
+
     private void crashOne()
     {
-        final int x = random.nextInt(params.nodes);
+        final int x = pick();
         final SimNode node = sim.node(x);
-        if (node.state == SimNode.State.DOWN || node.state == SimNode.State.LOST)
+        if (!node.running())
         {
             return;
         }
@@ -207,7 +243,7 @@ final class Nemesis
             // with sync none a machine crash loses the unsynced tail: that node must come back as a new member,
             // so it stays down; at most N - max(R, W) such losses keep the cluster live
             final int lossBudget = params.nodes - Math.max(params.electionQuorum, params.acceptQuorum);
-            if (permanentlyLost >= lossBudget)
+            if (params.membership ? !sim.mayLoseForGood(x) : permanentlyLost >= lossBudget)
             {
                 sim.crash(x, false, 20_000_000L + random.nextLong(600_000_000L));
                 return;
@@ -221,21 +257,21 @@ final class Nemesis
 
     private void pauseOne()
     {
-        final int x = random.nextInt(params.nodes);
+        final int x = pick();
         sim.pause(x, params.leaseNs + params.leaseNs / 5 + random.nextLong(params.leaseNs * 3));
     }
 
     private void stallLinks()
     {
-        final int from = random.nextInt(params.nodes);
+        final int from = pick();
         final long untilNs = sim.now() + 10_000_000L + random.nextLong(290_000_000L);
         if (random.nextBoolean())
         {
-            sim.stall(from, random.nextInt(params.nodes), untilNs);
+            sim.stall(from, pick(), untilNs);
         }
         else
         {
-            for (int to = 0; to < params.nodes; to++)
+            for (final int to : sim.activeIds())
             {
                 sim.stall(from, to, untilNs);
             }
@@ -249,15 +285,21 @@ final class Nemesis
             return;
         }
         sim.fault("crash:all");
-        for (int x = 0; x < params.nodes; x++)
+        for (final int x : sim.activeIds())
         {
             sim.crash(x, true, 10_000_000L + random.nextLong(300_000_000L));
         }
     }
 
+    /** Starts a membership change unless one is under way (see {@link MembershipFaults#start}). */
+    private void changeMembership()
+    {
+        sim.membership().start(random);
+    }
+
     private void changeDrift()
     {
-        final int x = random.nextInt(params.nodes);
+        final int x = pick();
         sim.setRate(x, params.drawRate(random, sim.driftFactor()));
     }
 }

@@ -29,7 +29,6 @@ final class SimClient
     final int index;
     private final Simulation sim;
     private final SplittableRandom random;
-    private final int nodes;
     private final long[] heldTokens = new long[LOCKS];
 
     private long sessionId;
@@ -56,7 +55,6 @@ final class SimClient
     {
         this.index = index;
         this.endpoint = endpoint;
-        this.nodes = nodes;
         this.sim = sim;
         this.random = new SplittableRandom(seed * 7919 + index);
         this.target = random.nextInt(nodes);
@@ -92,7 +90,7 @@ final class SimClient
             {
                 if (openSent && !openRedirected)
                 {
-                    target = (target + 1) % nodes; // no answer: try another member
+                    target = sim.nextContact(target); // no answer: try another member
                 }
                 sendOpen(now);
             }
@@ -114,7 +112,7 @@ final class SimClient
         }
         if (now >= attemptDeadlineNs)
         {
-            target = (target + 1) % nodes;
+            target = sim.nextContact(target);
             sendAttempt(now);
         }
     }
@@ -225,7 +223,7 @@ final class SimClient
             case REDIRECT:
                 if (!sessionOpen)
                 {
-                    target = e.leaderHint() >= 0 && e.leaderHint() != from ? e.leaderHint() : (from + 1) % nodes;
+                    target = e.leaderHint() >= 0 && e.leaderHint() != from ? e.leaderHint() : sim.nextContact(from);
                     openRedirected = true;
                     attemptDeadlineNs = now + 1_000_000L + random.nextLong(2_000_000L);
                     sim.scheduleClient(this, attemptDeadlineNs);
@@ -278,7 +276,7 @@ final class SimClient
                 sim.scheduleClient(this, now + random.nextLong(3_000_000L));
                 return;
             case REDIRECT:
-                target = r.leaderHint() >= 0 && r.leaderHint() != from ? r.leaderHint() : (from + 1) % nodes;
+                target = r.leaderHint() >= 0 && r.leaderHint() != from ? r.leaderHint() : sim.nextContact(from);
                 sim.scheduleRetry(this, attempt, now + 1_000_000L + random.nextLong(2_000_000L));
                 return;
             case BUSY:

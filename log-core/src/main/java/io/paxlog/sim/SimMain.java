@@ -22,12 +22,15 @@ import java.util.regex.Pattern;
 public final class SimMain
 {
     static final String USAGE = String.join("\n",
-        "usage: ops/sim [--seeds N] [--first-seed S] [--nodes 3|5] [--quorum RxWy] [--plant BUG] [--threads T]",
-        "       ops/sim --seed S [--nodes 3|5] [--quorum RxWy] [--plant BUG]     replay one seed and print its trace",
+        "usage: ops/sim [--seeds N] [--first-seed S] [--nodes N] [--quorum RxWy] [--membership] [--plant BUG]",
+        "               [--threads T]",
+        "       ops/sim --seed S [--nodes N] [--quorum RxWy] [--membership] [--plant BUG]   replay one seed, print its trace",
         "       ops/sim --scenario livelock-plain|livelock-lease",
         "  --seeds N         run N seeds (default 100), from --first-seed (default 1)",
-        "  --nodes N         cluster size; default: each seed draws 3 or 5",
+        "  --nodes N         cluster size 1..7; default: each seed draws 3 or 5",
         "  --quorum RxWy     election quorum R and accept quorum W, e.g. R4W2 (W + R must exceed N)",
+        "  --membership      membership changes among the faults (add, remove, replace members; 3..7 voters, majority",
+        "                    quorums, so it needs --nodes 3..7 and no --quorum); reconfig-skip-catchup implies it",
         "  --plant BUG       run with a planted bug: " + plantNames(),
         "  --drift-factor F  clock rates spread F times the configured drift bound (F > 1 breaks the lease bound)",
         "  --max-failures K  stop after K failing seeds (default: run all)",
@@ -69,7 +72,8 @@ public final class SimMain
         }
         if (o.replaySeed != null)
         {
-            final Simulation.Result r = Simulation.run(o.replaySeed, o.nodes, o.r, o.w, o.planted, o.driftFactor, true);
+            final Simulation.Result r = Simulation.run(o.replaySeed, o.nodes, o.r, o.w, o.planted, o.driftFactor,
+                o.membership, true);
             out.print(r.trace());
             out.println("seed=" + r.seed() + " simulated_ms=" + r.simulatedMs() + " ops_checked=" + r.opsChecked() +
                 " lease_reads=" + r.leaseReads() + " violations=" + r.violations().size());
@@ -82,7 +86,7 @@ public final class SimMain
     private static int runSeeds(final Options o, final PrintStream out)
     {
         final Summary summary = runSeeds(o.firstSeed, o.seeds, o.nodes, o.r, o.w, o.planted, o.driftFactor,
-            o.threads, o.maxFailures, failed ->
+            o.membership, o.threads, o.maxFailures, failed ->
             {
                 out.println("seed " + failed.seed() + " FAILED (" + failed.params() + ")");
                 failed.violations().forEach(v -> out.println("  violation: " + v));
@@ -108,8 +112,8 @@ public final class SimMain
      * order, so output is the same for the same arguments. Stops after {@code maxFailures} failing seeds (0: never).
      */
     public static Summary runSeeds(final long firstSeed, final long count, final int nodes, final int r, final int w,
-        final EnumSet<PlantedBug> planted, final double driftFactor, final int threads, final int maxFailures,
-        final java.util.function.Consumer<Simulation.Result> onFailure)
+        final EnumSet<PlantedBug> planted, final double driftFactor, final boolean membership, final int threads,
+        final int maxFailures, final java.util.function.Consumer<Simulation.Result> onFailure)
     {
         final long startNs = System.nanoTime();
         final ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -127,7 +131,8 @@ public final class SimMain
                 for (long i = base; i < Math.min(count, base + chunk); i++)
                 {
                     final long seed = firstSeed + i;
-                    futures.add(pool.submit(() -> Simulation.run(seed, nodes, r, w, planted, driftFactor, false)));
+                    futures.add(pool.submit(() -> Simulation.run(seed, nodes, r, w, planted, driftFactor, membership,
+                        false)));
                 }
                 for (final Future<Simulation.Result> f : futures)
                 {
@@ -183,6 +188,7 @@ public final class SimMain
         EnumSet<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
         String scenario;
         double driftFactor = 1.0;
+        boolean membership;
         int maxFailures;
         int threads = Runtime.getRuntime().availableProcessors();
         boolean help;
@@ -201,6 +207,7 @@ public final class SimMain
                     case "--seed" -> o.replaySeed = parseLong(a, value(args, ++i, a));
                     case "--nodes" -> o.nodes = nodes(value(args, ++i, a));
                     case "--quorum" -> o.quorum(value(args, ++i, a));
+                    case "--membership" -> o.membership = true;
                     case "--plant" -> o.plant(value(args, ++i, a));
                     case "--scenario" -> o.scenario(value(args, ++i, a));
                     case "--drift-factor" -> o.driftFactor = driftFactor(value(args, ++i, a));
@@ -208,6 +215,25 @@ public final class SimMain
                     case "--threads" -> o.threads = (int)positiveLong(a, value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
+            }
+            if (o.membership && o.r > 0)
+            {
+                throw new IllegalArgumentException("--membership cannot be combined with --quorum (changes use " +
+                    "majority quorums)");
+            }
+            if (o.membership && o.nodes > 0 && o.nodes < SimParams.VOTERS_MIN)
+            {
+                throw new IllegalArgumentException("--membership needs --nodes " + SimParams.VOTERS_MIN + ".." +
+                    SimParams.VOTERS_MAX + " (got " + o.nodes + ")");
+            }
+            if (o.membership && o.scenario != null)
+            {
+                throw new IllegalArgumentException("--membership does not apply to --scenario");
+            }
+            if (o.planted.contains(PlantedBug.RECONFIG_SKIP_CATCHUP) && (o.r > 0 || (o.nodes > 0 && o.nodes < 3)))
+            {
+                throw new IllegalArgumentException("--plant reconfig-skip-catchup runs membership changes: it needs " +
+                    "--nodes 3..7 and no --quorum");
             }
             if (o.r > 0)
             {
@@ -274,6 +300,10 @@ public final class SimMain
             if (r > 0)
             {
                 sb.append(" --quorum R").append(r).append('W').append(w);
+            }
+            if (membership)
+            {
+                sb.append(" --membership");
             }
             planted.forEach(b -> sb.append(" --plant ").append(b.cliName()));
             if (driftFactor != 1.0)

@@ -3,6 +3,7 @@ package io.paxlog.sim;
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
+import io.paxlog.core.Membership;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
 import io.paxlog.node.SessionKeeper;
@@ -29,7 +30,8 @@ import java.util.Map;
  */
 final class SimNode implements CommitListener
 {
-    enum State { UP, DOWN, PAUSED, LOST }
+    /** LOST: its machine crashed for good (sync none); STOPPED: removed from the cluster and shut down. */
+    enum State { UP, DOWN, PAUSED, LOST, STOPPED }
 
     private record Held(int to, Msg msg, int requiredPosition) { }
 
@@ -66,6 +68,10 @@ final class SimNode implements CommitListener
     /** The newest durable snapshot (survives every crash, as a synced file does) and the slot it covers. */
     private byte[] savedSnapshot;
     private long savedSnapshotSlot;
+    /** The configuration committed at {@link #savedSnapshotSlot}, saved with the snapshot. */
+    private Membership savedMembership;
+    /** The configuration committed at the applied slot (the latest configuration entry applied). */
+    private Membership appliedMembership;
     private long lastCompactSlot;
 
     SimNode(final int id, final SimClock clock, final Simulation sim, final SimParams params, final long seed)
@@ -100,16 +106,22 @@ final class SimNode implements CommitListener
         {
             host.restore(new SnapshotReader(new UnsafeBuffer(savedSnapshot), 0, savedSnapshot.length));
             sim.onSnapshotRestored(this);
+            if (!savedMembership.equals(params.initialMembership()))
+            {
+                sim.fault("membership:restart-from-snapshot");
+            }
         }
         lastCompactSlot = savedSnapshotSlot;
-        core.start(localNow(), savedSnapshot == null ? 0 : savedSnapshotSlot);
+        appliedMembership = savedSnapshot == null ? params.initialMembership() : savedMembership;
+        core.start(localNow(), savedSnapshot == null ? 0 : savedSnapshotSlot, savedSnapshot == null ? null :
+            savedMembership);
         afterStep();
         scheduleTick();
     }
 
     void crash(final boolean machine)
     {
-        if (state == State.DOWN || state == State.LOST)
+        if (!running())
         {
             return;
         }
@@ -119,13 +131,34 @@ final class SimNode implements CommitListener
             journal.processCrash();
         }
         sim.trace(id, (machine ? "machine crash (lost " + lost + " unsynced records)" : "process crash"));
+        processEnds(State.DOWN);
+    }
+
+    /** Shuts a removed member down for good (its process stops; it is no member any more). */
+    void stop()
+    {
+        if (state != State.STOPPED)
+        {
+            processEnds(State.STOPPED);
+        }
+    }
+
+    /** The process is gone: what it held in memory with it (the journal and the saved snapshot stay). */
+    private void processEnds(final State next)
+    {
         sim.onNodeDown(id);
-        state = State.DOWN;
+        state = next;
         held.clear();
         pausedInbox.clear();
         pendingBySlot.clear();
         pendingReads.clear();
         core = null;
+    }
+
+    /** Up or paused: its process exists (its core may be asked about its state). */
+    boolean running()
+    {
+        return state == State.UP || state == State.PAUSED;
     }
 
     void pause()
@@ -162,7 +195,7 @@ final class SimNode implements CommitListener
 
     void onTickEvent(final int tickIncarnation)
     {
-        if (tickIncarnation != incarnation || state == State.DOWN || state == State.LOST)
+        if (tickIncarnation != incarnation || !running())
         {
             return;
         }
@@ -204,7 +237,7 @@ final class SimNode implements CommitListener
     /** A message arrives from the network. */
     void deliver(final int from, final Msg msg)
     {
-        if (state == State.DOWN || state == State.LOST)
+        if (!running())
         {
             return;
         }
@@ -274,12 +307,18 @@ final class SimNode implements CommitListener
         host.restore(new SnapshotReader(new UnsafeBuffer(m.snapshot()), 0, m.snapshot().length));
         savedSnapshot = m.snapshot();
         savedSnapshotSlot = m.slot();
+        savedMembership = m.membership();
+        appliedMembership = m.membership();
         lastCompactSlot = m.slot();
         pendingBySlot.clear();
         sim.trace(id, "installed snapshot at slot " + m.slot() + " from n" + from);
         sim.fault("snapshot:install");
+        if (core.appliedSlot() == 0 && id >= params.nodes)
+        {
+            sim.fault("membership:join-by-snapshot"); // a new member's first state comes from a snapshot
+        }
         sim.onSnapshotRestored(this);
-        core.installSnapshot(now, from, m.ballot(), m.slot());
+        core.installSnapshot(now, from, m.ballot(), m.slot(), m.membership());
     }
 
     /** Answers the ReadIndex reads whose confirmation round completed (or redirects them after a step-down). */
@@ -318,6 +357,7 @@ final class SimNode implements CommitListener
         }
         savedSnapshot = takeSnapshot();
         savedSnapshotSlot = core.appliedSlot();
+        savedMembership = appliedMembership;
         lastCompactSlot = savedSnapshotSlot;
         core.compact(localNow());
         sim.onCompacted(id, savedSnapshotSlot);
@@ -502,7 +542,7 @@ final class SimNode implements CommitListener
         @Override
         protected Msg snapshotFor(final long ballot)
         {
-            return new Msg.InstallSnapshot(ballot, core.appliedSlot(), takeSnapshot());
+            return new Msg.InstallSnapshot(ballot, core.appliedSlot(), takeSnapshot(), appliedMembership);
         }
     }
 
@@ -510,6 +550,21 @@ final class SimNode implements CommitListener
 
     public void onCommitted(final long slot, final long ballot, final Entry entry)
     {
+        if (entry.isConfig())
+        {
+            // the runtime keeps the configuration (for its snapshots); state machines see only the log time
+            final Membership m = Membership.decode(entry.payloadArray(), 0, entry.payloadLength());
+            sim.onApplied(this, slot, entry, host.applyNoop(slot, entry.timestampNs()));
+            if (m == null)
+            {
+                sim.violation("n" + id + " applied a configuration entry that does not decode at slot " + slot);
+                return;
+            }
+            appliedMembership = m;
+            sim.onConfigApplied(this, slot, m);
+            flushDeferred();
+            return;
+        }
         final int outcome;
         if (entry.isNoop())
         {
@@ -591,6 +646,26 @@ final class SimNode implements CommitListener
             }
         }
         deferred.clear();
+    }
+
+    public void onMembershipChange(final long requestId, final boolean done, final String detail)
+    {
+        sim.onMembershipChangeEnded(id, requestId, done, detail);
+    }
+
+    /** Asks this node's core, as leader, for a membership change (majority quorums); null if started, else why not. */
+    String requestMembershipChange(final long requestId, final int addId, final int removeId, final byte[] tail)
+    {
+        final String refused = core.requestMembershipChange(localNow(), requestId, addId, removeId, 0, 0, tail);
+        core.flush(localNow());
+        afterStep();
+        return refused;
+    }
+
+    /** The configuration committed at the applied slot, as this runtime tracks it from applied entries. */
+    Membership appliedMembership()
+    {
+        return appliedMembership;
     }
 
     public void onRoleChange(final Role newRole, final long ballot, final long nowNs, final String reason)

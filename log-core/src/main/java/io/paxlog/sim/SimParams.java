@@ -1,6 +1,7 @@
 package io.paxlog.sim;
 
 import io.paxlog.core.CoreConfig;
+import io.paxlog.core.Membership;
 import io.paxlog.core.PlantedBug;
 
 import java.util.EnumSet;
@@ -11,10 +12,20 @@ final class SimParams
 {
     enum SyncMode { NONE, BATCH }
 
+    /** Fresh member ids a membership run may add beyond the original ones (node arrays stay bounded). */
+    static final int EXTRA_IDS = 8;
+    /** Voters a membership run keeps: never fewer (removals stop there), never more (adds stop there). */
+    static final int VOTERS_MIN = 3;
+    static final int VOTERS_MAX = 7;
+
     // cluster
     int nodes;
     int electionQuorum;
     int acceptQuorum;
+    /** Membership changes among the faults (add, remove, replace; see {@link Nemesis}). */
+    boolean membership;
+    /** Node ids this run may use: the original 0..nodes-1, plus {@link #EXTRA_IDS} fresh ones with membership. */
+    int idCapacity;
     SyncMode syncMode;
     EnumSet<PlantedBug> planted = EnumSet.noneOf(PlantedBug.class);
 
@@ -50,13 +61,24 @@ final class SimParams
     long syncLatencyNs;
     /** Snapshot the state machines and compact the journal every this many applied entries (0: never). */
     int compactEveryEntries;
+    private Membership initialMembership;
 
-    /** Draws a seed's parameters. {@code nodes} 0 lets the seed choose 3 or 5. */
-    static SimParams draw(final long seed, final int nodes, final int r, final int w, final EnumSet<PlantedBug> planted)
+    /**
+     * Draws a seed's parameters. {@code nodes} 0 lets the seed choose 3 or 5. The planted bug
+     * {@link PlantedBug#RECONFIG_SKIP_CATCHUP} turns {@code membership} on (it needs membership changes to show).
+     */
+    static SimParams draw(final long seed, final int nodes, final int r, final int w, final EnumSet<PlantedBug> planted,
+        final boolean membership)
     {
         final SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         final SimParams p = new SimParams();
         p.nodes = nodes > 0 ? nodes : (rnd.nextInt(3) == 0 ? 5 : 3);
+        p.membership = membership || planted.contains(PlantedBug.RECONFIG_SKIP_CATCHUP);
+        p.idCapacity = p.nodes + (p.membership ? EXTRA_IDS : 0);
+        if (p.membership && (p.nodes < VOTERS_MIN || p.nodes > VOTERS_MAX))
+        {
+            throw new IllegalArgumentException("membership runs need " + VOTERS_MIN + ".." + VOTERS_MAX + " nodes");
+        }
         p.electionQuorum = r > 0 ? r : p.nodes / 2 + 1;
         p.acceptQuorum = w > 0 ? w : p.nodes / 2 + 1;
         p.planted.addAll(planted);
@@ -111,10 +133,22 @@ final class SimParams
             .promiseEntriesMax(Integer.getInteger("sim.promise", 1024))
             .logCapacitySlots(Integer.getInteger("sim.ring", 4096))
             .catchupEntriesMax(64)
+            .joining(nodeId >= nodes)
+            .membershipCatchupTimeoutNs(800_000_000L)
             .randomSeed(seed)
             .allowPlantedBugs(!planted.isEmpty());
         planted.forEach(c::plant);
         return c.conclude();
+    }
+
+    /** The configuration every run starts with: voters 0..nodes-1 with this seed's quorums. */
+    Membership initialMembership()
+    {
+        if (initialMembership == null)
+        {
+            initialMembership = coreConfig(0, 0).initialMembership();
+        }
+        return initialMembership;
     }
 
     /** Clock rates lie within [1 - rho/2, 1 + rho/2], so any two differ by at most rho. */
@@ -134,7 +168,7 @@ final class SimParams
             " delayUs=" + delayBaseNs / 1000 + "+" + delayJitterNs / 1000 +
             " compactEvery=" + compactEveryEntries + " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
             (machineCrashes ? "machine-crash," : "") + (pauses ? "pause," : "") + (stalls ? "stall," : "") +
-            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") +
+            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") + (membership ? "membership," : "") +
             (planted.isEmpty() ? "" : " planted=" + planted);
     }
 }

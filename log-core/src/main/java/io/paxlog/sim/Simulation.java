@@ -7,6 +7,7 @@ import io.paxlog.check.LinearizabilityChecker;
 import io.paxlog.core.Ballot;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Invariants;
+import io.paxlog.core.Membership;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
 import io.paxlog.sm.LockCommands;
@@ -28,7 +29,9 @@ import java.util.TreeSet;
  * One seed of the deterministic simulator: N nodes running the real protocol core in one thread with simulated
  * time, a seeded random source, a faulty network, per-node journals and clocks, concurrent clients, and the
  * invariant checks (agreement, durability, lease exclusivity, single writer, exactly-once, linearizability,
- * liveness after healing). The same seed always produces the same run.
+ * liveness after healing). With membership changes ({@link MembershipFaults}) nodes join with fresh ids and
+ * removed ones stop; the checks cover every node that ever existed, and the end state is checked on the members
+ * of the final configuration. The same seed always produces the same run.
  */
 public final class Simulation
 {
@@ -52,6 +55,7 @@ public final class Simulation
     private static final int EV_RESUME = 7;
     private static final int EV_HEAL = 8;
     private static final int EV_CHECK_DONE = 9;
+    private static final int EV_MEMBERSHIP = 10;
 
     private static final class Ev implements Comparable<Ev>
     {
@@ -99,6 +103,10 @@ public final class Simulation
     private final SimNode[] nodes;
     private final SimClient[] clients;
     private final Nemesis nemesis;
+    /** Null unless the run has membership changes. */
+    private final MembershipFaults membership;
+    /** Ids of the nodes that exist and were not removed (the targets of faults); 0..N-1 without membership. */
+    private int[] activeIds;
     private final boolean[][] blocked;
     private final long[][] stallUntil;
     private final List<String> violations = new ArrayList<>();
@@ -130,29 +138,55 @@ public final class Simulation
         this.random = new SplittableRandom(seed);
         this.trace = tracing ? new StringBuilder() : null;
         final int n = params.nodes;
-        this.blocked = new boolean[n][n];
-        this.stallUntil = new long[n][n];
-        this.lease = new LeaseBelief[n];
-        this.lockMirrors = new LockMirror[n];
-        this.nodes = new SimNode[n];
+        final int capacity = params.idCapacity;
+        this.blocked = new boolean[capacity][capacity];
+        this.stallUntil = new long[capacity][capacity];
+        this.lease = new LeaseBelief[capacity];
+        this.lockMirrors = new LockMirror[capacity];
+        this.nodes = new SimNode[capacity];
         for (int i = 0; i < n; i++)
         {
-            final long offsetNs = random.nextLong(10_000_000_000L);
-            nodes[i] = new SimNode(i, new SimClock(offsetNs, params.drawRate(random, driftFactor)), this, params, seed);
+            nodes[i] = newNode(i);
         }
+        updateActiveIds();
         this.clients = new SimClient[params.clients];
         for (int c = 0; c < params.clients; c++)
         {
-            clients[c] = new SimClient(c, n + c, n, this, seed);
+            clients[c] = new SimClient(c, capacity + c, n, this, seed);
         }
         this.nemesis = new Nemesis(this, params, new SplittableRandom(seed * 31 + 7));
+        this.membership = params.membership ?
+            new MembershipFaults(this, params, new SplittableRandom(seed * 131 + 11)) : null;
     }
 
-    /** Runs one seed with the default fault mix; {@code nodes} 0 lets the seed choose; r/w 0 mean majority. */
-    public static Result run(final long seed, final int nodes, final int r, final int w,
-        final EnumSet<PlantedBug> planted, final double driftFactor, final boolean tracing)
+    private SimNode newNode(final int id)
     {
-        final SimParams params = SimParams.draw(seed, nodes, r, w, planted);
+        final long offsetNs = random.nextLong(10_000_000_000L);
+        return new SimNode(id, new SimClock(offsetNs, params.drawRate(random, driftFactor)), this, params, seed);
+    }
+
+    private void updateActiveIds()
+    {
+        int count = 0;
+        final int[] ids = new int[nodes.length];
+        for (final SimNode node : nodes)
+        {
+            if (node != null && node.state != SimNode.State.STOPPED)
+            {
+                ids[count++] = node.id;
+            }
+        }
+        activeIds = java.util.Arrays.copyOf(ids, count);
+    }
+
+    /**
+     * Runs one seed with the default fault mix; {@code nodes} 0 lets the seed choose; r/w 0 mean majority;
+     * {@code membership} adds membership changes to the faults.
+     */
+    public static Result run(final long seed, final int nodes, final int r, final int w,
+        final EnumSet<PlantedBug> planted, final double driftFactor, final boolean membership, final boolean tracing)
+    {
+        final SimParams params = SimParams.draw(seed, nodes, r, w, planted, membership);
         return new Simulation(seed, params, driftFactor, tracing).run();
     }
 
@@ -162,9 +196,9 @@ public final class Simulation
         fault("sync:" + params.syncMode.name().toLowerCase(java.util.Locale.ROOT));
         try
         {
-            for (final SimNode node : nodes)
+            for (final int id : activeIds)
             {
-                node.start();
+                nodes[id].start();
             }
             for (final SimClient client : clients)
             {
@@ -173,6 +207,10 @@ public final class Simulation
             healAtNs = params.faultPhaseNs;
             schedule(random.nextLong(params.nemesisGapMaxNs), EV_NEMESIS, 0, 0, null);
             schedule(healAtNs, EV_HEAL, 0, 0, null);
+            if (membership != null)
+            {
+                schedule(membership.drive(), EV_MEMBERSHIP, 0, 0, null);
+            }
             final long endNs = healAtNs + params.livenessDeadlineNs;
             while (!queue.isEmpty() && violations.isEmpty() && !finished)
             {
@@ -216,7 +254,10 @@ public final class Simulation
             case EV_DELIVER:
                 if (ev.a < nodes.length)
                 {
-                    nodes[ev.a].deliver(ev.b, (Msg)ev.obj);
+                    if (nodes[ev.a] != null)
+                    {
+                        nodes[ev.a].deliver(ev.b, (Msg)ev.obj);
+                    }
                 }
                 else
                 {
@@ -257,6 +298,9 @@ public final class Simulation
             case EV_CHECK_DONE:
                 checkDone();
                 break;
+            case EV_MEMBERSHIP:
+                schedule(now + membership.drive(), EV_MEMBERSHIP, 0, 0, null);
+                break;
             default:
                 throw new IllegalStateException("event " + ev.type);
         }
@@ -282,6 +326,77 @@ public final class Simulation
     SimNode node(final int id)
     {
         return nodes[id];
+    }
+
+    /** Ids of the nodes that exist and were not removed, in id order (do not modify). */
+    int[] activeIds()
+    {
+        return activeIds;
+    }
+
+    MembershipFaults membership()
+    {
+        return membership;
+    }
+
+    /**
+     * Where a client tries next after {@code id}: the next node id, cyclically (a client's member list stays up to
+     * date with membership changes: removed members leave it, added ones join it).
+     */
+    int nextContact(final int id)
+    {
+        if (membership == null)
+        {
+            return (id + 1) % nodes.length;
+        }
+        for (int i = 1; i <= nodes.length; i++)
+        {
+            final SimNode next = nodes[(id + i) % nodes.length];
+            if (next != null && next.state != SimNode.State.STOPPED)
+            {
+                return next.id;
+            }
+        }
+        return id;
+    }
+
+    /** Starts a brand-new node {@code id} that joins the cluster (its change is requested next). */
+    void addNode(final int id)
+    {
+        Invariants.check(nodes[id] == null, "node id reused: ", id);
+        nodes[id] = newNode(id);
+        updateActiveIds();
+        trace(id, "new node joins (initial members " + params.initialMembership() + ")");
+        nodes[id].start();
+    }
+
+    /** A removed member's process stops for good. */
+    void stopNode(final int id)
+    {
+        nodes[id].stop();
+        updateActiveIds();
+    }
+
+    boolean mayLoseForGood(final int id)
+    {
+        return membership.mayLoseForGood(id);
+    }
+
+    void onConfigApplied(final SimNode node, final long slot, final Membership m)
+    {
+        if (membership != null)
+        {
+            membership.onConfigApplied(slot, m);
+        }
+    }
+
+    void onMembershipChangeEnded(final int node, final long requestId, final boolean done, final String detail)
+    {
+        trace(node, "membership request " + requestId + (done ? " done: " : " failed: ") + detail);
+        if (!done)
+        {
+            fault("membership:change-failed");
+        }
     }
 
     private void schedule(final long time, final int type, final int a, final int b, final Object obj)
@@ -367,7 +482,7 @@ public final class Simulation
 
     void crash(final int id, final boolean machine, final long downForNs)
     {
-        if (nodes[id].state == SimNode.State.DOWN || nodes[id].state == SimNode.State.LOST)
+        if (!nodes[id].running())
         {
             return;
         }
@@ -417,6 +532,10 @@ public final class Simulation
         }
         for (final SimNode node : nodes)
         {
+            if (node == null)
+            {
+                continue;
+            }
             if (node.state == SimNode.State.PAUSED)
             {
                 node.resume();
@@ -450,23 +569,24 @@ public final class Simulation
 
     private boolean converged()
     {
+        if (membership != null && !membership.settled())
+        {
+            return false;
+        }
         long maxCommit = 0;
         boolean leader = false;
-        for (final SimNode node : nodes)
+        for (final SimNode node : finalNodes())
         {
-            if (node.state == SimNode.State.UP)
-            {
-                maxCommit = Math.max(maxCommit, node.core.commitSlot());
-                leader |= node.core.role() == Role.LEADER;
-            }
+            maxCommit = Math.max(maxCommit, node.core.commitSlot());
+            leader |= node.core.role() == Role.LEADER;
         }
         if (!leader)
         {
             return false;
         }
-        for (final SimNode node : nodes)
+        for (final SimNode node : finalNodes())
         {
-            if (node.state == SimNode.State.UP && node.core.appliedSlot() != maxCommit)
+            if (node.core.appliedSlot() != maxCommit)
             {
                 return false;
             }
@@ -474,11 +594,33 @@ public final class Simulation
         return true;
     }
 
+    /**
+     * The up nodes whose end state is checked: every one without membership changes, else the members of the log's
+     * latest committed configuration (a removed member that still runs stopped applying when it was removed).
+     */
+    private List<SimNode> finalNodes()
+    {
+        final List<SimNode> list = new ArrayList<>();
+        for (final SimNode node : nodes)
+        {
+            if (node != null && node.state == SimNode.State.UP &&
+                (membership == null || membership.committed().isMember(node.id)))
+            {
+                list.add(node);
+            }
+        }
+        return list;
+    }
+
     private String convergenceState()
     {
         final StringBuilder sb = new StringBuilder();
         for (final SimNode node : nodes)
         {
+            if (node == null)
+            {
+                continue;
+            }
             sb.append('n').append(node.id).append('=').append(node.state);
             if (node.core != null)
             {
@@ -723,21 +865,27 @@ public final class Simulation
                 return;
             }
         }
-        String digest = null;
-        for (final SimNode node : nodes)
+        if (membership != null)
         {
-            if (node.state == SimNode.State.UP)
+            final String problem = membership.finalProblem();
+            if (problem != null)
             {
-                final io.paxlog.sm.SnapshotWriter w = new io.paxlog.sm.SnapshotWriter();
-                node.host.snapshot(w);
-                final String d = java.util.Arrays.toString(java.util.Arrays.copyOf(w.buffer().byteArray(), w.length()));
-                if (digest != null && !digest.equals(d))
-                {
-                    violation("replicas differ after convergence at n" + node.id);
-                    return;
-                }
-                digest = d;
+                violation("membership: " + problem);
+                return;
             }
+        }
+        String digest = null;
+        for (final SimNode node : finalNodes())
+        {
+            final io.paxlog.sm.SnapshotWriter w = new io.paxlog.sm.SnapshotWriter();
+            node.host.snapshot(w);
+            final String d = java.util.Arrays.toString(java.util.Arrays.copyOf(w.buffer().byteArray(), w.length()));
+            if (digest != null && !digest.equals(d))
+            {
+                violation("replicas differ after convergence at n" + node.id);
+                return;
+            }
+            digest = d;
         }
         final CheckResult lin = LinearizabilityChecker.checkKv(history, 2_000_000L);
         if (!lin.linearizable())

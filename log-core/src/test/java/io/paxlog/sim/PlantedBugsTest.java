@@ -19,7 +19,7 @@ class PlantedBugsTest
     @EnumSource(PlantedBug.class)
     void everyPlantedBugIsCaught(final PlantedBug bug)
     {
-        final SimMain.Summary summary = SimMain.runSeeds(1, 2000, 0, 0, 0, EnumSet.of(bug), 1.0, THREADS, 1, r -> { });
+        final SimMain.Summary summary = SimMain.runSeeds(1, 2000, 0, 0, 0, EnumSet.of(bug), 1.0, false, THREADS, 1, r -> { });
         assertFalse(summary.failures().isEmpty(), bug.cliName() + " was not caught in " + summary.seeds() + " seeds");
         final Simulation.Result caught = summary.failures().get(0);
         System.out.println(bug.cliName() + " caught at seed " + caught.seed() + ": " + caught.violations().get(0));
@@ -29,7 +29,7 @@ class PlantedBugsTest
     @Test
     void clocksDriftingBeyondTheBoundBreakLeaseExclusivity()
     {
-        final SimMain.Summary summary = SimMain.runSeeds(1, 2000, 0, 0, 0, EnumSet.noneOf(PlantedBug.class), 4.0,
+        final SimMain.Summary summary = SimMain.runSeeds(1, 2000, 0, 0, 0, EnumSet.noneOf(PlantedBug.class), 4.0, false,
             THREADS, 1, r -> { });
         assertFalse(summary.failures().isEmpty(), "drift 4x the bound was not detected");
         final String violation = summary.failures().get(0).violations().get(0);

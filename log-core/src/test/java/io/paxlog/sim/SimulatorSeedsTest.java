@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The main test: 2,000 seeds of the simulator under every fault kind, 3-node and 5-node clusters, with
  * agreement, durability, lease exclusivity, single writer, exactly-once, linearizability and liveness checked
- * on every seed. A failure message names each failing seed and the command that replays it.
+ * on every seed. A failure message names each failing seed and the command that replays it. Membership seeds
+ * add membership changes (add, remove, replace, lost members replaced) to the faults.
  */
 class SimulatorSeedsTest
 {
@@ -42,14 +43,38 @@ class SimulatorSeedsTest
         runClean(300_001, 200, 5, 2, 4);
     }
 
+    @Test
+    void threeNodeClustersKeepEveryInvariantThroughMembershipChanges()
+    {
+        final SimMain.Summary summary = runClean(400_001, 200, 3, 0, 0, true);
+        assertTrue(summary.faultsExercised().containsAll(MEMBERSHIP_FAULTS), "membership faults exercised: " +
+            summary.faultsExercised());
+    }
+
+    @Test
+    void fiveNodeClustersKeepEveryInvariantThroughMembershipChanges()
+    {
+        final SimMain.Summary summary = runClean(500_001, 200, 5, 0, 0, true);
+        assertTrue(summary.faultsExercised().containsAll(MEMBERSHIP_FAULTS), "membership faults exercised: " +
+            summary.faultsExercised());
+    }
+
     private static void runClean(final long first, final int count, final int nodes, final int r, final int w)
     {
+        runClean(first, count, nodes, r, w, false);
+    }
+
+    private static SimMain.Summary runClean(final long first, final int count, final int nodes, final int r,
+        final int w, final boolean membership)
+    {
         final SimMain.Summary summary = SimMain.runSeeds(first, count, nodes, r, w, EnumSet.noneOf(PlantedBug.class),
-            1.0, THREADS, 5, result -> { });
-        System.out.println("nodes=" + nodes + (r > 0 ? " R" + r + "W" + w : "") + ": " + summary.line());
+            1.0, membership, THREADS, 5, result -> { });
+        System.out.println("nodes=" + nodes + (r > 0 ? " R" + r + "W" + w : "") + (membership ? " membership" : "") +
+            ": " + summary.line() + " faults=" + summary.faultsExercised());
         final String failures = summary.failures().stream()
             .map(f -> "seed " + f.seed() + " (" + f.params() + "): " + f.violations() + "\n  replay: ops/sim --seed " +
-                f.seed() + " --nodes " + nodes + (r > 0 ? " --quorum R" + r + "W" + w : ""))
+                f.seed() + " --nodes " + nodes + (r > 0 ? " --quorum R" + r + "W" + w : "") +
+                (membership ? " --membership" : ""))
             .collect(Collectors.joining("\n"));
         assertEquals(0, summary.violations(), failures);
         assertEquals(count, summary.seeds());
@@ -58,7 +83,14 @@ class SimulatorSeedsTest
         {
             assertEquals(ALL_FAULTS, summary.faultsExercised(), "every fault kind is exercised");
         }
+        return summary;
     }
+
+    /** Membership faults a 200-seed membership run must exercise. */
+    private static final java.util.Set<String> MEMBERSHIP_FAULTS = new java.util.TreeSet<>(java.util.List.of(
+        "membership:add", "membership:remove", "membership:replace", "membership:replace-lost",
+        "membership:remove-leader", "membership:change-failed", "membership:removed-stopped",
+        "membership:join-by-snapshot", "membership:restart-from-snapshot"));
 
     private static final java.util.Set<String> ALL_FAULTS = new java.util.TreeSet<>(java.util.List.of(
         "sync:none", "sync:batch", "loss", "duplication", "long-delay", "stall", "pause", "drift",
