@@ -49,9 +49,10 @@ class OpenLoopLoadTest
         assertEquals(0, r.lost());
         assertTrue(r.histogram().getMaxValue() >= 300 * MS * 999 / 1000, "max " + r.histogram().getMaxValue());
         // Messages intended in the first half of the stall waited at least 150 ms: about 150 of them. A measurement
-        // from the actual send time would show at most one slow message.
+        // from the actual send time would show at most one slow message. (No upper bound: on a starved machine the
+        // load thread itself falls behind and more messages are legitimately late; CI once saw 815.)
         final long waitedHalf = r.histogram().getCountBetweenValues(150 * MS, OpenLoopLoad.HIGHEST_TRACKABLE_NS);
-        assertTrue(waitedHalf >= 120 && waitedHalf <= 200, "messages that waited >= 150 ms: " + waitedHalf);
+        assertTrue(waitedHalf >= 120, "messages that waited >= 150 ms: " + waitedHalf);
         final long waitedAny = r.histogram().getCountBetweenValues(10 * MS, OpenLoopLoad.HIGHEST_TRACKABLE_NS);
         assertTrue(waitedAny >= 250, "messages that waited >= 10 ms: " + waitedAny);
     }
