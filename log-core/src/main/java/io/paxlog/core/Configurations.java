@@ -5,19 +5,23 @@ package io.paxlog.core;
  * commit point, and the configuration entries its log holds above the commit point, each of which governs the
  * slots above its own once committed. A leader fences its proposals behind an uncommitted configuration entry, so
  * in a healthy cluster at most one is pending; more can linger from deposed leaders until they are overwritten
- * or committed, up to {@link #PENDING_MAX} (a bound the protocol never reaches: see {@link #onStored}).
+ * or committed. Many more are pending, for a moment, wherever entries arrive ahead of the commit point that covers
+ * them: a journal replay sees a whole catch-up batch (up to {@code paxlog.catchup.entries.max} slots, every
+ * configuration entry in it) before the commit mark written after it. So the list grows as needed (the simulator
+ * found a joiner that could not restart when a fixed bound of 16 was exceeded).
  *
  * <p>Threading and determinism: owned by one {@link ConsensusNode}; pure; allocates only when a configuration
  * entry is stored.
  */
 final class Configurations
 {
+    /** Room for this many pending entries from the start; the list doubles when it needs more. */
     static final int PENDING_MAX = 16;
 
     private Membership committed;
     private long committedAtSlot;
-    private final long[] pendingSlots = new long[PENDING_MAX];
-    private final Membership[] pending = new Membership[PENDING_MAX];
+    private long[] pendingSlots = new long[PENDING_MAX];
+    private Membership[] pending = new Membership[PENDING_MAX];
     private int pendingCount;
 
     Configurations(final Membership initial)
@@ -125,7 +129,11 @@ final class Configurations
         {
             return;
         }
-        Invariants.check(pendingCount < PENDING_MAX, "more pending configuration entries than ", PENDING_MAX);
+        if (pendingCount == pending.length)
+        {
+            pendingSlots = java.util.Arrays.copyOf(pendingSlots, pendingCount * 2);
+            pending = java.util.Arrays.copyOf(pending, pendingCount * 2);
+        }
         int i = pendingCount;
         while (i > 0 && pendingSlots[i - 1] > slot)
         {

@@ -33,11 +33,16 @@ class MembershipTest
 
         ConsensusNode add(final int id, final int initialMembers, final boolean joining)
         {
+            return add(id, initialMembers, joining, new NoJournal());
+        }
+
+        ConsensusNode add(final int id, final int initialMembers, final boolean joining, final Journal journal)
+        {
             final CoreConfig config = new CoreConfig().nodeId(id).memberCount(initialMembers).joining(joining)
                 .randomSeed(id + 1).membershipCatchupTimeoutNs(2_000 * MS).conclude();
             final List<Entry> log = new ArrayList<>();
             committed.put(id, log);
-            final ConsensusNode node = new ConsensusNode(config, new NoJournal(), outbox(id), new CommitListener()
+            final ConsensusNode node = new ConsensusNode(config, journal, outbox(id), new CommitListener()
             {
                 public void onCommitted(final long slot, final long ballot, final Entry entry)
                 {
@@ -224,6 +229,45 @@ class MembershipTest
         }
     }
 
+    /** A journal in memory: every record kept, replayed in order (no compaction). */
+    private static final class MemJournal implements Journal
+    {
+        private final List<Object[]> records = new ArrayList<>();
+
+        public void appendPromise(final long ballot)
+        {
+            records.add(new Object[] {"P", ballot});
+        }
+
+        public void appendAccepted(final long slot, final long ballot, final Entry entry)
+        {
+            records.add(new Object[] {"A", slot, ballot, entry.copy()});
+        }
+
+        public void appendCommit(final long commitSlot)
+        {
+            records.add(new Object[] {"C", commitSlot});
+        }
+
+        public void startSegment(final long baseSlot)
+        {
+            throw new AssertionError("no compaction in these tests");
+        }
+
+        public void replay(final Replay handler)
+        {
+            for (final Object[] r : records)
+            {
+                switch ((String)r[0])
+                {
+                    case "P" -> handler.onPromise((Long)r[1]);
+                    case "A" -> handler.onAccepted((Long)r[1], (Long)r[2], (Entry)r[3]);
+                    default -> handler.onCommit((Long)r[1]);
+                }
+            }
+        }
+    }
+
     private static Net threeNodes()
     {
         final Net net = new Net();
@@ -385,5 +429,42 @@ class MembershipTest
         {
             assertEquals(reference.get(i), after.get(i), "slot " + (i + 1) + " kept by leader " + next);
         }
+    }
+
+    @Test
+    void aNewMemberCatchesUpThroughManyConfigurationEntriesAndRestartsFromItsJournal()
+    {
+        // 20 configuration entries within the first 64 slots (learner 3 in, learner 3 out, ...): a joiner gets them
+        // in one accept batch, and its journal holds them ahead of the commit mark that commits them. Configurations
+        // once refused a 17th uncommitted entry (a bound "the protocol never reaches"): the joiner threw while
+        // storing the batch, and a node whose journal held such a run could not restart.
+        final Net net = threeNodes();
+        final ConsensusNode leader = net.nodes.get(net.leader());
+        for (int i = 0; i < 20; i++)
+        {
+            final Membership next = Membership.of(0b111, i % 2 == 0 ? 0b1000 : 0, 2, 2);
+            long slot = ConsensusNode.CONFIG_BUSY;
+            for (int tries = 0; tries < 100 && slot < 0; tries++)
+            {
+                slot = leader.proposeConfig(net.nowNs, next, TAIL, 0, TAIL.length);
+                net.run(2 * MS, MS);
+            }
+            assertTrue(slot > 0 && slot < 64, "configuration " + i + " proposed at slot " + slot);
+            net.run(5 * MS, MS);
+            assertEquals(next, leader.membership());
+        }
+        final MemJournal journal = new MemJournal();
+        final ConsensusNode joiner = net.add(3, 3, true, journal);
+        assertNull(leader.requestMembershipChange(net.nowNs, 5, 3, -1, 0, 0, TAIL));
+        net.run(300 * MS, MS);
+        assertEquals(List.of("5 done: committed voters=[0,1,2,3] learners=[] W=3 R=3 at slot " +
+            leaderConfigSlot(net, net.leader())), net.outcomes);
+        assertEquals(leader.commitSlot(), joiner.commitSlot());
+        assertEquals(leader.membership(), joiner.membership());
+        net.nodes.remove(3);
+        final ConsensusNode restarted = net.add(3, 3, true, journal);
+        assertEquals(leader.membership(), restarted.membership(), "configuration restored from the journal");
+        assertEquals(leader.commitSlot(), restarted.commitSlot());
+        assertSameCommittedPrefix(net);
     }
 }
