@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * few tens of milliseconds, while the leader has no change in progress and the change is not committed (refused,
  * failed, leadership lost). A change is done when the log's latest committed configuration (as applied by any
  * node) shows it. A removed member keeps running until every voter of the new configuration that still exists
- * has committed the change, then it stops for good.
+ * has committed the change, then it stops for good (until then no node is lost for good).
  *
  * <p>Bounds: the voters stay within {@link SimParams#VOTERS_MIN}..{@link SimParams#VOTERS_MAX}; every added member
  * takes a fresh id, at most {@link SimParams#EXTRA_IDS} of them; a change never leaves fewer live voters than a
@@ -240,12 +240,15 @@ final class MembershipFaults
     }
 
     /**
-     * Whether node {@code id} may crash for good (sync none): not while it is being added, and only if the
-     * committed configuration and the one the change in flight aims at each keep a quorum of live voters.
+     * Whether node {@code id} may crash for good (sync none): not while it is being added, not while a removal is
+     * in flight or some voter may not have committed one yet (a voter whose commit point is older than the removal
+     * still needs a quorum of the configuration with the removed member: lose that member and another one, and it
+     * can never win an election, docs/membership.md rule 7; seed 1363 of 3 nodes showed exactly that), and only if
+     * the committed configuration and the one the change in flight aims at each keep a quorum of live voters.
      */
     boolean mayLoseForGood(final int id)
     {
-        if (change != null && change.addId() == id)
+        if ((change != null && (change.addId() == id || change.removeId() >= 0)) || !awaitingStop.isEmpty())
         {
             return false;
         }
