@@ -34,7 +34,7 @@ class ReplayTest
         try (InvokedCluster cluster = new InvokedCluster(3, "none", false, AuthTestSupport.secured(secrets)))
         {
             final byte[] clusterKey = AuthTestSupport.secret(secrets, "cluster.secret");
-            final int oldLeader = InvokedClusterTest.awaitLeader(cluster, 10_000);
+            InvokedClusterTest.awaitLeader(cluster, 10_000);
             try (PaxlogClient client = new PaxlogClient(new PaxlogClientContext().members(cluster.members())
                 .aeronDirectoryName(cluster.root.resolve("client").toString()).attemptTimeoutNs(300_000_000L)
                 .clientSecret(AuthTestSupport.secret(secrets, "client.secret"))))
@@ -43,8 +43,18 @@ class ReplayTest
                 {
                     client.command(CounterMachine.add("x", 1));
                 }
-                final long oldBallot = cluster.status(oldLeader).ballot();
-                final long oldCommit = cluster.status(oldLeader).commitSlot();
+                // the leader now, with its ballot read while it still leads (on a loaded machine leadership may
+                // have moved since the first election)
+                int oldLeader;
+                NodeAgent.NodeStatus leading;
+                do
+                {
+                    oldLeader = InvokedClusterTest.awaitLeader(cluster, 10_000);
+                    leading = cluster.status(oldLeader);
+                }
+                while (leading.role() != io.paxlog.core.Role.LEADER);
+                final long oldBallot = leading.ballot();
+                final long oldCommit = leading.commitSlot();
 
                 cluster.kill(oldLeader);
                 final int newLeader = awaitNewLeader(cluster, oldLeader);
