@@ -229,45 +229,6 @@ class MembershipTest
         }
     }
 
-    /** A journal in memory: every record kept, replayed in order (no compaction). */
-    private static final class MemJournal implements Journal
-    {
-        private final List<Object[]> records = new ArrayList<>();
-
-        public void appendPromise(final long ballot)
-        {
-            records.add(new Object[] {"P", ballot});
-        }
-
-        public void appendAccepted(final long slot, final long ballot, final Entry entry)
-        {
-            records.add(new Object[] {"A", slot, ballot, entry.copy()});
-        }
-
-        public void appendCommit(final long commitSlot)
-        {
-            records.add(new Object[] {"C", commitSlot});
-        }
-
-        public void startSegment(final long baseSlot)
-        {
-            throw new AssertionError("no compaction in these tests");
-        }
-
-        public void replay(final Replay handler)
-        {
-            for (final Object[] r : records)
-            {
-                switch ((String)r[0])
-                {
-                    case "P" -> handler.onPromise((Long)r[1]);
-                    case "A" -> handler.onAccepted((Long)r[1], (Long)r[2], (Entry)r[3]);
-                    default -> handler.onCommit((Long)r[1]);
-                }
-            }
-        }
-    }
-
     private static Net threeNodes()
     {
         final Net net = new Net();
@@ -453,7 +414,7 @@ class MembershipTest
             net.run(5 * MS, MS);
             assertEquals(next, leader.membership());
         }
-        final MemJournal journal = new MemJournal();
+        final ConsensusNodeTest.Recorder journal = new ConsensusNodeTest.Recorder(); // keeps every record
         final ConsensusNode joiner = net.add(3, 3, true, journal);
         assertNull(leader.requestMembershipChange(net.nowNs, 5, 3, -1, 0, 0, TAIL));
         net.run(300 * MS, MS);
