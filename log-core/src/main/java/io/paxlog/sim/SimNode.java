@@ -357,10 +357,24 @@ final class SimNode implements CommitListener
         }
         savedSnapshot = takeSnapshot();
         savedSnapshotSlot = core.appliedSlot();
-        savedMembership = appliedMembership;
+        savedMembership = snapshotMembership();
         lastCompactSlot = savedSnapshotSlot;
         core.compact(localNow());
         sim.onCompacted(id, savedSnapshotSlot);
+    }
+
+    /**
+     * The configuration a snapshot at the applied slot carries: the latest one applied, which must be the one the
+     * core says is committed (it applies everything it commits at once).
+     */
+    private Membership snapshotMembership()
+    {
+        if (core.appliedSlot() == core.commitSlot() && !appliedMembership.equals(core.membership()))
+        {
+            sim.violation("membership: n" + id + " applied " + appliedMembership + " up to slot " + core.appliedSlot() +
+                " but its core has " + core.membership() + " committed");
+        }
+        return appliedMembership;
     }
 
     private byte[] takeSnapshot()
@@ -542,7 +556,7 @@ final class SimNode implements CommitListener
         @Override
         protected Msg snapshotFor(final long ballot)
         {
-            return new Msg.InstallSnapshot(ballot, core.appliedSlot(), takeSnapshot(), appliedMembership);
+            return new Msg.InstallSnapshot(ballot, core.appliedSlot(), takeSnapshot(), snapshotMembership());
         }
     }
 

@@ -875,6 +875,7 @@ public final class Simulation
             }
         }
         String digest = null;
+        SimNode reference = null;
         for (final SimNode node : finalNodes())
         {
             final io.paxlog.sm.SnapshotWriter w = new io.paxlog.sm.SnapshotWriter();
@@ -882,10 +883,12 @@ public final class Simulation
             final String d = java.util.Arrays.toString(java.util.Arrays.copyOf(w.buffer().byteArray(), w.length()));
             if (digest != null && !digest.equals(d))
             {
-                violation("replicas differ after convergence at n" + node.id);
+                violation("replicas differ after convergence at n" + node.id + " (its state is not n" + reference.id +
+                    "'s; both applied up to slot " + node.core.appliedSlot() + ")");
                 return;
             }
             digest = d;
+            reference = node;
         }
         final CheckResult lin = LinearizabilityChecker.checkKv(history, 2_000_000L);
         if (!lin.linearizable())
