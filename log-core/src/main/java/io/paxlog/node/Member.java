@@ -35,7 +35,14 @@ public record Member(int id, String host, int consensusPort, int clientPort)
             {
                 throw new IllegalArgumentException("'" + spec + "': ports must be in 1..65535");
             }
-            return new Member(id, parts[0].trim(), consensusPort, clientPort);
+            final String host = parts[0].trim();
+            if (!host.matches("[A-Za-z0-9._-]+"))
+            {
+                // the host goes into an Aeron channel URI: '?', '|', '=' or spaces would add or break parameters
+                throw new IllegalArgumentException("'" + spec + "': the host must be a name or IPv4 address " +
+                    "(letters, digits, '.', '-', '_')");
+            }
+            return new Member(id, host, consensusPort, clientPort);
         }
         catch (final NumberFormatException ex)
         {
