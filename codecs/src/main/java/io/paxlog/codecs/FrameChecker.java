@@ -19,8 +19,9 @@ import org.agrona.DirectBuffer;
  * <p>Schema evolution: a block length larger than the known fixed block is accepted (a newer producer appended
  * fields; decoders skip by the acting block length); a smaller one is rejected. Every field of the current schema
  * of version 1 is required of every accepted version; what a later version appended (fields with
- * {@code sinceVersion="N"}, such as StatusResponse's version-2 fields and its {@code followers} group) is required
- * only of frames whose header says version N or later: such a message has one layout per version, newest first, and
+ * {@code sinceVersion="N"}, such as StatusResponse's version-2 fields and its {@code followers} group, or the
+ * version-3 {@code credentials} of SessionConnect and the admin requests and {@code challenge} of SessionEvent) is
+ * required only of frames whose header says version N or later: such a message has one layout per version, newest first, and
  * a frame is checked against the newest layout its version carries.
  *
  * <p>Never throws for any bytes, any offset or any length: it reads the bytes itself (the generated decoders bound
@@ -302,10 +303,14 @@ public final class FrameChecker
             field(CatchupResponseDecoder.EntriesDecoder.entryTypeEncodingOffset(),
                 CatchupResponseDecoder.EntriesDecoder.entryTypeEncodingLength(), entryType)) }, 0));
         t = put(t, SnapshotChunkDecoder.TEMPLATE_ID, block(SnapshotChunkDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
-        t = put(t, SessionConnectDecoder.TEMPLATE_ID, block(SessionConnectDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
-        t = put(t, SessionEventDecoder.TEMPLATE_ID, block(SessionEventDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
+        // version 3 appended a credentials var-data field to the connect and the admin requests, and a challenge
+        // to the session event: one more var-data field from version 3 on, the same fixed blocks
+        t = put(t, SessionConnectDecoder.TEMPLATE_ID, plusVarData(SessionConnectDecoder.credentialsSinceVersion(),
+            block(SessionConnectDecoder.BLOCK_LENGTH, NO_GROUPS, 1)));
+        t = put(t, SessionEventDecoder.TEMPLATE_ID, plusVarData(SessionEventDecoder.challengeSinceVersion(),
+            block(SessionEventDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(SessionEventDecoder.codeEncodingOffset(), SessionEventDecoder.codeEncodingLength(),
-                validValues(SessionEventCode.values(), SessionEventCode.NULL_VAL, SessionEventCode::value))));
+                validValues(SessionEventCode.values(), SessionEventCode.NULL_VAL, SessionEventCode::value)))));
         t = put(t, CommandRequestDecoder.TEMPLATE_ID, block(CommandRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
         t = put(t, QueryRequestDecoder.TEMPLATE_ID, block(QueryRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(QueryRequestDecoder.consistencyEncodingOffset(), QueryRequestDecoder.consistencyEncodingLength(),
@@ -315,9 +320,12 @@ public final class FrameChecker
                 validValues(CommandStatus.values(), CommandStatus.NULL_VAL, CommandStatus::value))));
         t = put(t, SessionKeepAliveDecoder.TEMPLATE_ID, block(SessionKeepAliveDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, SessionCloseDecoder.TEMPLATE_ID, block(SessionCloseDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
-        t = put(t, StatusRequestDecoder.TEMPLATE_ID, block(StatusRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
-        t = put(t, SnapshotRequestDecoder.TEMPLATE_ID, block(SnapshotRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
-        t = put(t, FaultRequestDecoder.TEMPLATE_ID, block(FaultRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
+        t = put(t, StatusRequestDecoder.TEMPLATE_ID, plusVarData(StatusRequestDecoder.credentialsSinceVersion(),
+            block(StatusRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1)));
+        t = put(t, SnapshotRequestDecoder.TEMPLATE_ID, plusVarData(SnapshotRequestDecoder.credentialsSinceVersion(),
+            block(SnapshotRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1)));
+        t = put(t, FaultRequestDecoder.TEMPLATE_ID, plusVarData(FaultRequestDecoder.credentialsSinceVersion(),
+            block(FaultRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1)));
         final EnumField role = field(StatusResponseDecoder.roleEncodingOffset(),
             StatusResponseDecoder.roleEncodingLength(), validValues(NodeRole.values(), NodeRole.NULL_VAL, NodeRole::value));
         // version 1 ended where the version-2 fields (leaderId first) begin, and had no followers group
@@ -361,6 +369,13 @@ public final class FrameChecker
     private static Block since(final int sinceVersion, final Block newer, final Block older)
     {
         return new Block(newer.blockLength, newer.enums, newer.groups, newer.varDataCount, sinceVersion, older);
+    }
+
+    /** {@code older} with one more var-data field from {@code sinceVersion} on (and {@code older} before it). */
+    private static Block plusVarData(final int sinceVersion, final Block older)
+    {
+        return since(sinceVersion, new Block(older.blockLength, older.enums, older.groups, older.varDataCount + 1, 0,
+            null), older);
     }
 
     private static EnumField field(final int offset, final int encodingLength, final boolean[] valid)

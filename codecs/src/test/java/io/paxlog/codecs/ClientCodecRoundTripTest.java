@@ -28,13 +28,15 @@ class ClientCodecRoundTripTest
     {
         final String channel = text(channelLength);
         final int length = HEADER + new SessionConnectEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .correlationId(0x5EED_0000_0000_0001L).responseStreamId(1_001).sessionTtlMs(1_500).responseChannel(channel).encodedLength();
+            .correlationId(0x5EED_0000_0000_0001L).responseStreamId(1_001).sessionTtlMs(1_500).responseChannel(channel)
+            .putCredentials(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
 
         final SessionConnectDecoder d = checkAndWrap(buffer, length, new SessionConnectDecoder());
         assertEquals(0x5EED_0000_0000_0001L, d.correlationId());
         assertEquals(1_001, d.responseStreamId());
         assertEquals(1_500, d.sessionTtlMs());
         assertEquals(channel, d.responseChannel());
+        assertCredentials(d.credentialsLength(), d::getCredentials);
         assertEquals(length, d.limit());
     }
 
@@ -45,7 +47,7 @@ class ClientCodecRoundTripTest
         final String detail = text(detailLength);
         final int length = HEADER + new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(-44L).sessionId(0x0BAD_F00DL).code(SessionEventCode.CLOSED).leaderNodeId(6)
-            .detail(detail).encodedLength();
+            .detail(detail).putChallenge(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
 
         final SessionEventDecoder d = checkAndWrap(buffer, length, new SessionEventDecoder());
         assertEquals(-44L, d.correlationId());
@@ -53,6 +55,7 @@ class ClientCodecRoundTripTest
         assertEquals(SessionEventCode.CLOSED, d.code());
         assertEquals(6, d.leaderNodeId());
         assertEquals(detail, d.detail());
+        assertCredentials(d.challengeLength(), d::getChallenge);
         assertEquals(length, d.limit());
     }
 
@@ -142,12 +145,14 @@ class ClientCodecRoundTripTest
     {
         final String channel = text(channelLength);
         final int length = HEADER + new StatusRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .correlationId(55L).responseStreamId(-7).responseChannel(channel).encodedLength();
+            .correlationId(55L).responseStreamId(-7).responseChannel(channel)
+            .putCredentials(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
 
         final StatusRequestDecoder d = checkAndWrap(buffer, length, new StatusRequestDecoder());
         assertEquals(55L, d.correlationId());
         assertEquals(-7, d.responseStreamId());
         assertEquals(channel, d.responseChannel());
+        assertCredentials(d.credentialsLength(), d::getCredentials);
         assertEquals(length, d.limit());
     }
 
@@ -157,12 +162,14 @@ class ClientCodecRoundTripTest
     {
         final String channel = text(channelLength);
         final int length = HEADER + new SnapshotRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .correlationId(57L).responseStreamId(9).responseChannel(channel).encodedLength();
+            .correlationId(57L).responseStreamId(9).responseChannel(channel)
+            .putCredentials(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
 
         final SnapshotRequestDecoder d = checkAndWrap(buffer, length, new SnapshotRequestDecoder());
         assertEquals(57L, d.correlationId());
         assertEquals(9, d.responseStreamId());
         assertEquals(channel, d.responseChannel());
+        assertCredentials(d.credentialsLength(), d::getCredentials);
         assertEquals(length, d.limit());
     }
 
@@ -216,7 +223,8 @@ class ClientCodecRoundTripTest
         final String channel = text(channelLength);
         final int length = HEADER + new FaultRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(58L).responseStreamId(104).delayNs(50_000_000L).jitterNs(5_000_000L)
-            .durationNs(2_000_000_000L).responseChannel(channel).encodedLength();
+            .durationNs(2_000_000_000L).responseChannel(channel)
+            .putCredentials(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
 
         final FaultRequestDecoder d = checkAndWrap(buffer, length, new FaultRequestDecoder());
         assertEquals(58L, d.correlationId());
@@ -225,6 +233,24 @@ class ClientCodecRoundTripTest
         assertEquals(5_000_000L, d.jitterNs());
         assertEquals(2_000_000_000L, d.durationNs());
         assertEquals(channel, d.responseChannel());
+        assertCredentials(d.credentialsLength(), d::getCredentials);
         assertEquals(length, d.limit());
+    }
+
+    private static final byte[] CREDENTIALS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17};
+
+    /** Reads a version-3 credentials (or challenge) field and compares it with {@link #CREDENTIALS}. */
+    private static void assertCredentials(final int length, final BytesReader reader)
+    {
+        assertEquals(CREDENTIALS.length, length);
+        final byte[] read = new byte[length];
+        reader.get(read, 0, length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(CREDENTIALS, read);
+    }
+
+    @FunctionalInterface
+    private interface BytesReader
+    {
+        int get(byte[] dst, int offset, int length);
     }
 }

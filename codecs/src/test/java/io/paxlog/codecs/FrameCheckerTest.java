@@ -160,7 +160,7 @@ class FrameCheckerTest
             .encodedLength(), NackDecoder.reasonEncodingOffset(),
             raw -> defined(() -> NackReason.get((short)raw) != NackReason.NULL_VAL));
         assertEnumChecked(new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .code(SessionEventCode.OPEN).detail("x").encodedLength(), SessionEventDecoder.codeEncodingOffset(),
+            .code(SessionEventCode.OPEN).detail("x").putChallenge(new byte[1], 0, 1).encodedLength(), SessionEventDecoder.codeEncodingOffset(),
             raw -> defined(() -> SessionEventCode.get((short)raw) != SessionEventCode.NULL_VAL));
         assertEnumChecked(new QueryRequestEncoder().wrapAndApplyHeader(buffer, 0, header)
             .consistency(ReadConsistency.SEQUENTIAL).putPayload(new byte[2], 0, 2).encodedLength(),

@@ -127,6 +127,7 @@ final class FullDecode
             {
                 final SessionConnectDecoder d = sessionConnect.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.responseStreamId(), d.responseChannel().hashCode(), d.sessionTtlMs());
+                h = mix(h, d.credentialsLength(), d.getCredentials(scratch, 0, 1 << 16), 0, 0);
                 limit = d.limit();
                 break;
             }
@@ -135,7 +136,7 @@ final class FullDecode
             {
                 final SessionEventDecoder d = sessionEvent.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.sessionId(), d.code().value(), d.leaderNodeId());
-                h = mix(h, d.detail().hashCode(), 0, 0, 0);
+                h = mix(h, d.detail().hashCode(), d.challengeLength(), d.getChallenge(scratch, 0, 1 << 16), 0);
                 limit = d.limit();
                 break;
             }
@@ -186,6 +187,7 @@ final class FullDecode
             {
                 final StatusRequestDecoder d = statusRequest.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.responseStreamId(), d.responseChannel().hashCode(), 0);
+                h = mix(h, d.credentialsLength(), d.getCredentials(scratch, 0, 1 << 16), 0, 0);
                 limit = d.limit();
                 break;
             }
@@ -210,6 +212,7 @@ final class FullDecode
                 final FaultRequestDecoder d = faultRequest.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.responseStreamId(), d.delayNs(), d.jitterNs());
                 h = mix(h, d.durationNs(), d.responseChannel().hashCode(), 0, 0);
+                h = mix(h, d.credentialsLength(), d.getCredentials(scratch, 0, 1 << 16), 0, 0);
                 limit = d.limit();
                 break;
             }
@@ -260,6 +263,7 @@ final class FullDecode
             {
                 final SnapshotRequestDecoder d = snapshotRequest.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.responseStreamId(), d.responseChannel().hashCode(), 0);
+                h = mix(h, d.credentialsLength(), d.getCredentials(scratch, 0, 1 << 16), 0, 0);
                 limit = d.limit();
                 break;
             }

@@ -140,7 +140,7 @@ final class RandomFrames
                 final int length = payload();
                 bodyLength = sessionConnect.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).responseStreamId(r.nextInt()).sessionTtlMs(r.nextLong()).putResponseChannel(bytes, 0, length)
-                    .encodedLength();
+                    .putCredentials(bytes, 0, payload()).encodedLength();
                 break;
             }
 
@@ -149,7 +149,8 @@ final class RandomFrames
                 final int length = payload();
                 bodyLength = sessionEvent.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).sessionId(r.nextLong()).code(pick(SessionEventCode.values()))
-                    .leaderNodeId(r.nextInt()).putDetail(bytes, 0, length).encodedLength();
+                    .leaderNodeId(r.nextInt()).putDetail(bytes, 0, length).putChallenge(bytes, 0, payload())
+                    .encodedLength();
                 break;
             }
 
@@ -194,7 +195,7 @@ final class RandomFrames
                 final int length = payload();
                 bodyLength = statusRequest.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).responseStreamId(r.nextInt()).putResponseChannel(bytes, 0, length)
-                    .encodedLength();
+                    .putCredentials(bytes, 0, payload()).encodedLength();
                 break;
             }
 
@@ -223,7 +224,7 @@ final class RandomFrames
                 bodyLength = faultRequest.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).responseStreamId(r.nextInt()).delayNs(r.nextLong())
                     .jitterNs(r.nextLong()).durationNs(r.nextLong()).putResponseChannel(bytes, 0, length)
-                    .encodedLength();
+                    .putCredentials(bytes, 0, payload()).encodedLength();
                 break;
             }
 
@@ -266,7 +267,7 @@ final class RandomFrames
                 final int length = payload();
                 bodyLength = snapshotRequest.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).responseStreamId(r.nextInt()).putResponseChannel(bytes, 0, length)
-                    .encodedLength();
+                    .putCredentials(bytes, 0, payload()).encodedLength();
                 break;
             }
 

@@ -172,6 +172,35 @@ class SchemaEvolutionTest
         assertEquals(FrameCheck.BAD_BLOCK_LENGTH, checker.check(buffer, 0, length));
     }
 
+    /**
+     * Version 3 appended {@code credentials} to SessionConnect and the admin requests: a version-2 frame (no
+     * credentials) is still accepted and reads as empty credentials; a version-3 frame must carry the field.
+     */
+    @Test
+    void version2ConnectAndStatusRequestHaveNoCredentialsAndVersion3NeedsThem()
+    {
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final int connectLength = HEADER + new SessionConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(5L).responseStreamId(6).sessionTtlMs(7L).responseChannel("aeron:udp?endpoint=x:1")
+            .encodedLength(); // stops before credentials: the version-2 layout
+        assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, connectLength), "version 3 needs credentials");
+        header.version(2);
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, connectLength));
+        final SessionConnectDecoder connect = new SessionConnectDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals("aeron:udp?endpoint=x:1", connect.responseChannel());
+        assertEquals(0, connect.credentialsLength());
+        assertEquals(connectLength, connect.limit());
+
+        final int statusLength = HEADER + new StatusRequestEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(8L).responseStreamId(9).responseChannel("aeron:udp?endpoint=y:2").encodedLength();
+        header.version(2);
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, statusLength));
+        assertEquals(2, checker.actingVersion());
+        header.version(MessageHeaderEncoder.SCHEMA_VERSION);
+        assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, statusLength));
+    }
+
     private void writeHeader(final int blockLength, final int templateId)
     {
         new MessageHeaderEncoder().wrap(buffer, 0).blockLength(blockLength).templateId(templateId)

@@ -7,7 +7,12 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.Header;
+import io.paxlog.auth.ClientAuthenticator;
+import io.paxlog.auth.ClientCredentials;
+import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.codecs.FaultOutcome;
+import io.paxlog.codecs.SessionEventCode;
+import io.paxlog.codecs.SessionEventDecoder;
 import io.paxlog.codecs.FaultRequestEncoder;
 import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
@@ -29,7 +34,10 @@ import java.util.List;
 
 /**
  * The operator's side of a node's admin channel: status, snapshot and fault requests sent to one member's client
- * endpoint, answered with a StatusResponse on this client's own response channel. No session is opened.
+ * endpoint, answered with a StatusResponse on this client's own response channel. No session is opened. When the
+ * cluster authenticates clients, each request carries credentials (the constructor's {@link ClientCredentials});
+ * a node that refuses them answers with a REJECTED session event, and the call throws
+ * {@link PaxlogException.Rejected} with the node's reason.
  *
  * <p>Each call sends its request, resends it every {@value #RESEND_INTERVAL_MS} ms until answered (a node's first
  * answer to a new response channel may be lost while its publication connects; every request is safe to repeat), and
@@ -58,16 +66,29 @@ public final class AdminClient implements AutoCloseable
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
     private final FaultRequestEncoder faultRequest = new FaultRequestEncoder();
-    private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, FOLLOWERS_MAX, 0);
+    private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, FOLLOWERS_MAX, 4096);
     private final StatusResponseDecoder response = new StatusResponseDecoder();
     private long nextCorrelationId = new SecureRandom().nextLong() & Long.MAX_VALUE;
     private long awaitedCorrelationId = -1;
+    private final ClientCredentials credentials;
+    private final SessionEventDecoder refusal = new SessionEventDecoder();
+    private String refusedDetail;
     private NodeStatusReport answer;
     private FaultOutcome answerOutcome;
 
     /** Launches the media driver in {@code aeronDir} and adds a publication to each member's client endpoint. */
     public AdminClient(final Member[] members, final String aeronDir)
     {
+        this(members, aeronDir, null);
+    }
+
+    /**
+     * As above, proving each request with {@code credentials} (the cluster's client credentials, such as
+     * {@link SharedSecretCredentials}); null sends none, which a cluster that authenticates clients refuses.
+     */
+    public AdminClient(final Member[] members, final String aeronDir, final ClientCredentials credentials)
+    {
+        this.credentials = credentials;
         if (members == null || members.length == 0)
         {
             throw new IllegalArgumentException("members: at least one member is required");
@@ -124,7 +145,7 @@ public final class AdminClient implements AutoCloseable
         final long correlationId = nextCorrelationId++;
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + statusRequest.wrapAndApplyHeader(request, 0, header)
             .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
-            .encodedLength();
+            .putCredentials(proof(correlationId), 0, proofLength).encodedLength();
         return call(memberId, correlationId, length, timeoutNs);
     }
 
@@ -139,7 +160,7 @@ public final class AdminClient implements AutoCloseable
         final long correlationId = nextCorrelationId++;
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + snapshotRequest.wrapAndApplyHeader(request, 0, header)
             .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
-            .encodedLength();
+            .putCredentials(proof(correlationId), 0, proofLength).encodedLength();
         return call(memberId, correlationId, length, timeoutNs);
     }
 
@@ -165,13 +186,30 @@ public final class AdminClient implements AutoCloseable
         final long correlationId = nextCorrelationId++;
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + faultRequest.wrapAndApplyHeader(request, 0, header)
             .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).delayNs(delayNs).jitterNs(jitterNs)
-            .durationNs(durationNs).responseChannel(responseChannel).encodedLength();
+            .durationNs(durationNs).responseChannel(responseChannel).putCredentials(proof(correlationId), 0, proofLength)
+            .encodedLength();
         if (call(memberId, correlationId, length, timeoutNs) == null)
         {
             throw new PaxlogException.Timeout("member " + memberId + " did not answer the fault request within " +
                 timeoutNs / 1_000_000 + " ms");
         }
         return answerOutcome == FaultOutcome.APPLIED;
+    }
+
+    private int proofLength;
+
+    /** The credentials of one request (empty without credentials); their length in {@link #proofLength}. */
+    private byte[] proof(final long correlationId)
+    {
+        final byte[] proof = credentials == null ? new byte[0] : credentials.credentials(ClientAuthenticator.ADMIN,
+            correlationId, responseChannel, ADMIN_RESPONSE_STREAM, System.currentTimeMillis());
+        if (proof.length > ClientCredentials.LENGTH_MAX)
+        {
+            throw new PaxlogException("credentials of " + proof.length + " bytes; at most " +
+                ClientCredentials.LENGTH_MAX);
+        }
+        proofLength = proof.length;
+        return proof;
     }
 
     private void checkMember(final int memberId)
@@ -186,6 +224,7 @@ public final class AdminClient implements AutoCloseable
     private NodeStatusReport call(final int memberId, final long correlationId, final int length, final long timeoutNs)
     {
         awaitedCorrelationId = correlationId;
+        refusedDetail = null;
         answer = null;
         answerOutcome = null;
         final long startNs = System.nanoTime();
@@ -211,6 +250,10 @@ public final class AdminClient implements AutoCloseable
                 {
                     return answer;
                 }
+                if (refusedDetail != null)
+                {
+                    throw new PaxlogException.Rejected("member " + memberId + " refused the request: " + refusedDetail);
+                }
                 idle.idle(work);
             }
         }
@@ -223,10 +266,23 @@ public final class AdminClient implements AutoCloseable
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
     {
-        if (checker.check(buffer, offset, length) != FrameCheck.OK ||
-            checker.templateId() != StatusResponseDecoder.TEMPLATE_ID)
+        if (checker.check(buffer, offset, length) != FrameCheck.OK)
         {
             return; // not an answer of this schema: ignored
+        }
+        if (checker.templateId() == SessionEventDecoder.TEMPLATE_ID)
+        {
+            refusal.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(),
+                checker.actingVersion());
+            if (refusal.correlationId() == awaitedCorrelationId && refusal.code() == SessionEventCode.REJECTED)
+            {
+                refusedDetail = refusal.detail(); // the node refused the request (authentication)
+            }
+            return;
+        }
+        if (checker.templateId() != StatusResponseDecoder.TEMPLATE_ID)
+        {
+            return;
         }
         final int version = checker.actingVersion();
         response.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(), version);

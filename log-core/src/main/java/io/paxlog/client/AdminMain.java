@@ -1,5 +1,8 @@
 package io.paxlog.client;
 
+import io.paxlog.auth.ClientCredentials;
+import io.paxlog.auth.SecretFile;
+import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.core.Ballot;
 import io.paxlog.node.Member;
 
@@ -31,6 +34,8 @@ public final class AdminMain
         "  --members SPEC  id=host:consensusPort:clientPort,... (as paxlog.cluster.members)",
         "  --dir DIR       the cluster directory written by ops/cluster up (reads DIR/cluster.properties)",
         "  --node ID       only this member (status and snapshot ask every member by default)",
+        "  --client-secret-file FILE  the cluster's client secret (default with --dir: paxlog.client.secret.file",
+        "                  of DIR/cluster.properties); a cluster that authenticates clients refuses requests without it",
         "  --timeout-ms MS give up on a member after MS ms (default 1000; snapshot 10000)",
         "  fault: delay every consensus frame the node receives by D ms plus uniform 0..J ms (reorders) for T ms",
         "         (default: until --clear); needs the node started with paxlog.faults.enabled=true");
@@ -49,6 +54,7 @@ public final class AdminMain
     {
         String command;
         Member[] members;
+        ClientCredentials credentials;
         Integer node;
         Long timeoutMs;
         Long delayMs;
@@ -74,7 +80,8 @@ public final class AdminMain
             System.err.println("AdminMain: " + ex.getMessage());
             return 2;
         }
-        try (AdminClient admin = new AdminClient(o.members, "/dev/shm/paxlog-admin-" + ProcessHandle.current().pid()))
+        try (AdminClient admin = new AdminClient(o.members, "/dev/shm/paxlog-admin-" + ProcessHandle.current().pid(),
+            o.credentials))
         {
             return switch (o.command)
             {
@@ -153,12 +160,14 @@ public final class AdminMain
         final Options o = new Options();
         String membersSpec = null;
         String dir = null;
+        String secretFile = null;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
             {
                 case "--members" -> membersSpec = value(args, ++i, "--members");
                 case "--dir" -> dir = value(args, ++i, "--dir");
+                case "--client-secret-file" -> secretFile = value(args, ++i, "--client-secret-file");
                 case "--node" -> o.node = (int)nonNegative("--node", value(args, ++i, "--node"), Integer.MAX_VALUE);
                 case "--timeout-ms" -> o.timeoutMs = positive("--timeout-ms", value(args, ++i, "--timeout-ms"));
                 case "--delay-ms" -> o.delayMs = nonNegative("--delay-ms", value(args, ++i, "--delay-ms"), 60_000);
@@ -191,6 +200,14 @@ public final class AdminMain
             throw new IllegalArgumentException("--members SPEC or --dir DIR is required (one of them)");
         }
         o.members = membersSpec != null ? parseMembers(membersSpec) : ClientMain.members(Path.of(dir));
+        if (secretFile != null)
+        {
+            o.credentials = new SharedSecretCredentials(SecretFile.read("--client-secret-file", secretFile));
+        }
+        else if (dir != null)
+        {
+            o.credentials = ClientMain.credentials(Path.of(dir));
+        }
         if (o.node != null && o.node >= o.members.length)
         {
             throw new IllegalArgumentException("--node " + o.node + ": must be in 0.." + (o.members.length - 1));

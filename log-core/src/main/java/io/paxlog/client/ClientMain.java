@@ -1,6 +1,8 @@
 package io.paxlog.client;
 
 import io.paxlog.codecs.ReadConsistency;
+import io.paxlog.auth.ClientCredentials;
+import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.node.Member;
 import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.LockCommands;
@@ -87,6 +89,7 @@ public final class ClientMain
         final long callTimeoutMs = lock ? 10_000 + lockWaitMs : (o.timeoutMs != null ? o.timeoutMs : 10_000);
         final PaxlogClientContext context = new PaxlogClientContext()
             .members(members(Path.of(o.dir)))
+            .credentials(credentials(Path.of(o.dir)))
             .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
             .attemptTimeoutNs(200_000_000L)
             .callTimeoutNs(callTimeoutMs * 1_000_000L)
@@ -215,6 +218,7 @@ public final class ClientMain
             }
         }
         members(Path.of(o.dir));
+        credentials(Path.of(o.dir));
     }
 
     private static int counter(final PaxlogClient client, final Options o)
@@ -314,6 +318,29 @@ public final class ClientMain
     static Member[] members(final Path dir)
     {
         final Path file = dir.resolve("cluster.properties");
+        final Properties p = clusterProperties(dir);
+        final String list = p.getProperty("paxlog.cluster.members");
+        if (list == null)
+        {
+            throw new IllegalArgumentException(file + ": paxlog.cluster.members is missing");
+        }
+        return Member.parseList(list);
+    }
+
+    /**
+     * The client credentials {@code DIR/cluster.properties} names ({@code paxlog.client.secret.file}, which
+     * {@code ops/cluster up} writes), or null when the cluster does not authenticate clients.
+     *
+     * @throws IllegalArgumentException naming the key when the secret file is missing, unreadable or short.
+     */
+    static ClientCredentials credentials(final Path dir)
+    {
+        return SharedSecretCredentials.fromClusterProperties(clusterProperties(dir));
+    }
+
+    private static Properties clusterProperties(final Path dir)
+    {
+        final Path file = dir.resolve("cluster.properties");
         final Properties p = new Properties();
         try (InputStream in = Files.newInputStream(file))
         {
@@ -323,12 +350,7 @@ public final class ClientMain
         {
             throw new IllegalArgumentException("--dir " + dir + ": cannot read " + file + " (run ops/cluster up first)");
         }
-        final String list = p.getProperty("paxlog.cluster.members");
-        if (list == null)
-        {
-            throw new IllegalArgumentException(file + ": paxlog.cluster.members is missing");
-        }
-        return Member.parseList(list);
+        return p;
     }
 
     private static void expectArgs(final List<String> words, final int n, final String form)

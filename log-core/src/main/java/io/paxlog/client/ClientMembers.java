@@ -158,6 +158,12 @@ final class ClientMembers
         }
     }
 
+    /** The member challenged the connect: the next poll resends it (with the answer) if it is still connecting. */
+    void resendConnectNow(final int member)
+    {
+        connectResendAtNs[member] = Long.MIN_VALUE;
+    }
+
     void startConnect(final int member, final long now)
     {
         state[member] = CONNECTING;

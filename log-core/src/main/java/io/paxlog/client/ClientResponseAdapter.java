@@ -31,6 +31,7 @@ final class ClientResponseAdapter implements FragmentHandler
     private static final int FRAGMENT_LIMIT = 128;
 
     private final long sessionId;
+    private final ClientTransport transport;
     private final Subscription responses;
     private final ClientMembers members;
     private final CommandWindow window;
@@ -47,6 +48,7 @@ final class ClientResponseAdapter implements FragmentHandler
         final BlockingCalls blocking)
     {
         this.sessionId = transport.sessionId();
+        this.transport = transport;
         this.responses = transport.responses();
         this.members = members;
         this.window = window;
@@ -131,6 +133,7 @@ final class ClientResponseAdapter implements FragmentHandler
         final short code;
         final int eventLeader;
         final String detail;
+        byte[] challenge = null;
         try
         {
             eventDecoder.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
@@ -142,12 +145,49 @@ final class ClientResponseAdapter implements FragmentHandler
             eventLeader = eventDecoder.leaderNodeId();
             detail = code == SessionEventCode.REJECTED.value() || code == SessionEventCode.CLOSED.value() ?
                 eventDecoder.detail() : null;
+            if (code == SessionEventCode.CHALLENGE.value())
+            {
+                eventDecoder.skipDetail();
+                final int length = eventDecoder.challengeLength();
+                if (length <= 0 || length > io.paxlog.auth.AuthVerdict.CHALLENGE_LENGTH_MAX)
+                {
+                    return;
+                }
+                challenge = new byte[length];
+                eventDecoder.getChallenge(challenge, 0, length);
+            }
         }
         catch (final IndexOutOfBoundsException ex)
         {
             return;
         }
+        if (challenge != null)
+        {
+            onChallenge(eventLeader, challenge);
+            return;
+        }
         onSessionEvent(code, eventLeader, detail);
+    }
+
+    /**
+     * Member {@code memberId} challenged the session's connect: the credentials answer it in the next connect to that
+     * member, sent at once; credentials that cannot answer fail the session's calls as a refusal would.
+     */
+    private void onChallenge(final int memberId, final byte[] challenge)
+    {
+        if (!members.valid(memberId))
+        {
+            return;
+        }
+        if (transport.onChallenge(memberId, challenge))
+        {
+            members.resendConnectNow(memberId);
+        }
+        else
+        {
+            onSessionEvent(SessionEventCode.REJECTED.value(), memberId, "authentication failed: member " + memberId +
+                " sent a challenge that this client's credentials cannot answer");
+        }
     }
 
     private void onSessionEvent(final short code, final int leaderId, final String detail)

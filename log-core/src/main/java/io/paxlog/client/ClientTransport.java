@@ -5,6 +5,8 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.paxlog.auth.ClientAuthenticator;
+import io.paxlog.auth.ClientCredentials;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.SessionCloseEncoder;
 import io.paxlog.codecs.SessionConnectEncoder;
@@ -22,30 +24,41 @@ import java.security.SecureRandom;
 
 /**
  * The client's end of the wire: its embedded media driver, one exclusive publication to each member's client
- * channel, the subscription its answers arrive on, the session id, and the session frames that never change
- * (SessionConnect, SessionKeepAlive, SessionClose), encoded once at start-up.
+ * channel, the subscription its answers arrive on, the session id, the SessionConnect (encoded at each offer, with
+ * the credentials made for it or the answer to a member's challenge), and the session frames that never change
+ * (SessionKeepAlive, SessionClose), encoded once at start-up.
  *
  * <p>Threading: owned by one {@link PaxlogClient} and used on its thread only.
  */
 final class ClientTransport
 {
+    private static final byte[] NO_CREDENTIALS = new byte[0];
     private final MediaDriver driver;
     private final Aeron aeron;
     private final ExclusivePublication[] publications;
     private final Subscription responses;
     private final long sessionId;
     private final UnsafeBuffer connectFrame;
-    private final int connectFrameLength;
+    private final SessionConnectEncoder connect = new SessionConnectEncoder();
+    private final MessageHeaderEncoder connectHeader = new MessageHeaderEncoder();
+    private final String responseChannel;
+    private final long sessionTtlMs;
+    private final ClientCredentials credentials;
+    /** Per member, the answer to its challenge, sent with the next connect to it; null when none is pending. */
+    private final byte[][] challengeAnswers;
     private final UnsafeBuffer keepAliveFrame;
     private final int keepAliveFrameLength;
     private final UnsafeBuffer closeFrame;
     private final int closeFrameLength;
 
     /** Launches the media driver (deleting {@code aeronDir} on start and on close) and adds the publications. */
-    ClientTransport(final Member[] members, final String aeronDir, final long sessionTtlMs)
+    ClientTransport(final Member[] members, final String aeronDir, final long sessionTtlMs,
+        final ClientCredentials credentials)
     {
         final int memberCount = members.length;
-        final String responseChannel;
+        this.sessionTtlMs = sessionTtlMs;
+        this.credentials = credentials;
+        this.challengeAnswers = new byte[memberCount][];
         MediaDriver launched = null;
         Aeron connected = null;
         try
@@ -57,7 +70,7 @@ final class ClientTransport
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            responseChannel = "aeron:udp?endpoint=" + localAddressToward(members[0]) + ":" + freePort();
+            this.responseChannel = "aeron:udp?endpoint=" + localAddressToward(members[0]) + ":" + freePort();
             this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
             this.publications = new ExclusivePublication[memberCount];
             for (int i = 0; i < memberCount; i++)
@@ -76,13 +89,9 @@ final class ClientTransport
         this.sessionId = new SecureRandom().nextLong() & Long.MAX_VALUE;
 
         final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-        final SessionConnectEncoder connect = new SessionConnectEncoder();
         connectFrame = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + SessionConnectEncoder.BLOCK_LENGTH +
-            SessionConnectEncoder.responseChannelHeaderLength() + responseChannel.length() * 4]);
-        connect.wrapAndApplyHeader(connectFrame, 0, headerEncoder).correlationId(sessionId)
-            .responseStreamId(PaxlogClient.RESPONSE_STREAM).sessionTtlMs(sessionTtlMs)
-            .responseChannel(responseChannel);
-        connectFrameLength = MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength();
+            SessionConnectEncoder.responseChannelHeaderLength() + responseChannel.length() * 4 +
+            SessionConnectEncoder.credentialsHeaderLength() + ClientCredentials.LENGTH_MAX]);
 
         final SessionKeepAliveEncoder keepAlive = new SessionKeepAliveEncoder();
         keepAliveFrame = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
@@ -150,9 +159,42 @@ final class ClientTransport
         return publications[member].offer(frame, offset, length);
     }
 
+    /**
+     * Offers a SessionConnect to {@code member}, encoded now: its credentials are made for this connect (a proof may
+     * carry the time), or are the answer to that member's challenge when one is pending (used once).
+     */
     long offerConnect(final int member)
     {
-        return publications[member].offer(connectFrame, 0, connectFrameLength);
+        final byte[] answer = challengeAnswers[member];
+        final byte[] proof = answer != null ? answer : credentials == null ? NO_CREDENTIALS :
+            credentials.credentials(ClientAuthenticator.SESSION, sessionId, responseChannel,
+                PaxlogClient.RESPONSE_STREAM, System.currentTimeMillis());
+        if (proof.length > ClientCredentials.LENGTH_MAX)
+        {
+            throw new PaxlogException("credentials of " + proof.length + " bytes; at most " +
+                ClientCredentials.LENGTH_MAX);
+        }
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connect.wrapAndApplyHeader(connectFrame, 0,
+            connectHeader).correlationId(sessionId).responseStreamId(PaxlogClient.RESPONSE_STREAM)
+            .sessionTtlMs(sessionTtlMs).responseChannel(responseChannel).putCredentials(proof, 0, proof.length)
+            .encodedLength();
+        final long result = publications[member].offer(connectFrame, 0, length);
+        if (result > 0)
+        {
+            challengeAnswers[member] = null;
+        }
+        return result;
+    }
+
+    /**
+     * Member {@code member} challenged the session: the credentials' answer goes with the next connect to it.
+     * Returns false if the credentials cannot answer challenges.
+     */
+    boolean onChallenge(final int member, final byte[] challenge)
+    {
+        final byte[] answer = credentials == null ? null : credentials.onChallenge(member, sessionId, challenge);
+        challengeAnswers[member] = answer;
+        return answer != null;
     }
 
     long offerKeepAlive(final int member)

@@ -98,7 +98,8 @@ public final class PaxlogClient implements AutoCloseable{
         context.conclude();
         final Member[] memberList = context.members();
         final long startNs = System.nanoTime();
-        this.transport = new ClientTransport(memberList, context.aeronDirectoryName(), context.sessionTtlMs());
+        this.transport = new ClientTransport(memberList, context.aeronDirectoryName(), context.sessionTtlMs(),
+            context.credentials());
         this.members = new ClientMembers(transport, memberList.length, context, startNs);
         final CommandOutcomes outcomes = new CommandOutcomes(context.responseListener(), context.maxOutstanding());
         this.window = new CommandWindow(transport, members, outcomes, context);

@@ -1,11 +1,13 @@
 package io.paxlog.client;
 
+import io.paxlog.auth.ClientCredentials;
+import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.node.Member;
 
 /**
  * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 64,
  * keepAliveIntervalNs 1 s, sessionTimeoutNs 10 s (should match the cluster's {@code paxlog.session.timeout.ms}),
- * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, no listener. {@link #conclude()} validates once and names the
+ * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, no listener, no credentials. {@link #conclude()} validates once and names the
  * setting, the value and the rule broken; the client copies the settings, so a context may be reused.
  *
  * <p><b>Threading.</b> Not thread-safe: a context is filled in and concluded on one thread, then handed to
@@ -34,6 +36,7 @@ public final class PaxlogClientContext
     private long retryDelayNs = RETRY_DELAY_DEFAULT_NS;
     private int maxPayloadBytes = MAX_PAYLOAD_BYTES_DEFAULT;
     private ResponseListener responseListener;
+    private ClientCredentials credentials;
 
     /** The cluster's members; ids must be 0..N-1 in order (as {@link Member#parseList} gives them). */
     public PaxlogClientContext members(final Member... members)
@@ -171,6 +174,29 @@ public final class PaxlogClientContext
     public ResponseListener responseListener()
     {
         return responseListener;
+    }
+
+    /**
+     * What the client proves itself with when it connects to a member whose cluster authenticates clients
+     * ({@code paxlog.client.secret.file} on the nodes); none by default. A member that refuses them fails the
+     * session's calls with {@link PaxlogException.Rejected} ("... authentication failed: REASON").
+     */
+    public PaxlogClientContext credentials(final ClientCredentials credentials)
+    {
+        this.credentials = credentials;
+        return this;
+    }
+
+    /** Shared-secret credentials ({@link SharedSecretCredentials}) with the cluster's client secret. */
+    public PaxlogClientContext clientSecret(final byte[] secret)
+    {
+        this.credentials = new SharedSecretCredentials(secret);
+        return this;
+    }
+
+    public ClientCredentials credentials()
+    {
+        return credentials;
     }
 
     /** Validates every setting; throws {@link IllegalArgumentException} naming the first one broken. */

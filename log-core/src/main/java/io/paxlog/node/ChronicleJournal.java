@@ -73,6 +73,11 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private final JournalSegmentDecoder segmentDecoder = new JournalSegmentDecoder();
     private final byte[] scratch = new byte[RECORD_MAX];
     private final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
+    /**
+     * The header version of every record: records keep the version they had before schema version 3 (which changed
+     * client and admin frames only), so the journal's bytes are exactly what earlier versions wrote and read.
+     */
+    static final int JOURNAL_VERSION = 2;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final JournalPromiseEncoder promiseEncoder = new JournalPromiseEncoder();
@@ -174,6 +179,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     public void appendPromise(final long ballot)
     {
         promiseEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).ballot(ballot).checksum(0);
+        headerEncoder.version(JOURNAL_VERSION);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + promiseEncoder.encodedLength();
         promiseEncoder.checksum(checksum(length));
         write(length);
@@ -190,6 +196,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
             .timestampNs(entry.timestampNs())
             .checksum(0)
             .putPayload(entry.payloadArray(), 0, entry.payloadLength());
+        headerEncoder.version(JOURNAL_VERSION);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + acceptedEncoder.encodedLength();
         acceptedEncoder.checksum(checksum(length));
         write(length);
@@ -214,6 +221,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         queue = openQueue(next);
         appender = queue.createAppender();
         segmentEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).baseSlot(baseSlot).checksum(0);
+        headerEncoder.version(JOURNAL_VERSION);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + segmentEncoder.encodedLength();
         segmentEncoder.checksum(checksum(length));
         write(length);
@@ -249,6 +257,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     public void appendCommit(final long commitSlot)
     {
         commitEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).commitSlot(commitSlot).checksum(0);
+        headerEncoder.version(JOURNAL_VERSION);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + commitEncoder.encodedLength();
         commitEncoder.checksum(checksum(length));
         write(length);

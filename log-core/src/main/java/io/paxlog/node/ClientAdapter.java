@@ -18,12 +18,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Decodes client and admin frames arriving on the node's client endpoint and calls the {@link NodeAgent}.
- * Malformed frames are dropped and counted; nothing here throws out of the duty cycle.
+ * Malformed frames are dropped and counted; nothing here throws out of the duty cycle. Connects and admin requests
+ * carry their credentials (schema version 3) on to the agent, whose {@link ClientGate} checks them.
  */
 final class ClientAdapter implements FragmentHandler
 {
     private static final int PAYLOAD_MAX = 1 << 20;
     private static final int CHANNEL_MAX = 512;
+    private static final int CREDENTIALS_MAX = io.paxlog.auth.ClientCredentials.LENGTH_MAX;
 
     private final NodeAgent agent;
     private final FrameChecker checker;
@@ -37,6 +39,8 @@ final class ClientAdapter implements FragmentHandler
     private final FaultRequestDecoder faultRequest = new FaultRequestDecoder();
     private final UnsafeBuffer queryPayload = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer commandPayload = new UnsafeBuffer(0, 0);
+    /** The credentials of a connect or admin request (empty for frames of schema version 2 or older). */
+    private final UnsafeBuffer credentials = new UnsafeBuffer(0, 0);
     private long dropped;
 
     ClientAdapter(final NodeAgent agent, final int frameLengthMax)
@@ -92,7 +96,12 @@ final class ClientAdapter implements FragmentHandler
                 {
                     return false;
                 }
-                agent.onSessionConnect(correlationId, channel, streamId, ttlMs);
+                if (connect.credentialsLength() > CREDENTIALS_MAX)
+                {
+                    return false;
+                }
+                connect.wrapCredentials(credentials);
+                agent.onSessionConnect(correlationId, channel, streamId, ttlMs, credentials, 0, credentials.capacity());
                 return true;
             }
             case CommandRequestDecoder.TEMPLATE_ID:
@@ -146,7 +155,12 @@ final class ClientAdapter implements FragmentHandler
                 {
                     return false;
                 }
-                agent.onStatusRequest(correlationId, channel, streamId);
+                if (statusRequest.credentialsLength() > CREDENTIALS_MAX)
+                {
+                    return false;
+                }
+                statusRequest.wrapCredentials(credentials);
+                agent.onStatusRequest(correlationId, channel, streamId, credentials, 0, credentials.capacity());
                 return true;
             }
             case SnapshotRequestDecoder.TEMPLATE_ID:
@@ -163,7 +177,12 @@ final class ClientAdapter implements FragmentHandler
                 {
                     return false;
                 }
-                agent.onSnapshotRequest(correlationId, channel, streamId);
+                if (snapshotRequest.credentialsLength() > CREDENTIALS_MAX)
+                {
+                    return false;
+                }
+                snapshotRequest.wrapCredentials(credentials);
+                agent.onSnapshotRequest(correlationId, channel, streamId, credentials, 0, credentials.capacity());
                 return true;
             }
             case FaultRequestDecoder.TEMPLATE_ID:
@@ -183,7 +202,13 @@ final class ClientAdapter implements FragmentHandler
                 {
                     return false;
                 }
-                agent.onFaultRequest(correlationId, channel, streamId, delayNs, jitterNs, durationNs);
+                if (faultRequest.credentialsLength() > CREDENTIALS_MAX)
+                {
+                    return false;
+                }
+                faultRequest.wrapCredentials(credentials);
+                agent.onFaultRequest(correlationId, channel, streamId, delayNs, jitterNs, durationNs, credentials, 0,
+                    credentials.capacity());
                 return true;
             }
             default:

@@ -27,9 +27,12 @@ import java.util.Map;
 final class ClientSessions
 {
     static final int RESPONSE_STREAM_DEFAULT = 103;
+    /** Reply-only channels (admin answers, refusals, challenges) open beyond one per session, at most. */
+    static final int REPLY_CHANNELS_MAX = 64;
 
     private record Session(int publicationIndex, Publication publication, String key) { }
 
+    private static final byte[] NO_BYTES = new byte[0];
     private final Aeron aeron;
     private final HeldFrames held;
     private final int sessionsMax;
@@ -135,13 +138,21 @@ final class ClientSessions
         return sessions.size();
     }
 
-    /** A one-off publication for an admin reply (status), cached by channel. */
+    /**
+     * A one-off publication for an admin reply (status, a refusal, a challenge), cached by channel; -1 when
+     * {@link #REPLY_CHANNELS_MAX} more channels than sessions are open already (requests from anyone, authenticated
+     * or not, must not open publications without bound).
+     */
     int adminPublication(final String channel, final int streamId)
     {
         final String key = channel + "|" + streamId;
         Session s = byChannel.get(key);
         if (s == null)
         {
+            if (byChannel.size() >= sessionsMax + REPLY_CHANNELS_MAX)
+            {
+                return -1;
+            }
             final Publication publication = aeron.addPublication(channel, streamId);
             s = new Session(held.register(publication), publication, key);
             byChannel.put(key, s);
@@ -158,15 +169,34 @@ final class ClientSessions
             return;
         }
         event.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(sessionId).code(code)
-            .leaderNodeId(leaderId).detail(detail);
+            .leaderNodeId(leaderId).detail(detail).putChallenge(NO_BYTES, 0, 0);
         held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
     }
 
     void rejectConnect(final String channel, final int streamId, final long correlationId, final String detail)
     {
         final int publication = adminPublication(channel, streamId);
+        if (publication < 0)
+        {
+            return;
+        }
         event.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(correlationId)
-            .code(SessionEventCode.REJECTED).leaderNodeId(-1).detail(detail);
+            .code(SessionEventCode.REJECTED).leaderNodeId(-1).detail(detail).putChallenge(NO_BYTES, 0, 0);
+        held.hold(publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
+    }
+
+    /** A CHALLENGE session event to a connect's channel: {@code memberId} asks the client to answer these bytes. */
+    void challenge(final String channel, final int streamId, final long sessionId, final int memberId,
+        final byte[] challenge)
+    {
+        final int publication = adminPublication(channel, streamId);
+        if (publication < 0)
+        {
+            return;
+        }
+        event.wrapAndApplyHeader(buffer, 0, header).correlationId(sessionId).sessionId(sessionId)
+            .code(SessionEventCode.CHALLENGE).leaderNodeId(memberId).detail("").putChallenge(challenge, 0,
+            challenge.length);
         held.hold(publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
     }
 

@@ -23,7 +23,9 @@ import org.agrona.DirectBuffer;
  * Decodes consensus frames from peers and calls the core's {@code onXxx} with primitives. A frame that is
  * malformed in any way (short, wrong schema, unknown template, a length running past the end, an unknown enum,
  * a group larger than the limits, a sender that is not a member) is dropped and counted; nothing it does can throw
- * out of the duty cycle.
+ * out of the duty cycle. With authentication on, each frame's {@link FrameEnvelope} is checked first (cluster id,
+ * sender, tag) and nothing of a frame that fails it is decoded; a message's {@code fromNodeId} must then be the
+ * envelope's sender.
  */
 final class ConsensusAdapter implements FragmentHandler
 {
@@ -50,8 +52,13 @@ final class ConsensusAdapter implements FragmentHandler
     private long dropped;
     private long received;
 
-    ConsensusAdapter(final ConsensusNode core, final int memberCount, final int entriesMax, final int frameLengthMax)
+    /** Checks each frame's envelope before anything else (authentication on); null: frames arrive bare. */
+    private final FrameEnvelope envelope;
+
+    ConsensusAdapter(final ConsensusNode core, final int memberCount, final int entriesMax, final int frameLengthMax,
+        final FrameEnvelope envelope)
     {
+        this.envelope = envelope;
         this.checker = new FrameChecker(frameLengthMax, entriesMax, frameLengthMax);
         this.core = core;
         this.memberCount = memberCount;
@@ -89,7 +96,14 @@ final class ConsensusAdapter implements FragmentHandler
     {
         try
         {
-            if (!dispatch(buffer, offset, length))
+            if (envelope != null && envelope.open(buffer, offset, length) != FrameEnvelope.OK)
+            {
+                dropped++; // counted by reason in the envelope too; nothing of it was decoded
+                return;
+            }
+            final boolean ok = envelope == null ? dispatch(buffer, offset, length) :
+                dispatch(buffer, offset + FrameEnvelope.PREFIX_LENGTH, envelope.frameLength(length));
+            if (!ok)
             {
                 dropped++;
             }
@@ -306,8 +320,23 @@ final class ConsensusAdapter implements FragmentHandler
             entries[i].setHeader(Entry.TYPE_COMMAND, sessionId, sequence, timestampNs, payloadLength);
     }
 
+    /**
+     * Whether {@code nodeId}, the sender a message names, is a member (and, with authentication on, the member
+     * whose envelope carried it: a member cannot speak for another).
+     */
     private boolean member(final int nodeId)
     {
+        if (envelope != null && nodeId != envelope.sender())
+        {
+            envelope.senderMismatch();
+            return false;
+        }
         return nodeId >= 0 && nodeId < memberCount;
+    }
+
+    /** Frames dropped by the envelope's checks for {@code reason} ({@link FrameEnvelope}); 0 without one. */
+    long authDrops(final int reason)
+    {
+        return envelope == null ? 0 : envelope.drops(reason);
     }
 }

@@ -17,8 +17,10 @@ import io.paxlog.core.Outbox;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * The core's {@link Outbox} on a real node: encodes each message as an SBE frame into one reused buffer and
- * hands it to {@link HeldFrames}, which sends it after the duty cycle's journal sync. Encoders are created once.
+ * The core's {@link Outbox} on a real node: encodes each message as an SBE frame into one reused buffer, seals it
+ * in the {@link FrameEnvelope} when members authenticate each other (the frame is encoded after the envelope's
+ * prefix and the tag written behind it, in the same buffer), and hands it to {@link HeldFrames}, which sends it
+ * after the duty cycle's journal sync. Encoders are created once; nothing is allocated per message.
  */
 final class ConsensusPublisher implements Outbox
 {
@@ -38,8 +40,16 @@ final class ConsensusPublisher implements Outbox
     private final CatchupRequestEncoder catchupRequest = new CatchupRequestEncoder();
     private final CatchupResponseEncoder catchupResponse = new CatchupResponseEncoder();
 
-    ConsensusPublisher(final int selfId, final int[] peerPublication, final HeldFrames held)
+    /** The envelope each frame is sealed in (authentication on), or null (frames go out bare). */
+    private final FrameEnvelope envelope;
+    /** Where the SBE frame starts in the buffer: after the envelope's prefix, or at 0. */
+    private final int prefix;
+
+    ConsensusPublisher(final int selfId, final int[] peerPublication, final HeldFrames held,
+        final FrameEnvelope envelope)
     {
+        this.envelope = envelope;
+        this.prefix = envelope == null ? 0 : FrameEnvelope.PREFIX_LENGTH;
         this.selfId = selfId;
         this.peerPublication = peerPublication;
         this.held = held;
@@ -47,7 +57,8 @@ final class ConsensusPublisher implements Outbox
 
     private void hold(final int to, final int encodedLength)
     {
-        held.hold(peerPublication[to], buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encodedLength);
+        final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encodedLength;
+        held.hold(peerPublication[to], buffer, 0, envelope == null ? frameLength : envelope.seal(buffer, frameLength));
     }
 
     private static EntryType type(final Entry e)
@@ -57,7 +68,7 @@ final class ConsensusPublisher implements Outbox
 
     public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
     {
-        prepare.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot).fromSlot(fromSlot)
+        prepare.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).ballot(ballot).fromSlot(fromSlot)
             .sendTimeNs(sendTimeNs);
         hold(to, prepare.encodedLength());
     }
@@ -65,7 +76,7 @@ final class ConsensusPublisher implements Outbox
     public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
         final long[] slots, final long[] ballots, final Entry[] entries, final int count)
     {
-        promise.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot)
+        promise.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).ballot(ballot)
             .echoSendTimeNs(echoSendTimeNs).commitSlot(commitSlot);
         final PromiseEncoder.EntriesEncoder group = promise.entriesCount(count);
         for (int i = 0; i < count; i++)
@@ -80,7 +91,7 @@ final class ConsensusPublisher implements Outbox
     public void nack(final int to, final long rejectedBallot, final long promisedBallot, final long leaseRemainingNs,
         final long commitSlot, final NackReason reason)
     {
-        nack.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).rejectedBallot(rejectedBallot)
+        nack.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).rejectedBallot(rejectedBallot)
             .promisedBallot(promisedBallot).remainingNs(leaseRemainingNs).commitSlot(commitSlot)
             .reason(io.paxlog.codecs.NackReason.get((short)reason.ordinal()));
         hold(to, nack.encodedLength());
@@ -89,7 +100,7 @@ final class ConsensusPublisher implements Outbox
     public void accept(final int to, final long ballot, final long sendTimeNs, final long commitSlot,
         final long firstSlot, final Entry[] entries, final int count)
     {
-        accept.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot).sendTimeNs(sendTimeNs)
+        accept.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).ballot(ballot).sendTimeNs(sendTimeNs)
             .commitSlot(commitSlot).firstSlot(firstSlot);
         final AcceptEncoder.EntriesEncoder group = accept.entriesCount(count);
         for (int i = 0; i < count; i++)
@@ -103,7 +114,7 @@ final class ConsensusPublisher implements Outbox
 
     public void accepted(final int to, final long ballot, final long echoSendTimeNs, final long ackSlot)
     {
-        accepted.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot)
+        accepted.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).ballot(ballot)
             .echoSendTimeNs(echoSendTimeNs).ackSlot(ackSlot);
         hold(to, accepted.encodedLength());
     }
@@ -131,21 +142,21 @@ final class ConsensusPublisher implements Outbox
     void snapshotChunk(final int to, final long ballot, final long slot, final long totalLength, final long offset,
         final int checksum, final DirectBuffer data, final int dataOffset, final int dataLength)
     {
-        snapshotChunk.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).ballot(ballot).snapshotSlot(slot)
+        snapshotChunk.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).ballot(ballot).snapshotSlot(slot)
             .totalLength(totalLength).chunkOffset(offset).snapshotChecksum(checksum).putData(data, dataOffset, dataLength);
         hold(to, snapshotChunk.encodedLength());
     }
 
     public void catchupRequest(final int to, final long fromSlot)
     {
-        catchupRequest.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).fromSlot(fromSlot);
+        catchupRequest.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).fromSlot(fromSlot);
         hold(to, catchupRequest.encodedLength());
     }
 
     public void catchupResponse(final int to, final long firstSlot, final long[] ballots, final Entry[] entries,
         final int count)
     {
-        catchupResponse.wrapAndApplyHeader(buffer, 0, header).fromNodeId(selfId).firstSlot(firstSlot);
+        catchupResponse.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).firstSlot(firstSlot);
         final CatchupResponseEncoder.EntriesEncoder group = catchupResponse.entriesCount(count);
         for (int i = 0; i < count; i++)
         {

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.paxlog.auth.ClientAuthenticator;
 import io.paxlog.codecs.CommandStatus;
 import io.paxlog.codecs.FaultOutcome;
 import io.paxlog.codecs.MessageHeaderEncoder;
@@ -78,6 +79,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private final io.paxlog.sm.SnapshotWriter snapshotWriter = new io.paxlog.sm.SnapshotWriter();
     private long lastSnapshotSlot;
     private long bytesAtLastSnapshot;
+    /** Checks client connects and admin requests (passes everything when clients are not authenticated). */
+    private final ClientGate gate;
 
     /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
@@ -112,14 +115,17 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
                 peerPublication[m.id()] = held.register(p);
             }
         }
-        final ConsensusPublisher publisher = new ConsensusPublisher(config.nodeId(), peerPublication, held);
+        final io.paxlog.auth.FrameAuthenticator frameAuthenticator = config.auth().newFrameAuthenticator();
+        final FrameEnvelope envelope = frameAuthenticator == null ? null :
+            new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), memberCount);
+        final ConsensusPublisher publisher = new ConsensusPublisher(config.nodeId(), peerPublication, held, envelope);
         this.core = new ConsensusNode(config.core(), journal, publisher, this);
         this.snapshots = new SnapshotStore(config.dir().resolve("snapshots"));
         this.transfer = new SnapshotTransfer(service, core, snapshots, memberCount, config.snapshotBytesMax(),
             publisher::snapshotChunk, this::onSnapshotInstalled, () -> nowNs);
         publisher.snapshotOffers(transfer);
         final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
-        this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax());
+        this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax(), envelope);
         consensusAdapter.snapshots(transfer);
         this.clientAdapter = new ClientAdapter(this, config.frameLengthMax());
         final ConsensusAdapter adapter = consensusAdapter;
@@ -132,11 +138,16 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.consensusAssembler = new FragmentAssembler(faultShim != null ? faultShim : consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs());
+        this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
         this.counters = new NodeCounters(aeron, config.nodeId());
         this.figures = new NodeFigures(config.nodeId(), memberCount);
+        if (config.authWarning() != null)
+        {
+            NodeLog.info("node " + config.nodeId() + ": " + config.authWarning());
+        }
     }
 
     public void onStart()
@@ -300,8 +311,14 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     // ------------------------------------------------------------------ client requests
 
-    void onSessionConnect(final long correlationId, final String channel, final int streamId, final long ttlMs)
+    void onSessionConnect(final long correlationId, final String channel, final int streamId, final long ttlMs,
+        final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
     {
+        if (!gate.admit(nowNs, ClientAuthenticator.SESSION, correlationId, channel, streamId, credentials,
+            credentialsOffset, credentialsLength))
+        {
+            return;
+        }
         if (!sessions.connect(correlationId, channel, streamId, nowNs))
         {
             sessions.rejectConnect(channel, streamId, correlationId, "too many sessions (" +
@@ -460,16 +477,27 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     }
 
     /** An operator asked for a snapshot now: take it in this cycle, then answer with the status. */
-    void onSnapshotRequest(final long correlationId, final String channel, final int streamId)
+    void onSnapshotRequest(final long correlationId, final String channel, final int streamId,
+        final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
     {
+        if (!gate.admit(nowNs, ClientAuthenticator.ADMIN, correlationId, channel, streamId, credentials, credentialsOffset,
+            credentialsLength))
+        {
+            return;
+        }
         snapshotRequested = true;
         maybeSnapshot();
-        onStatusRequest(correlationId, channel, streamId);
+        adminReply(correlationId, channel, streamId, FaultOutcome.NONE);
     }
 
-    void onStatusRequest(final long correlationId, final String channel, final int streamId)
+    void onStatusRequest(final long correlationId, final String channel, final int streamId,
+        final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
     {
-        adminReply(correlationId, channel, streamId, FaultOutcome.NONE);
+        if (gate.admit(nowNs, ClientAuthenticator.ADMIN, correlationId, channel, streamId, credentials, credentialsOffset,
+            credentialsLength))
+        {
+            adminReply(correlationId, channel, streamId, FaultOutcome.NONE);
+        }
     }
 
     /**
@@ -477,8 +505,14 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
      * is set and the figures are in range, else refused. Answered with the status either way.
      */
     void onFaultRequest(final long correlationId, final String channel, final int streamId, final long delayNs,
-        final long jitterNs, final long durationNs)
+        final long jitterNs, final long durationNs, final DirectBuffer credentials, final int credentialsOffset,
+        final int credentialsLength)
     {
+        if (!gate.admit(nowNs, ClientAuthenticator.ADMIN, correlationId, channel, streamId, credentials, credentialsOffset,
+            credentialsLength))
+        {
+            return;
+        }
         final boolean apply = faultShim != null && FaultShim.valid(delayNs, jitterNs, durationNs);
         if (apply)
         {
@@ -495,6 +529,10 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     {
         final int publication = sessions.adminPublication(channel, streamId);
         updateStatus();
+        if (publication < 0)
+        {
+            return; // too many reply channels open (bounded); the request is resent and answered later
+        }
         final int length = figures.encode(adminBuffer, 0, adminHeader, adminStatus, correlationId, outcome);
         sessions.adminReply(publication, adminBuffer, length);
     }
@@ -576,13 +614,17 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     // ------------------------------------------------------------------ observation
 
-    /** Frames received and dropped (malformed, or no room in the fault shim) count as dropped frames. */
+    /**
+     * Frames received and dropped (malformed, failing authentication, or no room in the fault shim) count as dropped
+     * frames; the authentication drops are also counted by reason.
+     */
     private void updateStatus()
     {
         statusUpdatedNs = nowNs;
         final long shimDropped = faultShim == null ? 0 : faultShim.dropped();
         figures.refresh(core, nowNs, consensusAdapter.dropped() + clientAdapter.dropped() + shimDropped,
             held.dropped(), faultShim == null ? 0 : faultShim.heldFrames(), faultShim == null ? 0 : faultShim.delayNs());
+        figures.refreshAuth(consensusAdapter, gate.refused());
         figures.publish(counters);
     }
 

@@ -1,5 +1,7 @@
 package io.paxlog.node;
 
+import io.paxlog.auth.ClientAuthenticator;
+import io.paxlog.auth.FrameAuthenticator;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.CoreConfig.ConfigException;
 import io.paxlog.core.PlantedBug;
@@ -15,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Settings of a real node: the cluster's members, this node's directories, the journal's sync policy, the Aeron
@@ -78,6 +81,26 @@ public final class NodeConfig
      * runtime bug and is refused here.
      */
     public static final String PLANT_PROP = "paxlog.plant";
+    /** The cluster's id, carried in every consensus frame's envelope when members authenticate; default 0. */
+    public static final String CLUSTER_ID_PROP = "paxlog.cluster.id";
+    /**
+     * A file holding the cluster secret (at least 16 bytes as hex or base64): members authenticate each other's
+     * consensus frames with it (HMAC-SHA256/128, docs/architecture.md "Frame envelope"). Unset: not authenticated.
+     */
+    public static final String CLUSTER_SECRET_FILE_PROP = "paxlog.cluster.secret.file";
+    /** A second cluster secret whose tags are accepted too (never used to sign): a rotation in progress. */
+    public static final String CLUSTER_SECRET_ACCEPT_FILE_PROP = "paxlog.cluster.secret.accept.file";
+    /** Instead of a secret: a {@code FrameAuthenticator} class with a public constructor taking Properties. */
+    public static final String CLUSTER_AUTHENTICATOR_PROP = "paxlog.cluster.authenticator";
+    /** A file holding the client secret: clients and admin requests must prove they know it. Unset: not checked. */
+    public static final String CLIENT_SECRET_FILE_PROP = "paxlog.client.secret.file";
+    /** A second client secret accepted too: a rotation in progress. */
+    public static final String CLIENT_SECRET_ACCEPT_FILE_PROP = "paxlog.client.secret.accept.file";
+    /** Instead of a secret: a {@code ClientAuthenticator} class with a public constructor taking Properties. */
+    public static final String CLIENT_AUTHENTICATOR_PROP = "paxlog.client.authenticator";
+    /** How far a client's clock (in its proof) may be from the node's, in ms; 0 = not checked. */
+    public static final String CLIENT_AUTH_WINDOW_PROP = "paxlog.client.auth.window.ms";
+    public static final long CLIENT_AUTH_WINDOW_DEFAULT_MS = 600_000L;
 
     private final Properties props = new Properties();
     private CoreConfig core;
@@ -99,6 +122,9 @@ public final class NodeConfig
     private boolean faultsEnabled;
     private int faultsHoldBytes;
     private Set<PlantedBug> plantedBugs;
+    private Supplier<FrameAuthenticator> frameAuthenticator;
+    private Supplier<ClientAuthenticator> clientAuthenticator;
+    private AuthSettings auth;
 
     /** Reads a properties file, then applies {@code paxlog.*} system properties on top. */
     public static NodeConfig fromFile(final Path file)
@@ -132,6 +158,23 @@ public final class NodeConfig
     public NodeConfig set(final String key, final String value)
     {
         props.setProperty(key, value);
+        return this;
+    }
+
+    /**
+     * Members authenticate frames with authenticators from {@code factory} (one per node) instead of a secret file;
+     * call before {@link #conclude()}.
+     */
+    public NodeConfig frameAuthenticator(final Supplier<FrameAuthenticator> factory)
+    {
+        this.frameAuthenticator = factory;
+        return this;
+    }
+
+    /** Clients and admin requests are checked by authenticators from {@code factory} (one per node). */
+    public NodeConfig clientAuthenticator(final Supplier<ClientAuthenticator> factory)
+    {
+        this.clientAuthenticator = factory;
         return this;
     }
 
@@ -216,6 +259,7 @@ public final class NodeConfig
             throw new ConfigException(FAULTS_ENABLED_PROP, faults, "expected true or false");
         }
         faultsEnabled = faults.equals("true");
+        auth = AuthSettings.load(props, frameAuthenticator, clientAuthenticator);
         faultsHoldBytes = intProp(FAULTS_HOLD_BYTES_PROP, FAULTS_HOLD_BYTES_DEFAULT, 64 * 1024, 1 << 30);
         if (faultsHoldBytes < frameLengthMax + FaultShim.RECORD_OVERHEAD)
         {
@@ -403,4 +447,14 @@ public final class NodeConfig
     public int faultsHoldBytes() { return faultsHoldBytes; }
     /** The bugs planted in this node ({@value #PLANT_PROP}); empty unless a test asked for them. */
     public Set<PlantedBug> plantedBugs() { return plantedBugs.isEmpty() ? Set.of() : EnumSet.copyOf(plantedBugs); }
+    /** The authentication settings ({@link AuthSettings}): what is authenticated, and authenticators per node. */
+    AuthSettings auth() { return auth; }
+    /** The cluster id in every consensus frame's envelope ({@value #CLUSTER_ID_PROP}). */
+    public long clusterId() { return auth.clusterId(); }
+    /** Whether members authenticate each other's consensus frames. */
+    public boolean membersAuthenticated() { return auth.membersAuthenticated(); }
+    /** Whether client connects and admin requests must carry valid credentials. */
+    public boolean clientsAuthenticated() { return auth.clientsAuthenticated(); }
+    /** The warning line a node prints at start for what is not authenticated; null when everything is. */
+    public String authWarning() { return auth.warning(); }
 }

@@ -34,6 +34,8 @@ final class NodeFigures
     private volatile long droppedSends;
     private volatile long delayedFrames;
     private volatile long faultDelayNs;
+    /** Authentication drops by reason ({@link NodeCounters#AUTH_BASE} order); duty cycle only. */
+    private final long[] auth = new long[NodeCounters.AUTH_COUNT];
 
     NodeFigures(final int nodeId, final int memberCount)
     {
@@ -108,11 +110,21 @@ final class NodeFigures
         return MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength();
     }
 
+    /** Takes the authentication counts: the envelope's five drop reasons, then refused client requests. */
+    void refreshAuth(final ConsensusAdapter adapter, final long clientsRefused)
+    {
+        for (int i = 0; i < NodeCounters.AUTH_COUNT - 1; i++)
+        {
+            auth[i] = adapter.authDrops(1 + i);
+        }
+        auth[NodeCounters.AUTH_COUNT - 1] = clientsRefused;
+    }
+
     /** Stores the figures in the node's Aeron counters. */
     void publish(final NodeCounters counters)
     {
         counters.update(role.ordinal(), ballot, commitSlot, appliedSlot, leaseRemainingNs, snapshotSlot,
-            droppedFrames, droppedSends, delayedFrames);
+            droppedFrames, droppedSends, delayedFrames, auth);
     }
 
     Role role()

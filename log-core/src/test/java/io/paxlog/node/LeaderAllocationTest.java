@@ -26,6 +26,27 @@ class LeaderAllocationTest
     @Test
     void leaderHotPathAllocatesLessThanOneBytePerCommand() throws Exception
     {
+        measure(new Properties());
+    }
+
+    /**
+     * The same with authentication on (docs/operations.md "Authentication"): every consensus frame is sealed and
+     * verified with HMAC-SHA256/128, and the client's session was authenticated with the client secret.
+     */
+    @Test
+    void leaderHotPathAllocatesLessThanOneBytePerCommandWithAuthentication() throws Exception
+    {
+        final java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("paxlog-alloc-secrets");
+        measure(AuthTestSupport.secured(secrets), secrets);
+    }
+
+    private static void measure(final Properties auth) throws Exception
+    {
+        measure(auth, null);
+    }
+
+    private static void measure(final Properties auth, final java.nio.file.Path secrets) throws Exception
+    {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         // timeouts five times the defaults: three nodes, four media drivers and the client share two cores here,
@@ -38,10 +59,13 @@ class LeaderAllocationTest
         // the per-command path measured here
         slow.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "0");
         slow.setProperty(NodeConfig.SNAPSHOT_INTERVAL_BYTES_PROP, "0");
+        slow.putAll(auth);
         try (InvokedCluster cluster = new InvokedCluster(3, "batch", true, slow))
         {
             final int leader = cluster.awaitLeader();
-            try (PipelinedSession session = new PipelinedSession(cluster.members[leader], OUTSTANDING))
+            try (PipelinedSession session = new PipelinedSession(cluster.members[leader], OUTSTANDING,
+                secrets == null ? null : new io.paxlog.auth.SharedSecretCredentials(
+                    AuthTestSupport.secret(secrets, "client.secret"))))
             {
                 session.run(WARMUP);
                 assertEquals(leader, cluster.leader(), "leadership moved during warm-up");

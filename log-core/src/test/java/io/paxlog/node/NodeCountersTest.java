@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NodeCountersTest
 {
     /** Label suffix -> value of node {@code id}'s counters, read from its driver's counters file. */
-    private static Map<String, Long> read(final InvokedCluster cluster, final int id)
+    static Map<String, Long> read(final InvokedCluster cluster, final int id)
     {
         final Map<String, Long> values = new HashMap<>();
         try (Aeron aeron = Aeron.connect(new Aeron.Context()

@@ -52,6 +52,13 @@ final class PipelinedSession implements AutoCloseable
 
     PipelinedSession(final Member leader, final int outstanding) throws Exception
     {
+        this(leader, outstanding, null);
+    }
+
+    /** As above, connecting with {@code credentials} (null: none) when the cluster authenticates clients. */
+    PipelinedSession(final Member leader, final int outstanding, final io.paxlog.auth.ClientCredentials credentials)
+        throws Exception
+    {
         this.outstanding = outstanding;
         final String dir = Files.createTempDirectory("paxlog-alloc-client").toString();
         driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir)
@@ -64,8 +71,10 @@ final class PipelinedSession implements AutoCloseable
         while (!publication.isConnected() || !responses.isConnected())
         {
             final SessionConnectEncoder connect = new SessionConnectEncoder();
+            final byte[] proof = credentials == null ? new byte[0] : credentials.credentials(
+                io.paxlog.auth.ClientAuthenticator.SESSION, SESSION_ID, responseChannel, 103, System.currentTimeMillis());
             connect.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(SESSION_ID).responseStreamId(103).sessionTtlMs(0)
-                .responseChannel(responseChannel);
+                .responseChannel(responseChannel).putCredentials(proof, 0, proof.length);
             publication.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
             Thread.sleep(20);
             assertTrue(System.nanoTime() < deadline, "session did not connect");

@@ -1,5 +1,7 @@
 package io.paxlog.ops.campaign;
 
+import io.paxlog.auth.ClientCredentials;
+import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.client.AdminClient;
 import io.paxlog.client.NodeStatusReport;
 import io.paxlog.client.PaxlogClient;
@@ -56,6 +58,10 @@ public final class CampaignMain implements Callable<Integer>
 
     @Option(names = "--lock-clients", paramLabel = "N", defaultValue = "2", description = "Lock clients (default 2).")
     int lockClients;
+
+    @Option(names = "--readers", paramLabel = "N", defaultValue = "2",
+        description = "Clients doing only linearizable reads (default 2).")
+    int readers;
 
     @Option(names = "--keys", paramLabel = "N", defaultValue = "3",
         description = "Add-only keys and register keys, N of each (default 3).")
@@ -124,6 +130,7 @@ public final class CampaignMain implements Callable<Integer>
         }
         positive("--clients", counterClients, 0, 64);
         positive("--lock-clients", lockClients, 0, 64);
+        positive("--readers", readers, 0, 64);
         positive("--keys", keys, 1, 64);
         positive("--locks", locks, 1, 64);
         positive("--op-interval-ms", opIntervalMs, 0, 10_000);
@@ -161,12 +168,15 @@ public final class CampaignMain implements Callable<Integer>
     {
         final History history = new History(startNs, opsMax);
         final String aeronRoot = "/dev/shm/paxlog-campaign-" + ProcessHandle.current().pid();
-        try (AdminClient admin = new AdminClient(cluster.members(), aeronRoot + "-admin");
+        // read now: bringing the cluster up may have written the secrets into the cluster file
+        final ClientCredentials credentials = SharedSecretCredentials.fromClusterProperties(
+            ClusterFile.load(cluster.file()).properties());
+        try (AdminClient admin = new AdminClient(cluster.members(), aeronRoot + "-admin", credentials);
             LeaderMonitor monitor = new LeaderMonitor(admin, cluster.size(), history))
         {
             monitor.start();
             final Workload workload = new Workload(cluster.members(), history, aeronRoot, counterClients,
-                lockClients, keys, locks, opIntervalMs * 1_000_000L, seedValue);
+                lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue, credentials);
             final Nemesis nemesis = new Nemesis(cluster, shell, history, admin, monitor::leader, opsCluster, kinds,
                 seedValue);
             long nemesisFromNs = 0;
@@ -210,6 +220,11 @@ public final class CampaignMain implements Callable<Integer>
             {
                 problems.add("members did not converge on one commit point within 60 s of healing");
             }
+            if (workload.clientErrors() > 0)
+            {
+                problems.add(workload.clientErrors() + " client error(s): a client call threw something other than " +
+                    "PaxlogException (stack traces on stderr)");
+            }
             if (!finalReads)
             {
                 problems.add("final reads failed: the cluster did not serve linearizable reads after healing");
@@ -220,7 +235,7 @@ public final class CampaignMain implements Callable<Integer>
             System.out.println("campaign ops=" + ops.size() + " acked_lost=" + verdict.ackedLost() +
                 " linearizable=" + lin + " lock_overlaps=" + (verdict.lockOverlaps() + verdict.tokenErrors()) +
                 " max_unavailable_ms=" + maxUnavailableMs + " replicas_equal=" + replicasEqual);
-            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads;
+            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads && workload.clientErrors() == 0;
             return ok ? 0 : 1;
         }
     }

@@ -44,7 +44,7 @@ enum FaultKind
     /** A member restarted with its clock running fast or slow within the configured drift bound (libfaketime). */
     CLOCK_SKEW("clock-skew", Lane.PROC),
     /**
-     * A member restarted with its clock running at half speed, ten times beyond the default drift bound, made leader
+     * A member restarted with its clock running at a fifth of its speed, far beyond the default drift bound, made leader
      * and then cut off from the other members: the lease's safety assumption broken on purpose (not in the default
      * list; see docs/operations.md). It uses partitions, so it needs namespace hosts.
      */

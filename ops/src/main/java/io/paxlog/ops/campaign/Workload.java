@@ -1,5 +1,6 @@
 package io.paxlog.ops.campaign;
 
+import io.paxlog.auth.ClientCredentials;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The campaign's clients: counter workers (adds on add-only keys, reads and compare-and-set on register keys, all
- * reads linearizable) and lock workers (acquire with a wait, a fencing-token check through the log, release). Each
+ * reads linearizable), readers (linearizable reads only: like a market-data reader, they stay with a leader that
+ * keeps answering, which is what exposes a leader serving reads on a lease it no longer holds) and lock workers
+ * (acquire with a wait, a fencing-token check through the log, release). Each
  * worker has its own session and records every operation in the {@link History}; an operation without an answer
  * is UNKNOWN and the worker continues as a new logical process (a lock worker also opens a new session, so a hold
  * it may still have ends with the old one).
@@ -36,6 +39,7 @@ final class Workload
     private final String aeronRoot;
     private final int counterWorkers;
     private final int lockWorkers;
+    private final int readers;
     private final long opIntervalNs;
     private final long seed;
     private final List<String> addKeys = new ArrayList<>();
@@ -44,10 +48,16 @@ final class Workload
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong clientErrors = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
+    private final ThreadLocal<Boolean> broken = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** The cluster file's client credentials; null when the cluster does not authenticate clients. */
+    private final ClientCredentials credentials;
 
     Workload(final Member[] members, final History history, final String aeronRoot, final int counterWorkers,
-        final int lockWorkers, final int keys, final int lockCount, final long opIntervalNs, final long seed)
+        final int lockWorkers, final int readers, final int keys, final int lockCount, final long opIntervalNs,
+        final long seed, final ClientCredentials credentials)
     {
+        this.readers = readers;
+        this.credentials = credentials;
         this.members = members;
         this.history = history;
         this.aeronRoot = aeronRoot;
@@ -100,6 +110,11 @@ final class Workload
             final int id = i;
             threads.add(new Thread(() -> lockWorker(id), "campaign-lock-" + i));
         }
+        for (int i = 0; i < readers; i++)
+        {
+            final int id = i;
+            threads.add(new Thread(() -> reader(id), "campaign-reader-" + i));
+        }
         threads.forEach(Thread::start);
     }
 
@@ -118,7 +133,7 @@ final class Workload
         return new PaxlogClient(new PaxlogClientContext().members(members)
             .aeronDirectoryName(aeronRoot + "-" + name + "-" + System.nanoTime())
             .attemptTimeoutNs(ATTEMPT_TIMEOUT_NS).callTimeoutNs(CALL_TIMEOUT_NS)
-            .retryDelayNs(ATTEMPT_TIMEOUT_NS / 5));
+            .retryDelayNs(ATTEMPT_TIMEOUT_NS / 5).credentials(credentials));
     }
 
     private void counterWorker(final int id)
@@ -167,6 +182,11 @@ final class Workload
                 {
                     process = history.newProcess();
                 }
+                if (takeBroken())
+                {
+                    closeQuietly(client);
+                    client = null;
+                }
                 pause(random);
             }
         }
@@ -174,6 +194,41 @@ final class Workload
         {
             clientErrors.incrementAndGet();
             System.err.println("campaign: counter worker " + id + " stopped: " + ex);
+        }
+        finally
+        {
+            closeQuietly(client);
+        }
+    }
+
+    private void reader(final int id)
+    {
+        final SplittableRandom random = new SplittableRandom(seed * 17 + id);
+        final List<String> keys = counterKeys();
+        final int process = history.newProcess();
+        PaxlogClient client = null;
+        try
+        {
+            while (!stop.get() && !history.full())
+            {
+                if (client == null || client.isClosed())
+                {
+                    closeQuietly(client);
+                    client = newClient("r" + id);
+                }
+                history.add(read(client, process, keys.get(random.nextInt(keys.size()))));
+                if (takeBroken())
+                {
+                    closeQuietly(client);
+                    client = null;
+                }
+                pause(random);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            clientErrors.incrementAndGet();
+            System.err.println("campaign: reader " + id + " stopped: " + ex);
         }
         finally
         {
@@ -216,7 +271,8 @@ final class Workload
                         unknown = release.outcome() == Op.Outcome.UNKNOWN;
                     }
                 }
-                if (unknown)
+                final boolean brokenClient = takeBroken();
+                if (unknown || brokenClient)
                 {
                     // it may still hold the lock: end the session (ending its holds) and go on as a new process
                     closeQuietly(client);
@@ -246,8 +302,9 @@ final class Workload
             return new Op(process, Op.Kind.ADD, key, 1, 0, invoke, history.nowNs(), Op.Outcome.OK,
                 CounterMachine.valueOf(v), 0);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             return unanswered(process, Op.Kind.ADD, key, 1, 0, invoke);
         }
     }
@@ -262,8 +319,9 @@ final class Workload
             return new Op(process, Op.Kind.CAS, key, expected, update, invoke, history.nowNs(), Op.Outcome.OK,
                 CounterMachine.casSucceeded(v) ? 1 : 0, 0);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             return unanswered(process, Op.Kind.CAS, key, expected, update, invoke);
         }
     }
@@ -277,8 +335,9 @@ final class Workload
             return new Op(process, Op.Kind.READ, key, 0, 0, invoke, history.nowNs(), Op.Outcome.OK,
                 CounterMachine.valueOf(v), 0);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             // a read that failed returned nothing and changed nothing
             return new Op(process, Op.Kind.READ, key, 0, 0, invoke, history.nowNs(), Op.Outcome.FAIL, 0, 0);
         }
@@ -295,8 +354,9 @@ final class Workload
             final long token = kind == Op.Kind.ACQUIRE && status == LockTable.GRANTED ? LockResults.token(v) : 0;
             return new Op(process, kind, lock, arg, 0, invoke, history.nowNs(), Op.Outcome.OK, status, token);
         }
-        catch (final PaxlogException ex)
+        catch (final RuntimeException ex)
         {
+            clientFailed(ex);
             return unanswered(process, kind, lock, arg, 0, invoke);
         }
     }
@@ -309,6 +369,32 @@ final class Workload
         final long invoke)
     {
         return new Op(process, kind, key, arg1, arg2, invoke, -1, Op.Outcome.UNKNOWN, 0, 0);
+    }
+
+    /**
+     * A call failed: a PaxlogException is the client's answer (timed out, rejected, session closed); anything else
+     * is a bug in the client, counted as a client error (the campaign fails on any) and printed, and the worker
+     * replaces the client. Either way the operation's outcome is unknown (a command) or nothing (a read).
+     */
+    private void clientFailed(final RuntimeException ex)
+    {
+        if (ex instanceof PaxlogException)
+        {
+            return;
+        }
+        broken.set(Boolean.TRUE);
+        if (clientErrors.incrementAndGet() <= 3)
+        {
+            System.err.println("campaign: client error (the client is replaced):");
+            ex.printStackTrace();
+        }
+    }
+
+    private boolean takeBroken()
+    {
+        final boolean was = broken.get();
+        broken.set(Boolean.FALSE);
+        return was;
     }
 
     private void pause(final SplittableRandom random)
