@@ -58,23 +58,24 @@ final class ConsensusFrames
             Entry.command(77, 1, 1_000, new byte[] {1, 1, 'x', 0, 0, 0, 0, 0, 0, 0, 5}),
             Entry.noop(2_000),
             Entry.command(77, 2, 3_000, new byte[] {1, 2, 'x'}),
+            JournalRecoveryTest.config(4), // a configuration entry (schema v4)
         };
-        final long[] slots = {1, 2, 3};
-        final long[] ballots = {ballot, ballot, ballot};
+        final long[] slots = {1, 2, 3, 4};
+        final long[] ballots = {ballot, ballot, ballot, ballot};
         final byte[] snapshot = snapshotOfAnEmptyHost();
         final CRC32C crc = new CRC32C();
         crc.update(snapshot);
 
         final Map<String, byte[]> frames = new LinkedHashMap<>();
         capture(frames, held, "prepare", p -> p.prepare(RECEIVER, ballot, 1, 10_000), publisher);
-        capture(frames, held, "promise", p -> p.promise(RECEIVER, ballot, 10_000, 1, slots, ballots, entries, 3),
+        capture(frames, held, "promise", p -> p.promise(RECEIVER, ballot, 10_000, 1, slots, ballots, entries, 4),
             publisher);
         capture(frames, held, "nack", p -> p.nack(RECEIVER, ballot - 256, ballot, 50_000_000L, 2,
             NackReason.values()[0]), publisher);
-        capture(frames, held, "accept", p -> p.accept(RECEIVER, ballot, 20_000, 0, 1, entries, 3), publisher);
+        capture(frames, held, "accept", p -> p.accept(RECEIVER, ballot, 20_000, 0, 1, entries, 4), publisher);
         capture(frames, held, "accepted", p -> p.accepted(RECEIVER, ballot, 20_000, 3), publisher);
         capture(frames, held, "catchup-request", p -> p.catchupRequest(RECEIVER, 1), publisher);
-        capture(frames, held, "catchup-response", p -> p.catchupResponse(RECEIVER, 1, ballots, entries, 3),
+        capture(frames, held, "catchup-response", p -> p.catchupResponse(RECEIVER, 1, ballots, entries, 4),
             publisher);
         capture(frames, held, "snapshot-chunk", p -> p.snapshotChunk(RECEIVER, ballot, 9, snapshot.length, 0,
             (int)crc.getValue(), new UnsafeBuffer(snapshot), 0, snapshot.length), publisher);
