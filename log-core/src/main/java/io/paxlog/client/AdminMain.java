@@ -95,6 +95,11 @@ public final class AdminMain
             System.err.println("AdminMain: " + ex.getMessage());
             return 1;
         }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("AdminMain: " + ex.getMessage()); // a member's host that does not resolve: one line
+            return 2;
+        }
     }
 
     /** The admin call of status or snapshot: member id and timeout (ns) to a report or null. */

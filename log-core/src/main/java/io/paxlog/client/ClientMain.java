@@ -87,26 +87,20 @@ public final class ClientMain
         final boolean lock = o.words.get(0).equals("lock");
         final long lockWaitMs = lock && o.timeoutMs != null ? o.timeoutMs : 0;
         final long callTimeoutMs = lock ? 10_000 + lockWaitMs : (o.timeoutMs != null ? o.timeoutMs : 10_000);
-        final PaxlogClientContext context = new PaxlogClientContext()
-            .members(members(Path.of(o.dir)))
-            .credentials(credentials(Path.of(o.dir)))
-            .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
-            .attemptTimeoutNs(200_000_000L)
-            .callTimeoutNs(callTimeoutMs * 1_000_000L)
-            .sessionTtlMs(o.sessionTtlMs);
-        if (o.sessionTtlMs > 0)
-        {
-            context.keepAliveIntervalNs(Math.max(1_000_000L, Math.min(1_000_000_000L, o.sessionTtlMs * 1_000_000L / 4)));
-        }
         final PaxlogClient client;
         try
         {
-            client = new PaxlogClient(context);
+            client = new PaxlogClient(context(o, callTimeoutMs));
         }
         catch (final IllegalArgumentException ex)
         {
-            System.err.println("ops/client: " + ex.getMessage());
+            System.err.println("ops/client: " + ex.getMessage()); // the cluster directory's settings: one line
             return 2;
+        }
+        catch (final PaxlogException ex)
+        {
+            System.err.println("ops/client: " + ex.getMessage()); // no route to the cluster from here
+            return 1;
         }
         boolean abandon = false;
         try
@@ -140,6 +134,23 @@ public final class ClientMain
                 client.close();
             }
         }
+    }
+
+    /** The client's settings from the cluster directory (IllegalArgumentException, one line, if they are bad). */
+    private static PaxlogClientContext context(final Options o, final long callTimeoutMs)
+    {
+        final PaxlogClientContext context = new PaxlogClientContext()
+            .members(members(Path.of(o.dir)))
+            .credentials(credentials(Path.of(o.dir)))
+            .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
+            .attemptTimeoutNs(200_000_000L)
+            .callTimeoutNs(callTimeoutMs * 1_000_000L)
+            .sessionTtlMs(o.sessionTtlMs);
+        if (o.sessionTtlMs > 0)
+        {
+            context.keepAliveIntervalNs(Math.max(1_000_000L, Math.min(1_000_000_000L, o.sessionTtlMs * 1_000_000L / 4)));
+        }
+        return context;
     }
 
     private static Options parse(final String[] args)
@@ -217,8 +228,7 @@ public final class ClientMain
                 throw new IllegalArgumentException("lock name must be 1.." + LockTable.NAME_LENGTH_MAX + " bytes");
             }
         }
-        members(Path.of(o.dir));
-        credentials(Path.of(o.dir));
+        // the cluster directory is read by context(): its errors are one line, without the usage text
     }
 
     private static int counter(final PaxlogClient client, final Options o)

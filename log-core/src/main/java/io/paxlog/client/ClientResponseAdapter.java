@@ -6,6 +6,8 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.paxlog.codecs.CommandResponseDecoder;
 import io.paxlog.codecs.CommandStatus;
+import io.paxlog.codecs.FrameCheck;
+import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventDecoder;
@@ -16,8 +18,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Decodes what arrives on the client's response subscription and hands it on with primitives: a CommandResponse
  * to {@link CommandWindow#onCommandResponse} (command sequences) or {@link BlockingCalls#onQueryResponse} (query
  * correlation ids, from {@link #QUERY_ID_BASE} up); a SessionEvent to the members, the blocking calls and the
- * window. Frames of another schema or another session, and malformed frames, are ignored (the attempt times out
- * and is retried). Keeps the highest slot seen in an OK answer, the floor of the session's SEQUENTIAL reads.
+ * window. Each frame is first checked in full by a {@link FrameChecker} (lengths, var data and enums against the
+ * frame's end, schema, version, template): a malformed frame, one of another schema and any message a member never
+ * sends a client are dropped and counted ({@link #dropped()}), never decoded and never thrown out of
+ * {@link #poll}; well-formed frames of another session are ignored ({@link #ignored()}). An attempt whose answer
+ * was dropped times out and is retried. Keeps the highest slot seen in an OK answer, the floor of the session's SEQUENTIAL reads.
  *
  * <p>Decoders and the result view are reused; decoding allocates nothing but the detail text of a REJECTED or
  * CLOSED event.
@@ -29,6 +34,11 @@ final class ClientResponseAdapter implements FragmentHandler
     /** Query correlation ids live above every command sequence, so the two kinds of answer never collide. */
     static final long QUERY_ID_BASE = 1L << 62;
     private static final int FRAGMENT_LIMIT = 128;
+    /**
+     * Largest answer frame checked in full: Aeron's largest message at the default 16 MiB term (2 MiB) and more; a
+     * larger one cannot be a member's answer.
+     */
+    static final int FRAME_LENGTH_MAX = 16 << 20;
 
     private final long sessionId;
     private final ClientTransport transport;
@@ -41,6 +51,10 @@ final class ClientResponseAdapter implements FragmentHandler
     private final CommandResponseDecoder responseDecoder = new CommandResponseDecoder();
     private final SessionEventDecoder eventDecoder = new SessionEventDecoder();
     private final UnsafeBuffer resultView = new UnsafeBuffer(0, 0);
+    private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, 0, FRAME_LENGTH_MAX);
+    private long dropped;
+    private long ignored;
+    private long received;
     private long lastSeenSlot;
     private long nowNs;
 
@@ -68,52 +82,70 @@ final class ClientResponseAdapter implements FragmentHandler
         return responses.poll(assembler, FRAGMENT_LIMIT);
     }
 
+    /** Frames dropped unread: malformed (the {@link FrameChecker}'s verdict), another schema, or no client message. */
+    long dropped()
+    {
+        return dropped;
+    }
+
+    /** Well-formed answers and events for another session, or challenges too long to answer: ignored. */
+    long ignored()
+    {
+        return ignored;
+    }
+
+    /** Answers and events of this session handed on. */
+    long received()
+    {
+        return received;
+    }
+
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        // every length, enum and var-data field checked against the frame's end before a decoder reads it
+        if (checker.check(buffer, offset, length) != FrameCheck.OK)
         {
-            return;
-        }
-        headerDecoder.wrap(buffer, offset);
-        if (headerDecoder.schemaId() != CommandResponseDecoder.SCHEMA_ID)
-        {
+            dropped++;
             return;
         }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int templateId = headerDecoder.templateId();
+        final int templateId = checker.templateId();
+        final boolean forThisSession;
         if (templateId == CommandResponseDecoder.TEMPLATE_ID)
         {
-            onResponseFrame(buffer, body);
+            forThisSession = onResponseFrame(buffer, body);
         }
         else if (templateId == SessionEventDecoder.TEMPLATE_ID)
         {
-            onEventFrame(buffer, body);
+            forThisSession = onEventFrame(buffer, body);
+        }
+        else
+        {
+            dropped++; // a well-formed message of the schema that no member sends to a client
+            return;
+        }
+        if (forThisSession)
+        {
+            received++;
+        }
+        else
+        {
+            ignored++;
         }
     }
 
-    private void onResponseFrame(final DirectBuffer buffer, final int body)
+    private boolean onResponseFrame(final DirectBuffer buffer, final int body)
     {
-        final long sequence;
-        final short status;
-        final int leaderId;
-        final long slot;
-        try
+        responseDecoder.wrap(buffer, body, checker.actingBlockLength(), checker.actingVersion());
+        if (responseDecoder.sessionId() != sessionId)
         {
-            responseDecoder.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
-            if (responseDecoder.sessionId() != sessionId)
-            {
-                return;
-            }
-            sequence = responseDecoder.sequence();
-            status = responseDecoder.statusRaw();
-            leaderId = responseDecoder.leaderNodeId();
-            slot = responseDecoder.slot();
-            responseDecoder.wrapResult(resultView);
+            return false;
         }
-        catch (final IndexOutOfBoundsException ex)
-        {
-            return; // a malformed answer is ignored; the attempt times out and is retried
-        }
+        final long sequence = responseDecoder.sequence();
+        final short status = responseDecoder.statusRaw();
+        final int leaderId = responseDecoder.leaderNodeId();
+        final long slot = responseDecoder.slot();
+        responseDecoder.wrapResult(resultView);
         if (status == CommandStatus.OK.value() && slot > lastSeenSlot)
         {
             lastSeenSlot = slot; // the newest state this session has seen, for sequential reads
@@ -126,47 +158,35 @@ final class ClientResponseAdapter implements FragmentHandler
         {
             window.onCommandResponse(sequence, status, leaderId, slot, resultView, nowNs);
         }
+        return true;
     }
 
-    private void onEventFrame(final DirectBuffer buffer, final int body)
+    private boolean onEventFrame(final DirectBuffer buffer, final int body)
     {
-        final short code;
-        final int eventLeader;
-        final String detail;
-        byte[] challenge = null;
-        try
+        eventDecoder.wrap(buffer, body, checker.actingBlockLength(), checker.actingVersion());
+        if (eventDecoder.sessionId() != sessionId)
         {
-            eventDecoder.wrap(buffer, body, headerDecoder.blockLength(), headerDecoder.version());
-            if (eventDecoder.sessionId() != sessionId)
-            {
-                return;
-            }
-            code = eventDecoder.codeRaw();
-            eventLeader = eventDecoder.leaderNodeId();
-            detail = code == SessionEventCode.REJECTED.value() || code == SessionEventCode.CLOSED.value() ?
-                eventDecoder.detail() : null;
-            if (code == SessionEventCode.CHALLENGE.value())
-            {
-                eventDecoder.skipDetail();
-                final int length = eventDecoder.challengeLength();
-                if (length <= 0 || length > io.paxlog.auth.AuthVerdict.CHALLENGE_LENGTH_MAX)
-                {
-                    return;
-                }
-                challenge = new byte[length];
-                eventDecoder.getChallenge(challenge, 0, length);
-            }
+            return false;
         }
-        catch (final IndexOutOfBoundsException ex)
+        final short code = eventDecoder.codeRaw();
+        final int eventLeader = eventDecoder.leaderNodeId();
+        final String detail = code == SessionEventCode.REJECTED.value() || code == SessionEventCode.CLOSED.value() ?
+            eventDecoder.detail() : null;
+        if (code == SessionEventCode.CHALLENGE.value())
         {
-            return;
-        }
-        if (challenge != null)
-        {
+            eventDecoder.skipDetail();
+            final int length = eventDecoder.challengeLength();
+            if (length <= 0 || length > io.paxlog.auth.AuthVerdict.CHALLENGE_LENGTH_MAX)
+            {
+                return false;
+            }
+            final byte[] challenge = new byte[length];
+            eventDecoder.getChallenge(challenge, 0, length);
             onChallenge(eventLeader, challenge);
-            return;
+            return true;
         }
         onSessionEvent(code, eventLeader, detail);
+        return true;
     }
 
     /**

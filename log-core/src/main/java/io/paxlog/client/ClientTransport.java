@@ -59,6 +59,8 @@ final class ClientTransport
         this.sessionTtlMs = sessionTtlMs;
         this.credentials = credentials;
         this.challengeAnswers = new byte[memberCount][];
+        // the route first: a member that cannot be reached is refused before a media driver is launched
+        this.responseChannel = "aeron:udp?endpoint=" + localAddressToward(members[0]) + ":" + freePort();
         MediaDriver launched = null;
         Aeron connected = null;
         try
@@ -70,7 +72,6 @@ final class ClientTransport
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            this.responseChannel = "aeron:udp?endpoint=" + localAddressToward(members[0]) + ":" + freePort();
             this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
             this.publications = new ExclusivePublication[memberCount];
             for (int i = 0; i < memberCount; i++)
@@ -106,15 +107,22 @@ final class ClientTransport
     }
 
     /**
-     * This machine's address on the route to {@code member}: the answers' endpoint must be an address the members
+     * This machine's address on the route to {@code member} (IllegalArgumentException if its host does not resolve,
+     * {@link PaxlogException} if nothing routes to it): the answers' endpoint must be an address the members
      * can reach (127.0.0.1 for a cluster on loopback, the client host's own address for one on other hosts or
      * network namespaces). A connected UDP socket asks the OS's routing table; it sends nothing.
      */
     static String localAddressToward(final Member member)
     {
+        final java.net.InetSocketAddress address = new java.net.InetSocketAddress(member.host(), member.clientPort());
+        if (address.isUnresolved())
+        {
+            throw new IllegalArgumentException("member " + member.id() + ": host " + Member.oneLine(member.host()) +
+                " does not resolve to an address");
+        }
         try (DatagramSocket s = new DatagramSocket())
         {
-            s.connect(new java.net.InetSocketAddress(member.host(), member.clientPort()));
+            s.connect(address);
             final InetAddress local = s.getLocalAddress();
             if (local == null || local.isAnyLocalAddress())
             {

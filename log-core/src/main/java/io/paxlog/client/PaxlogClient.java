@@ -146,6 +146,21 @@ public final class PaxlogClient implements AutoCloseable{
         return adapter.lastSeenSlot();
     }
 
+    /**
+     * Answer frames dropped unread since the start: malformed (a length or enum past what the frame holds), of
+     * another schema, or a message no member sends a client. Each is counted, never thrown out of {@link #poll()}.
+     */
+    public long droppedResponses()
+    {
+        return adapter.dropped();
+    }
+
+    /** The decoder of everything on the response subscription, for tests feeding it frames directly. */
+    ClientResponseAdapter responseAdapter()
+    {
+        return adapter;
+    }
+
     // ------------------------------------------------------------------ async commands
 
     /**

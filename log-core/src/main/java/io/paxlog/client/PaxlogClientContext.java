@@ -218,6 +218,15 @@ public final class PaxlogClientContext
         {
             throw new IllegalArgumentException("aeronDirectoryName: required (the client's media driver directory)");
         }
+        try
+        {
+            java.nio.file.Path.of(aeronDirectoryName);
+        }
+        catch (final java.nio.file.InvalidPathException ex)
+        {
+            throw new IllegalArgumentException("aeronDirectoryName=" + io.paxlog.node.Member.oneLine(aeronDirectoryName) +
+                ": not a valid path (" + ex.getReason() + ")");
+        }
         positive("attemptTimeoutNs", attemptTimeoutNs);
         positive("callTimeoutNs", callTimeoutNs);
         if (maxOutstanding < 1 || maxOutstanding > PaxlogClient.SESSION_WINDOW)

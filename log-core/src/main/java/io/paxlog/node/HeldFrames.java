@@ -108,6 +108,21 @@ final class HeldFrames
         return count;
     }
 
+    /** Receives a held frame in {@link #forEachHeld}. */
+    interface HeldFrame
+    {
+        void frame(int publicationIndex, DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Shows each frame held since the last release, in order, without sending or releasing it. */
+    void forEachHeld(final HeldFrame visitor)
+    {
+        for (int position = 0; position < length; position += RECORD_HEADER + held.getInt(position + 4))
+        {
+            visitor.frame(held.getInt(position), held, position + RECORD_HEADER, held.getInt(position + 4));
+        }
+    }
+
     boolean isEmpty()
     {
         return length == 0;

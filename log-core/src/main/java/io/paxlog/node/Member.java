@@ -1,8 +1,37 @@
 package io.paxlog.node;
 
-/** One cluster member's identity and endpoints, as the cluster configuration lists them. */
+import io.paxlog.core.CoreConfig.ConfigException;
+
+/**
+ * One cluster member's identity and endpoints, as the cluster configuration lists them. Every member is checked
+ * when made, however it is made ({@link #parse} or the constructor): the host goes into Aeron channel URIs, so it
+ * must be a plain name or IPv4 address.
+ *
+ * @throws IllegalArgumentException (one line) for a negative id, a port outside 1..65535 or a host that is not
+ *     1..253 of letters, digits, '.', '-', '_'.
+ */
 public record Member(int id, String host, int consensusPort, int clientPort)
 {
+    private static final int HOST_LENGTH_MAX = 253;
+
+    public Member
+    {
+        if (id < 0)
+        {
+            throw new IllegalArgumentException("member id must be 0 or more: " + id);
+        }
+        if (consensusPort < 1 || consensusPort > 65535 || clientPort < 1 || clientPort > 65535)
+        {
+            throw new IllegalArgumentException("member " + id + ": ports must be in 1..65535");
+        }
+        if (host == null || host.isEmpty() || host.length() > HOST_LENGTH_MAX || !host.matches("[A-Za-z0-9._-]+"))
+        {
+            // the host goes into an Aeron channel URI: '?', '|', '=' or spaces would add or break parameters
+            throw new IllegalArgumentException("member " + id + ": the host must be a name or IPv4 address " +
+                "(1.." + HOST_LENGTH_MAX + " letters, digits, '.', '-', '_')");
+        }
+    }
+
     public String consensusChannel()
     {
         return "aeron:udp?endpoint=" + host + ":" + consensusPort;
@@ -19,28 +48,38 @@ public record Member(int id, String host, int consensusPort, int clientPort)
         final String[] idAndRest = spec.trim().split("=", 2);
         if (idAndRest.length != 2)
         {
-            throw new IllegalArgumentException("'" + spec + "': expected id=host:consensusPort:clientPort");
+            throw new IllegalArgumentException(oneLine(spec) + ": expected id=host:consensusPort:clientPort");
         }
         final String[] parts = idAndRest[1].split(":");
         if (parts.length != 3)
         {
-            throw new IllegalArgumentException("'" + spec + "': expected id=host:consensusPort:clientPort");
+            throw new IllegalArgumentException(oneLine(spec) + ": expected id=host:consensusPort:clientPort");
         }
         try
         {
             final int id = Integer.parseInt(idAndRest[0].trim());
             final int consensusPort = Integer.parseInt(parts[1].trim());
             final int clientPort = Integer.parseInt(parts[2].trim());
-            if (consensusPort < 1 || consensusPort > 65535 || clientPort < 1 || clientPort > 65535)
-            {
-                throw new IllegalArgumentException("'" + spec + "': ports must be in 1..65535");
-            }
             return new Member(id, parts[0].trim(), consensusPort, clientPort);
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalArgumentException("'" + spec + "': id and ports must be integers");
+            throw new IllegalArgumentException(oneLine(spec) + ": id and ports must be integers");
         }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(oneLine(spec) + ": " + ex.getMessage());
+        }
+    }
+
+    /**
+     * {@code text} quoted for a one-line message: control characters (a newline in a config value) escaped as
+     * a backslash, u and 4 hex digits, cut after 80 characters.
+     */
+    public static String oneLine(final String text)
+    {
+        final boolean cut = text.length() > 80;
+        return "'" + ConfigException.printable(cut ? text.substring(0, 80) : text) + (cut ? "...'" : "'");
     }
 
     /** Parses a comma-separated list of members; ids must be 0..N-1 in order. */

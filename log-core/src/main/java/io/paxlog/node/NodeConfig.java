@@ -203,7 +203,15 @@ public final class NodeConfig
             core.randomSeed(System.nanoTime());
         }
         core.conclude();
-        dir = Path.of(required(DIR_PROP));
+        final String dirValue = required(DIR_PROP);
+        try
+        {
+            dir = Path.of(dirValue);
+        }
+        catch (final java.nio.file.InvalidPathException ex)
+        {
+            throw new ConfigException(DIR_PROP, dirValue, "not a valid path: " + ex.getReason());
+        }
         final String syncValue = props.getProperty(SYNC_PROP, SYNC_DEFAULT);
         try
         {

@@ -674,7 +674,7 @@ class PaxlogClientProtocolTest
         void event(final long session, final SessionEventCode code, final int leader)
         {
             event.wrapAndApplyHeader(out, 0, headerOut).correlationId(session).sessionId(session).code(code)
-                .leaderNodeId(leader).detail("");
+                .leaderNodeId(leader).detail("").putChallenge(new byte[0], 0, 0);
             queue(MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
         }
 
@@ -704,7 +704,7 @@ class PaxlogClientProtocolTest
                     }
                     event.wrapAndApplyHeader(out, 0, headerOut).correlationId(session).sessionId(session)
                         .code(connectReply).leaderNodeId(connectReply == SessionEventCode.OPEN ? member.id() :
-                        namedLeader).detail("");
+                        namedLeader).detail("").putChallenge(new byte[0], 0, 0);
                     queue(MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
                 }
                 case CommandRequestDecoder.TEMPLATE_ID ->

@@ -5,10 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -100,17 +97,9 @@ class AuthConfigTest
         {
             p.store(out, null);
         }
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(NodeMain.class.getName());
-        cmd.add("--config");
-        cmd.add(config.toString());
-        final Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "NodeMain stops at once");
-        final String output = new String(process.getInputStream().readAllBytes()).trim();
-        assertEquals(2, process.exitValue(), output);
+        final BadConfigRestartTest.NodeMainRun run = BadConfigRestartTest.NodeMainRun.of(config);
+        final String output = run.output;
+        assertEquals(2, run.exit, output);
         assertEquals(1, output.lines().count(), output);
         assertTrue(output.startsWith("paxlog node: bad configuration: " + NodeConfig.CLUSTER_SECRET_FILE_PROP + "="),
             output);

@@ -57,7 +57,16 @@ record ClusterFile(Path file, Path clusterDir, Member[] members, String[] member
         {
             netns[i] = blankToNull(p.getProperty("member." + i + ".netns"));
         }
-        return new ClusterFile(file, Path.of(dir), members, netns, blankToNull(p.getProperty("client.netns")), p);
+        final Path clusterDir;
+        try
+        {
+            clusterDir = Path.of(dir.trim());
+        }
+        catch (final java.nio.file.InvalidPathException ex)
+        {
+            throw new IllegalArgumentException("--config: cluster.dir is not a valid path: " + ex.getReason());
+        }
+        return new ClusterFile(file, clusterDir, members, netns, blankToNull(p.getProperty("client.netns")), p);
     }
 
     /** True when every member runs in a namespace host, so iptables and nft rules can be scoped to it. */

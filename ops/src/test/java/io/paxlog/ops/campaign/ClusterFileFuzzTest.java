@@ -1,0 +1,68 @@
+package io.paxlog.ops.campaign;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.paxlog.node.Member;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fuzzing and bad input (issue 7): cluster-file parsing. The input is written as a cluster file and loaded with
+ * {@link ClusterFile#load}; its first line is also given to {@link Member#parseList}. Properties: only an
+ * IllegalArgumentException with a one-line message naming {@code --config} (load) is thrown, never anything else;
+ * a file that loads has members 0..N-1 in order, one namespace slot per member, and {@code size()} equal to N;
+ * a parsed member's host is a plain host name or address (it is pasted into an Aeron channel URI, so a '?', '|'
+ * or '=' in it would add channel parameters).
+ */
+class ClusterFileFuzzTest
+{
+    @FuzzTest(maxDuration = "30s")
+    void arbitraryClusterFilesLoadOrNameTheProblem(final byte[] input) throws IOException
+    {
+        final Path file = Files.createTempFile("cluster-fuzz", ".properties");
+        try
+        {
+            Files.write(file, input);
+            try
+            {
+                final ClusterFile c = ClusterFile.load(file);
+                assertEquals(c.members().length, c.size());
+                assertEquals(c.members().length, c.memberNetns().length);
+                for (int i = 0; i < c.size(); i++)
+                {
+                    assertEquals(i, c.members()[i].id(), "member ids in order");
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                assertTrue(ex.getMessage().startsWith("--config: "), "names the flag: " + ex.getMessage());
+                assertTrue(ex.getMessage().indexOf('\n') < 0, "one line: " + ex.getMessage());
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+        }
+        final String firstLine = new String(input, java.nio.charset.StandardCharsets.ISO_8859_1).split("\n", 2)[0];
+        try
+        {
+            final Member[] members = Member.parseList(firstLine);
+            for (int i = 0; i < members.length; i++)
+            {
+                assertEquals(i, members[i].id(), "member ids in order");
+                assertTrue(members[i].host().matches("[A-Za-z0-9._-]+"),
+                    "a host that cannot change the Aeron channel it goes into: '" + members[i].host() + "'");
+                assertTrue(members[i].consensusPort() >= 1 && members[i].consensusPort() <= 65535);
+                assertTrue(members[i].clientPort() >= 1 && members[i].clientPort() <= 65535);
+            }
+        }
+        catch (final IllegalArgumentException expected)
+        {
+            assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty(), "says why");
+        }
+    }
+}
