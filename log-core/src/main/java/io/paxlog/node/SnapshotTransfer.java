@@ -196,8 +196,24 @@ final class SnapshotTransfer
             return;
         }
         view.wrap(bytes);
-        store.save(slot, view, 0, bytes.length);
-        host.restore(new SnapshotReader(view, 0, bytes.length));
+        // the machines restore in place: keep what they hold now, so a snapshot that passes its checksum yet fails to
+        // restore (a sender's bug, or a forged one) leaves this node exactly as it was, not half restored
+        writer.reset();
+        host.snapshot(writer);
+        final byte[] before = Arrays.copyOf(writer.buffer().byteArray(), writer.length());
+        try
+        {
+            host.restore(new SnapshotReader(view, 0, bytes.length));
+        }
+        catch (final RuntimeException ex)
+        {
+            host.restore(new SnapshotReader(new UnsafeBuffer(before), 0, before.length));
+            refused++;
+            NodeLog.info("refused the snapshot at slot " + slot + " from node " + from + ": it does not restore (" +
+                String.valueOf(ex.getMessage()).replaceAll("\\p{Cntrl}", " ") + ")");
+            return;
+        }
+        store.save(slot, view, 0, bytes.length); // saved only once it restored
         installListener.onInstalled(slot);
         core.installSnapshot(nowNs, from, incomingBallot, slot);
         installed++;
