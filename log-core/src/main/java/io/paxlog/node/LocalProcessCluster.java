@@ -2,8 +2,6 @@ package io.paxlog.node;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,14 +268,7 @@ public final class LocalProcessCluster implements AutoCloseable
 
     static int freePort()
     {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("no free UDP port: " + ex.getMessage(), ex);
-        }
+        return LoopbackPorts.free();
     }
 
     /** Kills every node still running (SIGKILL) and waits for them to exit. */

@@ -29,8 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -503,14 +501,7 @@ class PaxlogClientProtocolTest
 
     private static int freePort()
     {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        return io.paxlog.node.LoopbackPorts.free();
     }
 
     private static final class CommandValue

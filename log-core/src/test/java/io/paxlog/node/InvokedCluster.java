@@ -5,8 +5,6 @@ import io.paxlog.sm.Machines;
 import io.paxlog.sm.StateMachine;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -226,14 +224,7 @@ final class InvokedCluster implements AutoCloseable
 
     static int freePort()
     {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return s.getLocalPort();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        return LoopbackPorts.free();
     }
 
     public void close() throws InterruptedException
