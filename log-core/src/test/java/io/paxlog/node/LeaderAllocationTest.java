@@ -45,7 +45,64 @@ class LeaderAllocationTest
         measure(auth, null);
     }
 
+    /**
+     * Measures the steady state; a leader change (a node starved for longer than the election timeout on this shared
+     * two-core machine: CI saw one after 733,300 commands) is not the steady state, so the measurement starts over on
+     * a fresh cluster, at most three times.
+     */
     private static void measure(final Properties auth, final java.nio.file.Path secrets) throws Exception
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                measureOnce(auth, secrets);
+                return;
+            }
+            catch (final LeadershipMoved ex)
+            {
+                if (attempt == 3)
+                {
+                    throw new AssertionError("leadership moved in each of 3 attempts: " + ex.getMessage(), ex);
+                }
+                System.out.println("attempt " + attempt + ": " + ex.getMessage() + "; measuring again");
+            }
+        }
+    }
+
+    /** Leadership moved during a measurement. */
+    private static final class LeadershipMoved extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        LeadershipMoved(final String message)
+        {
+            super(message);
+        }
+    }
+
+    private static void runOrLeadershipMoved(final PipelinedSession session, final int commands,
+        final InvokedCluster cluster, final int leader) throws Exception
+    {
+        try
+        {
+            session.run(commands);
+        }
+        catch (final AssertionError ex)
+        {
+            if (String.valueOf(ex.getMessage()).endsWith("answered REDIRECT"))
+            {
+                throw new LeadershipMoved(ex.getMessage());
+            }
+            throw ex;
+        }
+        if (cluster.leader() != leader)
+        {
+            throw new LeadershipMoved("leader n" + leader + " is no longer the leader (n" + cluster.leader() + ")");
+        }
+    }
+
+    private static void measureOnce(final Properties auth, final java.nio.file.Path secrets) throws Exception
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
@@ -67,8 +124,7 @@ class LeaderAllocationTest
                 secrets == null ? null : new io.paxlog.auth.SharedSecretCredentials(
                     AuthTestSupport.secret(secrets, "client.secret"))))
             {
-                session.run(WARMUP);
-                assertEquals(leader, cluster.leader(), "leadership moved during warm-up");
+                runOrLeadershipMoved(session, WARMUP, cluster, leader);
                 final long tid = cluster.nodeThread(leader).getId();
                 final long[] nodeBefore = new long[3];
                 for (int n = 0; n < 3; n++)
@@ -77,10 +133,9 @@ class LeaderAllocationTest
                 }
                 final long before = threads.getThreadAllocatedBytes(tid);
                 final long start = System.nanoTime();
-                session.run(MEASURED);
+                runOrLeadershipMoved(session, MEASURED, cluster, leader);
                 final long elapsedNs = System.nanoTime() - start;
                 final long allocated = threads.getThreadAllocatedBytes(tid) - before;
-                assertEquals(leader, cluster.leader(), "leadership moved during the measurement");
                 final double perCommand = (double)allocated / MEASURED;
                 System.out.printf("leader n%d: %d commands, %d bytes allocated on its duty-cycle thread " +
                     "(%.4f bytes/command), %d commands/s, busy answers %d%n", leader, MEASURED, allocated,
