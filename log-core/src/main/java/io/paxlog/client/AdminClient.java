@@ -148,10 +148,15 @@ public final class AdminClient implements AutoCloseable
     {
         checkMember(memberId);
         final long correlationId = nextCorrelationId++;
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + statusRequest.wrapAndApplyHeader(request, 0, header)
+        return call(memberId, correlationId, encodeStatusRequest(correlationId), timeoutNs);
+    }
+
+    /** Encodes a StatusRequest with {@code correlationId} into {@code request}; returns its length. */
+    private int encodeStatusRequest(final long correlationId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + statusRequest.wrapAndApplyHeader(request, 0, header)
             .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
             .putCredentials(proof(correlationId), 0, proofLength).encodedLength();
-        return call(memberId, correlationId, length, timeoutNs);
     }
 
     /**
@@ -192,12 +197,7 @@ public final class AdminClient implements AutoCloseable
                     {
                         if (answers[m] == null)
                         {
-                            final long correlationId = first + m;
-                            final int length = MessageHeaderEncoder.ENCODED_LENGTH + statusRequest
-                                .wrapAndApplyHeader(request, 0, header).correlationId(correlationId)
-                                .responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
-                                .putCredentials(proof(correlationId), 0, proofLength).encodedLength();
-                            publications[m].offer(request, 0, length); // lost or refused: the resend covers it
+                            publications[m].offer(request, 0, encodeStatusRequest(first + m)); // lost or refused: the resend covers it
                             work++;
                         }
                     }
