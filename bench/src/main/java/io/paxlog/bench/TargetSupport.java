@@ -2,6 +2,7 @@ package io.paxlog.bench;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.paxlog.node.LoopbackPorts;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
@@ -9,9 +10,6 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,30 +36,15 @@ final class TargetSupport
     }
 
     /**
-     * {@code count} distinct free UDP ports on 127.0.0.1 (all sockets are held open until every port is picked, so
-     * none repeats; another process could still take one before it is bound again, which is unlikely).
+     * {@code count} distinct free UDP ports on 127.0.0.1, below the kernel's ephemeral range (a port probed with
+     * bind(0) could be handed to another socket before the target binds it: CI failed once that way).
      */
-    static int[] freeUdpPorts(final int count) throws IOException
+    static int[] freeUdpPorts(final int count)
     {
-        final DatagramSocket[] sockets = new DatagramSocket[count];
         final int[] ports = new int[count];
-        try
+        for (int i = 0; i < count; i++)
         {
-            for (int i = 0; i < count; i++)
-            {
-                sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-                ports[i] = sockets[i].getLocalPort();
-            }
-        }
-        finally
-        {
-            for (final DatagramSocket socket : sockets)
-            {
-                if (socket != null)
-                {
-                    socket.close();
-                }
-            }
+            ports[i] = LoopbackPorts.free();
         }
         return ports;
     }

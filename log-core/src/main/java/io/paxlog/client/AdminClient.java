@@ -114,8 +114,8 @@ public final class AdminClient implements AutoCloseable
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            responseChannel = "aeron:udp?endpoint=" + ClientTransport.localAddressToward(members[0]) + ":" +
-                ClientTransport.freePort();
+            final String local = ClientTransport.localAddressToward(members[0]);
+            responseChannel = "aeron:udp?endpoint=" + local + ":" + ClientTransport.freePort(local);
             responses = connected.addSubscription(responseChannel, ADMIN_RESPONSE_STREAM);
             publications = new ExclusivePublication[members.length];
             for (int i = 0; i < members.length; i++)

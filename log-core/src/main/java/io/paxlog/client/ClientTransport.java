@@ -11,12 +11,14 @@ import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.SessionCloseEncoder;
 import io.paxlog.codecs.SessionConnectEncoder;
 import io.paxlog.codecs.SessionKeepAliveEncoder;
+import io.paxlog.node.LoopbackPorts;
 import io.paxlog.node.Member;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -60,7 +62,8 @@ final class ClientTransport
         this.credentials = credentials;
         this.challengeAnswers = new byte[memberCount][];
         // the route first: a member that cannot be reached is refused before a media driver is launched
-        this.responseChannel = "aeron:udp?endpoint=" + localAddressToward(members[0]) + ":" + freePort();
+        final String local = localAddressToward(members[0]);
+        this.responseChannel = "aeron:udp?endpoint=" + local + ":" + freePort(local);
         MediaDriver launched = null;
         Aeron connected = null;
         try
@@ -138,15 +141,17 @@ final class ClientTransport
         }
     }
 
-    static int freePort()
+    /** A free port for the response endpoint on {@code localAddress}, below the kernel's ephemeral range. */
+    static int freePort(final String localAddress)
     {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        try
         {
-            return s.getLocalPort();
+            return LoopbackPorts.free(InetAddress.getByName(localAddress));
         }
-        catch (final SocketException ex)
+        catch (final IOException | IllegalStateException ex)
         {
-            throw new PaxlogException("cannot find a free UDP port for responses: " + ex.getMessage());
+            throw new PaxlogException("cannot find a free UDP port for responses on " + localAddress + ": " +
+                ex.getMessage());
         }
     }
 

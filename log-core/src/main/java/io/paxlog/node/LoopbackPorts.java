@@ -25,7 +25,16 @@ public final class LoopbackPorts
     }
 
     /** A port nobody in this JVM was given before and that is free on loopback now. */
-    public static synchronized int free()
+    public static int free()
+    {
+        return free(InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * A port nobody in this JVM was given before and that is free on {@code address} now (a client's response
+     * endpoint on the interface toward its cluster, say).
+     */
+    public static synchronized int free(final InetAddress address)
     {
         for (int attempt = 0; attempt < 1_000; attempt++)
         {
@@ -34,7 +43,7 @@ public final class LoopbackPorts
             {
                 continue;
             }
-            try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress()))
+            try (DatagramSocket s = new DatagramSocket(port, address))
             {
                 GIVEN.add(port);
                 return port;
@@ -44,6 +53,6 @@ public final class LoopbackPorts
                 // in use: try another
             }
         }
-        throw new IllegalStateException("no free UDP port on loopback in " + FIRST + ".." + LAST);
+        throw new IllegalStateException("no free UDP port on " + address.getHostAddress() + " in " + FIRST + ".." + LAST);
     }
 }

@@ -223,7 +223,7 @@ class ClientResponseFuzzTest
         if (client == null)
         {
             final Path dir = Files.createTempDirectory("paxlog-fuzz-client");
-            final Member member = new Member(0, "127.0.0.1", ClientTransport.freePort(), ClientTransport.freePort());
+            final Member member = new Member(0, "127.0.0.1", io.paxlog.node.LoopbackPorts.free(), io.paxlog.node.LoopbackPorts.free());
             final PaxlogClient c = new PaxlogClient(new PaxlogClientContext().members(member)
                 .aeronDirectoryName(dir.resolve("aeron").toString()));
             Runtime.getRuntime().addShutdownHook(new Thread(c::close));
