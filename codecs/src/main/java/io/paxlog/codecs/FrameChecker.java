@@ -307,17 +307,20 @@ public final class FrameChecker
         // to the session event: one more var-data field from version 3 on, the same fixed blocks
         t = put(t, SessionConnectDecoder.TEMPLATE_ID, plusVarData(SessionConnectDecoder.credentialsSinceVersion(),
             block(SessionConnectDecoder.BLOCK_LENGTH, NO_GROUPS, 1)));
-        t = put(t, SessionEventDecoder.TEMPLATE_ID, plusVarData(SessionEventDecoder.challengeSinceVersion(),
+        // version 5 appended the members list to the session event and the command response
+        t = put(t, SessionEventDecoder.TEMPLATE_ID, plusVarData(SessionEventDecoder.membersSinceVersion(),
+            plusVarData(SessionEventDecoder.challengeSinceVersion(),
             block(SessionEventDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(SessionEventDecoder.codeEncodingOffset(), SessionEventDecoder.codeEncodingLength(),
-                validValues(SessionEventCode.values(), SessionEventCode.NULL_VAL, SessionEventCode::value)))));
+                validValues(SessionEventCode.values(), SessionEventCode.NULL_VAL, SessionEventCode::value))))));
         t = put(t, CommandRequestDecoder.TEMPLATE_ID, block(CommandRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1));
         t = put(t, QueryRequestDecoder.TEMPLATE_ID, block(QueryRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(QueryRequestDecoder.consistencyEncodingOffset(), QueryRequestDecoder.consistencyEncodingLength(),
                 validValues(ReadConsistency.values(), ReadConsistency.NULL_VAL, ReadConsistency::value))));
-        t = put(t, CommandResponseDecoder.TEMPLATE_ID, block(CommandResponseDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
+        t = put(t, CommandResponseDecoder.TEMPLATE_ID, plusVarData(CommandResponseDecoder.membersSinceVersion(),
+            block(CommandResponseDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(CommandResponseDecoder.statusEncodingOffset(), CommandResponseDecoder.statusEncodingLength(),
-                validValues(CommandStatus.values(), CommandStatus.NULL_VAL, CommandStatus::value))));
+                validValues(CommandStatus.values(), CommandStatus.NULL_VAL, CommandStatus::value)))));
         t = put(t, SessionKeepAliveDecoder.TEMPLATE_ID, block(SessionKeepAliveDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, SessionCloseDecoder.TEMPLATE_ID, block(SessionCloseDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, StatusRequestDecoder.TEMPLATE_ID, plusVarData(StatusRequestDecoder.credentialsSinceVersion(),
@@ -330,13 +333,24 @@ public final class FrameChecker
             StatusResponseDecoder.roleEncodingLength(), validValues(NodeRole.values(), NodeRole.NULL_VAL, NodeRole::value));
         // version 1 ended where the version-2 fields (leaderId first) begin, and had no followers group
         final Block statusResponseV1 = block(StatusResponseDecoder.leaderIdEncodingOffset(), NO_GROUPS, 0, role);
-        t = put(t, StatusResponseDecoder.TEMPLATE_ID, since(StatusResponseDecoder.leaderIdSinceVersion(),
-            block(StatusResponseDecoder.BLOCK_LENGTH, new Block[]{ block(
-                StatusResponseDecoder.FollowersDecoder.sbeBlockLength(), NO_GROUPS, 0) }, 0, role,
-                field(StatusResponseDecoder.faultOutcomeEncodingOffset(),
-                    StatusResponseDecoder.faultOutcomeEncodingLength(),
-                    validValues(FaultOutcome.values(), FaultOutcome.NULL_VAL, FaultOutcome::value))),
-            statusResponseV1));
+        final EnumField faultOutcome = field(StatusResponseDecoder.faultOutcomeEncodingOffset(),
+            StatusResponseDecoder.faultOutcomeEncodingLength(),
+            validValues(FaultOutcome.values(), FaultOutcome.NULL_VAL, FaultOutcome::value));
+        final Block followers = block(StatusResponseDecoder.FollowersDecoder.sbeBlockLength(), NO_GROUPS, 0);
+        // version 5 added the configuration group (each member's voting state) and the configuration as text
+        final Block configuration = block(StatusResponseDecoder.ConfigurationDecoder.sbeBlockLength(), NO_GROUPS, 0,
+            field(StatusResponseDecoder.ConfigurationDecoder.votingStateEncodingOffset(),
+                StatusResponseDecoder.ConfigurationDecoder.votingStateEncodingLength(),
+                validValues(VotingState.values(), VotingState.NULL_VAL, VotingState::value)));
+        t = put(t, StatusResponseDecoder.TEMPLATE_ID, since(StatusResponseDecoder.configurationDetailSinceVersion(),
+            block(StatusResponseDecoder.BLOCK_LENGTH, new Block[]{ followers, configuration }, 1, role, faultOutcome),
+            since(StatusResponseDecoder.leaderIdSinceVersion(),
+            block(StatusResponseDecoder.BLOCK_LENGTH, new Block[]{ followers }, 0, role, faultOutcome),
+            statusResponseV1)));
+        t = put(t, MembershipRequestDecoder.TEMPLATE_ID, block(MembershipRequestDecoder.BLOCK_LENGTH, NO_GROUPS, 3));
+        t = put(t, MembershipResponseDecoder.TEMPLATE_ID, block(MembershipResponseDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
+            field(MembershipResponseDecoder.outcomeEncodingOffset(), MembershipResponseDecoder.outcomeEncodingLength(),
+                validValues(MembershipOutcome.values(), MembershipOutcome.NULL_VAL, MembershipOutcome::value))));
         t = put(t, JournalPromiseDecoder.TEMPLATE_ID, block(JournalPromiseDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
         t = put(t, JournalAcceptedDecoder.TEMPLATE_ID, block(JournalAcceptedDecoder.BLOCK_LENGTH, NO_GROUPS, 1,
             field(JournalAcceptedDecoder.entryTypeEncodingOffset(), JournalAcceptedDecoder.entryTypeEncodingLength(),

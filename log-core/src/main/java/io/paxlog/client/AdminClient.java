@@ -14,6 +14,9 @@ import io.paxlog.codecs.FaultOutcome;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventDecoder;
 import io.paxlog.codecs.FaultRequestEncoder;
+import io.paxlog.codecs.MembershipRequestEncoder;
+import io.paxlog.codecs.MembershipResponseDecoder;
+import io.paxlog.codecs.VotingState;
 import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
@@ -55,6 +58,8 @@ public final class AdminClient implements AutoCloseable
     private static final int FOLLOWERS_MAX = 1024;
 
     private final int memberCount;
+    /** The members asked, by position; calls name a member by id. */
+    private final Member[] members;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final ExclusivePublication[] publications;
@@ -67,6 +72,9 @@ public final class AdminClient implements AutoCloseable
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
     private final FaultRequestEncoder faultRequest = new FaultRequestEncoder();
+    private final MembershipRequestEncoder membershipRequest = new MembershipRequestEncoder();
+    private final MembershipResponseDecoder membershipResponse = new MembershipResponseDecoder();
+    private MembershipResult membershipAnswer;
     private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, FOLLOWERS_MAX, 4096);
     private final StatusResponseDecoder response = new StatusResponseDecoder();
     private long nextCorrelationId = new SecureRandom().nextLong() & Long.MAX_VALUE;
@@ -118,16 +126,19 @@ public final class AdminClient implements AutoCloseable
             responseChannel = "aeron:udp?endpoint=" + local + ":" + ClientTransport.freePort(local);
             responses = connected.addSubscription(responseChannel, ADMIN_RESPONSE_STREAM);
             publications = new ExclusivePublication[members.length];
+            long seen = 0;
             for (int i = 0; i < members.length; i++)
             {
-                if (members[i] == null || members[i].id() != i)
+                if (members[i] == null || members[i].id() > Member.ID_MAX || (seen & (1L << members[i].id())) != 0)
                 {
                     throw new IllegalArgumentException("members: position " + i + " holds " + members[i] +
-                        "; ids must be 0..N-1 in order");
+                        "; ids must be distinct, in 0.." + Member.ID_MAX);
                 }
+                seen |= 1L << members[i].id();
                 publications[i] = connected.addExclusivePublication(members[i].clientChannel(),
                     PaxlogClient.CLIENT_STREAM);
             }
+            this.members = members.clone();
         }
         catch (final RuntimeException ex)
         {
@@ -143,12 +154,18 @@ public final class AdminClient implements AutoCloseable
         return memberCount;
     }
 
+    /** The members this client asks, in the order given (element i of {@link #statusAll} is member i's). */
+    public Member[] members()
+    {
+        return members.clone();
+    }
+
     /** Member {@code memberId}'s status, or null if it did not answer within {@code timeoutNs}. */
     public synchronized NodeStatusReport status(final int memberId, final long timeoutNs)
     {
-        checkMember(memberId);
+        final int position = position(memberId);
         final long correlationId = nextCorrelationId++;
-        return call(memberId, correlationId, encodeStatusRequest(correlationId), timeoutNs);
+        return call(position, correlationId, encodeStatusRequest(correlationId), timeoutNs);
     }
 
     /** Encodes a StatusRequest with {@code correlationId} into {@code request}; returns its length. */
@@ -160,9 +177,10 @@ public final class AdminClient implements AutoCloseable
     }
 
     /**
-     * Every member's status, asked of all at once (so a round takes the slowest answer, not the sum): element m is
-     * member m's status, or null if it did not answer within {@code timeoutNs}. When {@code answeredNanos} is not
-     * null, its element m gets the {@link System#nanoTime()} at which member m's answer was read (0 if none).
+     * Every member's status, asked of all at once (so a round takes the slowest answer, not the sum): element i is
+     * the status of the i-th member given to the constructor (member i when ids are 0..N-1), or null if it did not
+     * answer within {@code timeoutNs}. When {@code answeredNanos} is not null, its element i gets the
+     * {@link System#nanoTime()} at which that answer was read (0 if none).
      */
     public synchronized NodeStatusReport[] statusAll(final long timeoutNs, final long[] answeredNanos)
     {
@@ -223,12 +241,12 @@ public final class AdminClient implements AutoCloseable
      */
     public synchronized NodeStatusReport snapshot(final int memberId, final long timeoutNs)
     {
-        checkMember(memberId);
+        final int position = position(memberId);
         final long correlationId = nextCorrelationId++;
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + snapshotRequest.wrapAndApplyHeader(request, 0, header)
             .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).responseChannel(responseChannel)
             .putCredentials(proof(correlationId), 0, proofLength).encodedLength();
-        return call(memberId, correlationId, length, timeoutNs);
+        return call(position, correlationId, length, timeoutNs);
     }
 
     /**
@@ -244,7 +262,7 @@ public final class AdminClient implements AutoCloseable
     public synchronized boolean fault(final int memberId, final long delayNs, final long jitterNs,
         final long durationNs, final long timeoutNs)
     {
-        checkMember(memberId);
+        final int position = position(memberId);
         if (delayNs < 0 || jitterNs < 0 || durationNs < 0)
         {
             throw new IllegalArgumentException("delayNs=" + delayNs + " jitterNs=" + jitterNs + " durationNs=" +
@@ -255,7 +273,7 @@ public final class AdminClient implements AutoCloseable
             .correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).delayNs(delayNs).jitterNs(jitterNs)
             .durationNs(durationNs).responseChannel(responseChannel).putCredentials(proof(correlationId), 0, proofLength)
             .encodedLength();
-        if (call(memberId, correlationId, length, timeoutNs) == null)
+        if (call(position, correlationId, length, timeoutNs) == null)
         {
             throw new PaxlogException.Timeout("member " + memberId + " did not answer the fault request within " +
                 timeoutNs / 1_000_000 + " ms");
@@ -279,17 +297,62 @@ public final class AdminClient implements AutoCloseable
         return proof;
     }
 
-    private void checkMember(final int memberId)
+    /** The position of member {@code memberId} among those given; an IllegalArgumentException if none. */
+    private int position(final int memberId)
     {
-        if (memberId < 0 || memberId >= memberCount)
+        for (int i = 0; i < members.length; i++)
         {
-            throw new IllegalArgumentException("member " + memberId + ": must be in 0.." + (memberCount - 1));
+            if (members[i].id() == memberId)
+            {
+                return i;
+            }
+        }
+        final StringBuilder ids = new StringBuilder();
+        for (final Member m : members)
+        {
+            ids.append(ids.length() == 0 ? "" : ",").append(m.id());
+        }
+        throw new IllegalArgumentException("member " + memberId + ": not among the members asked (" + ids + ")");
+    }
+
+    /** How a membership request ended ({@link #changeMembership}). */
+    public record MembershipResult(String outcome, int nodeId, int leaderId, long commitSlot, String detail)
+    {
+        public boolean done()
+        {
+            return outcome.equals("DONE");
         }
     }
 
-    /** Sends the request in {@code request} (resending), polls for its answer; null at the deadline. */
-    private NodeStatusReport call(final int memberId, final long correlationId, final int length, final long timeoutNs)
+    /**
+     * Asks member {@code memberId} (the leader: any other refuses, naming the leader it knows) to add {@code add}
+     * (null: none) and/or remove member {@code removeId} (-1: none) in one change, with quorums
+     * {@code acceptQuorum} and {@code electionQuorum} of the final configuration (0: a majority, and N - W + 1).
+     * An added member is a learner until it has caught up, then a voter (docs/membership.md). Waits until the change
+     * ends: outcome DONE (the final configuration is committed at or below {@code commitSlot}), FAILED, or
+     * REFUSED (not the leader, a change in progress, an invalid request); null if no answer within
+     * {@code timeoutNs} (the change may still be under way: ask the status).
+     */
+    public synchronized MembershipResult changeMembership(final int memberId, final Member add, final int removeId,
+        final int acceptQuorum, final int electionQuorum, final long timeoutNs)
     {
+        final int position = position(memberId);
+        final long correlationId = nextCorrelationId++;
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + membershipRequest.wrapAndApplyHeader(request, 0,
+            header).correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).removeNodeId(removeId)
+            .acceptQuorum(acceptQuorum).electionQuorum(electionQuorum).addMember(add == null ? "" : add.spec())
+            .responseChannel(responseChannel).putCredentials(proof(correlationId), 0, proofLength).encodedLength();
+        membershipAnswer = null;
+        call(position, correlationId, length, timeoutNs);
+        final MembershipResult result = membershipAnswer;
+        membershipAnswer = null;
+        return result;
+    }
+
+    /** Sends the request in {@code request} (resending), polls for its answer; null at the deadline. */
+    private NodeStatusReport call(final int position, final long correlationId, final int length, final long timeoutNs)
+    {
+        final int memberId = members[position].id();
         awaitedCorrelationId = correlationId;
         refusedDetail = null;
         answer = null;
@@ -308,7 +371,7 @@ public final class AdminClient implements AutoCloseable
                 int work = 0;
                 if (nowNs - nextSendNs >= 0)
                 {
-                    publications[memberId].offer(request, 0, length); // lost or refused: the resend covers it
+                    publications[position].offer(request, 0, length); // lost or refused: the resend covers it
                     nextSendNs = nowNs + RESEND_INTERVAL_MS * 1_000_000L;
                     work++;
                 }
@@ -316,6 +379,10 @@ public final class AdminClient implements AutoCloseable
                 if (answer != null)
                 {
                     return answer;
+                }
+                if (membershipAnswer != null)
+                {
+                    return null;
                 }
                 if (refusedDetail != null)
                 {
@@ -344,6 +411,21 @@ public final class AdminClient implements AutoCloseable
             if (refusal.correlationId() == awaitedCorrelationId && refusal.code() == SessionEventCode.REJECTED)
             {
                 refusedDetail = refusal.detail(); // the node refused the request (authentication)
+            }
+            return;
+        }
+        if (checker.templateId() == MembershipResponseDecoder.TEMPLATE_ID)
+        {
+            membershipResponse.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(),
+                checker.actingVersion());
+            if (membershipResponse.correlationId() == awaitedCorrelationId)
+            {
+                final String outcome = membershipResponse.outcome().name();
+                final int nodeId = membershipResponse.nodeId();
+                final int leaderId = membershipResponse.leaderId();
+                final long commitSlot = membershipResponse.commitSlot();
+                membershipAnswer = new MembershipResult(outcome, nodeId, leaderId, commitSlot,
+                    membershipResponse.detail());
             }
             return;
         }
@@ -385,8 +467,27 @@ public final class AdminClient implements AutoCloseable
         {
             followers.add(new FollowerLag(f.nodeId(), f.ackedSlot(), f.lagSlots(), f.lastAckAgeNs()));
         }
+        long voters = 0;
+        long learners = 0;
+        for (final StatusResponseDecoder.ConfigurationDecoder c : response.configuration())
+        {
+            final int id = c.nodeId();
+            if (id >= 0 && id <= Member.ID_MAX)
+            {
+                if (c.votingState() == VotingState.VOTER)
+                {
+                    voters |= 1L << id;
+                }
+                else
+                {
+                    learners |= 1L << id;
+                }
+            }
+        }
+        final String configuration = response.configurationDetail();
         final NodeStatusReport report = new NodeStatusReport(nodeId, role, ballot, leaderId, commitSlot, appliedSlot,
-            leaseRemainingNs, snapshotSlot, droppedFrames, droppedSends, delayedFrames, faultDelayNs, followers);
+            leaseRemainingNs, snapshotSlot, droppedFrames, droppedSends, delayedFrames, faultDelayNs, followers,
+            voters, learners, configuration);
         if (single)
         {
             answer = report;

@@ -18,13 +18,33 @@ import java.util.List;
  * @param delayedFrames    consensus frames the fault shim holds now.
  * @param faultDelayNs     the fault shim's delay while on; 0 when off.
  * @param followers        one entry per other member when this node leads; empty otherwise.
+ * @param configVoters     the voters of the latest configuration it knows (member ids as a bit set).
+ * @param configLearners   that configuration's learners (members catching up, not yet voting).
+ * @param configuration    that configuration as text: voters, learners, W, R, committed or pending, addresses.
  */
 public record NodeStatusReport(int nodeId, String role, long ballot, int leaderId, long commitSlot, long appliedSlot,
     long leaseRemainingNs, long snapshotSlot, long droppedFrames, long droppedSends, long delayedFrames,
-    long faultDelayNs, List<FollowerLag> followers)
+    long faultDelayNs, List<FollowerLag> followers, long configVoters, long configLearners, String configuration)
 {
     public NodeStatusReport
     {
         followers = List.copyOf(followers);
+        configuration = configuration == null ? "" : configuration;
+    }
+
+    /** A report from a node that shows no configuration (schema before version 5). */
+    public NodeStatusReport(final int nodeId, final String role, final long ballot, final int leaderId,
+        final long commitSlot, final long appliedSlot, final long leaseRemainingNs, final long snapshotSlot,
+        final long droppedFrames, final long droppedSends, final long delayedFrames, final long faultDelayNs,
+        final List<FollowerLag> followers)
+    {
+        this(nodeId, role, ballot, leaderId, commitSlot, appliedSlot, leaseRemainingNs, snapshotSlot, droppedFrames,
+            droppedSends, delayedFrames, faultDelayNs, followers, 0, 0, "");
+    }
+
+    /** The voting state of {@code id} in the latest configuration the node knows: voter, learner or "-". */
+    public String votingState(final int id)
+    {
+        return (configVoters & (1L << id)) != 0 ? "voter" : (configLearners & (1L << id)) != 0 ? "learner" : "-";
     }
 }

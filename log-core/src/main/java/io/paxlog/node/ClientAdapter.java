@@ -5,6 +5,7 @@ import io.aeron.logbuffer.Header;
 import io.paxlog.codecs.SnapshotRequestDecoder;
 import io.paxlog.codecs.CommandRequestDecoder;
 import io.paxlog.codecs.FaultRequestDecoder;
+import io.paxlog.codecs.MembershipRequestDecoder;
 import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
@@ -37,6 +38,7 @@ final class ClientAdapter implements FragmentHandler
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final SnapshotRequestDecoder snapshotRequest = new SnapshotRequestDecoder();
     private final FaultRequestDecoder faultRequest = new FaultRequestDecoder();
+    private final MembershipRequestDecoder membershipRequest = new MembershipRequestDecoder();
     private final UnsafeBuffer queryPayload = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer commandPayload = new UnsafeBuffer(0, 0);
     /** The credentials of a connect or admin request (empty for frames of schema version 2 or older). */
@@ -209,6 +211,33 @@ final class ClientAdapter implements FragmentHandler
                 faultRequest.wrapCredentials(credentials);
                 agent.onFaultRequest(correlationId, channel, streamId, delayNs, jitterNs, durationNs, credentials, 0,
                     credentials.capacity());
+                return true;
+            }
+            case MembershipRequestDecoder.TEMPLATE_ID:
+            {
+                membershipRequest.wrap(buffer, body, blockLength, version);
+                final long correlationId = membershipRequest.correlationId();
+                final int streamId = membershipRequest.responseStreamId();
+                final int removeId = membershipRequest.removeNodeId();
+                final int acceptQuorum = membershipRequest.acceptQuorum();
+                final int electionQuorum = membershipRequest.electionQuorum();
+                if (membershipRequest.addMemberLength() > CHANNEL_MAX)
+                {
+                    return false;
+                }
+                final String addMember = membershipRequest.addMember();
+                if (membershipRequest.responseChannelLength() > CHANNEL_MAX)
+                {
+                    return false;
+                }
+                final String channel = membershipRequest.responseChannel();
+                if (!channel.startsWith("aeron:") || membershipRequest.credentialsLength() > CREDENTIALS_MAX)
+                {
+                    return false;
+                }
+                membershipRequest.wrapCredentials(credentials);
+                agent.onMembershipRequest(correlationId, channel, streamId, removeId, acceptQuorum, electionQuorum,
+                    addMember, credentials, 0, credentials.capacity());
                 return true;
             }
             default:

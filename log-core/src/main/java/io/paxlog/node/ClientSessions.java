@@ -33,6 +33,7 @@ final class ClientSessions
     private record Session(int publicationIndex, Publication publication, String key) { }
 
     private static final byte[] NO_BYTES = new byte[0];
+    private byte[] members = NO_BYTES;
     private final Aeron aeron;
     private final HeldFrames held;
     private final int sessionsMax;
@@ -160,6 +161,15 @@ final class ClientSessions
         return s.publicationIndex();
     }
 
+    /**
+     * The latest configuration's members as {@code id=host:consensusPort:clientPort,...} (UTF-8), sent with every
+     * REDIRECT so that clients learn members they were not configured with. Set on the duty cycle when it changes.
+     */
+    void members(final byte[] utf8)
+    {
+        this.members = utf8;
+    }
+
     void sessionEvent(final long sessionId, final long correlationId, final SessionEventCode code, final int leaderId,
         final String detail)
     {
@@ -170,6 +180,8 @@ final class ClientSessions
         }
         event.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(sessionId).code(code)
             .leaderNodeId(leaderId).detail(detail).putChallenge(NO_BYTES, 0, 0);
+        final byte[] list = code == SessionEventCode.REDIRECT ? members : NO_BYTES;
+        event.putMembers(list, 0, list.length);
         held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
     }
 
@@ -181,7 +193,8 @@ final class ClientSessions
             return;
         }
         event.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(correlationId)
-            .code(SessionEventCode.REJECTED).leaderNodeId(-1).detail(detail).putChallenge(NO_BYTES, 0, 0);
+            .code(SessionEventCode.REJECTED).leaderNodeId(-1).detail(detail).putChallenge(NO_BYTES, 0, 0)
+            .putMembers(NO_BYTES, 0, 0);
         held.hold(publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
     }
 
@@ -196,7 +209,7 @@ final class ClientSessions
         }
         event.wrapAndApplyHeader(buffer, 0, header).correlationId(sessionId).sessionId(sessionId)
             .code(SessionEventCode.CHALLENGE).leaderNodeId(memberId).detail("").putChallenge(challenge, 0,
-            challenge.length);
+            challenge.length).putMembers(NO_BYTES, 0, 0);
         held.hold(publication, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
     }
 
@@ -216,6 +229,8 @@ final class ClientSessions
         }
         response.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).sequence(sequence).status(code)
             .leaderNodeId(leaderId).slot(slot).putResult(result, resultOffset, resultLength);
+        final byte[] list = code == CommandStatus.REDIRECT ? members : NO_BYTES;
+        response.putMembers(list, 0, list.length);
         held.hold(s.publicationIndex(), buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
     }
 

@@ -22,7 +22,7 @@ import org.agrona.DirectBuffer;
 /**
  * Decodes consensus frames from peers and calls the core's {@code onXxx} with primitives. A frame that is
  * malformed in any way (short, wrong schema, unknown template, a length running past the end, an unknown enum,
- * a group larger than the limits, a sender that is not a member) is dropped and counted; nothing it does can throw
+ * a group larger than the limits, a sender with no address in the {@link AddressBook}) is dropped and counted; nothing it does can throw
  * out of the duty cycle. With authentication on, each frame's {@link FrameEnvelope} is checked first (cluster id,
  * sender, tag) and nothing of a frame that fails it is decoded; a message's {@code fromNodeId} must then be the
  * envelope's sender.
@@ -30,7 +30,7 @@ import org.agrona.DirectBuffer;
 final class ConsensusAdapter implements FragmentHandler
 {
     private final ConsensusNode core;
-    private final int memberCount;
+    private final AddressBook book;
     private final int entriesMax;
     private final FrameChecker checker;
     private final PrepareDecoder prepare = new PrepareDecoder();
@@ -55,13 +55,13 @@ final class ConsensusAdapter implements FragmentHandler
     /** Checks each frame's envelope before anything else (authentication on); null: frames arrive bare. */
     private final FrameEnvelope envelope;
 
-    ConsensusAdapter(final ConsensusNode core, final int memberCount, final int entriesMax, final int frameLengthMax,
+    ConsensusAdapter(final ConsensusNode core, final AddressBook book, final int entriesMax, final int frameLengthMax,
         final FrameEnvelope envelope)
     {
         this.envelope = envelope;
         this.checker = new FrameChecker(frameLengthMax, entriesMax, frameLengthMax);
         this.core = core;
-        this.memberCount = memberCount;
+        this.book = book;
         this.entriesMax = entriesMax;
         this.slots = new long[entriesMax];
         this.ballots = new long[entriesMax];
@@ -233,6 +233,7 @@ final class ConsensusAdapter implements FragmentHandler
                 }
             }
         }
+        learnAddresses(count);
         core.onPromise(nowNs, from, ballot, echo, commitSlot, slots, ballots, entries, count);
         return true;
     }
@@ -273,6 +274,7 @@ final class ConsensusAdapter implements FragmentHandler
                 }
             }
         }
+        learnAddresses(count);
         core.onAccept(nowNs, from, ballot, sendTimeNs, commitSlot, firstSlot, entries, count);
         return true;
     }
@@ -312,6 +314,7 @@ final class ConsensusAdapter implements FragmentHandler
                 }
             }
         }
+        learnAddresses(count);
         core.onCatchupResponse(nowNs, from, firstSlot, ballots, entries, count);
         return true;
     }
@@ -336,10 +339,30 @@ final class ConsensusAdapter implements FragmentHandler
             sequence, timestampNs, payloadLength);
     }
 
-    /** A configuration entry must decode as one (a malformed one drops the whole frame, counted). */
+    /**
+     * A configuration entry must decode as one, member addresses included (a malformed one drops the whole frame,
+     * counted).
+     */
     private static boolean validConfig(final Entry e)
     {
-        return !e.isConfig() || io.paxlog.core.Membership.decode(e.payloadArray(), 0, e.payloadLength()) != null;
+        return !e.isConfig() || AddressBook.parseTail(e.payloadArray(), 0, e.payloadLength()) != null;
+    }
+
+    /**
+     * The members of configuration entries in a frame that passed every check become reachable before the core
+     * sees it (a candidate asks the members of each configuration a promise reveals; a leader's accepts reach a
+     * new learner).
+     */
+    private void learnAddresses(final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final Entry e = entries[i];
+            if (e.isConfig())
+            {
+                book.learnConfig(e.payloadArray(), 0, e.payloadLength());
+            }
+        }
     }
 
     /**
@@ -353,7 +376,7 @@ final class ConsensusAdapter implements FragmentHandler
             envelope.senderMismatch();
             return false;
         }
-        return nodeId >= 0 && nodeId < memberCount;
+        return book.known(nodeId);
     }
 
     /** Frames dropped by the envelope's checks for {@code reason} ({@link FrameEnvelope}); 0 without one. */

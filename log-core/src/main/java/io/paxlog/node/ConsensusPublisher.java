@@ -45,18 +45,44 @@ final class ConsensusPublisher implements Outbox
     /** Where the SBE frame starts in the buffer: after the envelope's prefix, or at 0. */
     private final int prefix;
 
-    ConsensusPublisher(final int selfId, final int[] peerPublication, final HeldFrames held,
-        final FrameEnvelope envelope)
+    /** Frames for an id this node has no publication to (no address known): dropped, counted. */
+    private long unaddressed;
+
+    /** A publisher with no peers yet ({@link #peer} adds them as their addresses become known). */
+    ConsensusPublisher(final int selfId, final HeldFrames held, final FrameEnvelope envelope)
     {
         this.envelope = envelope;
         this.prefix = envelope == null ? 0 : FrameEnvelope.PREFIX_LENGTH;
         this.selfId = selfId;
-        this.peerPublication = peerPublication;
+        this.peerPublication = new int[Member.ID_MAX + 1];
+        java.util.Arrays.fill(peerPublication, -1);
         this.held = held;
+    }
+
+    /** Frames for member {@code id} go to the {@link HeldFrames} publication {@code publicationIndex} from now on. */
+    void peer(final int id, final int publicationIndex)
+    {
+        peerPublication[id] = publicationIndex;
+    }
+
+    /** The publication index frames for {@code id} go to; -1 if none. */
+    int peerPublication(final int id)
+    {
+        return peerPublication[id];
+    }
+
+    long unaddressed()
+    {
+        return unaddressed;
     }
 
     private void hold(final int to, final int encodedLength)
     {
+        if (to < 0 || to >= peerPublication.length || peerPublication[to] < 0)
+        {
+            unaddressed++;
+            return;
+        }
         final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + encodedLength;
         held.hold(peerPublication[to], buffer, 0, envelope == null ? frameLength : envelope.seal(buffer, frameLength));
     }

@@ -42,17 +42,26 @@ final class FrameEnvelope
     private final FrameAuthenticator authenticator;
     private final long clusterId;
     private final int selfId;
-    private final int memberCount;
+    /** Whether an id is a member's (has an address): a frame from any other id is dropped. */
+    private final java.util.function.IntPredicate member;
     private final int tagLength;
     private final long[] drops = new long[REASONS.length];
     private int sender = -1;
 
+    /** An envelope for a cluster of members 0..{@code memberCount - 1}. */
     FrameEnvelope(final FrameAuthenticator authenticator, final long clusterId, final int selfId, final int memberCount)
+    {
+        this(authenticator, clusterId, selfId, id -> id < memberCount);
+    }
+
+    /** An envelope hearing the ids {@code member} accepts (a node's {@link AddressBook}). */
+    FrameEnvelope(final FrameAuthenticator authenticator, final long clusterId, final int selfId,
+        final java.util.function.IntPredicate member)
     {
         this.authenticator = authenticator;
         this.clusterId = clusterId;
         this.selfId = selfId;
-        this.memberCount = memberCount;
+        this.member = member;
         this.tagLength = authenticator.tagLength();
         if (tagLength < 8 || tagLength > 64)
         {
@@ -105,7 +114,7 @@ final class FrameEnvelope
             return WRONG_CLUSTER;
         }
         final int from = buffer.getInt(offset + SENDER_OFFSET, ORDER);
-        if (from < 0 || from >= memberCount || from == selfId)
+        if (from < 0 || from == selfId || !member.test(from))
         {
             return NOT_MEMBER; // a node sends nothing to itself: its own id from outside is no member's frame
         }

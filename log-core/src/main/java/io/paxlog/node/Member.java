@@ -82,20 +82,49 @@ public record Member(int id, String host, int consensusPort, int clientPort)
         return "'" + ConfigException.printable(cut ? text.substring(0, 80) : text) + (cut ? "...'" : "'");
     }
 
-    /** Parses a comma-separated list of members; ids must be 0..N-1 in order. */
+    /** The largest member id (configurations hold ids 0..63). */
+    public static final int ID_MAX = 63;
+
+    /**
+     * Parses a comma-separated list of members ({@code id=host:consensusPort:clientPort,...}), in any order; each id
+     * in 0..{@value #ID_MAX} at most once. Returned in the order given.
+     */
     public static Member[] parseList(final String list)
     {
         final String[] specs = list.split(",");
         final Member[] members = new Member[specs.length];
+        long seen = 0;
         for (int i = 0; i < specs.length; i++)
         {
             members[i] = parse(specs[i]);
-            if (members[i].id() != i)
+            final int id = members[i].id();
+            if (id > ID_MAX)
             {
-                throw new IllegalArgumentException("member ids must be 0..N-1 in order; found " + members[i].id() +
-                    " at position " + i);
+                throw new IllegalArgumentException("member ids must be in 0.." + ID_MAX + ": " + id);
             }
+            if ((seen & (1L << id)) != 0)
+            {
+                throw new IllegalArgumentException("member id " + id + " is listed twice");
+            }
+            seen |= 1L << id;
         }
         return members;
+    }
+
+    /** The list as {@link #parseList} reads it. */
+    public static String format(final Member[] members)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final Member m : members)
+        {
+            b.append(b.length() == 0 ? "" : ",").append(m.spec());
+        }
+        return b.toString();
+    }
+
+    /** {@code id=host:consensusPort:clientPort}, as {@link #parse} reads it. */
+    public String spec()
+    {
+        return id + "=" + host + ":" + consensusPort + ":" + clientPort;
     }
 }

@@ -14,6 +14,7 @@ import io.paxlog.core.Ballot;
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
+import io.paxlog.core.Membership;
 import io.paxlog.core.Role;
 import io.paxlog.sm.ResponseSink;
 import io.paxlog.sm.StateMachineHost;
@@ -89,6 +90,15 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     private long bytesAtLastSnapshot;
     /** Checks client connects and admin requests (passes everything when clients are not authenticated). */
     private final ClientGate gate;
+    private final Aeron aeron;
+    /** Every member address this node knows; a publication to each (but itself). */
+    private final AddressBook book;
+    private final ConsensusPublisher publisher;
+    /** What snapshots hold: the configuration in force at the applied slot and the machines. */
+    private final NodeSnapshot content;
+    /** The latest configuration shown (status, REDIRECT member lists): refreshed when the core's changes. */
+    private Membership shownMembership;
+    private final MembershipRequests membershipRequests;
 
     /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
@@ -113,27 +123,22 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.service = hostFactory.apply(this);
         this.keeper = new SessionKeeper(service, config.sessionTimeoutNs() / 1_000_000L);
         this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
-        final int memberCount = config.members().length;
-        final int[] peerPublication = new int[memberCount];
-        for (final Member m : config.members())
-        {
-            if (m.id() != config.nodeId())
-            {
-                final Publication p = aeron.addPublication(m.consensusChannel(), CONSENSUS_STREAM);
-                peerPublication[m.id()] = held.register(p);
-            }
-        }
+        this.aeron = aeron;
+        this.book = new AddressBook(config.nodeId(), config.members());
         final io.paxlog.auth.FrameAuthenticator frameAuthenticator = config.auth().newFrameAuthenticator();
         final FrameEnvelope envelope = frameAuthenticator == null ? null :
-            new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), memberCount);
-        final ConsensusPublisher publisher = new ConsensusPublisher(config.nodeId(), peerPublication, held, envelope);
+            new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), book::known);
+        this.publisher = new ConsensusPublisher(config.nodeId(), held, envelope);
+        book.listener(this::onAddress); // a publication to each member known now, and to each one learned later
         this.core = new ConsensusNode(config.core(), journal, publisher, this);
+        final Membership initial = config.core().initialMembership();
+        this.content = new NodeSnapshot(service, book, configPayload(initial, book.tail(initial.members())));
         this.snapshots = new SnapshotStore(config.dir().resolve("snapshots"));
-        this.transfer = new SnapshotTransfer(service, core, snapshots, memberCount, config.snapshotBytesMax(),
+        this.transfer = new SnapshotTransfer(content, core, snapshots, config.snapshotBytesMax(),
             publisher::snapshotChunk, this::onSnapshotInstalled, () -> nowNs);
         publisher.snapshotOffers(transfer);
         final int entriesMax = Math.max(config.core().promiseEntriesMax(), config.core().catchupEntriesMax());
-        this.consensusAdapter = new ConsensusAdapter(core, memberCount, entriesMax, config.frameLengthMax(), envelope);
+        this.consensusAdapter = new ConsensusAdapter(core, book, entriesMax, config.frameLengthMax(), envelope);
         consensusAdapter.snapshots(transfer);
         this.clientAdapter = new ClientAdapter(this, config.frameLengthMax());
         final ConsensusAdapter adapter = consensusAdapter;
@@ -147,11 +152,12 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.clientAssembler = new FragmentAssembler(clientAdapter);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
+        this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
         this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
         this.counters = new NodeCounters(aeron, config.nodeId());
-        this.figures = new NodeFigures(config.nodeId(), memberCount);
+        this.figures = new NodeFigures(config.nodeId());
         if (config.authWarning() != null)
         {
             NodeLog.info("node " + config.nodeId() + ": " + config.authWarning());
@@ -162,16 +168,18 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     {
         nowNs = clock.nanoTime();
         final SnapshotStore.Loaded loaded = snapshots.loadLatest();
+        Membership snapshotMembership = null;
         if (loaded != null)
         {
-            service.restore(new io.paxlog.sm.SnapshotReader(new UnsafeBuffer(loaded.bytes()), 0, loaded.bytes().length));
+            snapshotMembership = content.restore(new UnsafeBuffer(loaded.bytes()), 0, loaded.bytes().length);
             lastSnapshotSlot = loaded.slot();
             figures.snapshot(loaded.slot(), -1);
             NodeLog.info("node " + config.nodeId() + ": restored snapshot at slot " + loaded.slot() + " (" +
                 loaded.bytes().length + " bytes)");
         }
-        core.start(nowNs, lastSnapshotSlot);
+        core.start(nowNs, lastSnapshotSlot, snapshotMembership); // replays the journal: configurations too
         journal.sync();
+        showMembership();
         updateStatus(nowNs);
     }
 
@@ -200,6 +208,10 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
             work += keeper.duties(nowNs, core.logTimeNs(nowNs), eventProposer);
         }
         work += core.flush(nowNs);
+        if (core.latestMembership() != shownMembership)
+        {
+            showMembership();
+        }
         work += serveReads();
         work += transfer.sendChunks();
         work += maybeSnapshot();
@@ -288,7 +300,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         }
         final long startNs = clock.nanoTime();
         snapshotWriter.reset();
-        service.snapshot(snapshotWriter);
+        content.write(snapshotWriter);
         final long bytes = snapshots.save(applied, snapshotWriter.buffer(), 0, snapshotWriter.length());
         core.compact(nowNs);
         journal.sync();
@@ -547,6 +559,61 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         sessions.adminReply(publication, adminBuffer, length);
     }
 
+    /** An operator asked for a membership change (admin channel): started here if this node leads. */
+    void onMembershipRequest(final long correlationId, final String channel, final int streamId, final int removeId,
+        final int acceptQuorum, final int electionQuorum, final String addMember, final DirectBuffer credentials,
+        final int credentialsOffset, final int credentialsLength)
+    {
+        if (gate.admit(nowNs, ClientAuthenticator.ADMIN, correlationId, channel, streamId, credentials,
+            credentialsOffset, credentialsLength))
+        {
+            membershipRequests.onRequest(nowNs, correlationId, channel, streamId, removeId, acceptQuorum,
+                electionQuorum, addMember);
+        }
+    }
+
+    public void onMembershipChange(final long requestId, final boolean done, final String detail)
+    {
+        membershipRequests.onEnded(requestId, done, detail);
+    }
+
+    /**
+     * The latest configuration the core knows (committed or not) changed: shown in the status answer and sent with
+     * REDIRECTs, so clients learn members they were not configured with.
+     */
+    private void showMembership()
+    {
+        final Membership latest = core.latestMembership();
+        shownMembership = latest;
+        final boolean committed = latest == core.membership();
+        final String members = Member.format(book.list(latest.members()));
+        figures.configuration(latest.members(), latest.voters(), latest + (committed ? " committed" : " pending") +
+            " members=" + members);
+        sessions.members(members.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A member's address became known (or moved): frames for it go to a publication to that address. */
+    private void onAddress(final Member member)
+    {
+        final int before = publisher.peerPublication(member.id());
+        final Publication p = aeron.addPublication(member.consensusChannel(), CONSENSUS_STREAM);
+        publisher.peer(member.id(), held.register(p));
+        if (before >= 0)
+        {
+            held.unregister(before);
+        }
+        NodeLog.info("node " + config.nodeId() + ": member " + member.spec());
+    }
+
+    /** A configuration entry's payload: the core's header, then the members' addresses. */
+    static byte[] configPayload(final Membership membership, final byte[] tail)
+    {
+        final byte[] payload = new byte[Membership.HEADER_LENGTH + tail.length];
+        membership.encodeHeader(payload, 0);
+        System.arraycopy(tail, 0, payload, Membership.HEADER_LENGTH, tail.length);
+        return payload;
+    }
+
     // ------------------------------------------------------------------ CommitListener
 
     public void onCommitted(final long slot, final long ballot, final Entry entry)
@@ -554,6 +621,17 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         if (entry.isNoop())
         {
             service.applyNoop(slot, entry.timestampNs());
+            return;
+        }
+        if (entry.isConfig())
+        {
+            service.applyNoop(slot, entry.timestampNs()); // no machine's business; the slot still counts as applied
+            final boolean wasMember = content.membership().isMember(config.nodeId());
+            content.applied(entry.payloadArray(), 0, entry.payloadLength());
+            final Membership now = content.membership();
+            NodeLog.info("node " + config.nodeId() + ": configuration at slot " + slot + ": " + now +
+                (wasMember && !now.isMember(config.nodeId()) ? " (this node is no longer a member: it may be " +
+                "stopped once every voter has committed this slot)" : ""));
             return;
         }
         final long sessionId = entry.sessionId();
@@ -659,7 +737,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
 
     /** Node state as reported by {@code ops/cluster status}. */
     public record NodeStatus(int nodeId, Role role, long ballot, long commitSlot, long appliedSlot,
-        long leaseRemainingNs, long droppedFrames, long droppedSends, long snapshotSlot, long lastSnapshotPauseNs)
+        long leaseRemainingNs, long droppedFrames, long droppedSends, long snapshotSlot, long lastSnapshotPauseNs,
+        String configuration)
     {
     }
 }

@@ -192,6 +192,24 @@ public final class NodeConfig
         }
         props.setProperty(CoreConfig.MEMBER_COUNT_PROP, Integer.toString(members.length));
         core = new CoreConfig().load(props);
+        long ids = 0;
+        for (final Member m : members)
+        {
+            ids |= 1L << m.id();
+        }
+        if (core.nodeId() < 0 || core.nodeId() > Member.ID_MAX || (ids & (1L << core.nodeId())) == 0)
+        {
+            throw new ConfigException(MEMBERS_PROP, memberList, "lists no member with this node's id (" +
+                CoreConfig.NODE_ID_PROP + "=" + core.nodeId() + "): every node needs its own address there");
+        }
+        // a joining node lists the cluster's current members and itself; only the others vote when it starts
+        final long voters = core.joining() ? ids & ~(1L << core.nodeId()) : ids;
+        if (voters == 0)
+        {
+            throw new ConfigException(MEMBERS_PROP, memberList, "a joining node (" + CoreConfig.JOIN_PROP +
+                "=true) must list the cluster's current members besides itself");
+        }
+        core.initialVoters(voters);
         plantedBugs = plantedBugs(props.getProperty(PLANT_PROP, ""));
         if (!plantedBugs.isEmpty())
         {
@@ -417,7 +435,20 @@ public final class NodeConfig
 
     public CoreConfig core() { return core; }
     public Member[] members() { return members.clone(); }
-    public Member self() { return members[core.nodeId()]; }
+    public Member self() { return member(core.nodeId()); }
+
+    /** The member listed with {@code id}, or null. */
+    public Member member(final int id)
+    {
+        for (final Member m : members)
+        {
+            if (m.id() == id)
+            {
+                return m;
+            }
+        }
+        return null;
+    }
     public int nodeId() { return core.nodeId(); }
     public Path dir() { return dir; }
     public SyncPolicy sync() { return sync; }

@@ -4,6 +4,7 @@ import io.paxlog.codecs.FaultOutcome;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.NodeRole;
 import io.paxlog.codecs.StatusResponseEncoder;
+import io.paxlog.codecs.VotingState;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Role;
 import org.agrona.MutableDirectBuffer;
@@ -18,7 +19,6 @@ import org.agrona.MutableDirectBuffer;
 final class NodeFigures
 {
     private final int nodeId;
-    private final int memberCount;
     private final long[] ackedSlot;
     private final long[] lastAckAgeNs;
     private volatile Role role;
@@ -37,12 +37,27 @@ final class NodeFigures
     /** Authentication drops by reason ({@link NodeCounters#AUTH_BASE} order); duty cycle only. */
     private final long[] auth = new long[NodeCounters.AUTH_COUNT];
 
-    NodeFigures(final int nodeId, final int memberCount)
+    /** The latest configuration's members and voters (ids as bit sets), and that configuration as text. */
+    private volatile long configMembers;
+    private volatile long configVoters;
+    private volatile String configuration = "";
+
+    NodeFigures(final int nodeId)
     {
         this.nodeId = nodeId;
-        this.memberCount = memberCount;
-        this.ackedSlot = new long[memberCount];
-        this.lastAckAgeNs = new long[memberCount];
+        this.ackedSlot = new long[Member.ID_MAX + 1];
+        this.lastAckAgeNs = new long[Member.ID_MAX + 1];
+    }
+
+    /**
+     * The latest configuration this node knows changed: its members and voters, and {@code text} (quorums,
+     * whether committed, addresses) for the status answer. Rare; may allocate.
+     */
+    void configuration(final long members, final long voters, final String text)
+    {
+        configMembers = members;
+        configVoters = voters;
+        configuration = text;
     }
 
     /** Reads the core's figures at {@code nowNs} and takes the runtime's counts. */
@@ -61,8 +76,9 @@ final class NodeFigures
         this.droppedSends = droppedSends;
         this.delayedFrames = delayedFrames;
         this.faultDelayNs = faultDelayNs;
-        for (int m = 0; m < memberCount; m++)
+        for (long rest = configMembers; rest != 0; rest &= rest - 1)
         {
+            final int m = Long.numberOfTrailingZeros(rest);
             ackedSlot[m] = core.memberAckedSlot(m);
             final long lastAckNs = core.memberLastAckNs(m);
             lastAckAgeNs[m] = lastAckNs == Long.MIN_VALUE ? -1 : Math.max(0, nowNs - lastAckNs);
@@ -94,19 +110,28 @@ final class NodeFigures
             .snapshotSlot(snapshotSlot).droppedSends(droppedSends).delayedFrames(delayedFrames)
             .faultDelayNs(faultDelayNs).faultOutcome(outcome);
         final boolean leading = r == Role.LEADER;
-        final StatusResponseEncoder.FollowersEncoder followers = status.followersCount(leading ? memberCount - 1 : 0);
+        final long members = configMembers;
+        final long others = members & ~(1L << nodeId);
+        final StatusResponseEncoder.FollowersEncoder followers =
+            status.followersCount(leading ? Long.bitCount(others) : 0);
         if (leading)
         {
             final long last = lastSlot;
-            for (int m = 0; m < memberCount; m++)
+            for (long rest = others; rest != 0; rest &= rest - 1)
             {
-                if (m != nodeId)
-                {
-                    followers.next().nodeId(m).ackedSlot(ackedSlot[m]).lagSlots(Math.max(0, last - ackedSlot[m]))
-                        .lastAckAgeNs(lastAckAgeNs[m]);
-                }
+                final int m = Long.numberOfTrailingZeros(rest);
+                followers.next().nodeId(m).ackedSlot(ackedSlot[m]).lagSlots(Math.max(0, last - ackedSlot[m]))
+                    .lastAckAgeNs(lastAckAgeNs[m]);
             }
         }
+        final long voters = configVoters;
+        final StatusResponseEncoder.ConfigurationEncoder config = status.configurationCount(Long.bitCount(members));
+        for (long rest = members; rest != 0; rest &= rest - 1)
+        {
+            final int m = Long.numberOfTrailingZeros(rest);
+            config.next().nodeId(m).votingState((voters & (1L << m)) != 0 ? VotingState.VOTER : VotingState.LEARNER);
+        }
+        status.configurationDetail(configuration);
         return MessageHeaderEncoder.ENCODED_LENGTH + status.encodedLength();
     }
 
@@ -137,6 +162,6 @@ final class NodeFigures
     {
         final Role r = role;
         return r == null ? null : new NodeAgent.NodeStatus(nodeId, r, ballot, commitSlot, appliedSlot,
-            leaseRemainingNs, droppedFrames, droppedSends, snapshotSlot, snapshotPauseNs);
+            leaseRemainingNs, droppedFrames, droppedSends, snapshotSlot, snapshotPauseNs, configuration);
     }
 }

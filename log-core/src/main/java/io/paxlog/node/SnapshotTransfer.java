@@ -1,9 +1,8 @@
 package io.paxlog.node;
 
 import io.paxlog.core.ConsensusNode;
-import io.paxlog.sm.SnapshotReader;
 import io.paxlog.sm.SnapshotWriter;
-import io.paxlog.sm.StateMachineHost;
+import io.paxlog.core.Membership;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -53,7 +52,7 @@ final class SnapshotTransfer
         int sent;
     }
 
-    private final StateMachineHost host;
+    private final NodeSnapshot content;
     private final ConsensusNode core;
     private final SnapshotStore store;
     private final ChunkSender sender;
@@ -75,20 +74,20 @@ final class SnapshotTransfer
     private long installed;
     private long refused;
 
-    SnapshotTransfer(final StateMachineHost host, final ConsensusNode core, final SnapshotStore store,
-        final int memberCount, final long maxBytes, final ChunkSender sender, final InstallListener installListener,
+    SnapshotTransfer(final NodeSnapshot content, final ConsensusNode core, final SnapshotStore store,
+        final long maxBytes, final ChunkSender sender, final InstallListener installListener,
         final org.agrona.concurrent.NanoClock clock)
     {
         this.clock = clock;
-        this.lastOfferNs = new long[memberCount];
+        this.lastOfferNs = new long[Member.ID_MAX + 1];
         Arrays.fill(lastOfferNs, Long.MIN_VALUE / 2);
-        this.host = host;
+        this.content = content;
         this.core = core;
         this.store = store;
         this.maxBytes = maxBytes;
         this.sender = sender;
         this.installListener = installListener;
-        this.outgoing = new Outgoing[memberCount];
+        this.outgoing = new Outgoing[Member.ID_MAX + 1];
     }
 
     /**
@@ -104,7 +103,7 @@ final class SnapshotTransfer
         }
         lastOfferNs[to] = nowNs;
         writer.reset();
-        host.snapshot(writer);
+        content.write(writer);
         final Outgoing o = new Outgoing();
         o.ballot = ballot;
         o.slot = core.appliedSlot();
@@ -199,15 +198,16 @@ final class SnapshotTransfer
         // the machines restore in place: keep what they hold now, so a snapshot that passes its checksum yet fails to
         // restore (a sender's bug, or a forged one) leaves this node exactly as it was, not half restored
         writer.reset();
-        host.snapshot(writer);
+        content.write(writer);
         final byte[] before = Arrays.copyOf(writer.buffer().byteArray(), writer.length());
+        final Membership membership;
         try
         {
-            host.restore(new SnapshotReader(view, 0, bytes.length));
+            membership = content.restore(view, 0, bytes.length);
         }
         catch (final RuntimeException ex)
         {
-            host.restore(new SnapshotReader(new UnsafeBuffer(before), 0, before.length));
+            content.restore(new UnsafeBuffer(before), 0, before.length);
             refused++;
             NodeLog.info("refused the snapshot at slot " + slot + " from node " + from + ": it does not restore (" +
                 String.valueOf(ex.getMessage()).replaceAll("\\p{Cntrl}", " ") + ")");
@@ -215,7 +215,7 @@ final class SnapshotTransfer
         }
         store.save(slot, view, 0, bytes.length); // saved only once it restored
         installListener.onInstalled(slot);
-        core.installSnapshot(nowNs, from, incomingBallot, slot);
+        core.installSnapshot(nowNs, from, incomingBallot, slot, membership);
         installed++;
         System.out.println("paxlog: installed snapshot at slot " + slot + " (" + bytes.length + " bytes) from node " +
             from);

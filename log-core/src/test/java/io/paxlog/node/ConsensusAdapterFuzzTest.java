@@ -157,9 +157,10 @@ class ConsensusAdapterFuzzTest
             final FrameEnvelope envelope = authenticated ? new FrameEnvelope(
                 new HmacFrameAuthenticator(ConsensusFrames.KEY), ConsensusFrames.CLUSTER_ID, ConsensusFrames.RECEIVER,
                 ConsensusFrames.MEMBERS) : null;
-            adapter = new ConsensusAdapter(core, ConsensusFrames.MEMBERS, entriesMax, FRAME_LENGTH_MAX, envelope);
-            transfer = new SnapshotTransfer(new StateMachineHost(ResponseSink.NONE, Machines.standard()), core,
-                new SnapshotStore(snapshotDir()), ConsensusFrames.MEMBERS, 64 * 1024,
+            adapter = new ConsensusAdapter(core, ConsensusFrames.book(ConsensusFrames.RECEIVER), entriesMax,
+                FRAME_LENGTH_MAX, envelope);
+            transfer = new SnapshotTransfer(ConsensusFrames.content(new StateMachineHost(ResponseSink.NONE,
+                Machines.standard()), ConsensusFrames.RECEIVER), core, new SnapshotStore(snapshotDir()), 64 * 1024,
                 (to, ballot, slot, total, offset, checksum, data, dataOffset, dataLength) -> { },
                 slot -> { }, () -> nowNs);
             adapter.snapshots(transfer);

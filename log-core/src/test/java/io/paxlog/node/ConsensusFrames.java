@@ -47,12 +47,34 @@ final class ConsensusFrames
     {
     }
 
+    /** An address book of members 0..{@link #MEMBERS}-1 on loopback, as a node {@code selfId} has it. */
+    static AddressBook book(final int selfId)
+    {
+        final Member[] members = new Member[MEMBERS];
+        for (int m = 0; m < MEMBERS; m++)
+        {
+            members[m] = new Member(m, "127.0.0.1", 20_000 + 2 * m, 20_001 + 2 * m);
+        }
+        return new AddressBook(selfId, members);
+    }
+
+    /** What a node of {@code host} snapshots, starting with members 0..{@link #MEMBERS}-1 and no addresses. */
+    static NodeSnapshot content(final io.paxlog.sm.StateMachineHost host, final int selfId)
+    {
+        return new NodeSnapshot(host, book(selfId), NodeAgent.configPayload(
+            io.paxlog.core.Membership.firstN(MEMBERS, MEMBERS / 2 + 1, MEMBERS - MEMBERS / 2), new byte[0]));
+    }
+
     /** The frames by message kind, each a whole sealed envelope as it would arrive at {@link #RECEIVER}. */
     static Map<String, byte[]> sealed()
     {
         final HeldFrames held = new HeldFrames(1 << 20);
         final FrameEnvelope envelope = new FrameEnvelope(new HmacFrameAuthenticator(KEY), CLUSTER_ID, SENDER, MEMBERS);
-        final ConsensusPublisher publisher = new ConsensusPublisher(SENDER, new int[MEMBERS], held, envelope);
+        final ConsensusPublisher publisher = new ConsensusPublisher(SENDER, held, envelope);
+        for (int m = 0; m < MEMBERS; m++)
+        {
+            publisher.peer(m, 0); // every frame to the one (null) publication the capture reads from
+        }
         final long ballot = (5L << 8) | SENDER;
         final Entry[] entries = {
             Entry.command(77, 1, 1_000, new byte[] {1, 1, 'x', 0, 0, 0, 0, 0, 0, 0, 5}),

@@ -26,6 +26,8 @@ final class InvokedCluster implements AutoCloseable
     private final Properties overrides;
     private final java.util.function.IntFunction<Properties> nodeOverrides;
     private final Object[] nodeLocks;
+    /** Members 0..initial-1 are the cluster's first configuration; the others join later. */
+    private final int initial;
     private volatile boolean running = true;
 
     InvokedCluster(final int n, final String sync) throws IOException
@@ -49,6 +51,24 @@ final class InvokedCluster implements AutoCloseable
     InvokedCluster(final int n, final String sync, final boolean threadPerNode, final Properties overrides,
         final java.util.function.IntFunction<Properties> nodeOverrides) throws IOException
     {
+        this(n, n, sync, threadPerNode, overrides, nodeOverrides);
+    }
+
+    /**
+     * Members 0..{@code initial}-1 form the cluster and start; ids {@code initial}..{@code slots}-1 get addresses
+     * and start only when asked ({@link #start}), as joining nodes ({@code paxlog.join=true}, listing the initial
+     * members and themselves) that a membership change adds.
+     */
+    InvokedCluster(final int initial, final int slots, final String sync, final Properties overrides)
+        throws IOException
+    {
+        this(initial, slots, sync, false, overrides, id -> new Properties());
+    }
+
+    private InvokedCluster(final int initial, final int n, final String sync, final boolean threadPerNode,
+        final Properties overrides, final java.util.function.IntFunction<Properties> nodeOverrides) throws IOException
+    {
+        this.initial = initial;
         this.overrides = overrides;
         this.nodeOverrides = nodeOverrides;
         this.nodeLocks = new Object[n];
@@ -65,7 +85,7 @@ final class InvokedCluster implements AutoCloseable
         }
         this.nodes = new PaxlogNode[n];
         this.machines = new CounterMachine[n];
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < initial; i++)
         {
             start(i);
         }
@@ -99,15 +119,27 @@ final class InvokedCluster implements AutoCloseable
         return members.clone();
     }
 
+    /** The members of the cluster's first configuration (all of them unless some join later). */
+    Member[] initialMembers()
+    {
+        return java.util.Arrays.copyOf(members, initial);
+    }
+
     NodeConfig config(final int id)
     {
         final StringBuilder list = new StringBuilder();
         for (final Member m : members)
         {
-            list.append(list.length() == 0 ? "" : ",").append(m.id()).append('=').append(m.host()).append(':')
-                .append(m.consensusPort()).append(':').append(m.clientPort());
+            if (m.id() < initial || m.id() == id)
+            {
+                list.append(list.length() == 0 ? "" : ",").append(m.spec());
+            }
         }
         final Properties p = new Properties();
+        if (id >= initial)
+        {
+            p.setProperty(io.paxlog.core.CoreConfig.JOIN_PROP, "true");
+        }
         p.setProperty(NodeConfig.MEMBERS_PROP, list.toString());
         p.setProperty("paxlog.node.id", Integer.toString(id));
         p.setProperty(NodeConfig.DIR_PROP, root.resolve("node" + id).toString());

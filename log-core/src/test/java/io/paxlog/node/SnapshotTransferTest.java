@@ -29,7 +29,7 @@ class SnapshotTransferTest
         core.start(1_000);
         final StateMachineHost host = new StateMachineHost(ResponseSink.NONE, Machines.standard());
         final SnapshotStore store = new SnapshotStore(dir);
-        final SnapshotTransfer transfer = new SnapshotTransfer(host, core, store, 3, 64 * 1024,
+        final SnapshotTransfer transfer = new SnapshotTransfer(ConsensusFrames.content(host, 0), core, store, 64 * 1024,
             (to, ballot, slot, total, offset, checksum, data, dataOffset, dataLength) -> { }, slot -> { }, () -> 1_000);
 
         final SnapshotWriter before = new SnapshotWriter();
