@@ -18,7 +18,13 @@ import java.nio.file.Path;
  *   AdminMain status   (--members SPEC | --dir DIR) [--node ID] [--timeout-ms MS]
  *   AdminMain snapshot (--members SPEC | --dir DIR) [--node ID] [--timeout-ms MS]
  *   AdminMain fault    (--members SPEC | --dir DIR) --node ID (--delay-ms D [--jitter-ms J] [--duration-ms T] | --clear)
+ *   AdminMain add-member     (--members SPEC | --dir DIR) --member ID=HOST:CPORT:CLPORT [--w W --r R]
+ *   AdminMain remove-member  (--members SPEC | --dir DIR) --node ID [--w W --r R]
+ *   AdminMain replace-member (--members SPEC | --dir DIR) --node ID --member ID=HOST:CPORT:CLPORT [--w W --r R]
  * </pre>
+ * The membership commands ask the leader (found by asking every member) to change the configuration
+ * (docs/membership.md), wait until the change is committed and every voter of the new configuration has committed
+ * it, and print one line: {@code membership done: ...} (exit 0), or why it failed or was refused (exit 1).
  * One line per member asked: {@code node=0 role=leader ballot=B leader=0 commit=C applied=A lease_ms=L snapshot=S
  * dropped_frames=F dropped_sends=D delayed_frames=H followers=1:lag=0:ack_ms=3,2:lag=0:ack_ms=4} ({@code followers=-}
  * when not leading; {@code ack_ms=-} for a follower never heard from), or {@code node=1 unreachable}. Exit codes: 0
@@ -37,8 +43,16 @@ public final class AdminMain
         "  --client-secret-file FILE  the cluster's client secret (default with --dir: paxlog.client.secret.file",
         "                  of DIR/cluster.properties); a cluster that authenticates clients refuses requests without it",
         "  --timeout-ms MS give up on a member after MS ms (default 1000; snapshot 10000)",
+        "       AdminMain add-member     (--members SPEC | --dir DIR) --member ID=HOST:CPORT:CLPORT [--w W --r R]",
+        "       AdminMain remove-member  (--members SPEC | --dir DIR) --node ID [--w W --r R]",
+        "       AdminMain replace-member (--members SPEC | --dir DIR) --node ID --member ID=HOST:CPORT:CLPORT " +
+            "[--w W --r R]",
         "  fault: delay every consensus frame the node receives by D ms plus uniform 0..J ms (reorders) for T ms",
-        "         (default: until --clear); needs the node started with paxlog.faults.enabled=true");
+        "         (default: until --clear); needs the node started with paxlog.faults.enabled=true",
+        "  add-member: the new member (started with paxlog.join=true) joins as a learner, and votes once caught up;",
+        "  remove-member: member ID leaves (a leader steps down after committing it); replace-member: both at once.",
+        "  --w W --r R     the new configuration's quorums (default: a majority, and N - W + 1); W + R > N",
+        "  --timeout-ms MS for the membership commands: give up after MS ms (default 120000)");
 
     private AdminMain()
     {
@@ -61,6 +75,9 @@ public final class AdminMain
         long jitterMs;
         long durationMs;
         boolean clear;
+        Member member;
+        int acceptQuorum;
+        int electionQuorum;
     }
 
     static int run(final String[] args, final PrintStream out)
@@ -87,7 +104,8 @@ public final class AdminMain
             {
                 case "status" -> report(admin, o, out, AdminClient::status, 1_000);
                 case "snapshot" -> report(admin, o, out, AdminClient::snapshot, 10_000);
-                default -> fault(admin, o, out);
+                case "fault" -> fault(admin, o, out);
+                default -> membership(admin, o, out);
             };
         }
         catch (final PaxlogException ex)
@@ -114,8 +132,9 @@ public final class AdminMain
     {
         final long timeoutNs = (o.timeoutMs != null ? o.timeoutMs : defaultTimeoutMs) * 1_000_000L;
         int rc = 0;
-        for (int id = 0; id < admin.memberCount(); id++)
+        for (final Member m : admin.members())
         {
+            final int id = m.id();
             if (o.node != null && o.node != id)
             {
                 continue;
@@ -144,6 +163,130 @@ public final class AdminMain
         return 0;
     }
 
+    /**
+     * add-member, remove-member, replace-member: the change sent to the leader (found again whenever a member
+     * refuses for not leading), then every voter of the final configuration awaited at the change's commit slot.
+     */
+    private static int membership(final AdminClient admin, final Options o, final PrintStream out)
+    {
+        final long ms = 1_000_000L;
+        final long deadlineNs = System.nanoTime() + (o.timeoutMs != null ? o.timeoutMs : 120_000) * ms;
+        final int removeId = o.command.equals("add-member") ? -1 : o.node;
+        String last = "no leader found";
+        while (System.nanoTime() < deadlineNs)
+        {
+            final int leader = leader(admin, 1_000 * ms);
+            if (leader < 0)
+            {
+                sleep(200);
+                continue;
+            }
+            final long leftNs = deadlineNs - System.nanoTime();
+            final AdminClient.MembershipResult r = admin.changeMembership(leader, o.member, removeId, o.acceptQuorum,
+                o.electionQuorum, Math.max(ms, leftNs));
+            if (r == null)
+            {
+                last = "node " + leader + " did not answer";
+                continue;
+            }
+            if (r.done())
+            {
+                return awaitVoters(admin, r, deadlineNs, out);
+            }
+            last = r.detail();
+            if (r.outcome().equals("FAILED") || !last.contains("not the leader") && !last.contains("in progress"))
+            {
+                out.println("membership " + r.outcome().toLowerCase(java.util.Locale.ROOT) + ": " + last);
+                return 1;
+            }
+            sleep(200); // leadership moved, or another change is finishing: ask again
+        }
+        out.println("membership not done within the timeout: " + last);
+        return 1;
+    }
+
+    /** The leader some member reports (itself when leading), or -1. */
+    private static int leader(final AdminClient admin, final long timeoutNs)
+    {
+        int named = -1;
+        for (final NodeStatusReport r : admin.statusAll(timeoutNs, null))
+        {
+            if (r != null && r.role().equals("leader"))
+            {
+                return r.nodeId();
+            }
+            if (r != null && r.leaderId() >= 0)
+            {
+                named = r.leaderId();
+            }
+        }
+        for (final Member m : admin.members())
+        {
+            if (m.id() == named)
+            {
+                return named;
+            }
+        }
+        return -1;
+    }
+
+    /** Waits until every voter of the leader's configuration reports the change's commit slot committed. */
+    private static int awaitVoters(final AdminClient admin, final AdminClient.MembershipResult done,
+        final long deadlineNs, final PrintStream out)
+    {
+        final NodeStatusReport leader = admin.status(done.nodeId(), 1_000_000_000L);
+        long waiting = leader == null ? 0 : leader.configVoters();
+        while (waiting != 0 && System.nanoTime() < deadlineNs)
+        {
+            for (long rest = waiting; rest != 0; rest &= rest - 1)
+            {
+                final int id = Long.numberOfTrailingZeros(rest);
+                final NodeStatusReport r = known(admin, id) ? admin.status(id, 500_000_000L) : null;
+                if (r != null && r.commitSlot() >= done.commitSlot())
+                {
+                    waiting &= ~(1L << id);
+                }
+            }
+            if (waiting != 0)
+            {
+                sleep(100);
+            }
+        }
+        if (leader == null || waiting != 0)
+        {
+            out.println("membership done: " + done.detail() + "; but not every voter confirmed slot " +
+                done.commitSlot() + " (still waiting for " + io.paxlog.core.Membership.ids(waiting) + ")");
+            return 1;
+        }
+        out.println("membership done: " + done.detail() + "; every voter has committed slot " + done.commitSlot());
+        return 0;
+    }
+
+    private static boolean known(final AdminClient admin, final int id)
+    {
+        for (final Member m : admin.members())
+        {
+            if (m.id() == id)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new PaxlogException("interrupted");
+        }
+    }
+
     /** The one-line form of a report. */
     static String line(final NodeStatusReport r)
     {
@@ -157,7 +300,19 @@ public final class AdminMain
             r.leaderId() + " commit=" + r.commitSlot() + " applied=" + r.appliedSlot() + " lease_ms=" +
             r.leaseRemainingNs() / 1_000_000 + " snapshot=" + r.snapshotSlot() + " dropped_frames=" +
             r.droppedFrames() + " dropped_sends=" + r.droppedSends() + " delayed_frames=" + r.delayedFrames() +
-            " followers=" + (followers.length() == 0 ? "-" : followers);
+            " followers=" + (followers.length() == 0 ? "-" : followers) + " members=" + members(r);
+    }
+
+    /** The latest configuration's members with their voting state ({@code 0:voter,3:learner}); {@code -} if none shown. */
+    static String members(final NodeStatusReport r)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (long rest = r.configVoters() | r.configLearners(); rest != 0; rest &= rest - 1)
+        {
+            final int id = Long.numberOfTrailingZeros(rest);
+            b.append(b.length() == 0 ? "" : ",").append(id).append(':').append(r.votingState(id));
+        }
+        return b.length() == 0 ? "-" : b.toString();
     }
 
     private static Options parse(final String[] args)
@@ -180,6 +335,9 @@ public final class AdminMain
                 case "--duration-ms" -> o.durationMs =
                     nonNegative("--duration-ms", value(args, ++i, "--duration-ms"), 86_400_000);
                 case "--clear" -> o.clear = true;
+                case "--member" -> o.member = parseMember(value(args, ++i, "--member"));
+                case "--w" -> o.acceptQuorum = (int)nonNegative("--w", value(args, ++i, "--w"), Member.ID_MAX + 1);
+                case "--r" -> o.electionQuorum = (int)nonNegative("--r", value(args, ++i, "--r"), Member.ID_MAX + 1);
                 case "--help", "-h" ->
                 {
                     return null;
@@ -194,11 +352,12 @@ public final class AdminMain
                 }
             }
         }
-        if (o.command == null || !(o.command.equals("status") || o.command.equals("snapshot") ||
-            o.command.equals("fault")))
+        final java.util.Set<String> commands = java.util.Set.of("status", "snapshot", "fault", "add-member",
+            "remove-member", "replace-member");
+        if (o.command == null || !commands.contains(o.command))
         {
-            throw new IllegalArgumentException("expected a command: status, snapshot or fault" +
-                (o.command == null ? "" : " (got '" + o.command + "')"));
+            throw new IllegalArgumentException("expected a command: status, snapshot, fault, add-member, " +
+                "remove-member or replace-member" + (o.command == null ? "" : " (got '" + o.command + "')"));
         }
         if ((membersSpec == null) == (dir == null))
         {
@@ -213,9 +372,12 @@ public final class AdminMain
         {
             o.credentials = ClientMain.credentials(Path.of(dir));
         }
-        if (o.node != null && o.node >= o.members.length)
+        checkMembership(o);
+        if (o.node != null && !o.command.equals("remove-member") && !o.command.equals("replace-member") &&
+            !listed(o.members, o.node))
         {
-            throw new IllegalArgumentException("--node " + o.node + ": must be in 0.." + (o.members.length - 1));
+            throw new IllegalArgumentException("--node " + o.node + ": no such member (members " +
+                Member.format(o.members) + ")");
         }
         if (o.command.equals("fault"))
         {
@@ -226,6 +388,78 @@ public final class AdminMain
             throw new IllegalArgumentException("--delay-ms, --jitter-ms, --duration-ms and --clear are for fault");
         }
         return o;
+    }
+
+    /** The membership commands' flags; the member to add is asked too (status, commit) from then on. */
+    private static void checkMembership(final Options o)
+    {
+        final boolean adds = o.command.equals("add-member") || o.command.equals("replace-member");
+        final boolean removes = o.command.equals("remove-member") || o.command.equals("replace-member");
+        if (!adds && !removes)
+        {
+            if (o.member != null || o.acceptQuorum != 0 || o.electionQuorum != 0)
+            {
+                throw new IllegalArgumentException("--member, --w and --r are for add-member, remove-member and " +
+                    "replace-member");
+            }
+            return;
+        }
+        if (adds != (o.member != null))
+        {
+            throw new IllegalArgumentException(adds ? "--member ID=HOST:CPORT:CLPORT is required for " + o.command :
+                "--member is for add-member and replace-member");
+        }
+        if (removes && o.node == null)
+        {
+            throw new IllegalArgumentException("--node ID (the member to remove) is required for " + o.command);
+        }
+        if (o.command.equals("add-member") && o.node != null)
+        {
+            throw new IllegalArgumentException("add-member takes --member, not --node");
+        }
+        if (adds && removes && o.node == o.member.id())
+        {
+            throw new IllegalArgumentException("replace-member: --node and --member name the same id " + o.node);
+        }
+        if ((o.acceptQuorum == 0) != (o.electionQuorum == 0))
+        {
+            throw new IllegalArgumentException("--w and --r go together (or neither: a majority)");
+        }
+        if (adds && !listed(o.members, o.member.id()))
+        {
+            final Member[] all = java.util.Arrays.copyOf(o.members, o.members.length + 1);
+            all[o.members.length] = o.member;
+            o.members = all;
+        }
+    }
+
+    private static boolean listed(final Member[] members, final int id)
+    {
+        for (final Member m : members)
+        {
+            if (m.id() == id)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Member parseMember(final String spec)
+    {
+        try
+        {
+            final Member m = Member.parse(spec);
+            if (m.id() > Member.ID_MAX)
+            {
+                throw new IllegalArgumentException("ids must be in 0.." + Member.ID_MAX);
+            }
+            return m;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("--member: " + ex.getMessage());
+        }
     }
 
     private static void checkFault(final Options o)
