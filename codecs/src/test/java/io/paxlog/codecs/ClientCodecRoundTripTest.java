@@ -10,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Round trip of every client and admin message, as {@link CodecRoundTripTest} does for consensus messages and
  * journal records. Var-data fields are tried empty, one byte long and 1,000 bytes long (strings include a two-byte
- * UTF-8 character when they are long enough).
+ * UTF-8 character when they are long enough). The version-5 {@code members} lists of SessionEvent and
+ * CommandResponse take the complementary length (1,000 bytes when the other field is empty, and so on), so each is
+ * also tried empty and long.
  */
 class ClientCodecRoundTripTest
 {
@@ -45,9 +48,10 @@ class ClientCodecRoundTripTest
     void sessionEvent(final int detailLength)
     {
         final String detail = text(detailLength);
+        final String members = text(1000 - detailLength);
         final int length = HEADER + new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(-44L).sessionId(0x0BAD_F00DL).code(SessionEventCode.CLOSED).leaderNodeId(6)
-            .detail(detail).putChallenge(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
+            .detail(detail).putChallenge(CREDENTIALS, 0, CREDENTIALS.length).members(members).encodedLength();
 
         final SessionEventDecoder d = checkAndWrap(buffer, length, new SessionEventDecoder());
         assertEquals(-44L, d.correlationId());
@@ -56,6 +60,24 @@ class ClientCodecRoundTripTest
         assertEquals(6, d.leaderNodeId());
         assertEquals(detail, d.detail());
         assertCredentials(d.challengeLength(), d::getChallenge);
+        assertEquals(members, d.members());
+        assertEquals(length, d.limit());
+    }
+
+    @Test
+    void sessionEventRedirectCarriesTheMembers()
+    {
+        final int length = HEADER + new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(45L).sessionId(0L).code(SessionEventCode.REDIRECT).leaderNodeId(3)
+            .detail("not the leader").putChallenge(CREDENTIALS, 0, 0).members(MEMBERS).encodedLength();
+
+        final SessionEventDecoder d = checkAndWrap(buffer, length, new SessionEventDecoder());
+        assertEquals(SessionEventCode.REDIRECT, d.code());
+        assertEquals(3, d.leaderNodeId());
+        assertEquals("not the leader", d.detail());
+        assertEquals(0, d.challengeLength());
+        d.skipChallenge();
+        assertEquals(MEMBERS, d.members());
         assertEquals(length, d.limit());
     }
 
@@ -101,9 +123,10 @@ class ClientCodecRoundTripTest
     void commandResponse(final int resultLength)
     {
         final byte[] result = payload(resultLength, 5);
+        final String members = text(1000 - resultLength);
         final int length = HEADER + new CommandResponseEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sessionId(13L).sequence(14L).status(CommandStatus.SESSION_CLOSED).leaderNodeId(-1).slot(15_000_000L)
-            .putResult(result, 0, result.length).encodedLength();
+            .putResult(result, 0, result.length).members(members).encodedLength();
 
         final CommandResponseDecoder d = checkAndWrap(buffer, length, new CommandResponseDecoder());
         assertEquals(13L, d.sessionId());
@@ -114,6 +137,26 @@ class ClientCodecRoundTripTest
         final byte[] actual = new byte[d.resultLength()];
         assertEquals(resultLength, d.getResult(actual, 0, actual.length));
         assertArrayEquals(result, actual);
+        assertEquals(members, d.members());
+        assertEquals(length, d.limit());
+    }
+
+    @Test
+    void commandResponseRedirectCarriesTheMembers()
+    {
+        final int length = HEADER + new CommandResponseEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sessionId(16L).sequence(17L).status(CommandStatus.REDIRECT).leaderNodeId(2).slot(-1L)
+            .putResult(CREDENTIALS, 0, 0).members(MEMBERS).encodedLength();
+
+        final CommandResponseDecoder d = checkAndWrap(buffer, length, new CommandResponseDecoder());
+        assertEquals(16L, d.sessionId());
+        assertEquals(17L, d.sequence());
+        assertEquals(CommandStatus.REDIRECT, d.status());
+        assertEquals(2, d.leaderNodeId());
+        assertEquals(-1L, d.slot());
+        assertEquals(0, d.resultLength());
+        d.skipResult();
+        assertEquals(MEMBERS, d.members());
         assertEquals(length, d.limit());
     }
 
@@ -173,9 +216,12 @@ class ClientCodecRoundTripTest
         assertEquals(length, d.limit());
     }
 
-    @Test
-    void statusResponse()
+    /** Configuration groups of zero, one and three members (the last two learners), each with its detail text. */
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1, 3 })
+    void statusResponse(final int members)
     {
+        final String detail = 0 == members ? "" : "W=2 R=2 committed " + MEMBERS + "\u00e9";
         final StatusResponseEncoder e = new StatusResponseEncoder();
         e.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(56L).nodeId(2).role(NodeRole.LEADER).ballot(0x0000_0003_0000_0002L).commitSlot(1_000L)
@@ -184,6 +230,12 @@ class ClientCodecRoundTripTest
             .followersCount(2)
             .next().nodeId(0).ackedSlot(1_000L).lagSlots(0L).lastAckAgeNs(3_000_000L)
             .next().nodeId(1).ackedSlot(990L).lagSlots(10L).lastAckAgeNs(-1L);
+        final StatusResponseEncoder.ConfigurationEncoder configuration = e.configurationCount(members);
+        for (int i = 0; i < members; i++)
+        {
+            configuration.next().nodeId(configurationNodeId(i)).votingState(votingState(i));
+        }
+        e.configurationDetail(detail);
         final int length = HEADER + e.encodedLength();
 
         final StatusResponseDecoder d = checkAndWrap(buffer, length, new StatusResponseDecoder());
@@ -213,6 +265,46 @@ class ClientCodecRoundTripTest
         assertEquals(990L, followers.ackedSlot());
         assertEquals(10L, followers.lagSlots());
         assertEquals(-1L, followers.lastAckAgeNs());
+        final StatusResponseDecoder.ConfigurationDecoder decoded = d.configuration();
+        assertEquals(members, decoded.count());
+        for (int i = 0; i < members; i++)
+        {
+            decoded.next();
+            assertEquals(configurationNodeId(i), decoded.nodeId());
+            assertEquals(votingState(i), decoded.votingState());
+        }
+        assertEquals(detail, d.configurationDetail());
+        assertEquals(length, d.limit());
+    }
+
+    /** Every raw votingState of a configuration entry (the second of three) other than VOTER and LEARNER. */
+    @Test
+    void statusResponseConfigurationWithUndefinedVotingStateIsBadEnum()
+    {
+        final StatusResponseEncoder e = new StatusResponseEncoder();
+        e.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(59L).nodeId(1).role(NodeRole.LEADER)
+            .faultOutcome(FaultOutcome.NONE).followersCount(0);
+        final StatusResponseEncoder.ConfigurationEncoder configuration = e.configurationCount(3);
+        for (int i = 0; i < 3; i++)
+        {
+            configuration.next().nodeId(configurationNodeId(i)).votingState(votingState(i));
+        }
+        e.configurationDetail("x");
+        final int length = HEADER + e.encodedLength();
+        final int secondEntry = HEADER + StatusResponseDecoder.BLOCK_LENGTH + 2 * GroupSizeEncodingDecoder.ENCODED_LENGTH
+            + StatusResponseDecoder.ConfigurationDecoder.sbeBlockLength();
+        final int offset = secondEntry + StatusResponseDecoder.ConfigurationDecoder.votingStateEncodingOffset();
+        assertEquals(VotingState.VOTER.value(), buffer.getByte(offset), "the byte under test is the votingState");
+
+        assertEnumChecked(length, offset, VotingState.VOTER.value(), VotingState.LEARNER.value());
+        buffer.putByte(offset, (byte)VotingState.LEARNER.value());
+        final StatusResponseDecoder d = checkAndWrap(buffer, length, new StatusResponseDecoder());
+        d.followers();
+        final StatusResponseDecoder.ConfigurationDecoder decoded = d.configuration();
+        assertEquals(VotingState.VOTER, decoded.next().votingState());
+        assertEquals(VotingState.LEARNER, decoded.next().votingState());
+        assertEquals(VotingState.LEARNER, decoded.next().votingState());
+        assertEquals("x", d.configurationDetail());
         assertEquals(length, d.limit());
     }
 
@@ -235,6 +327,143 @@ class ClientCodecRoundTripTest
         assertEquals(channel, d.responseChannel());
         assertCredentials(d.credentialsLength(), d::getCredentials);
         assertEquals(length, d.limit());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1, 1000 })
+    void membershipRequest(final int varDataLength)
+    {
+        final String addMember = 0 == varDataLength ? "" : 1 == varDataLength ? "4" : "4=host-d:9004:9104" +
+            text(varDataLength - 18);
+        final String channel = text(1000 - varDataLength);
+        final int length = HEADER + new MembershipRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(0x4D45_4D42_0000_0001L).responseStreamId(1_044).removeNodeId(2).acceptQuorum(3)
+            .electionQuorum(-5).addMember(addMember).responseChannel(channel)
+            .putCredentials(CREDENTIALS, 0, CREDENTIALS.length).encodedLength();
+
+        final MembershipRequestDecoder d = checkAndWrap(buffer, length, new MembershipRequestDecoder());
+        assertEquals(0x4D45_4D42_0000_0001L, d.correlationId());
+        assertEquals(1_044, d.responseStreamId());
+        assertEquals(2, d.removeNodeId());
+        assertEquals(3, d.acceptQuorum());
+        assertEquals(-5, d.electionQuorum());
+        assertEquals(addMember, d.addMember());
+        assertEquals(channel, d.responseChannel());
+        assertCredentials(d.credentialsLength(), d::getCredentials);
+        assertEquals(length, d.limit());
+    }
+
+    @Test
+    void membershipRequestRemovingOnlyWithoutCredentials()
+    {
+        final int length = HEADER + new MembershipRequestEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(-1L).responseStreamId(0).removeNodeId(-1).acceptQuorum(0).electionQuorum(0)
+            .addMember("").responseChannel("aeron:udp?endpoint=localhost:20121").putCredentials(CREDENTIALS, 0, 0)
+            .encodedLength();
+
+        final MembershipRequestDecoder d = checkAndWrap(buffer, length, new MembershipRequestDecoder());
+        assertEquals(-1L, d.correlationId());
+        assertEquals(0, d.responseStreamId());
+        assertEquals(-1, d.removeNodeId());
+        assertEquals(0, d.acceptQuorum());
+        assertEquals(0, d.electionQuorum());
+        assertEquals("", d.addMember());
+        assertEquals("aeron:udp?endpoint=localhost:20121", d.responseChannel());
+        assertEquals(0, d.credentialsLength());
+        d.skipCredentials();
+        assertEquals(length, d.limit());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MembershipOutcome.class, mode = EnumSource.Mode.EXCLUDE, names = "NULL_VAL")
+    void membershipResponse(final MembershipOutcome outcome)
+    {
+        final String detail = text(outcome.ordinal() * 499 + 1); // 1, 500 and 999 bytes
+        final int length = HEADER + new MembershipResponseEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(0x4D45_4D42_0000_0002L).nodeId(1).outcome(outcome).leaderId(-1)
+            .commitSlot(0x0000_0001_0000_0000L + outcome.value()).detail(detail).encodedLength();
+
+        final MembershipResponseDecoder d = checkAndWrap(buffer, length, new MembershipResponseDecoder());
+        assertEquals(0x4D45_4D42_0000_0002L, d.correlationId());
+        assertEquals(1, d.nodeId());
+        assertEquals(outcome, d.outcome());
+        assertEquals(-1, d.leaderId());
+        assertEquals(0x0000_0001_0000_0000L + outcome.value(), d.commitSlot());
+        assertEquals(detail, d.detail());
+        assertEquals(length, d.limit());
+    }
+
+    @Test
+    void membershipResponseWithEmptyDetail()
+    {
+        final int length = HEADER + new MembershipResponseEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(60L).nodeId(Integer.MAX_VALUE).outcome(MembershipOutcome.DONE).leaderId(Integer.MIN_VALUE)
+            .commitSlot(Long.MAX_VALUE).detail("").encodedLength();
+
+        final MembershipResponseDecoder d = checkAndWrap(buffer, length, new MembershipResponseDecoder());
+        assertEquals(60L, d.correlationId());
+        assertEquals(Integer.MAX_VALUE, d.nodeId());
+        assertEquals(MembershipOutcome.DONE, d.outcome());
+        assertEquals(Integer.MIN_VALUE, d.leaderId());
+        assertEquals(Long.MAX_VALUE, d.commitSlot());
+        assertEquals("", d.detail());
+        assertEquals(length, d.limit());
+    }
+
+    /** Every raw outcome other than DONE, FAILED and REFUSED (the null value 255 included) is BAD_ENUM. */
+    @Test
+    void membershipResponseWithUndefinedOutcomeIsBadEnum()
+    {
+        final int length = HEADER + new MembershipResponseEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(61L).nodeId(2).outcome(MembershipOutcome.FAILED).leaderId(2).commitSlot(7L)
+            .detail("no quorum").encodedLength();
+        final int offset = HEADER + MembershipResponseDecoder.outcomeEncodingOffset();
+        assertEquals(MembershipOutcome.FAILED.value(), buffer.getByte(offset), "the byte under test is the outcome");
+
+        assertEnumChecked(length, offset, MembershipOutcome.DONE.value(), MembershipOutcome.FAILED.value(),
+            MembershipOutcome.REFUSED.value());
+        buffer.putByte(offset, (byte)MembershipOutcome.REFUSED.value());
+        final MembershipResponseDecoder d = checkAndWrap(buffer, length, new MembershipResponseDecoder());
+        assertEquals(MembershipOutcome.REFUSED, d.outcome());
+        assertEquals("no quorum", d.detail());
+        assertEquals(length, d.limit());
+    }
+
+    /** The members list a redirect carries: id=host:consensusPort:clientPort, comma separated. */
+    private static final String MEMBERS = "0=host-a:9000:9100,1=host-b:9001:9101,2=host-c:9002:9102";
+
+    private static int configurationNodeId(final int index)
+    {
+        return 10 + 7 * index;
+    }
+
+    private static VotingState votingState(final int index)
+    {
+        return index < 2 ? VotingState.VOTER : VotingState.LEARNER;
+    }
+
+    /**
+     * Writes every raw value 0 to 255 at {@code offset} of the frame: exactly the {@code defined} values are OK,
+     * every other one is {@link FrameCheck#BAD_ENUM}. Leaves 255 (the null value) there.
+     */
+    private void assertEnumChecked(final int length, final int offset, final short... defined)
+    {
+        final FrameChecker checker = new FrameChecker(64 * 1024, 1024, 16 * 1024);
+        int ok = 0;
+        for (int raw = 0; raw < 256; raw++)
+        {
+            buffer.putByte(offset, (byte)raw);
+            boolean isDefined = false;
+            for (final short value : defined)
+            {
+                isDefined |= value == raw;
+            }
+            final FrameCheck verdict = checker.check(buffer, 0, length);
+            assertEquals(isDefined ? FrameCheck.OK : FrameCheck.BAD_ENUM, verdict, "raw " + raw + " at " + offset);
+            ok += FrameCheck.OK == verdict ? 1 : 0;
+        }
+        assertEquals(defined.length, ok);
+        assertEquals(FrameCheck.BAD_ENUM, checker.check(buffer, 0, length), "255 is the null value");
     }
 
     private static final byte[] CREDENTIALS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17};

@@ -160,27 +160,49 @@ class FrameCheckerTest
             .encodedLength(), NackDecoder.reasonEncodingOffset(),
             raw -> defined(() -> NackReason.get((short)raw) != NackReason.NULL_VAL));
         assertEnumChecked(new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .code(SessionEventCode.OPEN).detail("x").putChallenge(new byte[1], 0, 1).encodedLength(), SessionEventDecoder.codeEncodingOffset(),
+            .code(SessionEventCode.OPEN).detail("x").putChallenge(new byte[1], 0, 1).members("y").encodedLength(),
+            SessionEventDecoder.codeEncodingOffset(),
             raw -> defined(() -> SessionEventCode.get((short)raw) != SessionEventCode.NULL_VAL));
         assertEnumChecked(new QueryRequestEncoder().wrapAndApplyHeader(buffer, 0, header)
             .consistency(ReadConsistency.SEQUENTIAL).putPayload(new byte[2], 0, 2).encodedLength(),
             QueryRequestDecoder.consistencyEncodingOffset(),
             raw -> defined(() -> ReadConsistency.get((short)raw) != ReadConsistency.NULL_VAL));
         assertEnumChecked(new CommandResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .status(CommandStatus.BUSY).putResult(new byte[1], 0, 1).encodedLength(),
+            .status(CommandStatus.BUSY).putResult(new byte[1], 0, 1).members("").encodedLength(),
             CommandResponseDecoder.statusEncodingOffset(),
             raw -> defined(() -> CommandStatus.get((short)raw) != CommandStatus.NULL_VAL));
         final StatusResponseEncoder status = new StatusResponseEncoder();
         status.wrapAndApplyHeader(buffer, 0, header).role(NodeRole.CANDIDATE).faultOutcome(FaultOutcome.NONE)
             .followersCount(0);
+        status.configurationCount(0);
+        status.configurationDetail("");
         assertEnumChecked(status.encodedLength(),
             StatusResponseDecoder.roleEncodingOffset(),
             raw -> defined(() -> NodeRole.get((short)raw) != NodeRole.NULL_VAL));
         status.wrapAndApplyHeader(buffer, 0, header).role(NodeRole.LEADER).faultOutcome(FaultOutcome.APPLIED)
             .followersCount(0);
+        status.configurationCount(0);
+        status.configurationDetail("z");
         assertEnumChecked(status.encodedLength(),
             StatusResponseDecoder.faultOutcomeEncodingOffset(),
             raw -> defined(() -> FaultOutcome.get((short)raw) != FaultOutcome.NULL_VAL));
+        final IntPredicate votingState = raw -> defined(() -> VotingState.get((short)raw) != VotingState.NULL_VAL);
+        status.wrapAndApplyHeader(buffer, 0, header).role(NodeRole.LEADER).faultOutcome(FaultOutcome.NONE)
+            .followersCount(1).next().nodeId(1);
+        status.configurationCount(2).next().nodeId(0).votingState(VotingState.VOTER)
+            .next().nodeId(3).votingState(VotingState.LEARNER);
+        status.configurationDetail("W=1 R=1");
+        final int firstMember = StatusResponseDecoder.BLOCK_LENGTH + GroupSizeEncodingDecoder.ENCODED_LENGTH
+            + StatusResponseDecoder.FollowersDecoder.sbeBlockLength() + GroupSizeEncodingDecoder.ENCODED_LENGTH
+            + StatusResponseDecoder.ConfigurationDecoder.votingStateEncodingOffset();
+        final int secondMember = firstMember + StatusResponseDecoder.ConfigurationDecoder.sbeBlockLength();
+        assertEnumChecked(status.encodedLength(), firstMember, votingState);
+        buffer.putByte(HEADER + firstMember, (byte)VotingState.VOTER.value()); // left at the null value
+        assertEnumChecked(status.encodedLength(), secondMember, votingState);
+        assertEnumChecked(new MembershipResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .outcome(MembershipOutcome.REFUSED).detail("not the leader").encodedLength(),
+            MembershipResponseDecoder.outcomeEncodingOffset(),
+            raw -> defined(() -> MembershipOutcome.get((short)raw) != MembershipOutcome.NULL_VAL));
         assertEnumChecked(new JournalAcceptedEncoder().wrapAndApplyHeader(buffer, 0, header)
             .entryType(EntryType.NOOP).putPayload(new byte[4], 0, 4).encodedLength(),
             JournalAcceptedDecoder.entryTypeEncodingOffset(), entryType);

@@ -28,6 +28,8 @@ final class FullDecode
     private final StatusRequestDecoder statusRequest = new StatusRequestDecoder();
     private final StatusResponseDecoder statusResponse = new StatusResponseDecoder();
     private final FaultRequestDecoder faultRequest = new FaultRequestDecoder();
+    private final MembershipRequestDecoder membershipRequest = new MembershipRequestDecoder();
+    private final MembershipResponseDecoder membershipResponse = new MembershipResponseDecoder();
     private final JournalPromiseDecoder journalPromise = new JournalPromiseDecoder();
     private final JournalAcceptedDecoder journalAccepted = new JournalAcceptedDecoder();
     private final JournalCommitDecoder journalCommit = new JournalCommitDecoder();
@@ -137,6 +139,7 @@ final class FullDecode
                 final SessionEventDecoder d = sessionEvent.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.correlationId(), d.sessionId(), d.code().value(), d.leaderNodeId());
                 h = mix(h, d.detail().hashCode(), d.challengeLength(), d.getChallenge(scratch, 0, 1 << 16), 0);
+                h = mix(h, d.members().hashCode(), 0, 0, 0);
                 limit = d.limit();
                 break;
             }
@@ -163,6 +166,7 @@ final class FullDecode
                 final CommandResponseDecoder d = commandResponse.wrap(buffer, body, blockLength, version);
                 h = mix(h, d.sessionId(), d.sequence(), d.status().value(), d.leaderNodeId());
                 h = mix(h, d.slot(), d.resultLength(), d.getResult(scratch, 0, 1 << 16), 0);
+                h = mix(h, d.members().hashCode(), 0, 0, 0);
                 limit = d.limit();
                 break;
             }
@@ -203,6 +207,11 @@ final class FullDecode
                 {
                     h = mix(h, f.nodeId(), f.ackedSlot(), f.lagSlots(), f.lastAckAgeNs());
                 }
+                for (final StatusResponseDecoder.ConfigurationDecoder c : d.configuration())
+                {
+                    h = mix(h, c.nodeId(), c.votingState().value(), 0, 0);
+                }
+                h = mix(h, d.configurationDetail().hashCode(), 0, 0, 0);
                 limit = d.limit();
                 break;
             }
@@ -213,6 +222,25 @@ final class FullDecode
                 h = mix(h, d.correlationId(), d.responseStreamId(), d.delayNs(), d.jitterNs());
                 h = mix(h, d.durationNs(), d.responseChannel().hashCode(), 0, 0);
                 h = mix(h, d.credentialsLength(), d.getCredentials(scratch, 0, 1 << 16), 0, 0);
+                limit = d.limit();
+                break;
+            }
+
+            case MembershipRequestDecoder.TEMPLATE_ID:
+            {
+                final MembershipRequestDecoder d = membershipRequest.wrap(buffer, body, blockLength, version);
+                h = mix(h, d.correlationId(), d.responseStreamId(), d.removeNodeId(), d.acceptQuorum());
+                h = mix(h, d.electionQuorum(), d.addMember().hashCode(), d.responseChannel().hashCode(), 0);
+                h = mix(h, d.credentialsLength(), d.getCredentials(scratch, 0, 1 << 16), 0, 0);
+                limit = d.limit();
+                break;
+            }
+
+            case MembershipResponseDecoder.TEMPLATE_ID:
+            {
+                final MembershipResponseDecoder d = membershipResponse.wrap(buffer, body, blockLength, version);
+                h = mix(h, d.correlationId(), d.nodeId(), d.outcome().value(), d.leaderId());
+                h = mix(h, d.commitSlot(), d.detail().hashCode(), 0, 0);
                 limit = d.limit();
                 break;
             }

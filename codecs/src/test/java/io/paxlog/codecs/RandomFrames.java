@@ -20,7 +20,7 @@ final class RandomFrames
         SessionCloseDecoder.TEMPLATE_ID, StatusRequestDecoder.TEMPLATE_ID, StatusResponseDecoder.TEMPLATE_ID,
         JournalPromiseDecoder.TEMPLATE_ID, JournalAcceptedDecoder.TEMPLATE_ID, JournalCommitDecoder.TEMPLATE_ID,
         SnapshotChunkDecoder.TEMPLATE_ID, SnapshotRequestDecoder.TEMPLATE_ID, JournalSegmentDecoder.TEMPLATE_ID,
-        FaultRequestDecoder.TEMPLATE_ID
+        FaultRequestDecoder.TEMPLATE_ID, MembershipRequestDecoder.TEMPLATE_ID, MembershipResponseDecoder.TEMPLATE_ID
     };
 
     private final SplittableRandom random;
@@ -43,6 +43,8 @@ final class RandomFrames
     private final StatusRequestEncoder statusRequest = new StatusRequestEncoder();
     private final StatusResponseEncoder statusResponse = new StatusResponseEncoder();
     private final FaultRequestEncoder faultRequest = new FaultRequestEncoder();
+    private final MembershipRequestEncoder membershipRequest = new MembershipRequestEncoder();
+    private final MembershipResponseEncoder membershipResponse = new MembershipResponseEncoder();
     private final JournalPromiseEncoder journalPromise = new JournalPromiseEncoder();
     private final JournalAcceptedEncoder journalAccepted = new JournalAcceptedEncoder();
     private final JournalCommitEncoder journalCommit = new JournalCommitEncoder();
@@ -150,7 +152,7 @@ final class RandomFrames
                 bodyLength = sessionEvent.wrapAndApplyHeader(buffer, offset, header)
                     .correlationId(r.nextLong()).sessionId(r.nextLong()).code(pick(SessionEventCode.values()))
                     .leaderNodeId(r.nextInt()).putDetail(bytes, 0, length).putChallenge(bytes, 0, payload())
-                    .encodedLength();
+                    .putMembers(bytes, 0, payload()).encodedLength();
                 break;
             }
 
@@ -176,7 +178,8 @@ final class RandomFrames
                 final int length = payload();
                 bodyLength = commandResponse.wrapAndApplyHeader(buffer, offset, header)
                     .sessionId(r.nextLong()).sequence(r.nextLong()).status(pick(CommandStatus.values()))
-                    .leaderNodeId(r.nextInt()).slot(r.nextLong()).putResult(bytes, 0, length).encodedLength();
+                    .leaderNodeId(r.nextInt()).slot(r.nextLong()).putResult(bytes, 0, length)
+                    .putMembers(bytes, 0, payload()).encodedLength();
                 break;
             }
 
@@ -214,6 +217,14 @@ final class RandomFrames
                     followers.next().nodeId(r.nextInt()).ackedSlot(r.nextLong()).lagSlots(r.nextLong())
                         .lastAckAgeNs(r.nextLong());
                 }
+                final int members = r.nextInt(5);
+                final StatusResponseEncoder.ConfigurationEncoder configuration =
+                    statusResponse.configurationCount(members);
+                for (int i = 0; i < members; i++)
+                {
+                    configuration.next().nodeId(r.nextInt()).votingState(pick(VotingState.values()));
+                }
+                statusResponse.putConfigurationDetail(bytes, 0, payload());
                 bodyLength = statusResponse.encodedLength();
                 break;
             }
@@ -225,6 +236,27 @@ final class RandomFrames
                     .correlationId(r.nextLong()).responseStreamId(r.nextInt()).delayNs(r.nextLong())
                     .jitterNs(r.nextLong()).durationNs(r.nextLong()).putResponseChannel(bytes, 0, length)
                     .putCredentials(bytes, 0, payload()).encodedLength();
+                break;
+            }
+
+            case MembershipRequestDecoder.TEMPLATE_ID:
+            {
+                final int length = payload();
+                membershipRequest.wrapAndApplyHeader(buffer, offset, header)
+                    .correlationId(r.nextLong()).responseStreamId(r.nextInt()).removeNodeId(r.nextInt())
+                    .acceptQuorum(r.nextInt()).electionQuorum(r.nextInt()).putAddMember(bytes, 0, length);
+                final int channelLength = payload();
+                membershipRequest.putResponseChannel(bytes, 0, channelLength).putCredentials(bytes, 0, payload());
+                bodyLength = membershipRequest.encodedLength();
+                break;
+            }
+
+            case MembershipResponseDecoder.TEMPLATE_ID:
+            {
+                final int length = payload();
+                bodyLength = membershipResponse.wrapAndApplyHeader(buffer, offset, header)
+                    .correlationId(r.nextLong()).nodeId(r.nextInt()).outcome(pick(MembershipOutcome.values()))
+                    .leaderId(r.nextInt()).commitSlot(r.nextLong()).putDetail(bytes, 0, length).encodedLength();
                 break;
             }
 

@@ -4,6 +4,7 @@ import static io.paxlog.codecs.CodecRoundTripTest.HEADER;
 import static io.paxlog.codecs.CodecRoundTripTest.payload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.ByteOrder;
 
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.Test;
  * header version newer than {@link MessageHeaderDecoder#SCHEMA_VERSION} ({@link FrameCheck#BAD_VERSION}), so the
  * frames here say version 1 with a longer block; accepting newer versions is a policy decision for the schema's
  * owners, not something the decoders prevent.
+ *
+ * <p>The other direction, frames of an older version than the codecs', is covered per version bump: a frame that
+ * stops where its version's layout ends is accepted and decodes with the later fields empty (or null), and the same
+ * bytes claiming the current version are rejected because they lack what that version requires.
  */
 class SchemaEvolutionTest
 {
@@ -199,6 +204,190 @@ class SchemaEvolutionTest
         assertEquals(2, checker.actingVersion());
         header.version(MessageHeaderEncoder.SCHEMA_VERSION);
         assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, statusLength));
+    }
+
+    /**
+     * Version 5 appended {@code members} to SessionEvent: a version-4 frame (detail and challenge only) is accepted
+     * and reads as empty members; the same bytes claiming version 5 are truncated, and a version-4 frame carrying a
+     * members field has a field too many.
+     */
+    @Test
+    void version4SessionEventHasNoMembersAndVersion5NeedsThem()
+    {
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final byte[] challenge = payload(9, 4);
+        final SessionEventEncoder encoder = new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(21L).sessionId(22L).code(SessionEventCode.REDIRECT).leaderNodeId(2)
+            .detail("redirect").putChallenge(challenge, 0, challenge.length);
+        final int v4Length = HEADER + encoder.encodedLength(); // stops before members: the version-4 layout
+        assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, v4Length), "version 5 needs members");
+
+        header.version(4);
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, v4Length));
+        assertEquals(4, checker.actingVersion());
+        assertEquals(SessionEventDecoder.BLOCK_LENGTH, checker.actingBlockLength());
+        final SessionEventDecoder d = new SessionEventDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals(21L, d.correlationId());
+        assertEquals(22L, d.sessionId());
+        assertEquals(SessionEventCode.REDIRECT, d.code());
+        assertEquals(2, d.leaderNodeId());
+        assertEquals("redirect", d.detail());
+        final byte[] actual = new byte[d.challengeLength()];
+        d.getChallenge(actual, 0, actual.length);
+        assertArrayEquals(challenge, actual);
+        buffer.putInt(v4Length, 0x7E57, ORDER); // beyond the frame: must not be read as a members length
+        assertEquals(0, d.membersLength());
+        assertEquals("", d.members());
+        assertEquals(v4Length, d.limit());
+
+        // a version-2 frame has neither challenge nor members
+        final int v2Length = HEADER + new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(23L).sessionId(24L).code(SessionEventCode.OPEN).leaderNodeId(0).detail("")
+            .encodedLength();
+        header.version(2);
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, v2Length));
+        final SessionEventDecoder v2 = new SessionEventDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals("", v2.detail());
+        assertEquals(0, v2.challengeLength());
+        assertEquals("", v2.members());
+        assertEquals(v2Length, v2.limit());
+        for (final int version : new int[]{ 3, 4, 5 })
+        {
+            header.version(version);
+            assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, v2Length), "version " + version);
+        }
+
+        // the full version-5 frame: OK as version 5, one field too many for version 4
+        header.version(MessageHeaderEncoder.SCHEMA_VERSION);
+        final int v5Length = HEADER + new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .correlationId(25L).sessionId(26L).code(SessionEventCode.REDIRECT).leaderNodeId(1).detail("r")
+            .putChallenge(challenge, 0, 0).members("1=a:1:2").encodedLength();
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, v5Length));
+        assertEquals(5, checker.actingVersion());
+        header.version(4);
+        assertEquals(FrameCheck.TRAILING_BYTES, checker.check(buffer, 0, v5Length));
+    }
+
+    /**
+     * Version 5 appended {@code members} to CommandResponse: a version-4 frame (result only) is accepted and reads as
+     * empty members; the same bytes claiming version 5 are truncated.
+     */
+    @Test
+    void version4CommandResponseHasNoMembersAndVersion5NeedsThem()
+    {
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final byte[] result = payload(33, 6);
+        final int v4Length = HEADER + new CommandResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .sessionId(41L).sequence(42L).status(CommandStatus.OK).leaderNodeId(1).slot(43L)
+            .putResult(result, 0, result.length).encodedLength(); // stops before members: the version-4 layout
+        assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, v4Length), "version 5 needs members");
+
+        for (final int version : new int[]{ 1, 2, 3, 4 })
+        {
+            header.version(version);
+            assertEquals(FrameCheck.OK, checker.check(buffer, 0, v4Length), "version " + version);
+            assertEquals(version, checker.actingVersion());
+        }
+        final CommandResponseDecoder d = new CommandResponseDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals(41L, d.sessionId());
+        assertEquals(42L, d.sequence());
+        assertEquals(CommandStatus.OK, d.status());
+        assertEquals(1, d.leaderNodeId());
+        assertEquals(43L, d.slot());
+        final byte[] actual = new byte[d.resultLength()];
+        d.getResult(actual, 0, actual.length);
+        assertArrayEquals(result, actual);
+        buffer.putInt(v4Length, 0x7E57, ORDER); // beyond the frame: must not be read as a members length
+        assertEquals(0, d.membersLength());
+        assertEquals("", d.members());
+        assertEquals(v4Length, d.limit());
+
+        header.version(MessageHeaderEncoder.SCHEMA_VERSION);
+        final int v5Length = HEADER + new CommandResponseEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .sessionId(44L).sequence(45L).status(CommandStatus.REDIRECT).leaderNodeId(2).slot(-1L)
+            .putResult(result, 0, 0).members("0=a:1:2,2=c:5:6").encodedLength();
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, v5Length));
+        header.version(4);
+        assertEquals(FrameCheck.TRAILING_BYTES, checker.check(buffer, 0, v5Length));
+    }
+
+    /**
+     * Version 5 appended the {@code configuration} group and {@code configurationDetail} to StatusResponse: a
+     * version-4 frame (fixed block and followers only) is accepted and reads as an empty configuration and detail; the
+     * same bytes claiming version 5 are truncated, and so is a version-5 frame with the group but without the detail.
+     */
+    @Test
+    void version4StatusResponseHasNoConfigurationAndVersion5NeedsIt()
+    {
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final StatusResponseEncoder encoder = new StatusResponseEncoder();
+        encoder.wrapAndApplyHeader(buffer, 0, header).correlationId(51L).nodeId(3).role(NodeRole.LEADER)
+            .ballot(52L).commitSlot(53L).appliedSlot(54L).leaseRemainingNs(55L).droppedFrames(56L).leaderId(3)
+            .snapshotSlot(57L).droppedSends(58L).delayedFrames(59L).faultDelayNs(60L)
+            .faultOutcome(FaultOutcome.NONE)
+            .followersCount(2)
+            .next().nodeId(1).ackedSlot(53L).lagSlots(0L).lastAckAgeNs(1_000L)
+            .next().nodeId(2).ackedSlot(50L).lagSlots(3L).lastAckAgeNs(-1L);
+        final int v4Length = HEADER + encoder.encodedLength(); // stops after followers: the version-4 layout
+        assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, v4Length), "version 5 needs the configuration");
+
+        for (final int version : new int[]{ 2, 3, 4 })
+        {
+            header.version(version);
+            assertEquals(FrameCheck.OK, checker.check(buffer, 0, v4Length), "version " + version);
+            assertEquals(version, checker.actingVersion());
+            assertEquals(StatusResponseDecoder.BLOCK_LENGTH, checker.actingBlockLength());
+        }
+        final StatusResponseDecoder d = new StatusResponseDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals(51L, d.correlationId());
+        assertEquals(3, d.nodeId());
+        assertEquals(NodeRole.LEADER, d.role());
+        assertEquals(3, d.leaderId());
+        assertEquals(60L, d.faultDelayNs());
+        assertEquals(FaultOutcome.NONE, d.faultOutcome());
+        final StatusResponseDecoder.FollowersDecoder followers = d.followers();
+        assertEquals(2, followers.count());
+        assertEquals(1, followers.next().nodeId());
+        assertEquals(2, followers.next().nodeId());
+        assertEquals(-1L, followers.lastAckAgeNs());
+        buffer.putShort(v4Length, (short)5, ORDER); // beyond the frame: must not be read as a group header
+        buffer.putShort(v4Length + 2, (short)3, ORDER);
+        final StatusResponseDecoder.ConfigurationDecoder configuration = d.configuration();
+        assertEquals(0, configuration.count());
+        assertFalse(configuration.hasNext());
+        assertEquals(0, d.configurationDetailLength());
+        assertEquals("", d.configurationDetail());
+        assertEquals(v4Length, d.limit());
+
+        // version 5 with the group but without the trailing detail is truncated too
+        header.version(MessageHeaderEncoder.SCHEMA_VERSION);
+        encoder.configurationCount(1).next().nodeId(4).votingState(VotingState.LEARNER);
+        final int withoutDetail = HEADER + encoder.encodedLength();
+        assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, withoutDetail));
+        encoder.configurationDetail("W=2 R=2 uncommitted");
+        final int v5Length = HEADER + encoder.encodedLength();
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, v5Length));
+        assertEquals(5, checker.actingVersion());
+        final StatusResponseDecoder v5 = new StatusResponseDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        final StatusResponseDecoder.FollowersDecoder v5Followers = v5.followers();
+        assertEquals(2, v5Followers.count());
+        assertEquals(1, v5Followers.next().nodeId());
+        assertEquals(2, v5Followers.next().nodeId());
+        final StatusResponseDecoder.ConfigurationDecoder members = v5.configuration();
+        assertEquals(1, members.count());
+        assertEquals(4, members.next().nodeId());
+        assertEquals(VotingState.LEARNER, members.votingState());
+        assertEquals("W=2 R=2 uncommitted", v5.configurationDetail());
+        assertEquals(v5Length, v5.limit());
+
+        // the version-5 frame claiming version 4 has a group and a field too many
+        header.version(4);
+        assertEquals(FrameCheck.TRAILING_BYTES, checker.check(buffer, 0, v5Length));
     }
 
     private void writeHeader(final int blockLength, final int templateId)
