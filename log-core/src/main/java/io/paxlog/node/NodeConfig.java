@@ -199,8 +199,13 @@ public final class NodeConfig
         }
         if (core.nodeId() < 0 || core.nodeId() > Member.ID_MAX || (ids & (1L << core.nodeId())) == 0)
         {
-            throw new ConfigException(MEMBERS_PROP, memberList, "lists no member with this node's id (" +
-                CoreConfig.NODE_ID_PROP + "=" + core.nodeId() + "): every node needs its own address there");
+            final StringBuilder listed = new StringBuilder();
+            for (final Member m : members)
+            {
+                listed.append(listed.length() == 0 ? "" : ",").append(m.id());
+            }
+            throw new ConfigException(CoreConfig.NODE_ID_PROP, Integer.toString(core.nodeId()), "must be one of " +
+                "the member ids in " + MEMBERS_PROP + " (" + listed + "): every node needs its own address there");
         }
         // a joining node lists the cluster's current members and itself; only the others vote when it starts
         final long voters = core.joining() ? ids & ~(1L << core.nodeId()) : ids;

@@ -37,6 +37,16 @@ class AdminMainTest
         assertEquals(2, run("fault", "--members", members, "--node", "0", "--delay-ms", "-1"));
         assertEquals(2, run("fault", "--members", members, "--node", "0", "--delay-ms", "0"));
         assertEquals(2, run("status", "--dir", "/nonexistent-paxlog-dir"));
+        assertEquals(2, run("add-member", "--members", members));
+        assertEquals(2, run("add-member", "--members", members, "--member", "3=127.0.0.1:1"));
+        assertEquals(2, run("add-member", "--members", members, "--member", "64=127.0.0.1:1:2"));
+        assertEquals(2, run("add-member", "--members", members, "--member", "3=127.0.0.1:1:2", "--node", "1"));
+        assertEquals(2, run("add-member", "--members", members, "--member", "3=127.0.0.1:1:2", "--w", "2"));
+        assertEquals(2, run("remove-member", "--members", members));
+        assertEquals(2, run("remove-member", "--members", members, "--node", "1", "--member", "3=127.0.0.1:1:2"));
+        assertEquals(2, run("replace-member", "--members", members, "--node", "1"));
+        assertEquals(2, run("replace-member", "--members", members, "--node", "1", "--member", "1=127.0.0.1:1:2"));
+        assertEquals(2, run("status", "--members", members, "--w", "2", "--r", "2"));
         assertEquals(0, run("--help"));
     }
 
@@ -44,14 +54,16 @@ class AdminMainTest
     void reportLine()
     {
         final NodeStatusReport leader = new NodeStatusReport(0, "leader", (3L << 32) | 0, 0, 120, 119, 180_000_000L,
-            100, 1, 2, 0, 0, List.of(new FollowerLag(1, 120, 0, 3_400_000L), new FollowerLag(2, 100, 20, -1)));
+            100, 1, 2, 0, 0, List.of(new FollowerLag(1, 120, 0, 3_400_000L), new FollowerLag(2, 100, 20, -1)),
+            0b0111, 0b1000, "voters=[0,1,2] learners=[3] W=2 R=2 committed members=...");
         assertEquals("node=0 role=leader ballot=" + io.paxlog.core.Ballot.toString((3L << 32) | 0) +
             " leader=0 commit=120 applied=119 lease_ms=180 snapshot=100 dropped_frames=1 dropped_sends=2 " +
-            "delayed_frames=0 followers=1:lag=0:ack_ms=3,2:lag=20:ack_ms=-", AdminMain.line(leader));
+            "delayed_frames=0 followers=1:lag=0:ack_ms=3,2:lag=20:ack_ms=- members=0:voter,1:voter,2:voter,3:learner",
+            AdminMain.line(leader));
         final NodeStatusReport follower = new NodeStatusReport(1, "follower", 5, -1, 0, 0, 0, 0, 0, 0, 7, 50_000_000L,
             List.of());
         assertEquals("node=1 role=follower ballot=" + io.paxlog.core.Ballot.toString(5) + " leader=-1 commit=0 " +
-            "applied=0 lease_ms=0 snapshot=0 dropped_frames=0 dropped_sends=0 delayed_frames=7 followers=-",
+            "applied=0 lease_ms=0 snapshot=0 dropped_frames=0 dropped_sends=0 delayed_frames=7 followers=- members=-",
             AdminMain.line(follower));
     }
 }

@@ -52,7 +52,8 @@ class NodeConfigTest
     void eachBadValueIsNamed()
     {
         assertEquals("paxlog.sync=sometimes: expected none or batch", error(NodeConfig.SYNC_PROP, "sometimes"));
-        assertEquals("paxlog.node.id=3: must be in 0..2", error("paxlog.node.id", "3"));
+        assertEquals("paxlog.node.id=3: must be one of the member ids in paxlog.cluster.members (0,1,2): every " +
+            "node needs its own address there", error("paxlog.node.id", "3"));
         assertEquals("paxlog.idle=spin: expected backoff, yielding, busy-spin or sleeping", error(NodeConfig.IDLE_PROP, "spin"));
         assertEquals("paxlog.aeron.threading=dedicated: expected shared or invoker",
             error(NodeConfig.THREADING_PROP, "dedicated"));
