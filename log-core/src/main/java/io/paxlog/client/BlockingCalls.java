@@ -107,7 +107,9 @@ final class BlockingCalls
      * {@code fixedMember} is -1, else from that member only. A REDIRECT from a fixed member fails the call at once
      * for LINEARIZABLE (only the leader serves it) and is asked again after retryDelayNs otherwise, as BUSY is
      * (a SEQUENTIAL read the member cannot serve yet). No answer within attemptTimeoutNs: the member is
-     * reconnected and asked again (the next member, unless fixed). The caller checked the thread.
+     * reconnected and asked again (the next member of the latest list, unless fixed). A REDIRECT naming a member this
+     * client does not know (even after learning the list it carried) counts as naming no leader. The caller checked
+     * the thread and that a fixed member is known.
      */
     PaxlogClient.Result query(final int fixedMember, final byte[] query, final ReadConsistency consistency,
         final long minSlot)
@@ -115,7 +117,6 @@ final class BlockingCalls
         final long id = ClientResponseAdapter.QUERY_ID_BASE + ++queryCorrelation;
         final String what = fixedMember >= 0 ? "query " + id + " to member " + fixedMember : "query " + id;
         final long deadlineNs = System.nanoTime() + callTimeoutNs;
-        final int memberCount = members.count();
         int target = fixedMember >= 0 ? fixedMember : members.leader();
         int attempts = 0;
         long pauseUntilNs = NULL_TIME;
@@ -134,7 +135,7 @@ final class BlockingCalls
                 {
                     checkSession();
                     members.forget(target);
-                    target = fixedMember >= 0 ? fixedMember : (target + 1) % memberCount;
+                    target = fixedMember >= 0 ? fixedMember : members.next(target);
                     continue;
                 }
                 attempts++;
@@ -152,7 +153,7 @@ final class BlockingCalls
                 if (queryStatus < 0)
                 {
                     members.forget(target); // it may have forgotten the session
-                    target = fixedMember >= 0 ? fixedMember : (target + 1) % memberCount;
+                    target = fixedMember >= 0 ? fixedMember : members.next(target);
                     continue;
                 }
                 if (queryStatus == CommandStatus.OK.value())
@@ -168,7 +169,7 @@ final class BlockingCalls
                     if (fixedMember < 0)
                     {
                         final int named = queryLeader;
-                        target = members.valid(named) && named != target ? named : (target + 1) % memberCount;
+                        target = members.valid(named) && named != target ? named : members.next(target);
                         if (members.valid(named) && members.leader() != named)
                         {
                             members.changeLeader(named);

@@ -1,12 +1,22 @@
 package io.paxlog.client;
 
+import io.paxlog.node.Member;
+
 import java.util.Arrays;
 
 /**
- * What the client knows of each member: whether the session is connected there (none, connecting, open), which
- * member it takes for the leader, when it last sent each one something (for keep-alives and for reconnecting a
- * member that may have forgotten the session), how long a member has been answering REDIRECT without naming a
- * leader, and whether a leader has confirmed the session open in the cluster.
+ * What the client knows of each member, by member id (0..{@value Member#ID_MAX}, sparse): which ids it knows (has a
+ * publication to: those configured, then those learned from redirects), which of them the latest member list names
+ * (the rotation targets), whether the session is connected there (none, connecting, open), which member it takes
+ * for the leader, when it last sent each one something (for keep-alives and for reconnecting a member that may have
+ * forgotten the session), how long a member has been answering REDIRECT without naming a leader, and whether a
+ * leader has confirmed the session open in the cluster.
+ *
+ * <p>Membership: a REDIRECT may carry the cluster's latest member list; {@link #learn} adds the members not known
+ * (a publication each, through the {@link ClientTransport}) and makes that list the rotation targets. Rotating "to
+ * the next member" (an attempt timed out, a member without a leader) goes to the next id of the latest list after
+ * the current one, wrapping around. Members no longer listed stay known (their publications are kept, a query may
+ * name them) but are no longer rotated to. Ids are sets of bits in a {@code long}: 64 ids, no allocation.
  *
  * <p>A change that should retarget commands waiting elsewhere (a new leader, a member opened) bumps
  * {@link #targetsVersion()}; the {@link CommandWindow} checks its commands again when it sees a new version.
@@ -23,56 +33,83 @@ final class ClientMembers
     private static final long CONNECT_RETRY_NS_MAX = 5_000_000L;
     private static final long OFFER_RETRY_NS = 1_000_000L;
 
+    private static final int ID_LIMIT = ClientTransport.ID_LIMIT;
+
     private final ClientTransport transport;
-    private final int memberCount;
     private final long attemptTimeoutNs;
     private final long keepAliveIntervalNs;
     private final long reconnectAfterIdleNs;
     private final long connectRetryNs;
 
-    private final byte[] state;
-    private final boolean[] everConnected;
-    private final long[] connectResendAtNs;
-    private final long[] lastSentNs;
-    private final long[] lastKeepAliveAttemptNs;
-    private final long[] unknownLeaderSinceNs;
+    private final byte[] state = new byte[ID_LIMIT];
+    private final boolean[] everConnected = new boolean[ID_LIMIT];
+    private final long[] connectResendAtNs = new long[ID_LIMIT];
+    private final long[] lastSentNs = new long[ID_LIMIT];
+    private final long[] lastKeepAliveAttemptNs = new long[ID_LIMIT];
+    private final long[] unknownLeaderSinceNs = new long[ID_LIMIT];
+    /** Bit {@code id} set: a member this client has a publication to. */
+    private long knownIds;
+    /** Bit {@code id} set: a member of the latest member list (configured or learned), a rotation target. */
+    private long listedIds;
     private int leader;
     private int queryTarget = -1;
     private long nextKeepAliveCheckNs = Long.MAX_VALUE;
     private boolean clusterOpen;
     private long targetsVersion;
 
-    ClientMembers(final ClientTransport transport, final int memberCount, final PaxlogClientContext context,
+    /** {@code initial}: the configured members (distinct ids), with publications in {@code transport} already. */
+    ClientMembers(final ClientTransport transport, final Member[] initial, final PaxlogClientContext context,
         final long startNs)
     {
         this.transport = transport;
-        this.memberCount = memberCount;
         this.attemptTimeoutNs = context.attemptTimeoutNs();
         this.keepAliveIntervalNs = context.keepAliveIntervalNs();
         this.reconnectAfterIdleNs = context.sessionTimeoutNs() / 2;
         this.connectRetryNs = Math.max(1, Math.min(CONNECT_RETRY_NS_MAX, attemptTimeoutNs / 4));
-        this.state = new byte[memberCount];
-        this.everConnected = new boolean[memberCount];
-        this.connectResendAtNs = new long[memberCount];
-        this.lastSentNs = new long[memberCount];
-        this.lastKeepAliveAttemptNs = new long[memberCount];
-        this.unknownLeaderSinceNs = new long[memberCount];
         Arrays.fill(unknownLeaderSinceNs, NULL_TIME);
         Arrays.fill(lastSentNs, startNs);
         Arrays.fill(lastKeepAliveAttemptNs, startNs);
-        this.leader = 0;
+        for (final Member member : initial)
+        {
+            knownIds |= 1L << member.id();
+        }
+        this.listedIds = knownIds;
+        this.leader = initial[0].id();
     }
 
     // ------------------------------------------------------------------ queries
 
-    int count()
-    {
-        return memberCount;
-    }
-
+    /** Whether {@code id} is a member this client knows (can send to); false for any other int. */
     boolean valid(final int id)
     {
-        return id >= 0 && id < memberCount;
+        return id >= 0 && id < ID_LIMIT && (knownIds & (1L << id)) != 0;
+    }
+
+    /** Whether {@code id} is in the latest member list (a rotation target). */
+    boolean listed(final int id)
+    {
+        return id >= 0 && id < ID_LIMIT && (listedIds & (1L << id)) != 0;
+    }
+
+    /** The ids known, ascending, for messages: "0, 2, 5". Allocates. */
+    String knownIdsText()
+    {
+        final StringBuilder b = new StringBuilder();
+        for (long bits = knownIds; bits != 0; bits &= bits - 1)
+        {
+            b.append(b.length() == 0 ? "" : ", ").append(Long.numberOfTrailingZeros(bits));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The member after {@code id} in the latest member list, by id, wrapping around to the lowest ({@code id} itself
+     * if it is the only one listed). {@code id} need not be listed (a member removed since): the next listed above it.
+     */
+    int next(final int id)
+    {
+        final long above = id < 0 ? listedIds : id >= Member.ID_MAX ? 0 : listedIds & (-2L << id);
+        return Long.numberOfTrailingZeros(above != 0 ? above : listedIds);
     }
 
     int leader()
@@ -123,6 +160,47 @@ final class ClientMembers
     }
 
     /**
+     * The cluster's latest member list, from a REDIRECT ({@link Member#parseList}: distinct ids in
+     * 0..{@value Member#ID_MAX}). Members not known are added, a publication each (a known id at another address is
+     * moved there and connected again before use); the list becomes the rotation targets; a leader no longer listed
+     * gives way to the next listed member. A new member the media driver refuses (its host does not resolve) is left
+     * out. Returns false, changing nothing more, if no member of the list could be added or was known. Waits for the
+     * media driver for a new member only.
+     */
+    boolean learn(final Member[] list, final long now)
+    {
+        long listed = 0;
+        for (final Member member : list)
+        {
+            final int id = member.id();
+            final int added = transport.addMember(member);
+            if (added == ClientTransport.ADDED)
+            {
+                knownIds |= 1L << id;
+                state[id] = NONE;
+                everConnected[id] = false;
+                unknownLeaderSinceNs[id] = NULL_TIME;
+                lastSentNs[id] = now;
+                lastKeepAliveAttemptNs[id] = now;
+            }
+            if (valid(id))
+            {
+                listed |= 1L << id;
+            }
+        }
+        if (listed == 0)
+        {
+            return false;
+        }
+        listedIds = listed;
+        if (!listed(leader))
+        {
+            changeLeader(next(leader));
+        }
+        return true;
+    }
+
+    /**
      * An attempt to {@code target} got no answer: it may have forgotten the session (restart, expiry), so it is
      * reconnected before it is used again; if it is still the target, the next member becomes it, reconnected too.
      */
@@ -131,7 +209,7 @@ final class ClientMembers
         state[target] = NONE;
         if (leader == target)
         {
-            leader = (target + 1) % memberCount;
+            leader = next(target);
             state[leader] = NONE;
         }
     }
@@ -210,7 +288,8 @@ final class ClientMembers
 
     /**
      * {@code target} answered a command with REDIRECT naming {@code leaderId}. Returns true if that names another
-     * member, now taken for the leader (resend at once); false if the member knows no leader (an election): then
+     * member this client knows, now taken for the leader (resend at once); false if the member knows no leader (an
+     * election) or names one this client does not know (a members list the redirect carried was learned first): then
      * the command is asked again shortly, and if the member stays without a leader for attemptTimeoutNs while it is
      * the target, the next member becomes the target.
      */
@@ -232,7 +311,7 @@ final class ClientMembers
         else if (now - unknownLeaderSinceNs[target] >= attemptTimeoutNs && leader == target)
         {
             unknownLeaderSinceNs[target] = NULL_TIME;
-            changeLeader((target + 1) % memberCount);
+            changeLeader(next(target));
         }
         return false;
     }
@@ -273,8 +352,9 @@ final class ClientMembers
     /** A REJECTED session event: the members connecting refused the session; a later call connects again. */
     void onRejectedEvent()
     {
-        for (int m = 0; m < memberCount; m++)
+        for (long bits = knownIds; bits != 0; bits &= bits - 1)
         {
+            final int m = Long.numberOfTrailingZeros(bits);
             if (state[m] == CONNECTING)
             {
                 state[m] = NONE;
@@ -286,8 +366,9 @@ final class ClientMembers
     private boolean openConnecting(final int except)
     {
         boolean any = false;
-        for (int m = 0; m < memberCount; m++)
+        for (long bits = knownIds; bits != 0; bits &= bits - 1)
         {
+            final int m = Long.numberOfTrailingZeros(bits);
             if (m != except && state[m] == CONNECTING)
             {
                 opened(m);
@@ -314,8 +395,9 @@ final class ClientMembers
     private int resendConnects(final long now)
     {
         int work = 0;
-        for (int m = 0; m < memberCount; m++)
+        for (long bits = knownIds; bits != 0; bits &= bits - 1)
         {
+            final int m = Long.numberOfTrailingZeros(bits);
             if (state[m] == CONNECTING && (m == leader || m == queryTarget) && now >= connectResendAtNs[m])
             {
                 sendConnect(m, now);
@@ -330,8 +412,9 @@ final class ClientMembers
     {
         int work = 0;
         long next = Long.MAX_VALUE;
-        for (int m = 0; m < memberCount; m++)
+        for (long bits = knownIds; bits != 0; bits &= bits - 1)
         {
+            final int m = Long.numberOfTrailingZeros(bits);
             if (!everConnected[m])
             {
                 continue;

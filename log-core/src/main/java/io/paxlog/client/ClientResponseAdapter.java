@@ -11,8 +11,11 @@ import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventDecoder;
+import io.paxlog.node.Member;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes what arrives on the client's response subscription and hands it on with primitives: a CommandResponse
@@ -24,8 +27,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #poll}; well-formed frames of another session are ignored ({@link #ignored()}). An attempt whose answer
  * was dropped times out and is retried. Keeps the highest slot seen in an OK answer, the floor of the session's SEQUENTIAL reads.
  *
+ * <p>Membership: a REDIRECT (answer or session event, schema version 5 on) may carry the cluster's latest members
+ * ({@code id=host:consensusPort:clientPort,...}); a new list is parsed ({@link Member#parseList}) and handed to
+ * {@link ClientMembers#learn} before the redirect itself, so the leader it names may be a member just learned. A
+ * list that does not parse (or is longer than {@link #MEMBERS_TEXT_LENGTH_MAX}) drops the frame, counted like any
+ * malformed one. The last list's bytes are kept, so the same list again (every redirect carries it) is neither
+ * parsed nor learned again.
+ *
  * <p>Decoders and the result view are reused; decoding allocates nothing but the detail text of a REJECTED or
- * CLOSED event.
+ * CLOSED event and a members list not seen before.
  *
  * <p>Threading: owned by one {@link PaxlogClient} and used on its thread only, from {@link PaxlogClient#poll()}.
  */
@@ -39,6 +49,11 @@ final class ClientResponseAdapter implements FragmentHandler
      * larger one cannot be a member's answer.
      */
     static final int FRAME_LENGTH_MAX = 16 << 20;
+    /** Longest members text parsed: 64 members of {@code id=host:consensusPort:clientPort,} with 253-byte hosts. */
+    static final int MEMBERS_TEXT_LENGTH_MAX = ClientTransport.ID_LIMIT * (2 + 1 + 253 + 1 + 5 + 1 + 5 + 1);
+    private static final int RECEIVED = 0;
+    private static final int IGNORED = 1;
+    private static final int DROPPED = 2;
 
     private final long sessionId;
     private final ClientTransport transport;
@@ -51,12 +66,17 @@ final class ClientResponseAdapter implements FragmentHandler
     private final CommandResponseDecoder responseDecoder = new CommandResponseDecoder();
     private final SessionEventDecoder eventDecoder = new SessionEventDecoder();
     private final UnsafeBuffer resultView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer membersView = new UnsafeBuffer(0, 0);
     private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, 0, FRAME_LENGTH_MAX);
     private long dropped;
     private long ignored;
     private long received;
     private long lastSeenSlot;
     private long nowNs;
+    private int frameEnd;
+    /** The members text last seen on a REDIRECT (null before the first) and whether it failed to parse. */
+    private byte[] lastMembersText;
+    private boolean lastMembersMalformed;
 
     ClientResponseAdapter(final ClientTransport transport, final ClientMembers members, final CommandWindow window,
         final BlockingCalls blocking)
@@ -110,42 +130,51 @@ final class ClientResponseAdapter implements FragmentHandler
         }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final int templateId = checker.templateId();
-        final boolean forThisSession;
+        frameEnd = offset + length;
+        final int outcome;
         if (templateId == CommandResponseDecoder.TEMPLATE_ID)
         {
-            forThisSession = onResponseFrame(buffer, body);
+            outcome = onResponseFrame(buffer, body);
         }
         else if (templateId == SessionEventDecoder.TEMPLATE_ID)
         {
-            forThisSession = onEventFrame(buffer, body);
+            outcome = onEventFrame(buffer, body);
         }
         else
         {
-            dropped++; // a well-formed message of the schema that no member sends to a client
-            return;
+            outcome = DROPPED; // a well-formed message of the schema that no member sends to a client
         }
-        if (forThisSession)
+        if (outcome == RECEIVED)
         {
             received++;
         }
-        else
+        else if (outcome == IGNORED)
         {
             ignored++;
         }
+        else
+        {
+            dropped++;
+        }
     }
 
-    private boolean onResponseFrame(final DirectBuffer buffer, final int body)
+    private int onResponseFrame(final DirectBuffer buffer, final int body)
     {
         responseDecoder.wrap(buffer, body, checker.actingBlockLength(), checker.actingVersion());
         if (responseDecoder.sessionId() != sessionId)
         {
-            return false;
+            return IGNORED;
         }
         final long sequence = responseDecoder.sequence();
         final short status = responseDecoder.statusRaw();
         final int leaderId = responseDecoder.leaderNodeId();
         final long slot = responseDecoder.slot();
         responseDecoder.wrapResult(resultView);
+        if (status == CommandStatus.REDIRECT.value() && responseDecoder.actingVersion() >=
+            CommandResponseDecoder.membersSinceVersion() && !onMembersText(buffer, responseDecoder.limit()))
+        {
+            return DROPPED;
+        }
         if (status == CommandStatus.OK.value() && slot > lastSeenSlot)
         {
             lastSeenSlot = slot; // the newest state this session has seen, for sequential reads
@@ -158,15 +187,15 @@ final class ClientResponseAdapter implements FragmentHandler
         {
             window.onCommandResponse(sequence, status, leaderId, slot, resultView, nowNs);
         }
-        return true;
+        return RECEIVED;
     }
 
-    private boolean onEventFrame(final DirectBuffer buffer, final int body)
+    private int onEventFrame(final DirectBuffer buffer, final int body)
     {
         eventDecoder.wrap(buffer, body, checker.actingBlockLength(), checker.actingVersion());
         if (eventDecoder.sessionId() != sessionId)
         {
-            return false;
+            return IGNORED;
         }
         final short code = eventDecoder.codeRaw();
         final int eventLeader = eventDecoder.leaderNodeId();
@@ -178,14 +207,86 @@ final class ClientResponseAdapter implements FragmentHandler
             final int length = eventDecoder.challengeLength();
             if (length <= 0 || length > io.paxlog.auth.AuthVerdict.CHALLENGE_LENGTH_MAX)
             {
-                return false;
+                return IGNORED;
             }
             final byte[] challenge = new byte[length];
             eventDecoder.getChallenge(challenge, 0, length);
             onChallenge(eventLeader, challenge);
-            return true;
+            return RECEIVED;
+        }
+        if (code == SessionEventCode.REDIRECT.value() &&
+            eventDecoder.actingVersion() >= SessionEventDecoder.membersSinceVersion())
+        {
+            eventDecoder.skipDetail();
+            eventDecoder.skipChallenge();
+            if (!onMembersText(buffer, eventDecoder.limit()))
+            {
+                return DROPPED;
+            }
         }
         onSessionEvent(code, eventLeader, detail);
+        return RECEIVED;
+    }
+
+    /**
+     * The members text of a REDIRECT, the var-data field at {@code at} (the frame's last): empty, or the list last
+     * seen, changes nothing; a new list is parsed and learned. False if it is malformed (too long, not a member list,
+     * or not one member of it can be reached): the caller drops the frame. The {@link FrameChecker} checked the
+     * field's length against the frame's end; it is checked again here, cheaply, before anything is read (a frame
+     * ending before the field carries no members).
+     */
+    private boolean onMembersText(final DirectBuffer buffer, final int at)
+    {
+        if (frameEnd - at < CommandResponseDecoder.membersHeaderLength())
+        {
+            return true;
+        }
+        final long textLength = buffer.getInt(at, CommandResponseDecoder.BYTE_ORDER) & 0xFFFF_FFFFL;
+        final int textOffset = at + CommandResponseDecoder.membersHeaderLength();
+        if (textLength > MEMBERS_TEXT_LENGTH_MAX || textLength > frameEnd - textOffset)
+        {
+            return false;
+        }
+        if (textLength == 0)
+        {
+            return true;
+        }
+        membersView.wrap(buffer, textOffset, (int)textLength);
+        if (sameAsLastMembersText(membersView))
+        {
+            return !lastMembersMalformed;
+        }
+        final byte[] text = new byte[(int)textLength];
+        membersView.getBytes(0, text);
+        lastMembersText = text;
+        final Member[] list;
+        try
+        {
+            list = Member.parseList(new String(text, StandardCharsets.UTF_8));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            lastMembersMalformed = true;
+            return false;
+        }
+        lastMembersMalformed = !members.learn(list, nowNs); // not one member reachable: as good as malformed
+        return !lastMembersMalformed;
+    }
+
+    private boolean sameAsLastMembersText(final DirectBuffer text)
+    {
+        final byte[] last = lastMembersText;
+        if (last == null || last.length != text.capacity())
+        {
+            return false;
+        }
+        for (int i = 0; i < last.length; i++)
+        {
+            if (last[i] != text.getByte(i))
+            {
+                return false;
+            }
+        }
         return true;
     }
 

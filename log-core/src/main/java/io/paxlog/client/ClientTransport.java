@@ -2,9 +2,11 @@ package io.paxlog.client;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
 import io.paxlog.auth.ClientAuthenticator;
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.codecs.MessageHeaderEncoder;
@@ -25,19 +27,28 @@ import java.net.SocketException;
 import java.security.SecureRandom;
 
 /**
- * The client's end of the wire: its embedded media driver, one exclusive publication to each member's client
- * channel, the subscription its answers arrive on, the session id, the SessionConnect (encoded at each offer, with
- * the credentials made for it or the answer to a member's challenge), and the session frames that never change
- * (SessionKeepAlive, SessionClose), encoded once at start-up.
+ * The client's end of the wire: its embedded media driver, one exclusive publication to the client channel of each
+ * member it knows, by member id (0..{@value Member#ID_MAX}: those configured at start, then those learned from
+ * redirects, each added once, on the client's thread, and moved if its address changes), the subscription its
+ * answers arrive on, the session id, the SessionConnect (encoded at each offer, with the credentials made for it or
+ * the answer to a member's challenge), and the session frames that never change (SessionKeepAlive, SessionClose),
+ * encoded once at start-up. An offer to an id without a publication is {@link Publication#NOT_CONNECTED}.
  *
  * <p>Threading: owned by one {@link PaxlogClient} and used on its thread only.
  */
 final class ClientTransport
 {
+    /** Member ids are 0..{@value Member#ID_MAX}: every per-member array has this many places. */
+    static final int ID_LIMIT = Member.ID_MAX + 1;
+    /** From {@link #addMember}. */
+    static final int ADDED = 0;
+    static final int UNCHANGED = 1;
+    static final int FAILED = 2;
     private static final byte[] NO_CREDENTIALS = new byte[0];
     private final MediaDriver driver;
     private final Aeron aeron;
-    private final ExclusivePublication[] publications;
+    private final ExclusivePublication[] publications = new ExclusivePublication[ID_LIMIT];
+    private final Member[] members = new Member[ID_LIMIT];
     private final Subscription responses;
     private final long sessionId;
     private final UnsafeBuffer connectFrame;
@@ -46,23 +57,24 @@ final class ClientTransport
     private final String responseChannel;
     private final long sessionTtlMs;
     private final ClientCredentials credentials;
-    /** Per member, the answer to its challenge, sent with the next connect to it; null when none is pending. */
-    private final byte[][] challengeAnswers;
+    /** Per member id, the answer to its challenge, sent with the next connect to it; null when none is pending. */
+    private final byte[][] challengeAnswers = new byte[ID_LIMIT][];
     private final UnsafeBuffer keepAliveFrame;
     private final int keepAliveFrameLength;
     private final UnsafeBuffer closeFrame;
     private final int closeFrameLength;
 
-    /** Launches the media driver (deleting {@code aeronDir} on start and on close) and adds the publications. */
-    ClientTransport(final Member[] members, final String aeronDir, final long sessionTtlMs,
+    /**
+     * Launches the media driver (deleting {@code aeronDir} on start and on close) and adds the publications to
+     * {@code initial} (distinct ids in 0..{@value Member#ID_MAX}, as the context checked).
+     */
+    ClientTransport(final Member[] initial, final String aeronDir, final long sessionTtlMs,
         final ClientCredentials credentials)
     {
-        final int memberCount = members.length;
         this.sessionTtlMs = sessionTtlMs;
         this.credentials = credentials;
-        this.challengeAnswers = new byte[memberCount][];
         // the route first: a member that cannot be reached is refused before a media driver is launched
-        final String local = localAddressToward(members[0]);
+        final String local = localAddressToward(initial[0]);
         this.responseChannel = "aeron:udp?endpoint=" + local + ":" + freePort(local);
         MediaDriver launched = null;
         Aeron connected = null;
@@ -76,11 +88,11 @@ final class ClientTransport
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
             this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
-            this.publications = new ExclusivePublication[memberCount];
-            for (int i = 0; i < memberCount; i++)
+            for (final Member member : initial)
             {
-                publications[i] = connected.addExclusivePublication(members[i].clientChannel(),
+                publications[member.id()] = connected.addExclusivePublication(member.clientChannel(),
                     PaxlogClient.CLIENT_STREAM);
+                members[member.id()] = member;
             }
         }
         catch (final RuntimeException ex)
@@ -166,10 +178,41 @@ final class ClientTransport
         return responses;
     }
 
+    /**
+     * Adds a publication to {@code member} (an id in 0..{@value Member#ID_MAX}), or moves the one to its id to its
+     * new address (the old one is closed and a pending challenge answer dropped): {@link #ADDED}; {@link #UNCHANGED}
+     * if the member was known at that address; {@link #FAILED} if the media driver refused the channel (say its host
+     * does not resolve), leaving what was there. Waits for the media driver: for learning members, never on the
+     * command path.
+     */
+    int addMember(final Member member)
+    {
+        final int id = member.id();
+        if (member.equals(members[id]))
+        {
+            return UNCHANGED;
+        }
+        final ExclusivePublication added;
+        try
+        {
+            added = aeron.addExclusivePublication(member.clientChannel(), PaxlogClient.CLIENT_STREAM);
+        }
+        catch (final AeronException ex)
+        {
+            return FAILED;
+        }
+        CloseHelper.quietClose(publications[id]);
+        publications[id] = added;
+        members[id] = member;
+        challengeAnswers[id] = null;
+        return ADDED;
+    }
+
     /** Offers a frame to {@code member}; the result of {@link ExclusivePublication#offer}. */
     long offer(final int member, final DirectBuffer frame, final int offset, final int length)
     {
-        return publications[member].offer(frame, offset, length);
+        final ExclusivePublication publication = publications[member];
+        return publication == null ? Publication.NOT_CONNECTED : publication.offer(frame, offset, length);
     }
 
     /**
@@ -191,7 +234,7 @@ final class ClientTransport
             connectHeader).correlationId(sessionId).responseStreamId(PaxlogClient.RESPONSE_STREAM)
             .sessionTtlMs(sessionTtlMs).responseChannel(responseChannel).putCredentials(proof, 0, proof.length)
             .encodedLength();
-        final long result = publications[member].offer(connectFrame, 0, length);
+        final long result = offer(member, connectFrame, 0, length);
         if (result > 0)
         {
             challengeAnswers[member] = null;
@@ -212,15 +255,18 @@ final class ClientTransport
 
     long offerKeepAlive(final int member)
     {
-        return publications[member].offer(keepAliveFrame, 0, keepAliveFrameLength);
+        return offer(member, keepAliveFrame, 0, keepAliveFrameLength);
     }
 
-    /** A SessionClose to every member, one attempt each. */
+    /** A SessionClose to every member known, one attempt each. */
     void offerCloseToAll()
     {
         for (final ExclusivePublication publication : publications)
         {
-            publication.offer(closeFrame, 0, closeFrameLength);
+            if (publication != null)
+            {
+                publication.offer(closeFrame, 0, closeFrameLength);
+            }
         }
     }
 

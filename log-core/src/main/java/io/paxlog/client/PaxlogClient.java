@@ -33,6 +33,12 @@ import java.util.concurrent.CompletableFuture;
  * nothing else was sent to it for {@code keepAliveIntervalNs}; an idle application must therefore keep calling
  * {@code poll()}. A member not sent anything for half of {@code sessionTimeoutNs} is reconnected before use.
  *
+ * <p><b>Members.</b> Member ids are any distinct ids in 0..63. The client starts from the configured members and
+ * takes the first for the leader until told otherwise. As membership changes, a REDIRECT carries the cluster's
+ * latest member list: the client adds the members it did not know (a publication each, made inside {@code poll()})
+ * and from then on rotates among that list (an attempt without an answer, a member without a leader: the next id of
+ * the list, wrapping around); members no longer listed are no longer rotated to.
+ *
  * <h2>Blocking use</h2>
  * {@link #command(byte[])}, {@link #query} and {@link #queryMember} block until answered or the call times out,
  * polling meanwhile (so async commands in flight progress too). {@link #commandAsync(byte[])} returns a future
@@ -57,7 +63,8 @@ import java.util.concurrent.CompletableFuture;
  * session events) and {@code BlockingCalls} (command and query); this class is the public face and the duty cycle
  * ({@link #poll()}).
  */
-public final class PaxlogClient implements AutoCloseable{
+public final class PaxlogClient implements AutoCloseable
+{
     static final int CLIENT_STREAM = 102;
     static final int RESPONSE_STREAM = 103;
 
@@ -100,7 +107,7 @@ public final class PaxlogClient implements AutoCloseable{
         final long startNs = System.nanoTime();
         this.transport = new ClientTransport(memberList, context.aeronDirectoryName(), context.sessionTtlMs(),
             context.credentials());
-        this.members = new ClientMembers(transport, memberList.length, context, startNs);
+        this.members = new ClientMembers(transport, memberList, context, startNs);
         final CommandOutcomes outcomes = new CommandOutcomes(context.responseListener(), context.maxOutstanding());
         this.window = new CommandWindow(transport, members, outcomes, context);
         this.blocking = new BlockingCalls(this, transport, members, window, outcomes, context);
@@ -293,7 +300,8 @@ public final class PaxlogClient implements AutoCloseable{
      * The answer's {@link Result#slot()} is the slot the member had applied when it answered. A member that does
      * not answer within attemptTimeoutNs is reconnected and asked again, until callTimeoutNs.
      *
-     * @throws IllegalArgumentException if {@code member} is not a member id.
+     * @throws IllegalArgumentException if {@code member} is not the id of a member this client knows (configured, or
+     *     learned from a redirect since).
      * @throws PaxlogException.Timeout no answer within callTimeoutNs.
      * @throws PaxlogException.Rejected as above, or if the member refused the query or the session.
      * @throws PaxlogException.SessionClosed if the session is over.
@@ -303,7 +311,8 @@ public final class PaxlogClient implements AutoCloseable{
     {
         if (!members.valid(member))
         {
-            throw new IllegalArgumentException("member " + member + ": must be in 0.." + (members.count() - 1));
+            throw new IllegalArgumentException("member " + member + ": not a member this client knows (known ids: " +
+                members.knownIdsText() + ")");
         }
         checkBlockingCall("query");
         return blocking.query(member, query, consistency, sequentialFloor(consistency, minSlot));

@@ -38,7 +38,10 @@ public final class PaxlogClientContext
     private ResponseListener responseListener;
     private ClientCredentials credentials;
 
-    /** The cluster's members; ids must be 0..N-1 in order (as {@link Member#parseList} gives them). */
+    /**
+     * The cluster's members (the client learns later ones from redirects): distinct ids in 0..{@value Member#ID_MAX},
+     * in any order, as {@link Member#parseList} gives them. The first is tried as the leader first.
+     */
     public PaxlogClientContext members(final Member... members)
     {
         this.members = members == null ? null : members.clone();
@@ -206,13 +209,25 @@ public final class PaxlogClientContext
         {
             throw new IllegalArgumentException("members: at least one member is required");
         }
+        long seenIds = 0;
         for (int i = 0; i < members.length; i++)
         {
-            if (members[i] == null || members[i].id() != i)
+            if (members[i] == null)
             {
-                throw new IllegalArgumentException("members: position " + i + " holds " + members[i] +
-                    "; ids must be 0..N-1 in order");
+                throw new IllegalArgumentException("members: position " + i + " is null");
             }
+            final int id = members[i].id();
+            if (id > Member.ID_MAX)
+            {
+                throw new IllegalArgumentException("members: position " + i + " has id " + id + "; ids must be in 0.." +
+                    Member.ID_MAX);
+            }
+            if ((seenIds & (1L << id)) != 0)
+            {
+                throw new IllegalArgumentException("members: id " + id + " is listed twice (again at position " + i +
+                    "); ids must be distinct");
+            }
+            seenIds |= 1L << id;
         }
         if (aeronDirectoryName == null || aeronDirectoryName.isBlank())
         {

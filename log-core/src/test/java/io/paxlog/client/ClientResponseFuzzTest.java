@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -116,9 +117,40 @@ class ClientResponseFuzzTest
             c.responseAdapter().onFragment(new UnsafeBuffer(Arrays.copyOf(ok, cut)), 0, cut, null);
         }
         final byte[] overrun = ok.clone();
-        overrun[overrun.length - 8 - 4] = (byte)0xFF; // the 8-byte result's length now runs past the frame's end
+        // the length of the 8-byte result (followed by the empty members' header) now runs past the frame's end
+        overrun[overrun.length - 4 - 8 - 4] = (byte)0xFF;
         c.responseAdapter().onFragment(new UnsafeBuffer(overrun), 0, overrun.length, null);
         assertEquals(before + ok.length + 1, c.droppedResponses(), "every cut and the overrun dropped and counted");
+    }
+
+    @Test
+    void aRedirectWhoseMembersDoNotParseIsDroppedAndCounted() throws IOException
+    {
+        final PaxlogClient c = client();
+        final ClientResponseAdapter adapter = c.responseAdapter();
+        for (final String name : new String[] {"response-redirect-members", "event-redirect-members"})
+        {
+            final byte[] frame = frames().get(name).clone();
+            address(new UnsafeBuffer(frame), c.sessionId());
+            final String members = "1=127.0.0.1:9:10,4=127.0.0.1:11:12";
+            final int at = frame.length - members.length();
+            assertEquals(members, new String(frame, at, members.length(), StandardCharsets.UTF_8));
+            // the same length: a port not a number, an id twice, an id above 63, port 0, a wrong separator
+            for (final String bad : new String[] {"1=127.0.0.1:9:10,4=127.0.0.1:11:1x",
+                "1=127.0.0.1:9:10,1=127.0.0.1:11:12", "1=127.0.0.1:9:10,99=127.0.0.1:1:12",
+                "1=127.0.0.1:9:10,4=127.0.0.1:11:00", "1=127.0.0.1:9:10;4=127.0.0.1:11:12"})
+            {
+                assertEquals(members.length(), bad.length(), bad);
+                final byte[] malformed = frame.clone();
+                System.arraycopy(bad.getBytes(StandardCharsets.UTF_8), 0, malformed, at, bad.length());
+                final long dropped = adapter.dropped();
+                final long received = adapter.received();
+                adapter.onFragment(new UnsafeBuffer(malformed), 0, malformed.length, null);
+                adapter.onFragment(new UnsafeBuffer(malformed), 0, malformed.length, null); // the same again
+                assertEquals(dropped + 2, adapter.dropped(), name + " listing " + bad + " is dropped each time");
+                assertEquals(received, adapter.received(), name + " listing " + bad);
+            }
+        }
     }
 
     @Test
@@ -156,41 +188,48 @@ class ClientResponseFuzzTest
         return seed;
     }
 
-    /** Answers and events as a member encodes them, for session 0 (addressing writes the real one in). */
+    /**
+     * Answers and events as a member encodes them, for session 0 (addressing writes the real one in). A REDIRECT
+     * may carry the latest configuration's members; the list here names loopback ports no one listens on (the
+     * client adds publications to them).
+     */
     static Map<String, byte[]> frames()
     {
         final Map<String, byte[]> frames = new LinkedHashMap<>();
         final byte[] result = {0, 0, 0, 0, 0, 0, 0, 42};
-        response(frames, "response-ok", 1, CommandStatus.OK, 0, 7, result);
-        response(frames, "response-redirect", 2, CommandStatus.REDIRECT, 0, 0, new byte[0]);
-        response(frames, "response-busy", 3, CommandStatus.BUSY, 0, 0, new byte[0]);
-        response(frames, "response-rejected", 4, CommandStatus.REJECTED, 0, 0, "too old".getBytes());
-        response(frames, "query-ok", ClientResponseAdapter.QUERY_ID_BASE + 1, CommandStatus.OK, 0, 8, result);
-        event(frames, "event-open", SessionEventCode.OPEN, 0, "", new byte[0]);
-        event(frames, "event-redirect", SessionEventCode.REDIRECT, 0, "", new byte[0]);
-        event(frames, "event-challenge", SessionEventCode.CHALLENGE, 0, "", new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-        event(frames, "event-rejected", SessionEventCode.REJECTED, 0, "authentication failed", new byte[0]);
-        event(frames, "event-closed", SessionEventCode.CLOSED, 0, "expired", new byte[0]);
+        final String members = "1=127.0.0.1:9:10,4=127.0.0.1:11:12";
+        response(frames, "response-ok", 1, CommandStatus.OK, 0, 7, result, "");
+        response(frames, "response-redirect", 2, CommandStatus.REDIRECT, 0, 0, new byte[0], "");
+        response(frames, "response-redirect-members", 2, CommandStatus.REDIRECT, 4, 0, new byte[0], members);
+        response(frames, "response-busy", 3, CommandStatus.BUSY, 0, 0, new byte[0], "");
+        response(frames, "response-rejected", 4, CommandStatus.REJECTED, 0, 0, "too old".getBytes(), "");
+        response(frames, "query-ok", ClientResponseAdapter.QUERY_ID_BASE + 1, CommandStatus.OK, 0, 8, result, "");
+        event(frames, "event-open", SessionEventCode.OPEN, 0, "", new byte[0], "");
+        event(frames, "event-redirect", SessionEventCode.REDIRECT, 0, "", new byte[0], "");
+        event(frames, "event-redirect-members", SessionEventCode.REDIRECT, 4, "", new byte[0], members);
+        event(frames, "event-challenge", SessionEventCode.CHALLENGE, 0, "", new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, "");
+        event(frames, "event-rejected", SessionEventCode.REJECTED, 0, "authentication failed", new byte[0], "");
+        event(frames, "event-closed", SessionEventCode.CLOSED, 0, "expired", new byte[0], "");
         return frames;
     }
 
     private static void response(final Map<String, byte[]> frames, final String name, final long sequence,
-        final CommandStatus status, final int leader, final long slot, final byte[] result)
+        final CommandStatus status, final int leader, final long slot, final byte[] result, final String members)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + new CommandResponseEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).sessionId(0).sequence(sequence).status(status)
-            .leaderNodeId(leader).slot(slot).putResult(result, 0, result.length).encodedLength();
+            .leaderNodeId(leader).slot(slot).putResult(result, 0, result.length).members(members).encodedLength();
         frames.put(name, Arrays.copyOf(buffer.byteArray(), length));
     }
 
     private static void event(final Map<String, byte[]> frames, final String name, final SessionEventCode code,
-        final int leader, final String detail, final byte[] challenge)
+        final int leader, final String detail, final byte[] challenge, final String members)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + new SessionEventEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).sessionId(0).code(code).leaderNodeId(leader)
-            .detail(detail).putChallenge(challenge, 0, challenge.length).encodedLength();
+            .detail(detail).putChallenge(challenge, 0, challenge.length).members(members).encodedLength();
         frames.put(name, Arrays.copyOf(buffer.byteArray(), length));
     }
 

@@ -34,6 +34,15 @@ class PaxlogClientContextTest
     }
 
     @Test
+    void memberIdsAreAnyDistinctIdsUpTo63InAnyOrder()
+    {
+        valid().members(new Member(7, "127.0.0.1", 1, 2), new Member(2, "127.0.0.1", 3, 4),
+            new Member(63, "127.0.0.1", 5, 6)).conclude();
+        valid().members(new Member(1, "127.0.0.1", 1, 2)).conclude();
+        valid().members(Member.parseList("5=127.0.0.1:1:2,0=127.0.0.1:3:4")).conclude();
+    }
+
+    @Test
     void maxOutstandingMustBeOneTo128()
     {
         expect(c -> c.maxOutstanding(0), "maxOutstanding=0: must be in 1..128");
@@ -46,7 +55,10 @@ class PaxlogClientContextTest
     {
         expect(c -> c.members(new Member[0]), "members: at least one member is required");
         expect(c -> c.members((Member[])null), "members: at least one member is required");
-        expect(c -> c.members(new Member(1, "127.0.0.1", 1, 2)), "members: position 0");
+        expect(c -> c.members(MEMBERS[0], null), "members: position 1 is null");
+        expect(c -> c.members(new Member(64, "127.0.0.1", 1, 2)), "members: position 0 has id 64; ids must be in 0..63");
+        expect(c -> c.members(new Member(5, "127.0.0.1", 1, 2), new Member(2, "127.0.0.1", 3, 4),
+            new Member(5, "127.0.0.1", 5, 6)), "members: id 5 is listed twice (again at position 2)");
         expect(c -> c.aeronDirectoryName(null), "aeronDirectoryName: required");
         expect(c -> c.aeronDirectoryName(" "), "aeronDirectoryName: required");
         expect(c -> c.attemptTimeoutNs(0), "attemptTimeoutNs=0: must be > 0");

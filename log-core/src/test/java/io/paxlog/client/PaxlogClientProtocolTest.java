@@ -441,22 +441,174 @@ class PaxlogClientProtocolTest
         final PaxlogClient client = client(context(m));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> client.queryMember(1, new byte[8], ReadConsistency.SEQUENTIAL, 0));
-        assertEquals("member 1: must be in 0..0", e.getMessage());
+        assertEquals("member 1: not a member this client knows (known ids: 0)", e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ membership: sparse ids, learning
+
+    @Test
+    void aClientOfSparseMemberIdsRotatesAmongThemAndIsAnswered() throws Exception
+    {
+        final FakeMember[] m = fakesWithIds(2, 5, 7);
+        final FakeMember two = m[0];
+        final FakeMember five = m[1];
+        final FakeMember seven = m[2];
+        // 7, tried first, never answers; the rotation wraps around to 2, which redirects to the leader 5
+        two.onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.REDIRECT, 5, 0, 0);
+        five.onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 5, 500 + seq,
+            seq);
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(seven, two, five).attemptTimeoutNs(200 * MS)
+            .responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 3, client);
+        for (int s = 1; s <= 3; s++)
+        {
+            assertEquals(500 + s, tally.slot[s], "answered by member 5");
+            assertEquals(1, tally.count[s]);
+        }
+        assertTrue(seven.attempts(1) >= 1 && two.attempts(1) >= 1, "7 first, then 2");
+        assertEquals(0, tally.failed);
+        // the next command goes straight to the leader; a member is named by its id
+        assertEquals(4, client.offerCommand(payload(4), 0, 8));
+        run(() -> tally.answered == 4, client);
+        assertEquals(0, seven.attempts(4) + two.attempts(4));
+        assertEquals(42, CommandValue.of(client.queryMember(7, new byte[8])));
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> client.queryMember(3, new byte[8]));
+        assertEquals("member 3: not a member this client knows (known ids: 2, 5, 7)", e.getMessage());
+    }
+
+    @Test
+    void aRedirectListingMembersTeachesTheClientALeaderItWasNeverToldAbout() throws Exception
+    {
+        final FakeMember[] m = fakes(4);
+        // the cluster went from {0, 1, 2} to {1, 2, 3} with leader 3; member 0, removed, still answers
+        final String latest = membersText(m[1], m[2], m[3]);
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.REDIRECT, 3, 0, 0,
+            latest);
+        m[1].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 1, 100 + seq,
+            seq);
+        m[3].onCommand = (fake, session, seq, attempt) ->
+        {
+            if (seq <= 3)
+            {
+                fake.respond(session, seq, CommandStatus.OK, 3, 300 + seq, seq);
+            }
+        };
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m[0], m[1], m[2]).responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 3, client);
+        for (int s = 1; s <= 3; s++)
+        {
+            assertEquals(300 + s, tally.slot[s], "answered by member 3");
+            assertEquals(1, m[0].attempts(s), "redirected by member 0");
+            assertEquals(1, m[3].attempts(s), "resent once to member 3");
+        }
+        assertTrue(m[3].connects >= 1, "connected to the member learned");
+        assertEquals(0, client.droppedResponses());
+        assertEquals(42, CommandValue.of(client.queryMember(3, new byte[8])), "3 is a known member now");
+
+        // 3 falls silent: the rotation goes on among the latest list (3 -> 1), not to the removed member 0
+        assertEquals(4, client.offerCommand(payload(4), 0, 8));
+        run(() -> tally.answered == 4, client);
+        assertEquals(104, tally.slot[4], "answered by member 1");
+        assertEquals(0, m[0].attempts(4), "member 0 is no longer rotated to");
+        assertTrue(m[3].attempts(4) >= 1);
+        assertEquals(0, tally.failed);
+    }
+
+    @Test
+    void aRedirectEventListingMembersTeachesTheClientTheLeader() throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        // the client knows member 0 only; 0 answers its connect with REDIRECT naming 1 and listing {0, 1}
+        m[0].connectReply = SessionEventCode.REDIRECT;
+        m[0].namedLeader = 1;
+        m[0].connectMembers = membersText(m[0], m[1]);
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.REDIRECT, 1, 0, 0);
+        m[1].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 1, 500 + seq,
+            seq);
+        final PaxlogClient client = client(context(m[0]));
+        final PaxlogClient.Result r = client.command(new byte[8]);
+        assertEquals(501, r.slot(), "answered by member 1, learned from the session event");
+        assertTrue(m[1].connects >= 1);
+    }
+
+    @Test
+    void aMalformedMembersListIsDroppedAndCountedAndALeaderNobodyKnowsIsNoLeader() throws Exception
+    {
+        final FakeMember[] m = fakes(2);
+        // 0 redirects to 3 with a list that does not parse (a host with a space): the frame is dropped, counted
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.REDIRECT, 3, 0, 0,
+            "1=127.0.0.1:1:2,3=not a host:5:6");
+        m[1].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 1, 100 + seq,
+            seq);
+        final Tally tally = new Tally(32);
+        final PaxlogClient client = client(context(m).attemptTimeoutNs(100 * MS).retryDelayNs(MS)
+            .responseListener(tally));
+        assertEquals(1, client.offerCommand(payload(1), 0, 8));
+        run(() -> tally.answered == 1, client);
+        assertEquals(101, tally.slot[1], "the attempt at 0 timed out, then 1 answered");
+        assertEquals(1, m[0].attempts(1));
+        assertEquals(1, client.droppedResponses(), "the redirect with the malformed list");
+        assertThrows(IllegalArgumentException.class, () -> client.queryMember(3, new byte[8]), "3 was not learned");
+
+        // 1 now redirects to 9, a member nobody listed: no leader known, asked again, then the next member (0)
+        m[1].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.REDIRECT, 9, 0, 0);
+        m[0].onCommand = (fake, session, seq, attempt) -> fake.respond(session, seq, CommandStatus.OK, 0, 200 + seq,
+            seq);
+        assertEquals(2, client.offerCommand(payload(2), 0, 8));
+        run(() -> tally.answered == 2, client);
+        assertEquals(202, tally.slot[2], "answered by member 0 after 1 stayed without a leader");
+        assertTrue(m[1].attempts(2) >= 2, "asked again while it named no member known: " + m[1].attempts(2));
+        assertEquals(1, client.droppedResponses(), "a redirect to an unknown id is not malformed");
+        assertEquals(0, tally.failed);
     }
 
     // ------------------------------------------------------------------ harness
 
     private FakeMember[] fakes(final int n) throws IOException
     {
-        root = Files.createTempDirectory("paxlog-client-protocol");
-        final FakeMember[] fakes = new FakeMember[n];
+        final int[] ids = new int[n];
         for (int i = 0; i < n; i++)
         {
-            fakes[i] = new FakeMember(new Member(i, "127.0.0.1", freePort(), freePort()), root.resolve("fake" + i));
+            ids[i] = i;
+        }
+        return fakesWithIds(ids);
+    }
+
+    /** Fake members with these ids, in this order. */
+    private FakeMember[] fakesWithIds(final int... ids) throws IOException
+    {
+        root = Files.createTempDirectory("paxlog-client-protocol");
+        final FakeMember[] fakes = new FakeMember[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            fakes[i] = new FakeMember(new Member(ids[i], "127.0.0.1", freePort(), freePort()),
+                root.resolve("fake" + ids[i]));
             closeables.add(fakes[i]);
             fakes[i].start();
         }
         return fakes;
+    }
+
+    /** The members string a node sends with a REDIRECT: these fakes' {@code id=host:consensusPort:clientPort,...}. */
+    private static String membersText(final FakeMember... fakes)
+    {
+        final Member[] members = new Member[fakes.length];
+        for (int i = 0; i < fakes.length; i++)
+        {
+            members[i] = fakes[i].member;
+        }
+        return Member.format(members);
     }
 
     private PaxlogClientContext context(final FakeMember... fakes)
@@ -589,6 +741,8 @@ class PaxlogClientProtocolTest
         final List<Query> queries = new CopyOnWriteArrayList<>();
         volatile SessionEventCode connectReply = SessionEventCode.OPEN;
         volatile int namedLeader = -1;
+        /** The members string of a REDIRECT answering a connect (as a node sends the latest configuration). */
+        volatile String connectMembers = "";
         volatile boolean answerSeqOne;
         volatile int connects;
         volatile int keepAlives;
@@ -655,17 +809,25 @@ class PaxlogClientProtocolTest
         void respond(final long session, final long sequence, final CommandStatus status, final int leader,
             final long slot, final long value)
         {
+            respond(session, sequence, status, leader, slot, value, "");
+        }
+
+        /** An answer carrying {@code members} (a node sends the latest configuration's with a REDIRECT). */
+        void respond(final long session, final long sequence, final CommandStatus status, final int leader,
+            final long slot, final long value, final String members)
+        {
             final UnsafeBuffer result = new UnsafeBuffer(new byte[8]);
             result.putLong(0, value);
             response.wrapAndApplyHeader(out, 0, headerOut).sessionId(session).sequence(sequence).status(status)
-                .leaderNodeId(leader).slot(slot).putResult(result, 0, status == CommandStatus.OK ? 8 : 0);
+                .leaderNodeId(leader).slot(slot).putResult(result, 0, status == CommandStatus.OK ? 8 : 0)
+                .members(members);
             queue(MessageHeaderEncoder.ENCODED_LENGTH + response.encodedLength());
         }
 
         void event(final long session, final SessionEventCode code, final int leader)
         {
             event.wrapAndApplyHeader(out, 0, headerOut).correlationId(session).sessionId(session).code(code)
-                .leaderNodeId(leader).detail("").putChallenge(new byte[0], 0, 0);
+                .leaderNodeId(leader).detail("").putChallenge(new byte[0], 0, 0).members("");
             queue(MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
         }
 
@@ -695,7 +857,8 @@ class PaxlogClientProtocolTest
                     }
                     event.wrapAndApplyHeader(out, 0, headerOut).correlationId(session).sessionId(session)
                         .code(connectReply).leaderNodeId(connectReply == SessionEventCode.OPEN ? member.id() :
-                        namedLeader).detail("").putChallenge(new byte[0], 0, 0);
+                        namedLeader).detail("").putChallenge(new byte[0], 0, 0)
+                        .members(connectReply == SessionEventCode.REDIRECT ? connectMembers : "");
                     queue(MessageHeaderEncoder.ENCODED_LENGTH + event.encodedLength());
                 }
                 case CommandRequestDecoder.TEMPLATE_ID ->
