@@ -103,10 +103,11 @@ final class MembershipRequests
                 return "the member to add: ids must be in 0.." + Member.ID_MAX;
             }
             final Member known = book.member(add.id());
-            if (known != null && !known.equals(add) && latest.isMember(add.id()))
+            if (known != null && !known.equals(add) && latest.isVoter(add.id()))
             {
-                return "member " + add.id() + " is in the configuration at " + known.spec() + ", not " + add.spec();
+                return "member " + add.id() + " votes in the configuration at " + known.spec() + ", not " + add.spec();
             }
+            // a learner left by a change that failed may come back at another address: it moves there
         }
         final int addId = add == null ? -1 : add.id();
         final int voters = latest.voterCount() + (addId >= 0 && !latest.isVoter(addId) ? 1 : 0) -
