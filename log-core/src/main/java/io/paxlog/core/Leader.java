@@ -20,7 +20,6 @@ final class Leader
     /** Local time each peer's latest ack arrived (observation only: no decision reads it); MIN_VALUE if none. */
     private final long[] ackReceiveNs;
     private final long[] scratchTimes;
-    private final long[] scratchSlots;
     private final long[] scratch;
     private final Entry[] batch;
     private final boolean[] behindRing;
@@ -42,7 +41,6 @@ final class Leader
         this.ackSendNs = new long[ids];
         this.ackReceiveNs = new long[ids];
         this.scratchTimes = new long[ids];
-        this.scratchSlots = new long[ids];
         this.scratch = new long[ids];
         this.batch = new Entry[config.batchEntriesMax()];
         this.behindRing = new boolean[ids];
@@ -154,9 +152,7 @@ final class Leader
      */
     long quorumAckSlot(final Membership membership, final long selfLastSlot)
     {
-        System.arraycopy(ackSlot, 0, scratchSlots, 0, scratchSlots.length);
-        scratchSlots[selfId] = selfLastSlot;
-        return membership.acceptQuorumSlot(scratchSlots, scratch);
+        return membership.acceptQuorumSlot(ackSlot, selfId, selfLastSlot, scratch);
     }
 
     /**

@@ -156,13 +156,20 @@ public final class Membership
      */
     long kthLargestOverVoters(final long[] perMember, final int k, final long[] scratch)
     {
+        return kthLargestOverVoters(perMember, k, scratch, -1, 0);
+    }
+
+    /** As above, with member {@code selfId}'s value taken as {@code selfValue} instead of its element. */
+    private long kthLargestOverVoters(final long[] perMember, final int k, final long[] scratch, final int selfId,
+        final long selfValue)
+    {
         int n = 0;
         long rest = voters;
         while (rest != 0)
         {
             final int id = Long.numberOfTrailingZeros(rest);
             rest &= rest - 1;
-            scratch[n++] = perMember[id];
+            scratch[n++] = id == selfId ? selfValue : perMember[id];
         }
         Arrays.sort(scratch, 0, n);
         return scratch[n - k];
@@ -172,6 +179,12 @@ public final class Membership
     long acceptQuorumSlot(final long[] heldSlot, final long[] scratch)
     {
         return kthLargestOverVoters(heldSlot, acceptQuorum, scratch);
+    }
+
+    /** As above, with the leader's own held slot ({@code selfSlot}) in place of its element. */
+    long acceptQuorumSlot(final long[] heldSlot, final int selfId, final long selfSlot, final long[] scratch)
+    {
+        return kthLargestOverVoters(heldSlot, acceptQuorum, scratch, selfId, selfSlot);
     }
 
     /** The lease quorum's oldest time in {@code timesNs} (Long.MIN_VALUE entries count as never). */
