@@ -34,6 +34,7 @@ final class AddressBook
     private final Member[] byId = new Member[Member.ID_MAX + 1];
     private final int selfId;
     private Listener listener;
+    private boolean hearUnknown;
     private long learned;
 
     AddressBook(final int selfId, final Member[] initial)
@@ -56,6 +57,22 @@ final class AddressBook
                 listener.onAddress(m);
             }
         }
+    }
+
+    /**
+     * Whether a frame from {@code id} is heard: an id with an address, or, while this node is a joiner that no
+     * configuration it knows lists yet ({@link #hearUnknown}), any id: it cannot know who leads now until the leader's
+     * first frames (a snapshot, configuration entries) tell it, and it answers only those whose address it learned.
+     */
+    boolean hears(final int id)
+    {
+        return known(id) || (hearUnknown && id >= 0 && id < byId.length);
+    }
+
+    /** See {@link #hears}: set while this node joins and is in no configuration it knows. */
+    void hearUnknown(final boolean hearUnknown)
+    {
+        this.hearUnknown = hearUnknown;
     }
 
     /** Whether {@code id} is an id this node has an address for (a member of some configuration it saw). */

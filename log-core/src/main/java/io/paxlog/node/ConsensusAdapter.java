@@ -376,7 +376,7 @@ final class ConsensusAdapter implements FragmentHandler
             envelope.senderMismatch();
             return false;
         }
-        return book.known(nodeId);
+        return book.hears(nodeId);
     }
 
     /** Frames dropped by the envelope's checks for {@code reason} ({@link FrameEnvelope}); 0 without one. */

@@ -44,7 +44,7 @@ import org.agrona.concurrent.NanoClock;
  * leader proposes the open when a client connects and the close when the client falls silent for its TTL
  * ({@link SessionKeeper}).
  */
-public final class NodeAgent implements Agent, CommitListener, ResponseSink
+public final class NodeAgent extends ClientRequests implements Agent, CommitListener, ResponseSink
 {
     static final int CONSENSUS_STREAM = 101;
     static final int CLIENT_STREAM = 102;
@@ -127,7 +127,7 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
         this.book = new AddressBook(config.nodeId(), config.members());
         final io.paxlog.auth.FrameAuthenticator frameAuthenticator = config.auth().newFrameAuthenticator();
         final FrameEnvelope envelope = frameAuthenticator == null ? null :
-            new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), book::known);
+            new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), book::hears);
         this.publisher = new ConsensusPublisher(config.nodeId(), held, envelope);
         book.listener(this::onAddress); // a publication to each member known now, and to each one learned later
         this.core = new ConsensusNode(config.core(), journal, publisher, this);
@@ -585,6 +585,8 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     {
         final Membership latest = core.latestMembership();
         shownMembership = latest;
+        book.hearUnknown(config.core().joining() && !latest.isMember(config.nodeId()) &&
+            !core.membership().isMember(config.nodeId()));
         final boolean committed = latest == core.membership();
         final String members = Member.format(book.list(latest.members()));
         figures.configuration(latest.members(), latest.voters(), latest + (committed ? " committed" : " pending") +
@@ -723,6 +725,12 @@ public final class NodeAgent implements Agent, CommitListener, ResponseSink
     public NodeStatus status()
     {
         return figures.record();
+    }
+
+    /** Snapshots this node installed from peers since it started (duty-cycle figure; read it when idle). */
+    public long snapshotsInstalled()
+    {
+        return transfer.installed();
     }
 
     public StateMachineHost service()

@@ -33,13 +33,17 @@ class MembershipChangeTest
     void addTwoRemoveTheLeaderAndReplaceOneMoreUnderLoad() throws Exception
     {
         final Properties overrides = new Properties();
-        overrides.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "2000"); // joiners catch up by snapshot and tail
+        // a short log and frequent snapshots: joiners catch up by a snapshot (carrying the configuration) and the tail
+        overrides.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "300");
+        overrides.setProperty(io.paxlog.core.CoreConfig.LOG_CAPACITY_SLOTS_PROP, "1024");
+        overrides.setProperty(io.paxlog.core.CoreConfig.PROMISE_ENTRIES_MAX_PROP, "256");
+        overrides.setProperty(io.paxlog.core.CoreConfig.WINDOW_SLOTS_PROP, "128");
         try (InvokedCluster cluster = new InvokedCluster(3, 6, "batch", overrides);
             AdminClient admin = new AdminClient(cluster.members(), cluster.root.resolve("admin").toString()))
         {
             final int originalLeader = cluster.awaitLeader();
             final Workload workload = new Workload(cluster, 2);
-            workload.awaitAcked(300);
+            workload.awaitAcked(1_500); // past the log's capacity: the first joiner needs a snapshot
 
             cluster.start(3);
             change(cluster, admin, cluster.members()[3], -1, "add 3");
@@ -63,6 +67,7 @@ class MembershipChangeTest
             cluster.kill(replaced);
             workload.awaitAcked(workload.acked() + 200);
             workload.stop();
+            assertTrue(installedSnapshots(cluster, 3, 4, 5) > 0, "a joiner installed a snapshot");
 
             final long acked = workload.acked();
             final long uncertain = workload.uncertain();
@@ -82,6 +87,20 @@ class MembershipChangeTest
                 assertEquals("voter", report.votingState(id));
             }
         }
+    }
+
+    /** Snapshots the joiners installed from peers (a joiner's configuration came with one). */
+    static long installedSnapshots(final InvokedCluster cluster, final int... joiners)
+    {
+        long installed = 0;
+        for (final int id : joiners)
+        {
+            if (cluster.nodes[id] != null)
+            {
+                installed += cluster.nodes[id].agent().snapshotsInstalled();
+            }
+        }
+        return installed;
     }
 
     /** Sends the change to the leader (again, while there is none or it is busy) until it ends; its commit slot. */
