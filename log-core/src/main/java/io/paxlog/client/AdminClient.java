@@ -6,34 +6,23 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.aeron.logbuffer.Header;
 import io.paxlog.auth.ClientAuthenticator;
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.codecs.FaultOutcome;
-import io.paxlog.codecs.SessionEventCode;
-import io.paxlog.codecs.SessionEventDecoder;
 import io.paxlog.codecs.FaultRequestEncoder;
 import io.paxlog.codecs.MembershipRequestEncoder;
-import io.paxlog.codecs.MembershipResponseDecoder;
-import io.paxlog.codecs.VotingState;
-import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
-import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.SnapshotRequestEncoder;
 import io.paxlog.codecs.StatusRequestEncoder;
-import io.paxlog.codecs.StatusResponseDecoder;
 import io.paxlog.node.Member;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The operator's side of a node's admin channel: status, snapshot and fault requests sent to one member's client
@@ -54,8 +43,12 @@ public final class AdminClient implements AutoCloseable
 {
     static final int ADMIN_RESPONSE_STREAM = 104;
     private static final long RESEND_INTERVAL_MS = 50;
-    private static final int FRAME_LENGTH_MAX = 64 * 1024;
-    private static final int FOLLOWERS_MAX = 1024;
+    /** Longest answer accepted. */
+    static final int FRAME_LENGTH_MAX = 64 * 1024;
+    /** Most entries accepted in an answer's repeating group (followers, configuration). */
+    static final int FOLLOWERS_MAX = 1024;
+    /** Longest var-data field accepted in an answer. */
+    static final int VAR_DATA_MAX = 4096;
 
     private final int memberCount;
     /** The members asked, by position; calls name a member by id. */
@@ -65,7 +58,10 @@ public final class AdminClient implements AutoCloseable
     private final ExclusivePublication[] publications;
     private final Subscription responses;
     private final String responseChannel;
-    private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+    /** Decodes the answers; {@link #call} and {@link #statusAll} tell it which correlation ids are awaited. */
+    private final AdminResponseAdapter responseAdapter =
+        new AdminResponseAdapter(new FrameChecker(FRAME_LENGTH_MAX, FOLLOWERS_MAX, VAR_DATA_MAX));
+    private final FragmentAssembler assembler = new FragmentAssembler(responseAdapter);
     private final IdleStrategy idle = new BackoffIdleStrategy();
     private final UnsafeBuffer request = new UnsafeBuffer(new byte[2048]);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -73,21 +69,8 @@ public final class AdminClient implements AutoCloseable
     private final SnapshotRequestEncoder snapshotRequest = new SnapshotRequestEncoder();
     private final FaultRequestEncoder faultRequest = new FaultRequestEncoder();
     private final MembershipRequestEncoder membershipRequest = new MembershipRequestEncoder();
-    private final MembershipResponseDecoder membershipResponse = new MembershipResponseDecoder();
-    private MembershipResult membershipAnswer;
-    private final FrameChecker checker = new FrameChecker(FRAME_LENGTH_MAX, FOLLOWERS_MAX, 4096);
-    private final StatusResponseDecoder response = new StatusResponseDecoder();
     private long nextCorrelationId = new SecureRandom().nextLong() & Long.MAX_VALUE;
-    private long awaitedCorrelationId = -1;
     private final ClientCredentials credentials;
-    private final SessionEventDecoder refusal = new SessionEventDecoder();
-    private String refusedDetail;
-    private NodeStatusReport answer;
-    private FaultOutcome answerOutcome;
-    /** {@link #statusAll}: the first of its consecutive correlation ids (member m's is first + m), or -1. */
-    private long allFirstCorrelationId = -1;
-    private NodeStatusReport[] allAnswers;
-    private long[] allAnsweredNanos;
 
     /** Launches the media driver in {@code aeronDir} and adds a publication to each member's client endpoint. */
     public AdminClient(final Member[] members, final String aeronDir)
@@ -189,9 +172,7 @@ public final class AdminClient implements AutoCloseable
         java.util.Arrays.fill(stamps, 0L);
         final long first = nextCorrelationId;
         nextCorrelationId += memberCount;
-        allFirstCorrelationId = first;
-        allAnswers = answers;
-        allAnsweredNanos = stamps;
+        responseAdapter.awaitAll(first, answers, stamps); // member m's answer is first + m's
         final long startNs = System.nanoTime();
         long nextSendNs = startNs;
         try
@@ -227,9 +208,7 @@ public final class AdminClient implements AutoCloseable
         }
         finally
         {
-            allFirstCorrelationId = -1;
-            allAnswers = null;
-            allAnsweredNanos = null;
+            responseAdapter.awaitAllNone();
             idle.reset();
         }
     }
@@ -278,7 +257,7 @@ public final class AdminClient implements AutoCloseable
             throw new PaxlogException.Timeout("member " + memberId + " did not answer the fault request within " +
                 timeoutNs / 1_000_000 + " ms");
         }
-        return answerOutcome == FaultOutcome.APPLIED;
+        return responseAdapter.answerOutcome() == FaultOutcome.APPLIED;
     }
 
     private int proofLength;
@@ -342,10 +321,10 @@ public final class AdminClient implements AutoCloseable
             header).correlationId(correlationId).responseStreamId(ADMIN_RESPONSE_STREAM).removeNodeId(removeId)
             .acceptQuorum(acceptQuorum).electionQuorum(electionQuorum).addMember(add == null ? "" : add.spec())
             .responseChannel(responseChannel).putCredentials(proof(correlationId), 0, proofLength).encodedLength();
-        membershipAnswer = null;
+        responseAdapter.clearMembershipAnswer();
         call(position, correlationId, length, timeoutNs);
-        final MembershipResult result = membershipAnswer;
-        membershipAnswer = null;
+        final MembershipResult result = responseAdapter.membershipAnswer();
+        responseAdapter.clearMembershipAnswer();
         return result;
     }
 
@@ -353,10 +332,7 @@ public final class AdminClient implements AutoCloseable
     private NodeStatusReport call(final int position, final long correlationId, final int length, final long timeoutNs)
     {
         final int memberId = members[position].id();
-        awaitedCorrelationId = correlationId;
-        refusedDetail = null;
-        answer = null;
-        answerOutcome = null;
+        responseAdapter.await(correlationId);
         final long startNs = System.nanoTime();
         long nextSendNs = startNs;
         try
@@ -376,126 +352,27 @@ public final class AdminClient implements AutoCloseable
                     work++;
                 }
                 work += responses.poll(assembler, 16);
+                final NodeStatusReport answer = responseAdapter.answer();
                 if (answer != null)
                 {
                     return answer;
                 }
-                if (membershipAnswer != null)
+                if (responseAdapter.membershipAnswer() != null)
                 {
                     return null;
                 }
-                if (refusedDetail != null)
+                if (responseAdapter.refusedDetail() != null)
                 {
-                    throw new PaxlogException.Rejected("member " + memberId + " refused the request: " + refusedDetail);
+                    throw new PaxlogException.Rejected("member " + memberId + " refused the request: " +
+                        responseAdapter.refusedDetail());
                 }
                 idle.idle(work);
             }
         }
         finally
         {
-            awaitedCorrelationId = -1;
+            responseAdapter.awaitNone();
             idle.reset();
-        }
-    }
-
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header h)
-    {
-        if (checker.check(buffer, offset, length) != FrameCheck.OK)
-        {
-            return; // not an answer of this schema: ignored
-        }
-        if (checker.templateId() == SessionEventDecoder.TEMPLATE_ID)
-        {
-            refusal.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(),
-                checker.actingVersion());
-            if (refusal.correlationId() == awaitedCorrelationId && refusal.code() == SessionEventCode.REJECTED)
-            {
-                refusedDetail = refusal.detail(); // the node refused the request (authentication)
-            }
-            return;
-        }
-        if (checker.templateId() == MembershipResponseDecoder.TEMPLATE_ID)
-        {
-            membershipResponse.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(),
-                checker.actingVersion());
-            if (membershipResponse.correlationId() == awaitedCorrelationId)
-            {
-                final String outcome = membershipResponse.outcome().name();
-                final int nodeId = membershipResponse.nodeId();
-                final int leaderId = membershipResponse.leaderId();
-                final long commitSlot = membershipResponse.commitSlot();
-                membershipAnswer = new MembershipResult(outcome, nodeId, leaderId, commitSlot,
-                    membershipResponse.detail());
-            }
-            return;
-        }
-        if (checker.templateId() != StatusResponseDecoder.TEMPLATE_ID)
-        {
-            return;
-        }
-        final int version = checker.actingVersion();
-        response.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, checker.actingBlockLength(), version);
-        final long correlationId = response.correlationId();
-        final boolean single = correlationId == awaitedCorrelationId;
-        final long allIndex = allFirstCorrelationId < 0 ? -1 : correlationId - allFirstCorrelationId;
-        final boolean ofAll = allIndex >= 0 && allIndex < memberCount && allAnswers[(int)allIndex] == null;
-        if (!single && !ofAll)
-        {
-            return; // an answer to an earlier call or an earlier resend
-        }
-        final boolean v2 = version >= 2;
-        final int nodeId = response.nodeId();
-        final String role = switch (response.role())
-        {
-            case LEADER -> "leader";
-            case CANDIDATE -> "candidate";
-            default -> "follower";
-        };
-        final long ballot = response.ballot();
-        final long commitSlot = response.commitSlot();
-        final long appliedSlot = response.appliedSlot();
-        final long leaseRemainingNs = response.leaseRemainingNs();
-        final long droppedFrames = response.droppedFrames();
-        final int leaderId = v2 ? response.leaderId() : -1;
-        final long snapshotSlot = v2 ? response.snapshotSlot() : 0;
-        final long droppedSends = v2 ? response.droppedSends() : 0;
-        final long delayedFrames = v2 ? response.delayedFrames() : 0;
-        final long faultDelayNs = v2 ? response.faultDelayNs() : 0;
-        answerOutcome = v2 ? response.faultOutcome() : FaultOutcome.NONE;
-        final List<FollowerLag> followers = new ArrayList<>();
-        for (final StatusResponseDecoder.FollowersDecoder f : response.followers())
-        {
-            followers.add(new FollowerLag(f.nodeId(), f.ackedSlot(), f.lagSlots(), f.lastAckAgeNs()));
-        }
-        long voters = 0;
-        long learners = 0;
-        for (final StatusResponseDecoder.ConfigurationDecoder c : response.configuration())
-        {
-            final int id = c.nodeId();
-            if (id >= 0 && id <= Member.ID_MAX)
-            {
-                if (c.votingState() == VotingState.VOTER)
-                {
-                    voters |= 1L << id;
-                }
-                else
-                {
-                    learners |= 1L << id;
-                }
-            }
-        }
-        final String configuration = response.configurationDetail();
-        final NodeStatusReport report = new NodeStatusReport(nodeId, role, ballot, leaderId, commitSlot, appliedSlot,
-            leaseRemainingNs, snapshotSlot, droppedFrames, droppedSends, delayedFrames, faultDelayNs, followers,
-            voters, learners, configuration);
-        if (single)
-        {
-            answer = report;
-        }
-        else
-        {
-            allAnswers[(int)allIndex] = report;
-            allAnsweredNanos[(int)allIndex] = System.nanoTime();
         }
     }
 

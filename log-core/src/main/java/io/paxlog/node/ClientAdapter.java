@@ -18,17 +18,21 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Decodes client and admin frames arriving on the node's client endpoint and calls the {@link NodeAgent}.
- * Malformed frames are dropped and counted; nothing here throws out of the duty cycle. Connects and admin requests
- * carry their credentials (schema version 3) on to the agent, whose {@link ClientGate} checks them.
+ * Decodes client and admin frames arriving on the node's client endpoint and calls its {@link ClientRequests} (the
+ * {@link NodeAgent}). Malformed frames are dropped and counted; nothing here throws out of the duty cycle. Connects
+ * and admin requests carry their credentials (schema version 3) on to the agent, whose {@link ClientGate} checks
+ * them. Threading: the duty-cycle thread only.
  */
 final class ClientAdapter implements FragmentHandler
 {
-    private static final int PAYLOAD_MAX = 1 << 20;
-    private static final int CHANNEL_MAX = 512;
-    private static final int CREDENTIALS_MAX = io.paxlog.auth.ClientCredentials.LENGTH_MAX;
+    /** Longest command or query payload accepted. */
+    static final int PAYLOAD_MAX = 1 << 20;
+    /** Longest response channel or added member's spec accepted, in bytes. */
+    static final int CHANNEL_MAX = 512;
+    /** Longest credentials accepted. */
+    static final int CREDENTIALS_MAX = io.paxlog.auth.ClientCredentials.LENGTH_MAX;
 
-    private final NodeAgent agent;
+    private final ClientRequests agent;
     private final FrameChecker checker;
     private final SessionConnectDecoder connect = new SessionConnectDecoder();
     private final CommandRequestDecoder command = new CommandRequestDecoder();
@@ -45,7 +49,7 @@ final class ClientAdapter implements FragmentHandler
     private final UnsafeBuffer credentials = new UnsafeBuffer(0, 0);
     private long dropped;
 
-    ClientAdapter(final NodeAgent agent, final int frameLengthMax)
+    ClientAdapter(final ClientRequests agent, final int frameLengthMax)
     {
         this.checker = new FrameChecker(frameLengthMax, 1, PAYLOAD_MAX);
         this.agent = agent;
