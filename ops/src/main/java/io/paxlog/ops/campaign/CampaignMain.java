@@ -7,6 +7,7 @@ import io.paxlog.client.NodeStatusReport;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.codecs.ReadConsistency;
+import io.paxlog.node.Member;
 import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockResults;
@@ -24,12 +25,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code ops/campaign}: a Jepsen-style fault campaign against a running (or started here) Paxlog cluster, as a
  * cluster file describes it. Clients run a counter and lock workload and record every operation; a nemesis cycles
- * faults; at the end everything is healed and the history is checked. Exit 0 only when every check holds, 1 when one
- * fails, 2 on usage errors. See docs/operations.md.
+ * faults; halfway through, one member is replaced by a new one ({@link MemberReplacement}); at the end everything is
+ * healed and the history is checked. Exit 0 only when every check holds, 1 when one fails, 2 on usage errors. See
+ * docs/operations.md.
  */
 @Command(name = "ops/campaign", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Attacks a Paxlog cluster with faults while clients work, then checks the recorded history.")
@@ -80,6 +83,10 @@ public final class CampaignMain implements Callable<Integer>
 
     @Option(names = "--keep-up", description = "Leave a cluster this campaign started running at the end.")
     boolean keepUp;
+
+    @Option(names = "--no-replace", description = "Replace no member (default: halfway through, one member that is " +
+        "up and does not lead is replaced by a new one on its host, with ops/cluster replace-member).")
+    boolean noReplace;
 
     /** For picocli's completion candidates. */
     static final class FaultNames extends ArrayList<String>
@@ -171,79 +178,145 @@ public final class CampaignMain implements Callable<Integer>
         // read now: bringing the cluster up may have written the secrets into the cluster file
         final ClientCredentials credentials = SharedSecretCredentials.fromClusterProperties(
             ClusterFile.load(cluster.file()).properties());
-        try (AdminClient admin = new AdminClient(cluster.members(), aeronRoot + "-admin", credentials);
-            LeaderMonitor monitor = new LeaderMonitor(admin, cluster.size(), history))
+        final AtomicInteger admins = new AtomicInteger();
+        try (CurrentMembers members = new CurrentMembers(cluster, m -> new AdminClient(m, aeronRoot + "-admin-" +
+                admins.incrementAndGet(), credentials));
+            LeaderMonitor monitor = new LeaderMonitor(members, history))
         {
             monitor.start();
-            final Workload workload = new Workload(cluster.members(), history, aeronRoot, counterClients,
+            final Workload workload = new Workload(members::members, history, aeronRoot, counterClients,
                 lockClients, readers, keys, locks, opIntervalMs * 1_000_000L, seedValue, credentials,
                 runTag(startNs));
-            final Nemesis nemesis = new Nemesis(cluster, shell, history, admin, monitor::leader, opsCluster, kinds,
+            final Nemesis nemesis = new Nemesis(cluster, members, shell, history, monitor::leader, opsCluster, kinds,
                 seedValue);
-            long nemesisFromNs = 0;
-            long nemesisToNs = 0;
-            try
-            {
-                nemesis.setUp();
-                workload.start();
-                Thread.sleep(2_000);
-                nemesisFromNs = history.nowNs();
-                nemesis.start();
-                sleepReporting(history, durationS);
-                nemesis.stop();
-                nemesisToNs = history.nowNs();
-                nemesis.healAll();
-                System.out.println("campaign: healed; letting clients finish");
-                Thread.sleep(5_000);
-                workload.stop();
-            }
-            finally
-            {
-                nemesis.healAll();
-                nemesis.tearDown();
-            }
-            final boolean converged = awaitConvergence(admin, cluster.size(), 60_000);
-            final boolean finalReads = finalReads(workload, history);
-            final String replicas = compareReplicas(workload, cluster.size(), admin, monitor);
-            final long endNs = history.nowNs();
-            final List<Op> ops = history.ops();
-            history.write(outDir.resolve("history.txt"));
-            Timeline.write(history, ops, endNs, outDir.resolve("timeline.txt"), outDir.resolve("timeline.png"));
-            final Checks.Verdict verdict = Checks.check(ops, workload.addKeys());
-            final long maxUnavailableMs = Checks.maxUnavailableNs(ops, nemesisFromNs, nemesisToNs) / 1_000_000;
-            final boolean replicasEqual = replicas == null;
-            final List<String> problems = new ArrayList<>(verdict.problems());
-            final List<LeaseChecks.Overlap> leaseOverlaps = LeaseChecks.overlaps(history.leases(),
-                cluster.clockDriftPpm());
-            leaseOverlaps.forEach(o -> problems.add(o.describe()));
-            if (!replicasEqual)
-            {
-                problems.add("replicas differ: " + replicas);
-            }
-            if (!converged)
-            {
-                problems.add("members did not converge on one commit point within 60 s of healing");
-            }
-            if (workload.clientErrors() > 0)
-            {
-                problems.add(workload.clientErrors() + " client error(s): a client call threw something other than " +
-                    "PaxlogException (stack traces on stderr)");
-            }
-            if (!finalReads)
-            {
-                problems.add("final reads failed: the cluster did not serve linearizable reads after healing");
-            }
-            writeSummary(outDir, ops, history, verdict, problems);
-            problems.stream().limit(10).forEach(p -> System.out.println("campaign: " + p));
-            final String lin = verdict.checkTimedOut() ? "unknown" : Boolean.toString(verdict.linearizable());
-            System.out.println("campaign ops=" + ops.size() + " acked_lost=" + verdict.ackedLost() +
-                " linearizable=" + lin + " lock_overlaps=" + (verdict.lockOverlaps() + verdict.tokenErrors()) +
-                " max_unavailable_ms=" + maxUnavailableMs + " replicas_equal=" + replicasEqual +
-                " lease_overlaps=" + leaseOverlaps.size());
-            final boolean ok = verdict.ok() && replicasEqual && converged && finalReads &&
-                workload.clientErrors() == 0 && leaseOverlaps.isEmpty();
-            return ok ? 0 : 1;
+            final MemberReplacement replacement = replacement(cluster, members, shell, history, monitor, opsCluster,
+                seedValue);
+            final Period period = faultsAndWorkload(history, workload, nemesis, replacement);
+            return verdict(cluster, history, workload, members, monitor, outDir, period);
         }
+    }
+
+    /** The fault period, from the nemesis's start to its stop, and the replacement's outcome (null if none). */
+    private record Period(long fromNs, long toNs, MemberReplacement.Outcome replaced)
+    {
+    }
+
+    /** Runs the workload and the nemesis (and the replacement) for the duration, then heals and stops the clients. */
+    private Period faultsAndWorkload(final History history, final Workload workload, final Nemesis nemesis,
+        final MemberReplacement replacement) throws InterruptedException
+    {
+        try
+        {
+            nemesis.setUp();
+            workload.start();
+            Thread.sleep(2_000);
+            final long fromNs = history.nowNs();
+            nemesis.start();
+            final MemberReplacement.Outcome replaced = faultPeriod(history, replacement);
+            nemesis.stop();
+            final long toNs = history.nowNs();
+            nemesis.healAll();
+            System.out.println("campaign: healed; letting clients finish");
+            Thread.sleep(5_000);
+            workload.stop();
+            return new Period(fromNs, toNs, replaced);
+        }
+        finally
+        {
+            nemesis.healAll();
+            nemesis.tearDown();
+        }
+    }
+
+    /** The final reads and checks on the current members, the output files and the final line; the exit code. */
+    private static int verdict(final ClusterFile cluster, final History history, final Workload workload,
+        final CurrentMembers members, final LeaderMonitor monitor, final Path outDir, final Period period)
+        throws InterruptedException, IOException
+    {
+        final boolean converged = awaitConvergence(members.admin(), members.ids(), 60_000);
+        final boolean finalReads = finalReads(workload, history);
+        final String replicas = compareReplicas(workload, members, monitor);
+        final long endNs = history.nowNs();
+        final List<Op> ops = history.ops();
+        history.write(outDir.resolve("history.txt"));
+        Timeline.write(history, ops, endNs, outDir.resolve("timeline.txt"), outDir.resolve("timeline.png"));
+        final Checks.Verdict verdict = Checks.check(ops, workload.addKeys());
+        final long maxUnavailableMs = Checks.maxUnavailableNs(ops, period.fromNs(), period.toNs()) / 1_000_000;
+        final List<String> problems = new ArrayList<>(verdict.problems());
+        final List<LeaseChecks.Overlap> leaseOverlaps = LeaseChecks.overlaps(history.leases(),
+            cluster.clockDriftPpm());
+        leaseOverlaps.forEach(o -> problems.add(o.describe()));
+        if (replicas != null)
+        {
+            problems.add("replicas differ: " + replicas);
+        }
+        if (!converged)
+        {
+            problems.add("members did not converge on one commit point within 60 s of healing");
+        }
+        if (workload.clientErrors() > 0)
+        {
+            problems.add(workload.clientErrors() + " client error(s): a client call threw something other than " +
+                "PaxlogException (stack traces on stderr)");
+        }
+        if (!finalReads)
+        {
+            problems.add("final reads failed: the cluster did not serve linearizable reads after healing");
+        }
+        final MemberReplacement.Outcome replaced = period.replaced();
+        if (replaced != null && !replaced.ok())
+        {
+            problems.add(replaced.problem());
+        }
+        writeSummary(outDir, ops, history, verdict, problems, replaced);
+        problems.stream().limit(10).forEach(p -> System.out.println("campaign: " + p));
+        final String lin = verdict.checkTimedOut() ? "unknown" : Boolean.toString(verdict.linearizable());
+        System.out.println("campaign ops=" + ops.size() + " acked_lost=" + verdict.ackedLost() +
+            " linearizable=" + lin + " lock_overlaps=" + (verdict.lockOverlaps() + verdict.tokenErrors()) +
+            " max_unavailable_ms=" + maxUnavailableMs + " replicas_equal=" + (replicas == null) +
+            " lease_overlaps=" + leaseOverlaps.size() + " replaced=" + (replaced == null ? "none" : replaced.field()));
+        // every check beyond the history's own added exactly the problems it found
+        final boolean ok = verdict.ok() && problems.size() == verdict.problems().size();
+        return ok ? 0 : 1;
+    }
+
+    /** The replacement to run halfway, or null with --no-replace or when the cluster cannot take one (said why). */
+    private MemberReplacement replacement(final ClusterFile cluster, final CurrentMembers members, final Shell shell,
+        final History history, final LeaderMonitor monitor, final String opsCluster, final long seedValue)
+    {
+        if (noReplace)
+        {
+            return null;
+        }
+        if (cluster.hasRemoteMembers())
+        {
+            System.out.println("campaign: replacing no member: members on remote hosts (member.N.ssh) are replaced " +
+                "by hand (docs/operations.md, \"Membership changes\")");
+            return null;
+        }
+        return new MemberReplacement(cluster, members, shell, history, monitor::leader, opsCluster, seedValue);
+    }
+
+    /**
+     * The fault period: {@code --duration} seconds, with the replacement (if any) run halfway through; returns its
+     * outcome (null without one).
+     */
+    private MemberReplacement.Outcome faultPeriod(final History history, final MemberReplacement replacement)
+        throws InterruptedException
+    {
+        if (replacement == null)
+        {
+            sleepReporting(history, durationS * 1_000L);
+            return null;
+        }
+        final long endMs = System.currentTimeMillis() + durationS * 1_000L;
+        sleepReporting(history, durationS * 500L);
+        System.out.println("campaign: replacing a member (ops/cluster replace-member), faults and clients going on");
+        final MemberReplacement.Outcome outcome = replacement.run();
+        System.out.println("campaign: " + (outcome.ok() ? "replace-member old=" + outcome.oldId() + " new=" +
+            outcome.newId() + " took_ms=" + outcome.tookMs() : outcome.problem()));
+        sleepReporting(history, Math.max(0, endMs - System.currentTimeMillis()));
+        return outcome;
     }
 
     /**
@@ -255,9 +328,9 @@ public final class CampaignMain implements Callable<Integer>
         return Long.toString(System.currentTimeMillis(), 36) + Long.toString(startNs & 0xFFFF, 36);
     }
 
-    private static void sleepReporting(final History history, final int seconds) throws InterruptedException
+    private static void sleepReporting(final History history, final long millis) throws InterruptedException
     {
-        final long endMs = System.currentTimeMillis() + seconds * 1_000L;
+        final long endMs = System.currentTimeMillis() + millis;
         long nextReportMs = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < endMs)
         {
@@ -271,10 +344,11 @@ public final class CampaignMain implements Callable<Integer>
         }
     }
 
-    /** Waits until one member leads and every member has applied the leader's commit point. */
-    private static boolean awaitConvergence(final AdminClient admin, final int n, final long timeoutMs)
+    /** Waits until one member leads and every member ({@code ids}) has applied the leader's commit point. */
+    private static boolean awaitConvergence(final AdminClient admin, final int[] ids, final long timeoutMs)
         throws InterruptedException
     {
+        final int n = ids.length;
         final long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline)
         {
@@ -283,7 +357,7 @@ public final class CampaignMain implements Callable<Integer>
             int leaders = 0;
             for (int m = 0; m < n; m++)
             {
-                status[m] = admin.status(m, 300_000_000L);
+                status[m] = admin.status(ids[m], 300_000_000L);
                 if (status[m] != null && "leader".equals(status[m].role()))
                 {
                     leaders++;
@@ -331,10 +405,13 @@ public final class CampaignMain implements Callable<Integer>
         }
     }
 
-    /** Null when every member answers the same for every key and lock at the leader's commit point. */
-    private static String compareReplicas(final Workload workload, final int n, final AdminClient admin,
+    /** Null when every current member answers the same for every key and lock at the leader's commit point. */
+    private static String compareReplicas(final Workload workload, final CurrentMembers members,
         final LeaderMonitor monitor) throws InterruptedException
     {
+        final int[] ids = members.ids();
+        final int n = ids.length;
+        final AdminClient admin = members.admin();
         final long deadline = System.currentTimeMillis() + 30_000;
         String difference = "no answer";
         try (PaxlogClient reader = workload.newClient("replicas"))
@@ -350,14 +427,15 @@ public final class CampaignMain implements Callable<Integer>
                     {
                         for (int m = 0; m < n; m++)
                         {
-                            states[m] = state(reader, m, workload, status.commitSlot());
+                            states[m] = state(reader, ids[m], workload, status.commitSlot());
                         }
                         difference = null;
                         for (int m = 1; m < n; m++)
                         {
                             if (!states[m].equals(states[0]))
                             {
-                                difference = "member 0 {" + states[0] + "} vs member " + m + " {" + states[m] + "}";
+                                difference = "member " + ids[0] + " {" + states[0] + "} vs member " + ids[m] + " {" +
+                                    states[m] + "}";
                             }
                         }
                         if (difference == null)
@@ -397,7 +475,8 @@ public final class CampaignMain implements Callable<Integer>
     }
 
     private static void writeSummary(final Path outDir, final List<Op> ops, final History history,
-        final Checks.Verdict verdict, final List<String> problems) throws IOException
+        final Checks.Verdict verdict, final List<String> problems, final MemberReplacement.Outcome replaced)
+        throws IOException
     {
         final long[] counts = new long[Op.Outcome.values().length];
         for (final Op op : ops)
@@ -409,6 +488,7 @@ public final class CampaignMain implements Callable<Integer>
             counts[2] + ")");
         lines.add("faults: " + history.faults().size());
         lines.add("leader changes seen: " + history.leaders().size());
+        lines.add(replacementLine(history, replaced));
         lines.add("lease samples: " + history.leases().size() + " (dropped past the bound: " +
             history.leaseSamplesDropped() + ")");
         lines.add("linearizability: " + verdict.linearizabilityDetail());
@@ -419,12 +499,27 @@ public final class CampaignMain implements Callable<Integer>
         Files.write(outDir.resolve("summary.txt"), lines);
     }
 
+    /** The summary's line on the replacement. */
+    static String replacementLine(final History history, final MemberReplacement.Outcome replaced)
+    {
+        if (replaced == null)
+        {
+            return "replace-member: none";
+        }
+        final List<History.Replacement> done = history.replacements();
+        if (done.isEmpty())
+        {
+            return "replace-member: not run: " + replaced.output();
+        }
+        return done.get(done.size() - 1).line() + (replaced.ok() ? "" : " (see problems)");
+    }
+
     /** Starts the cluster when none of its members runs; true if this campaign started it. */
     private static boolean ensureUp(final ClusterFile cluster, final Shell shell, final String opsCluster)
     {
-        for (int m = 0; m < cluster.size(); m++)
+        for (final Member member : cluster.members())
         {
-            final long pid = cluster.pid(m);
+            final long pid = cluster.pid(member.id());
             if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
             {
                 return false;

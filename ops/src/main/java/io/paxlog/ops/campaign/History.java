@@ -33,6 +33,31 @@ final class History
     {
     }
 
+    /**
+     * A member replaced by a new one ({@code ops/cluster replace-member}) from {@code startNs} to {@code endNs};
+     * {@code ok} false if the command failed.
+     */
+    record Replacement(int oldId, int newId, long startNs, long endNs, boolean ok)
+    {
+        long tookMs()
+        {
+            return (endNs - startNs) / 1_000_000;
+        }
+
+        /** {@code replace-member old=1 new=3 took_ms=2140}, and {@code failed} when it did not succeed. */
+        String line()
+        {
+            return "replace-member old=" + oldId + " new=" + newId + " took_ms=" + tookMs() + (ok ? "" : " failed");
+        }
+
+        /** As a fault interval, for the timeline's active column and bars. */
+        Fault asFault()
+        {
+            return new Fault("replace-member", "old=" + oldId + " new=" + newId + (ok ? "" : ", failed"), startNs,
+                endNs);
+        }
+    }
+
     /** The most lease samples kept (a 200 ms poll of one leader fills it in over 50 hours). */
     static final int LEASE_SAMPLES_MAX = 1_000_000;
 
@@ -42,6 +67,7 @@ final class History
     private final List<Fault> faults = new ArrayList<>();
     private final List<LeaderSample> leaders = new ArrayList<>();
     private final List<LeaseSample> leases = new ArrayList<>();
+    private final List<Replacement> replacements = new ArrayList<>();
     private long leaseSamplesDropped;
     private int nextProcess;
 
@@ -121,6 +147,16 @@ final class History
         return new ArrayList<>(leaders);
     }
 
+    synchronized void replaced(final Replacement replacement)
+    {
+        replacements.add(replacement);
+    }
+
+    synchronized List<Replacement> replacements()
+    {
+        return new ArrayList<>(replacements);
+    }
+
     synchronized void lease(final LeaseSample sample)
     {
         if (leases.size() < LEASE_SAMPLES_MAX)
@@ -152,6 +188,10 @@ final class History
             for (final Fault f : faults())
             {
                 out.println("# fault " + f.name() + " [" + f.detail() + "] " + f.startNs() + " " + f.endNs());
+            }
+            for (final Replacement r : replacements())
+            {
+                out.println("# " + r.line() + " " + r.startNs() + " " + r.endNs());
             }
             for (final LeaderSample s : leaders())
             {

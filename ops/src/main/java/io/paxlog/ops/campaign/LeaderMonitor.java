@@ -2,11 +2,13 @@ package io.paxlog.ops.campaign;
 
 import io.paxlog.client.AdminClient;
 import io.paxlog.client.NodeStatusReport;
+import io.paxlog.node.Member;
 
 /**
  * Asks every member for its status over the admin channel a few times a second and records who leads (the member
  * reporting role leader with the highest ballot) in the history, for the timeline and for faults that target the
  * leader, and every leader's lease remaining with the times it was asked and answered, for {@link LeaseChecks}.
+ * It asks the current members ({@link CurrentMembers}: after a replacement, the new member and not the old one).
  * One thread; {@link #leader()} may be read from any thread.
  */
 final class LeaderMonitor implements AutoCloseable
@@ -14,17 +16,15 @@ final class LeaderMonitor implements AutoCloseable
     private static final long STATUS_TIMEOUT_NS = 150_000_000L;
     private static final long INTERVAL_MS = 50;
 
-    private final AdminClient admin;
-    private final int memberCount;
+    private final CurrentMembers members;
     private final History history;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int leader = -1;
 
-    LeaderMonitor(final AdminClient admin, final int memberCount, final History history)
+    LeaderMonitor(final CurrentMembers members, final History history)
     {
-        this.admin = admin;
-        this.memberCount = memberCount;
+        this.members = members;
         this.history = history;
         this.thread = new Thread(this::run, "campaign-leader-monitor");
         this.thread.setDaemon(true);
@@ -35,7 +35,7 @@ final class LeaderMonitor implements AutoCloseable
         thread.start();
     }
 
-    /** The member that led at the last poll, or -1. */
+    /** The id of the member that led at the last poll, or -1. */
     int leader()
     {
         return leader;
@@ -49,7 +49,9 @@ final class LeaderMonitor implements AutoCloseable
     {
         int best = -1;
         long bestBallot = Long.MIN_VALUE;
-        final long[] answeredNanos = new long[memberCount];
+        final AdminClient admin = members.admin();
+        final Member[] asked = admin.members(); // statusAll answers by these positions
+        final long[] answeredNanos = new long[asked.length];
         final long askedNs = history.nowNs();
         final NodeStatusReport[] statuses;
         try
@@ -60,21 +62,22 @@ final class LeaderMonitor implements AutoCloseable
         {
             return leader;
         }
-        for (int m = 0; m < memberCount; m++)
+        for (int m = 0; m < asked.length; m++)
         {
             final NodeStatusReport status = statuses[m];
-            if (status == null || status.nodeId() != m || !"leader".equals(status.role()))
+            final int id = asked[m].id();
+            if (status == null || status.nodeId() != id || !"leader".equals(status.role()))
             {
                 continue;
             }
             if (status.leaseRemainingNs() > 0)
             {
-                history.lease(new History.LeaseSample(m, status.ballot(), askedNs,
+                history.lease(new History.LeaseSample(id, status.ballot(), askedNs,
                     answeredNanos[m] - history.startNs(), status.leaseRemainingNs()));
             }
             if (status.ballot() > bestBallot)
             {
-                best = m;
+                best = id;
                 bestBallot = status.ballot();
             }
         }

@@ -1,7 +1,5 @@
 package io.paxlog.ops.campaign;
 
-import io.paxlog.client.AdminClient;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,10 @@ import java.util.function.IntSupplier;
  * "pick a fault, hold it, heal it, stay quiet". Every fault is recorded in the {@link History}. Network faults are
  * iptables rules in a chain of the campaign's own ({@code PXFAULT}, jumped to from INPUT) and an nft table
  * ({@code pxdup}) inside the members' namespaces, so healing is flushing them and clean-up is deleting them.
+ *
+ * <p>Faults pick hosts by slot ({@link CurrentMembers}): network faults act on a slot's namespace and address, process
+ * faults on the member in that slot now (after a replacement, the new member). A process fault {@link
+ * CurrentMembers#claim claims} its member while it acts, and skips a member claimed already (one being replaced).
  */
 final class Nemesis
 {
@@ -23,9 +25,10 @@ final class Nemesis
     static final String FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 
     private final ClusterFile cluster;
+    private final CurrentMembers members;
     private final Shell shell;
     private final History history;
-    private final AdminClient admin;
+    /** The id of the member leading now, or -1. */
     private final IntSupplier leader;
     private final String opsCluster;
     private final List<FaultKind> kinds;
@@ -37,13 +40,13 @@ final class Nemesis
     private volatile boolean running = true;
     private final List<Thread> lanes = new ArrayList<>();
 
-    Nemesis(final ClusterFile cluster, final Shell shell, final History history, final AdminClient admin,
+    Nemesis(final ClusterFile cluster, final CurrentMembers members, final Shell shell, final History history,
         final IntSupplier leader, final String opsCluster, final List<FaultKind> kinds, final long seed)
     {
         this.cluster = cluster;
+        this.members = members;
         this.shell = shell;
         this.history = history;
-        this.admin = admin;
         this.leader = leader;
         this.opsCluster = opsCluster;
         this.kinds = kinds;
@@ -60,7 +63,7 @@ final class Nemesis
         {
             return;
         }
-        for (int m = 0; m < cluster.size(); m++)
+        for (int m = 0; m < members.size(); m++)
         {
             ns(m, "iptables", "-N", CHAIN);
             if (!ns(m, "iptables", "-C", "INPUT", "-j", CHAIN))
@@ -106,21 +109,21 @@ final class Nemesis
         }
     }
 
-    /** Heals everything the campaign may have done: rules, paused or dead members; idempotent. */
+    /** Heals everything the campaign may have done: rules, paused or dead (current) members; idempotent. */
     void healAll()
     {
         healNetwork();
         clearShim();
-        for (int m = 0; m < cluster.size(); m++)
+        for (final int id : members.ids())
         {
-            final long pid = cluster.pid(m);
+            final long pid = cluster.pid(id);
             if (pid > 0)
             {
                 shell.run(5_000, List.of("kill", "-CONT", Long.toString(pid)));
             }
-            if (!alive(m))
+            if (!alive(id))
             {
-                startNode(m, Map.of());
+                startNode(id, Map.of());
             }
         }
     }
@@ -133,7 +136,7 @@ final class Nemesis
             return;
         }
         healNetwork();
-        for (int m = 0; m < cluster.size(); m++)
+        for (int m = 0; m < members.size(); m++)
         {
             while (ns(m, "iptables", "-D", "INPUT", "-j", CHAIN))
             {
@@ -182,13 +185,47 @@ final class Nemesis
     /** Applies one fault, holds it (cut short when the campaign stops) and heals it. */
     private void inject(final FaultKind kind, final long holdMs, final SplittableRandom random)
     {
-        final int n = cluster.size();
+        if (kind.lane() == FaultKind.Lane.NET)
+        {
+            injectNetwork(kind, holdMs, random);
+            return;
+        }
+        final int victim = processVictim(kind, random);
+        if (!members.claim(victim))
+        {
+            return; // being replaced: left alone
+        }
+        try
+        {
+            injectProcess(kind, victim, holdMs, random);
+        }
+        finally
+        {
+            members.release(victim);
+        }
+    }
+
+    /** The member (id) a process fault acts on: the leader for "-leader" faults (when known), else any. */
+    private int processVictim(final FaultKind kind, final SplittableRandom random)
+    {
+        final int any = members.id(random.nextInt(members.size()));
+        final boolean leaderFault = kind == FaultKind.KILL_LEADER || kind == FaultKind.PAUSE_LEADER ||
+            kind == FaultKind.DELAY_LEADER;
+        final int l = leader.getAsInt();
+        return leaderFault && l >= 0 && members.slotOf(l) >= 0 ? l : any;
+    }
+
+    /** A network fault: the members' hosts (slots), by their namespaces and addresses. */
+    private void injectNetwork(final FaultKind kind, final long holdMs, final SplittableRandom random)
+    {
+        final int n = members.size();
         final int any = random.nextInt(n);
-        final int target = leaderOr(any);
+        final int target = leaderSlotOr(any);
         switch (kind)
         {
-            case PARTITION_ONE -> partitioned(kind, "member " + any + " isolated", isolate(any), holdMs);
-            case PARTITION_LEADER -> partitioned(kind, "leader " + target + " isolated", isolate(target), holdMs);
+            case PARTITION_ONE -> partitioned(kind, "member " + members.id(any) + " isolated", isolate(any), holdMs);
+            case PARTITION_LEADER -> partitioned(kind, "leader " + members.id(target) + " isolated", isolate(target),
+                holdMs);
             case PARTITION_HALVES ->
             {
                 final int[] order = shuffled(n, random);
@@ -217,11 +254,12 @@ final class Nemesis
                     }
                 }
                 partitioned(kind, describe(order, 0, half) + " | " + describe(order, half, n - 1) + ", bridge " +
-                    order[n - 1], cuts, holdMs);
+                    members.id(order[n - 1]), cuts, holdMs);
             }
             case PARTITION_ONEWAY ->
             {
-                final int index = history.faultStarted(kind.cliName(), "member " + target + " hears no member");
+                final int index = history.faultStarted(kind.cliName(), "member " + members.id(target) +
+                    " hears no member");
                 for (int m = 0; m < n; m++)
                 {
                     if (m != target)
@@ -257,29 +295,43 @@ final class Nemesis
                 healNetwork();
                 history.faultEnded(index);
             }
-            case SLOW_PARTITION ->
-            {
-                // acks late by most of the leader's quorum-silence limit (lease + election timeout), so it keeps
-                // leading, yet the acks still held when the cut comes arrive about when a new leader could be
-                // serving: a lease measured from receive times (not the echoed send times) would then overlap it
-                final long delayMs = silenceMs * 55 / 100 + random.nextInt((int)Math.max(1, silenceMs / 5));
-                final int index = history.faultStarted(kind.cliName(), "leader " + target + " inbound delayed " +
-                    delayMs + " ms, then isolated");
-                shim(target, delayMs, delayMs / 10, holdMs + 2_000);
-                hold(1_000);
-                for (final int[] cut : isolate(target))
-                {
-                    drop(cut[0], cut[1]);
-                    drop(cut[1], cut[0]);
-                }
-                hold(holdMs);
-                healNetwork();
-                clearShim();
-                history.faultEnded(index);
-            }
+            case SLOW_PARTITION -> slowPartition(kind, target, holdMs, random);
+            default -> throw new IllegalStateException("unhandled fault " + kind);
+        }
+    }
+
+    /**
+     * Acks late by most of the leader's quorum-silence limit (lease + election timeout), so it keeps leading, yet the
+     * acks still held when the cut comes arrive about when a new leader could be serving: a lease measured from
+     * receive times (not the echoed send times) would then overlap it.
+     */
+    private void slowPartition(final FaultKind kind, final int slot, final long holdMs, final SplittableRandom random)
+    {
+        final int id = members.id(slot);
+        final long delayMs = silenceMs * 55 / 100 + random.nextInt((int)Math.max(1, silenceMs / 5));
+        final int index = history.faultStarted(kind.cliName(), "leader " + id + " inbound delayed " +
+            delayMs + " ms, then isolated");
+        shim(id, delayMs, delayMs / 10, holdMs + 2_000);
+        hold(1_000);
+        for (final int[] cut : isolate(slot))
+        {
+            drop(cut[0], cut[1]);
+            drop(cut[1], cut[0]);
+        }
+        hold(holdMs);
+        healNetwork();
+        clearShim();
+        history.faultEnded(index);
+    }
+
+    /** A process or clock fault on member {@code victim} (an id, claimed by the caller). */
+    private void injectProcess(final FaultKind kind, final int victim, final long holdMs,
+        final SplittableRandom random)
+    {
+        switch (kind)
+        {
             case KILL, KILL_LEADER ->
             {
-                final int victim = kind == FaultKind.KILL ? any : target;
                 final int index = history.faultStarted(kind.cliName(), "member " + victim + " killed (SIGKILL)");
                 ops("kill", victim);
                 hold(holdMs);
@@ -288,7 +340,6 @@ final class Nemesis
             }
             case PAUSE, PAUSE_LEADER ->
             {
-                final int victim = kind == FaultKind.PAUSE ? any : target;
                 final long pauseMs = 3 * leaseMs + random.nextInt((int)(10 * leaseMs));
                 final long pid = cluster.pid(victim);
                 final int index = history.faultStarted(kind.cliName(), "member " + victim + " stopped " + pauseMs +
@@ -301,9 +352,9 @@ final class Nemesis
             case DELAY_LEADER ->
             {
                 final long delayMs = 5 + random.nextInt((int)(2 * leaseMs));
-                final int index = history.faultStarted(kind.cliName(), "leader " + target + " inbound delayed " +
+                final int index = history.faultStarted(kind.cliName(), "leader " + victim + " inbound delayed " +
                     delayMs + " ms +- " + delayMs / 2 + " ms");
-                shim(target, delayMs, delayMs / 2, holdMs);
+                shim(victim, delayMs, delayMs / 2, holdMs);
                 hold(holdMs);
                 clearShim();
                 history.faultEnded(index);
@@ -311,17 +362,17 @@ final class Nemesis
             case CLOCK_OFFSET ->
             {
                 final long offsetS = (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(30));
-                restartedUnder(kind, any, "monotonic clock offset " + offsetS + " s",
+                restartedUnder(kind, victim, "monotonic clock offset " + offsetS + " s",
                     Map.of("PAXLOG_NODE_WRAP", "unshare --time --monotonic " + offsetS + " --boottime " + offsetS),
                     holdMs * 2);
             }
             case CLOCK_SKEW ->
             {
                 final double rate = 1 + (random.nextDouble() * 2 - 1) * driftBound * 0.8;
-                restartedUnder(kind, any, String.format("clock rate x%.4f (bound %.3f)", rate, driftBound),
+                restartedUnder(kind, victim, String.format("clock rate x%.4f (bound %.3f)", rate, driftBound),
                     faketime(rate), holdMs * 2);
             }
-            case CLOCK_SKEW_BEYOND -> slowLeaderCutOff(kind, any, holdMs);
+            case CLOCK_SKEW_BEYOND -> slowLeaderCutOff(kind, victim, holdMs);
             default -> throw new IllegalStateException("unhandled fault " + kind);
         }
     }
@@ -347,16 +398,23 @@ final class Nemesis
             {
                 break;
             }
-            if (current >= 0)
+            if (current >= 0 && members.claim(current))
             {
-                ops("kill", current);
-                hold(1_000);
-                startNode(current, Map.of());
+                try
+                {
+                    ops("kill", current);
+                    hold(1_000);
+                    startNode(current, Map.of());
+                }
+                finally
+                {
+                    members.release(current);
+                }
             }
         }
-        if (leader.getAsInt() == member)
+        if (leader.getAsInt() == member && members.slotOf(member) >= 0)
         {
-            for (final int[] cut : isolate(member))
+            for (final int[] cut : isolate(members.slotOf(member)))
             {
                 drop(cut[0], cut[1]);
                 drop(cut[1], cut[0]);
@@ -400,30 +458,30 @@ final class Nemesis
         history.faultEnded(index);
     }
 
-    /** The cuts isolating {@code member} from every other member. */
-    private List<int[]> isolate(final int member)
+    /** The cuts (pairs of slots) isolating slot {@code slot} from every other slot. */
+    private List<int[]> isolate(final int slot)
     {
         final List<int[]> cuts = new ArrayList<>();
-        for (int m = 0; m < cluster.size(); m++)
+        for (int m = 0; m < members.size(); m++)
         {
-            if (m != member)
+            if (m != slot)
             {
-                cuts.add(new int[] {member, m});
+                cuts.add(new int[] {slot, m});
             }
         }
         return cuts;
     }
 
-    /** {@code at} drops what arrives from {@code from}. */
+    /** Slot {@code at} drops what arrives from slot {@code from}'s address. */
     private void drop(final int at, final int from)
     {
-        ns(at, "iptables", "-A", CHAIN, "-s", cluster.members()[from].host(), "-j", "DROP");
+        ns(at, "iptables", "-A", CHAIN, "-s", members.member(from).host(), "-j", "DROP");
     }
 
-    /** Member {@code m} sends every UDP datagram to another member twice. */
+    /** Slot {@code m} sends every UDP datagram to another member twice. */
     private void duplicate(final int m)
     {
-        final String subnet = cluster.members()[0].host().replaceAll("\\.\\d+$", ".0/24");
+        final String subnet = members.member(0).host().replaceAll("\\.\\d+$", ".0/24");
         ns(m, "nft", "add", "table", "ip", NFT_TABLE);
         ns(m, "nft", "add", "chain", "ip", NFT_TABLE, "out", "{ type filter hook output priority 0 ; }");
         ns(m, "nft", "add", "rule", "ip", NFT_TABLE, "out", "ip", "daddr", subnet, "ip", "daddr", "!=",
@@ -432,7 +490,7 @@ final class Nemesis
 
     private String clientAddressOr(final String fallback)
     {
-        final String prefix = cluster.members()[0].host().replaceAll("\\.\\d+$", ".");
+        final String prefix = members.member(0).host().replaceAll("\\.\\d+$", ".");
         return cluster.clientNetns() == null ? fallback : prefix + "200";
     }
 
@@ -442,7 +500,7 @@ final class Nemesis
         {
             return;
         }
-        for (int m = 0; m < cluster.size(); m++)
+        for (int m = 0; m < members.size(); m++)
         {
             ns(m, "iptables", "-F", CHAIN);
             if (ns(m, "nft", "list", "table", "ip", NFT_TABLE))
@@ -452,13 +510,11 @@ final class Nemesis
         }
     }
 
+    /** Delays member {@code member}'s (id) inbound consensus frames with its fault shim. */
     private void shim(final int member, final long delayMs, final long jitterMs, final long durationMs)
     {
-        synchronized (admin)
-        {
-            admin.fault(member, delayMs * 1_000_000L, jitterMs * 1_000_000L, durationMs * 1_000_000L,
-                2_000_000_000L);
-        }
+        members.admin().fault(member, delayMs * 1_000_000L, jitterMs * 1_000_000L, durationMs * 1_000_000L,
+            2_000_000_000L);
     }
 
     private void clearShim()
@@ -467,14 +523,11 @@ final class Nemesis
         {
             return;
         }
-        for (int m = 0; m < cluster.size(); m++)
+        for (final int id : members.ids())
         {
             try
             {
-                synchronized (admin)
-                {
-                    admin.fault(m, 0, 0, 0, 500_000_000L);
-                }
+                members.admin().fault(id, 0, 0, 0, 500_000_000L);
             }
             catch (final RuntimeException ex)
             {
@@ -483,9 +536,10 @@ final class Nemesis
         }
     }
 
-    private boolean ns(final int member, final String... command)
+    /** Runs {@code command} in slot {@code slot}'s namespace. */
+    private boolean ns(final int slot, final String... command)
     {
-        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", cluster.memberNetns()[member]));
+        final List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", members.netns(slot)));
         cmd.addAll(List.of(command));
         return shell.run(10_000, cmd).ok();
     }
@@ -508,10 +562,11 @@ final class Nemesis
         return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private int leaderOr(final int fallback)
+    /** The slot of the member leading now, else {@code fallback}. */
+    private int leaderSlotOr(final int fallback)
     {
-        final int l = leader.getAsInt();
-        return l >= 0 ? l : fallback;
+        final int slot = members.slotOf(leader.getAsInt());
+        return slot >= 0 ? slot : fallback;
     }
 
     private static int[] shuffled(final int n, final SplittableRandom random)
@@ -531,12 +586,13 @@ final class Nemesis
         return order;
     }
 
-    private static String describe(final int[] order, final int from, final int to)
+    /** The ids of the members in slots {@code order[from..to)}. */
+    private String describe(final int[] order, final int from, final int to)
     {
         final StringBuilder sb = new StringBuilder("{");
         for (int i = from; i < to; i++)
         {
-            sb.append(i == from ? "" : ",").append(order[i]);
+            sb.append(i == from ? "" : ",").append(members.id(order[i]));
         }
         return sb.append('}').toString();
     }

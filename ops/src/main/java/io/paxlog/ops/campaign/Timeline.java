@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * The campaign's timeline, one row per second: operations answered, failed and unanswered, who led, and the faults
- * active; as text and as a PNG (XChart, headless), where each fault is a bar under the operation rates.
+ * active (a member replacement shows as {@code replace-member} while it runs); as text and as a PNG (XChart,
+ * headless), where each fault is a bar under the operation rates.
  */
 final class Timeline
 {
@@ -55,6 +56,7 @@ final class Timeline
             leader[s] = i < 0 ? -1 : samples.get(i).leaderId();
         }
         final List<History.Fault> faults = history.faults();
+        history.replacements().forEach(r -> faults.add(r.asFault()));
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(text)))
         {
             out.println("# second ok failed unknown leader faults");
@@ -78,6 +80,10 @@ final class Timeline
             {
                 out.printf("# %s [%s] %.3f %.3f%n", f.name(), f.detail(), f.startNs() / 1e9,
                     (f.endNs() < 0 ? endNs : f.endNs()) / 1e9);
+            }
+            for (final History.Replacement r : history.replacements())
+            {
+                out.printf("# %s at %.3f s%n", r.line(), r.startNs() / 1e9);
             }
         }
         plot(ok, failed, unknown, leader, faults, endNs, png);

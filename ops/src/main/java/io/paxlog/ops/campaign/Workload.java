@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The campaign's clients: counter workers (adds on add-only keys, reads and compare-and-set on register keys, all
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (acquire with a wait, a fencing-token check through the log, release). Each
  * worker has its own session and records every operation in the {@link History}; an operation without an answer
  * is UNKNOWN and the worker continues as a new logical process (a lock worker also opens a new session, so a hold
- * it may still have ends with the old one).
+ * it may still have ends with the old one). A client is made with the members current when it is made (a
+ * replacement changes them); one made earlier learns a new member from the REDIRECTs that name it.
  */
 final class Workload
 {
@@ -34,7 +36,8 @@ final class Workload
     static final long CALL_TIMEOUT_NS = 10_000_000_000L;
     static final long LOCK_WAIT_MS = 500;
 
-    private final Member[] members;
+    /** The current members, for each new client. */
+    private final Supplier<Member[]> members;
     private final History history;
     private final String aeronRoot;
     private final int counterWorkers;
@@ -52,7 +55,7 @@ final class Workload
     /** The cluster file's client credentials; null when the cluster does not authenticate clients. */
     private final ClientCredentials credentials;
 
-    Workload(final Member[] members, final History history, final String aeronRoot, final int counterWorkers,
+    Workload(final Supplier<Member[]> members, final History history, final String aeronRoot, final int counterWorkers,
         final int lockWorkers, final int readers, final int keys, final int lockCount, final long opIntervalNs,
         final long seed, final ClientCredentials credentials, final String runTag)
     {
@@ -130,7 +133,7 @@ final class Workload
 
     PaxlogClient newClient(final String name)
     {
-        return new PaxlogClient(new PaxlogClientContext().members(members)
+        return new PaxlogClient(new PaxlogClientContext().members(members.get())
             .aeronDirectoryName(aeronRoot + "-" + name + "-" + System.nanoTime())
             .attemptTimeoutNs(ATTEMPT_TIMEOUT_NS).callTimeoutNs(CALL_TIMEOUT_NS)
             .retryDelayNs(ATTEMPT_TIMEOUT_NS / 5).credentials(credentials));

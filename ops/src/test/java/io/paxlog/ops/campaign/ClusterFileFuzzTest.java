@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Fuzzing and bad input (issue 7): cluster-file parsing. The input is written as a cluster file and loaded with
  * {@link ClusterFile#load}; its first line is also given to {@link Member#parseList}. Properties: only an
  * IllegalArgumentException with a one-line message naming {@code --config} (load) is thrown, never anything else;
- * a file that loads has members 0..N-1 in order, one namespace slot per member, and {@code size()} equal to N;
+ * a file that loads has distinct member ids in 0..63 (any order: members replaced since are gone, joined ones
+ * added), one namespace slot per member, and {@code size()} equal to N;
  * a parsed member's host is a plain host name or address (it is pasted into an Aeron channel URI, so a '?', '|'
  * or '=' in it would add channel parameters).
  */
@@ -32,9 +33,13 @@ class ClusterFileFuzzTest
                 final ClusterFile c = ClusterFile.load(file);
                 assertEquals(c.members().length, c.size());
                 assertEquals(c.members().length, c.memberNetns().length);
+                long seen = 0;
                 for (int i = 0; i < c.size(); i++)
                 {
-                    assertEquals(i, c.members()[i].id(), "member ids in order");
+                    final int id = c.members()[i].id();
+                    assertTrue(id >= 0 && id <= Member.ID_MAX && (seen & (1L << id)) == 0, "distinct ids 0..63");
+                    seen |= 1L << id;
+                    assertEquals(i, c.position(id));
                 }
             }
             catch (final IllegalArgumentException ex)
@@ -51,9 +56,12 @@ class ClusterFileFuzzTest
         try
         {
             final Member[] members = Member.parseList(firstLine);
+            long seen = 0;
             for (int i = 0; i < members.length; i++)
             {
-                assertEquals(i, members[i].id(), "member ids in order");
+                final int id = members[i].id();
+                assertTrue(id <= Member.ID_MAX && (seen & (1L << id)) == 0, "distinct member ids in 0..63");
+                seen |= 1L << id;
                 assertTrue(members[i].host().matches("[A-Za-z0-9._-]+"),
                     "a host that cannot change the Aeron channel it goes into: '" + members[i].host() + "'");
                 assertTrue(members[i].consensusPort() >= 1 && members[i].consensusPort() <= 65535);
