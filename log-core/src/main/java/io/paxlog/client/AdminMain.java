@@ -164,8 +164,11 @@ public final class AdminMain
     }
 
     /**
-     * add-member, remove-member, replace-member: the change sent to the leader (found again whenever a member
-     * refuses for not leading), then every voter of the final configuration awaited at the change's commit slot.
+     * add-member, remove-member, replace-member: the change sent to the leader, then every voter of the final
+     * configuration awaited at the change's commit slot. Asked again of whoever leads when a member refuses for not
+     * leading or for a change in progress, or when the change failed because its leader lost leadership; and before
+     * each attempt, and before giving up, the leader's committed configuration is checked: if it already is what was
+     * asked (an earlier attempt's answer was lost), the change is done.
      */
     private static int membership(final AdminClient admin, final Options o, final PrintStream out)
     {
@@ -175,66 +178,85 @@ public final class AdminMain
         String last = "no leader found";
         while (System.nanoTime() < deadlineNs)
         {
-            final int leader = leader(admin, 1_000 * ms);
-            if (leader < 0)
+            final NodeStatusReport leader = leaderStatus(admin, 1_000 * ms);
+            if (leader == null)
             {
                 sleep(200);
                 continue;
             }
+            if (holds(leader, o.member, removeId))
+            {
+                return awaitVoters(admin, leader.nodeId(), leader.commitSlot(), "the configuration holds: " +
+                    leader.configuration(), deadlineNs, out);
+            }
             final long leftNs = deadlineNs - System.nanoTime();
-            final AdminClient.MembershipResult r = admin.changeMembership(leader, o.member, removeId, o.acceptQuorum,
-                o.electionQuorum, Math.max(ms, leftNs));
+            final AdminClient.MembershipResult r = admin.changeMembership(leader.nodeId(), o.member, removeId,
+                o.acceptQuorum, o.electionQuorum, Math.max(ms, leftNs));
             if (r == null)
             {
-                last = "node " + leader + " did not answer";
+                last = "node " + leader.nodeId() + " did not answer";
                 continue;
             }
             if (r.done())
             {
-                return awaitVoters(admin, r, deadlineNs, out);
+                return awaitVoters(admin, r.nodeId(), r.commitSlot(), r.detail(), deadlineNs, out);
             }
             last = r.detail();
-            if (r.outcome().equals("FAILED") || !last.contains("not the leader") && !last.contains("in progress"))
+            if (!retryable(r))
             {
+                final NodeStatusReport now = leaderStatus(admin, 1_000 * ms);
+                if (now != null && holds(now, o.member, removeId))
+                {
+                    return awaitVoters(admin, now.nodeId(), now.commitSlot(), "the configuration holds: " +
+                        now.configuration(), deadlineNs, out);
+                }
                 out.println("membership " + r.outcome().toLowerCase(java.util.Locale.ROOT) + ": " + last);
                 return 1;
             }
-            sleep(200); // leadership moved, or another change is finishing: ask again
+            sleep(200);
         }
         out.println("membership not done within the timeout: " + last);
         return 1;
     }
 
-    /** The leader some member reports (itself when leading), or -1. */
-    private static int leader(final AdminClient admin, final long timeoutNs)
+    /** A refusal or failure that another attempt may get past: leadership moved, or a change was finishing. */
+    private static boolean retryable(final AdminClient.MembershipResult r)
     {
-        int named = -1;
+        final String detail = r.detail();
+        return r.outcome().equals("REFUSED") ? detail.contains("not the leader") || detail.contains("in progress") :
+            detail.startsWith("leadership lost");
+    }
+
+    /** Whether {@code leader}'s committed configuration already is the one asked for. */
+    static boolean holds(final NodeStatusReport leader, final Member add, final int removeId)
+    {
+        if (!leader.configurationCommitted())
+        {
+            return false;
+        }
+        final long members = leader.configVoters() | leader.configLearners();
+        return (add == null || (leader.configVoters() & (1L << add.id())) != 0) &&
+            (removeId < 0 || (members & (1L << removeId)) == 0);
+    }
+
+    /** The report of the member that leads (asked of every member), or null if none does. */
+    private static NodeStatusReport leaderStatus(final AdminClient admin, final long timeoutNs)
+    {
         for (final NodeStatusReport r : admin.statusAll(timeoutNs, null))
         {
             if (r != null && r.role().equals("leader"))
             {
-                return r.nodeId();
-            }
-            if (r != null && r.leaderId() >= 0)
-            {
-                named = r.leaderId();
+                return r;
             }
         }
-        for (final Member m : admin.members())
-        {
-            if (m.id() == named)
-            {
-                return named;
-            }
-        }
-        return -1;
+        return null;
     }
 
-    /** Waits until every voter of the leader's configuration reports the change's commit slot committed. */
-    private static int awaitVoters(final AdminClient admin, final AdminClient.MembershipResult done,
-        final long deadlineNs, final PrintStream out)
+    /** Waits until every voter of {@code leaderId}'s configuration reports {@code commitSlot} committed. */
+    private static int awaitVoters(final AdminClient admin, final int leaderId, final long commitSlot,
+        final String detail, final long deadlineNs, final PrintStream out)
     {
-        final NodeStatusReport leader = admin.status(done.nodeId(), 1_000_000_000L);
+        final NodeStatusReport leader = admin.status(leaderId, 1_000_000_000L);
         long waiting = leader == null ? 0 : leader.configVoters();
         while (waiting != 0 && System.nanoTime() < deadlineNs)
         {
@@ -242,7 +264,7 @@ public final class AdminMain
             {
                 final int id = Long.numberOfTrailingZeros(rest);
                 final NodeStatusReport r = known(admin, id) ? admin.status(id, 500_000_000L) : null;
-                if (r != null && r.commitSlot() >= done.commitSlot())
+                if (r != null && r.commitSlot() >= commitSlot)
                 {
                     waiting &= ~(1L << id);
                 }
@@ -254,11 +276,11 @@ public final class AdminMain
         }
         if (leader == null || waiting != 0)
         {
-            out.println("membership done: " + done.detail() + "; but not every voter confirmed slot " +
-                done.commitSlot() + " (still waiting for " + io.paxlog.core.Membership.ids(waiting) + ")");
+            out.println("membership done: " + detail + "; but not every voter confirmed slot " + commitSlot +
+                " (still waiting for " + io.paxlog.core.Membership.ids(waiting) + ")");
             return 1;
         }
-        out.println("membership done: " + done.detail() + "; every voter has committed slot " + done.commitSlot());
+        out.println("membership done: " + detail + "; every voter has committed slot " + commitSlot);
         return 0;
     }
 

@@ -20,7 +20,8 @@ import java.util.List;
  * @param followers        one entry per other member when this node leads; empty otherwise.
  * @param configVoters     the voters of the latest configuration it knows (member ids as a bit set).
  * @param configLearners   that configuration's learners (members catching up, not yet voting).
- * @param configuration    that configuration as text: voters, learners, W, R, committed or pending, addresses.
+ * @param configuration    that configuration as text: {@code voters=[..] learners=[..] W=w R=r committed|pending
+ *                         members=id=host:consensusPort:clientPort,...}.
  */
 public record NodeStatusReport(int nodeId, String role, long ballot, int leaderId, long commitSlot, long appliedSlot,
     long leaseRemainingNs, long snapshotSlot, long droppedFrames, long droppedSends, long delayedFrames,
@@ -40,6 +41,12 @@ public record NodeStatusReport(int nodeId, String role, long ballot, int leaderI
     {
         this(nodeId, role, ballot, leaderId, commitSlot, appliedSlot, leaseRemainingNs, snapshotSlot, droppedFrames,
             droppedSends, delayedFrames, faultDelayNs, followers, 0, 0, "");
+    }
+
+    /** Whether the configuration shown is committed (not a change still under way). */
+    public boolean configurationCommitted()
+    {
+        return configuration.contains(" committed ");
     }
 
     /** The voting state of {@code id} in the latest configuration the node knows: voter, learner or "-". */

@@ -1,5 +1,6 @@
 package io.paxlog.client;
 
+import io.paxlog.node.Member;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin command line: usage errors exit 2 before anything starts; a report prints as one line. */
 class AdminMainTest
@@ -65,5 +68,24 @@ class AdminMainTest
         assertEquals("node=1 role=follower ballot=" + io.paxlog.core.Ballot.toString(5) + " leader=-1 commit=0 " +
             "applied=0 lease_ms=0 snapshot=0 dropped_frames=0 dropped_sends=0 delayed_frames=7 followers=- members=-",
             AdminMain.line(follower));
+    }
+
+    @Test
+    void aChangeWhoseConfigurationIsCommittedAlreadyIsDone()
+    {
+        final Member three = new Member(3, "127.0.0.1", 20007, 20008);
+        final NodeStatusReport replaced = report(0b1110, 0, " committed ");
+        assertTrue(AdminMain.holds(replaced, three, 0), "3 votes and 0 is gone: replace 0 by 3 is done");
+        assertTrue(AdminMain.holds(replaced, three, -1));
+        assertTrue(AdminMain.holds(replaced, null, 0));
+        assertFalse(AdminMain.holds(replaced, null, 1), "1 is still a member");
+        assertFalse(AdminMain.holds(report(0b0111, 0b1000, " committed "), three, -1), "3 is only a learner");
+        assertFalse(AdminMain.holds(report(0b1110, 0, " pending "), three, 0), "not committed yet");
+    }
+
+    private static NodeStatusReport report(final long voters, final long learners, final String state)
+    {
+        return new NodeStatusReport(1, "leader", 5, 1, 10, 10, 0, 0, 0, 0, 0, 0, List.of(), voters, learners,
+            "voters=[..] learners=[..] W=2 R=2" + state + "members=...");
     }
 }
