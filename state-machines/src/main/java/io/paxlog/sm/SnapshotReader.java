@@ -24,7 +24,7 @@ public final class SnapshotReader
 
     private void need(final int bytes)
     {
-        if (bytes < 0 || position + bytes > limit)
+        if (bytes < 0 || bytes > limit - position) // not position + bytes: a length near 2^31 would wrap
         {
             throw new IllegalStateException("snapshot truncated or corrupt at byte " + position);
         }

@@ -531,7 +531,13 @@ public final class StateMachineHost
         final int timerCount = r.readInt();
         for (int i = 0; i < timerCount; i++)
         {
-            timers.put(r.readLong(), r.readLong());
+            final long key = r.readLong();
+            final long deadline = r.readLong();
+            if (deadline == timers.missingValue())
+            {
+                throw new IllegalStateException("snapshot corrupt: timer " + key + " has no deadline");
+            }
+            timers.put(key, deadline);
         }
         nextDeadlineDirty = true;
         for (final StateMachine m : machines)
