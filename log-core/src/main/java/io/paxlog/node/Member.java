@@ -74,12 +74,15 @@ public record Member(int id, String host, int consensusPort, int clientPort)
 
     /**
      * {@code text} quoted for a one-line message: control characters (a newline in a config value) escaped as
-     * a backslash, u and 4 hex digits, cut after 80 characters.
+     * a backslash, u and 4 hex digits, the result cut after 80 characters.
      */
     public static String oneLine(final String text)
     {
-        final boolean cut = text.length() > 80;
-        return "'" + ConfigException.printable(cut ? text.substring(0, 80) : text) + (cut ? "...'" : "'");
+        // escaped first, then cut: 80 control characters escape to 480 (ops/fuzz client-config found a 520-character
+        // message)
+        final String escaped = ConfigException.printable(text.length() > 80 ? text.substring(0, 81) : text);
+        final boolean cut = escaped.length() > 80;
+        return "'" + (cut ? escaped.substring(0, 80) : escaped) + (cut ? "...'" : "'");
     }
 
     /** The largest member id (configurations hold ids 0..63). */
