@@ -360,6 +360,11 @@ public final class ClientMain
         {
             throw new IllegalArgumentException("--dir " + dir + ": cannot read " + file + " (run ops/cluster up first)");
         }
+        catch (final IllegalArgumentException ex) // Properties.load: a malformed backslash-u escape
+        {
+            throw new IllegalArgumentException("--dir " + dir + ": " + file + " is not a properties file: " +
+                ex.getMessage());
+        }
         return p;
     }
 

@@ -138,6 +138,10 @@ public final class NodeConfig
         {
             throw new ConfigException("config", file, "cannot read: " + ex.getMessage());
         }
+        catch (final IllegalArgumentException ex) // Properties.load: a malformed backslash-u escape
+        {
+            throw new ConfigException("config", file, "not a properties file: " + ex.getMessage());
+        }
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("paxlog."))

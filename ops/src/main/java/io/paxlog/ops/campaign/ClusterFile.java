@@ -41,6 +41,11 @@ record ClusterFile(Path file, Path clusterDir, Member[] members, String[] member
         {
             throw new IllegalArgumentException("--config: cannot read cluster file " + file + ": " + ex.getMessage());
         }
+        catch (final IllegalArgumentException ex) // Properties.load: a malformed backslash-u escape
+        {
+            throw new IllegalArgumentException("--config: " + file + " is not a properties file: " +
+                String.valueOf(ex.getMessage()).replaceAll("\\p{Cntrl}", " "));
+        }
         final String dir = p.getProperty("cluster.dir");
         if (dir == null || dir.isBlank())
         {
