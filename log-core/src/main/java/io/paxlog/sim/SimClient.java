@@ -171,7 +171,7 @@ final class SimClient
                 lockOp = 1;
                 arg1 = random.nextInt(3) * 100L;
             }
-            sim.noteLockOp(sessionId, sequence, (int)key, lockOp == 1);
+            sim.safety().noteLockOp(sessionId, sequence, (int)key, lockOp == 1);
         }
         sendAttempt(now);
     }

@@ -105,7 +105,7 @@ final class SimNode implements CommitListener
         if (savedSnapshot != null)
         {
             host.restore(new SnapshotReader(new UnsafeBuffer(savedSnapshot), 0, savedSnapshot.length));
-            sim.onSnapshotRestored(this);
+            sim.safety().onSnapshotRestored(this);
             if (!savedMembership.equals(params.initialMembership()))
             {
                 sim.fault("membership:restart-from-snapshot");
@@ -146,7 +146,7 @@ final class SimNode implements CommitListener
     /** The process is gone: what it held in memory with it (the journal and the saved snapshot stay). */
     private void processEnds(final State next)
     {
-        sim.onNodeDown(id);
+        sim.safety().onNodeDown(id);
         state = next;
         held.clear();
         pausedInbox.clear();
@@ -317,7 +317,7 @@ final class SimNode implements CommitListener
         {
             sim.fault("membership:join-by-snapshot"); // a new member's first state comes from a snapshot
         }
-        sim.onSnapshotRestored(this);
+        sim.safety().onSnapshotRestored(this);
         core.installSnapshot(now, from, m.ballot(), m.slot(), m.membership());
     }
 
@@ -493,7 +493,7 @@ final class SimNode implements CommitListener
         }
         maybeCompact();
         serveReads();
-        sim.observe(this);
+        sim.safety().observe(this);
         if (params.syncMode == SimParams.SyncMode.NONE || params.planted.contains(PlantedBug.ACK_BEFORE_PERSIST))
         {
             if (params.syncMode == SimParams.SyncMode.NONE)
@@ -549,7 +549,7 @@ final class SimNode implements CommitListener
         @Override
         protected void emitAccept(final int to, final Msg.Accept accept)
         {
-            sim.onAcceptSent(SimNode.this, accept.ballot(), accept.firstSlot(), accept.entries());
+            sim.safety().onAcceptSent(SimNode.this, accept.ballot(), accept.firstSlot(), accept.entries());
             send(to, accept);
         }
 
@@ -568,7 +568,7 @@ final class SimNode implements CommitListener
         {
             // the runtime keeps the configuration (for its snapshots); state machines see only the log time
             final Membership m = Membership.decode(entry.payloadArray(), 0, entry.payloadLength());
-            sim.onApplied(this, slot, entry, host.applyNoop(slot, entry.timestampNs()));
+            sim.safety().onApplied(this, slot, entry, host.applyNoop(slot, entry.timestampNs()));
             if (m == null)
             {
                 sim.violation("n" + id + " applied a configuration entry that does not decode at slot " + slot);
@@ -590,7 +590,7 @@ final class SimNode implements CommitListener
             outcome = host.apply(slot, entry.timestampNs(), entry.sessionId(), entry.sequence(), payloadView, 0,
                 entry.payloadLength());
         }
-        sim.onApplied(this, slot, entry, outcome);
+        sim.safety().onApplied(this, slot, entry, outcome);
         if (entry.isNoop())
         {
             flushDeferred();
@@ -628,7 +628,7 @@ final class SimNode implements CommitListener
         {
             keeper.onClosed(sessionId);
             clientOf.remove(sessionId);
-            sim.onSessionClosed(this, sessionId);
+            sim.safety().onSessionClosed(this, sessionId);
             if (leader && client != null)
             {
                 send(client, new Msg.SessionEvent(sessionId, Msg.SessionCode.CLOSED, id));
@@ -651,7 +651,7 @@ final class SimNode implements CommitListener
     {
         for (final Deferred d : deferred)
         {
-            sim.onDeferredAnswer(this, d.sessionId(), d.sequence(), d.slot(), d.packed());
+            sim.safety().onDeferredAnswer(this, d.sessionId(), d.sequence(), d.slot(), d.packed());
             final Integer client = clientOf.get(d.sessionId());
             if (core != null && core.role() == Role.LEADER && client != null)
             {
