@@ -306,7 +306,7 @@ public final class AdminClient implements AutoCloseable
     /**
      * Asks member {@code memberId} (the leader: any other refuses, naming the leader it knows) to add {@code add}
      * (null: none) and/or remove member {@code removeId} (-1: none) in one change, with quorums
-     * {@code acceptQuorum} and {@code electionQuorum} of the final configuration (0: a majority, and N - W + 1).
+     * {@code acceptQuorum} and {@code electionQuorum} of the final configuration (0: a majority).
      * An added member is a learner until it has caught up, then a voter (docs/membership.md). Waits until the change
      * ends: outcome DONE (the final configuration is committed at or below {@code commitSlot}), FAILED, or
      * REFUSED (not the leader, a change in progress, an invalid request); null if no answer within

@@ -51,7 +51,7 @@ public final class AdminMain
         "         (default: until --clear); needs the node started with paxlog.faults.enabled=true",
         "  add-member: the new member (started with paxlog.join=true) joins as a learner, and votes once caught up;",
         "  remove-member: member ID leaves (a leader steps down after committing it); replace-member: both at once.",
-        "  --w W --r R     the new configuration's quorums (default: a majority, and N - W + 1); W + R > N",
+        "  --w W --r R     the new configuration's quorums (default: majorities); W + R > N",
         "  --timeout-ms MS for the membership commands: give up after MS ms (default 120000)");
 
     private AdminMain()
@@ -286,14 +286,7 @@ public final class AdminMain
 
     private static boolean known(final AdminClient admin, final int id)
     {
-        for (final Member m : admin.members())
-        {
-            if (m.id() == id)
-            {
-                return true;
-            }
-        }
-        return false;
+        return listed(admin.members(), id);
     }
 
     private static void sleep(final long millis)

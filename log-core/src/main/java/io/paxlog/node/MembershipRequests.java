@@ -48,8 +48,8 @@ final class MembershipRequests
 
     /**
      * A request to add {@code addMember} ({@code id=host:consensusPort:clientPort}, empty for none) and/or remove
-     * member {@code removeId} (-1 for none), with quorums W and R of the final configuration (0: a majority, and
-     * N - W + 1).
+     * member {@code removeId} (-1 for none), with quorums W and R of the final configuration (0: the core's
+     * default, a majority).
      */
     void onRequest(final long nowNs, final long correlationId, final String channel, final int streamId,
         final int removeId, final int acceptQuorum, final int electionQuorum, final String addMember)
@@ -110,10 +110,6 @@ final class MembershipRequests
             // a learner left by a change that failed may come back at another address: it moves there
         }
         final int addId = add == null ? -1 : add.id();
-        final int voters = latest.voterCount() + (addId >= 0 && !latest.isVoter(addId) ? 1 : 0) -
-            (removeId >= 0 && latest.isVoter(removeId) ? 1 : 0);
-        final int w = acceptQuorum != 0 ? acceptQuorum : voters / 2 + 1;
-        final int r = electionQuorum != 0 ? electionQuorum : voters - w + 1;
         if (add != null)
         {
             book.learn(add); // the leader reaches the learner from its first configuration entry on
@@ -122,7 +118,8 @@ final class MembershipRequests
         activeId = correlationId; // before the core call: a change that fails at once reports from inside it
         activeChannel = channel;
         activeStreamId = streamId;
-        final String why = core.requestMembershipChange(nowNs, correlationId, addId, removeId, w, r, tail);
+        final String why = core.requestMembershipChange(nowNs, correlationId, addId, removeId, acceptQuorum,
+            electionQuorum, tail);
         if (why != null && activeId == correlationId)
         {
             activeId = Long.MIN_VALUE;
