@@ -58,7 +58,8 @@ public final class CoreStubs
         }
 
         public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-            final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+            final long coverFromSlot, final long coverToSlot, final long[] slots, final long[] ballots,
+            final Entry[] entries, final int first, final int count)
         {
         }
 

@@ -285,10 +285,13 @@ public final class FrameChecker
         Block[] t = new Block[0];
 
         t = put(t, PrepareDecoder.TEMPLATE_ID, block(PrepareDecoder.BLOCK_LENGTH, NO_GROUPS, 0));
-        t = put(t, PromiseDecoder.TEMPLATE_ID, block(PromiseDecoder.BLOCK_LENGTH, new Block[]{ block(
-            PromiseDecoder.EntriesDecoder.sbeBlockLength(), NO_GROUPS, 1,
+        // version 6 appended coverFromSlot and coverToSlot to the promise's root block (promises in parts)
+        final Block promiseEntries = block(PromiseDecoder.EntriesDecoder.sbeBlockLength(), NO_GROUPS, 1,
             field(PromiseDecoder.EntriesDecoder.entryTypeEncodingOffset(),
-                PromiseDecoder.EntriesDecoder.entryTypeEncodingLength(), entryType)) }, 0));
+                PromiseDecoder.EntriesDecoder.entryTypeEncodingLength(), entryType));
+        t = put(t, PromiseDecoder.TEMPLATE_ID, since(PromiseDecoder.coverFromSlotSinceVersion(),
+            block(PromiseDecoder.BLOCK_LENGTH, new Block[]{ promiseEntries }, 0),
+            block(PromiseDecoder.coverFromSlotEncodingOffset(), new Block[]{ promiseEntries }, 0)));
         t = put(t, NackDecoder.TEMPLATE_ID, block(NackDecoder.BLOCK_LENGTH, NO_GROUPS, 0,
             field(NackDecoder.reasonEncodingOffset(), NackDecoder.reasonEncodingLength(),
                 validValues(NackReason.values(), NackReason.NULL_VAL, NackReason::value))));

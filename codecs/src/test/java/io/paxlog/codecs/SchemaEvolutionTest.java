@@ -260,10 +260,11 @@ class SchemaEvolutionTest
         }
 
         // the full version-5 frame: OK as version 5, one field too many for version 4
-        header.version(MessageHeaderEncoder.SCHEMA_VERSION);
+        header.version(5);
         final int v5Length = HEADER + new SessionEventEncoder().wrapAndApplyHeader(buffer, 0, header)
             .correlationId(25L).sessionId(26L).code(SessionEventCode.REDIRECT).leaderNodeId(1).detail("r")
             .putChallenge(challenge, 0, 0).members("1=a:1:2").encodedLength();
+        header.version(5);
         assertEquals(FrameCheck.OK, checker.check(buffer, 0, v5Length));
         assertEquals(5, checker.actingVersion());
         header.version(4);
@@ -364,7 +365,7 @@ class SchemaEvolutionTest
         assertEquals(v4Length, d.limit());
 
         // version 5 with the group but without the trailing detail is truncated too
-        header.version(MessageHeaderEncoder.SCHEMA_VERSION);
+        header.version(5);
         encoder.configurationCount(1).next().nodeId(4).votingState(VotingState.LEARNER);
         final int withoutDetail = HEADER + encoder.encodedLength();
         assertEquals(FrameCheck.TRUNCATED, checker.check(buffer, 0, withoutDetail));
@@ -388,6 +389,43 @@ class SchemaEvolutionTest
         // the version-5 frame claiming version 4 has a group and a field too many
         header.version(4);
         assertEquals(FrameCheck.TRAILING_BYTES, checker.check(buffer, 0, v5Length));
+    }
+
+    /**
+     * Version 6 appended {@code coverFromSlot} and {@code coverToSlot} to Promise (promises in parts): a version-5
+     * promise (the shorter block, then its entries) is accepted and its cover fields read as null, so the receiver
+     * takes it as whole; the same bytes claiming version 6 lack the fields.
+     */
+    @Test
+    void version5PromiseHasNoCoverAndVersion6NeedsIt()
+    {
+        final int v5BlockLength = PromiseDecoder.coverFromSlotEncodingOffset();
+        writeHeader(v5BlockLength, PromiseDecoder.TEMPLATE_ID);
+        new MessageHeaderEncoder().wrap(buffer, 0).version(5);
+        // encode a version-6 promise after the header, then move its entries group down over the two new fields
+        final PromiseEncoder encoder = new PromiseEncoder().wrap(buffer, HEADER).fromNodeId(2).ballot(300L)
+            .echoSendTimeNs(4L).commitSlot(5L).coverFromSlot(6L).coverToSlot(7L);
+        encoder.entriesCount(1).next().slot(6L).ballot(200L).entryType(EntryType.COMMAND).sessionId(8L).sequence(9L)
+            .timestampNs(10L).putPayload(payload(3, 1), 0, 3);
+        final int groupStart = HEADER + PromiseEncoder.BLOCK_LENGTH;
+        final int groupLength = encoder.encodedLength() - PromiseEncoder.BLOCK_LENGTH;
+        buffer.putBytes(HEADER + v5BlockLength, buffer, groupStart, groupLength);
+        final int v5Length = HEADER + v5BlockLength + groupLength;
+
+        assertEquals(FrameCheck.OK, checker.check(buffer, 0, v5Length));
+        assertEquals(5, checker.actingVersion());
+        final PromiseDecoder d = new PromiseDecoder()
+            .wrap(buffer, HEADER, checker.actingBlockLength(), checker.actingVersion());
+        assertEquals(300L, d.ballot());
+        assertEquals(PromiseDecoder.coverFromSlotNullValue(), d.coverFromSlot());
+        assertEquals(PromiseDecoder.coverToSlotNullValue(), d.coverToSlot());
+        final PromiseDecoder.EntriesDecoder entries = d.entries();
+        assertEquals(1, entries.count());
+        assertEquals(6L, entries.next().slot());
+        assertEquals(200L, entries.ballot());
+
+        new MessageHeaderEncoder().wrap(buffer, 0).version(6);
+        assertEquals(FrameCheck.BAD_BLOCK_LENGTH, checker.check(buffer, 0, v5Length));
     }
 
     private void writeHeader(final int blockLength, final int templateId)

@@ -29,6 +29,8 @@ final class CommandWindow
     private static final int COMMAND_FRAME_OVERHEAD = MessageHeaderEncoder.ENCODED_LENGTH +
         CommandRequestEncoder.BLOCK_LENGTH + CommandRequestEncoder.payloadHeaderLength();
 
+    /** The longest refusal reason a client quotes from a REJECTED answer. */
+    private static final int REJECTION_REASON_MAX = 200;
     private static final byte FREE = 0;
     private static final byte SENT = 1;
     private static final byte DELAYED = 2;
@@ -413,15 +415,29 @@ final class CommandWindow
         }
         else if (status == CommandStatus.REJECTED.value())
         {
-            fail(cell, sequence, new PaxlogException.Rejected("command seq " + sequence + " rejected by the cluster " +
-                "(status REJECTED, session " + sessionId + "; e.g. the sequence fell out of the session's window of " +
-                PaxlogClient.SESSION_WINDOW + ")"));
+            fail(cell, sequence, new PaxlogException.Rejected(result.capacity() > 0 ?
+                "command seq " + sequence + " rejected by the cluster: " + printable(result) :
+                "command seq " + sequence + " rejected by the cluster (status REJECTED, session " + sessionId +
+                "; e.g. the sequence fell out of the session's window of " + PaxlogClient.SESSION_WINDOW + ")"));
         }
         else if (status == CommandStatus.SESSION_CLOSED.value())
         {
             sessionClosed("session " + sessionId + " was closed by the cluster (status SESSION_CLOSED for command seq " +
                 sequence + ")");
         }
+    }
+
+    /** The node's reason for a refusal, as printable ASCII of at most {@value #REJECTION_REASON_MAX} characters. */
+    private static String printable(final DirectBuffer reason)
+    {
+        final int length = Math.min(reason.capacity(), REJECTION_REASON_MAX);
+        final StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = reason.getByte(i);
+            text.append(b >= 0x20 && b < 0x7F ? (char)b : '?');
+        }
+        return text.toString();
     }
 
     // ------------------------------------------------------------------ outcomes

@@ -14,6 +14,8 @@ final class Candidate
     private final Entry[] bestEntry;
     /** Slots (offsets from fromSlot) whose best value was a configuration entry when reported. */
     private final int[] configOffsets = new int[Configurations.PENDING_MAX * 4];
+    /** Per member, the highest slot up to which its promise's parts have covered every slot from fromSlot. */
+    private final long[] coveredTo = new long[Membership.MEMBERS_MAX];
 
     private long ballot;
     private long fromSlot;
@@ -44,6 +46,7 @@ final class Candidate
         this.tooManyConfigs = false;
         this.retryAfterNs = 0;
         Arrays.fill(bestBallot, Ballot.NONE);
+        Arrays.fill(coveredTo, fromSlot - 1);
     }
 
     long ballot()
@@ -87,17 +90,23 @@ final class Candidate
         asked |= members;
     }
 
-    /** Adds one promise; duplicates are ignored. Returns true if it was new. */
-    boolean addPromise(final int from, final long[] slots, final long[] ballots, final Entry[] entries,
-        final int count)
+    /**
+     * Adds one part of a promise from {@code from}: its {@code count} entries from index {@code first}, covering the
+     * slots {@code coverFrom}..{@code coverTo} ({@link Long#MAX_VALUE}: the last part). The promise counts once its
+     * parts cover every slot from this ballot's fromSlot up, in order; a part that leaves a gap (an earlier part lost
+     * or late) adds its entries but no coverage. Entries count whether or not the promise is whole: the sender
+     * promised this ballot, so each is a value it accepted in a lower one, evidence as good as a whole promise's.
+     * Returns true if this part completed the promise.
+     */
+    boolean addPromise(final int from, final long coverFrom, final long coverTo, final long[] slots,
+        final long[] ballots, final Entry[] entries, final int first, final int count)
     {
         final long bit = 1L << from;
         if ((promised & bit) != 0)
         {
             return false;
         }
-        promised |= bit;
-        for (int i = 0; i < count; i++)
+        for (int i = first; i < first + count; i++)
         {
             final long slot = slots[i];
             if (slot < fromSlot || slot - fromSlot >= capacity)
@@ -120,6 +129,15 @@ final class Candidate
             }
             maxSlot = Math.max(maxSlot, slot);
         }
+        if (coverFrom <= coveredTo[from] + 1 && coverTo > coveredTo[from])
+        {
+            coveredTo[from] = coverTo;
+        }
+        if (coveredTo[from] != Long.MAX_VALUE)
+        {
+            return false;
+        }
+        promised |= bit;
         return true;
     }
 

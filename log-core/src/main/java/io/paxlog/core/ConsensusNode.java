@@ -24,6 +24,8 @@ public final class ConsensusNode
      * committed an entry of its own ballot (so it may not know the latest configuration); retry later.
      */
     public static final long CONFIG_BUSY = -3;
+    /** {@link #propose} result: the command is larger than {@link CoreConfig#commandBytesMax()}; refused for good. */
+    public static final long TOO_LARGE = -4;
 
     private final CoreConfig config;
     private final Journal journal;
@@ -203,7 +205,8 @@ public final class ConsensusNode
     // ---------------------------------------------------------------- client side
 
     /**
-     * Proposes {@code entry} as leader. Returns the slot assigned, {@link #NOT_LEADER} or {@link #BACK_PRESSURE}.
+     * Proposes {@code entry} as leader. Returns the slot assigned, {@link #NOT_LEADER}, {@link #BACK_PRESSURE} or
+     * {@link #TOO_LARGE}.
      * The entry is journaled now and sent on the next {@link #flush}.
      */
     public long propose(final long nowNs, final Entry entry)
@@ -211,6 +214,10 @@ public final class ConsensusNode
         if (role != Role.LEADER)
         {
             return NOT_LEADER;
+        }
+        if (entry.payloadLength() > config.commandBytesMax() && !entry.isConfig())
+        {
+            return TOO_LARGE;
         }
         if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0)
         {
@@ -231,6 +238,10 @@ public final class ConsensusNode
         if (role != Role.LEADER)
         {
             return NOT_LEADER;
+        }
+        if (length > config.commandBytesMax())
+        {
+            return TOO_LARGE;
         }
         if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0)
         {
@@ -452,7 +463,8 @@ public final class ConsensusNode
         transition(Role.CANDIDATE, ballot, nowNs, "election timeout");
         electionDeadlineNs = nowNs + config.electionTimeoutNs();
         final int count = batch.collectHeld(log, candidate.fromSlot());
-        candidate.addPromise(selfId, batch.slots, batch.ballots, batch.entries, count);
+        candidate.addPromise(selfId, candidate.fromSlot(), Long.MAX_VALUE, batch.slots, batch.ballots, batch.entries, 0,
+            count);
         batch.clear(count);
         candidate.markAsked(1L << selfId);
         askMembers(nowNs, configs.membersInEffect() | candidate.recoveredMembers());
@@ -485,8 +497,16 @@ public final class ConsensusNode
             // acceptor cannot report what it accepted there, so the candidate must catch up (by snapshot) first
             refusal = NackReason.BEHIND;
         }
+        final int count = refusal == null ? batch.collectHeld(log, fromSlot) : 0;
+        if (refusal == null && batch.bytes(count) > config.promiseBytesMax() &&
+            !config.planted(PlantedBug.COUNT_BOUNDED_BATCHES))
+        {
+            // more to report than one promise may carry: the candidate catches up first (as for the count limit)
+            refusal = NackReason.BEHIND;
+        }
         if (refusal != null)
         {
+            batch.clear(count);
             outbox.nack(from, ballot, acceptor.promisedBallot(), acceptor.refusalRemainingNs(refusal, nowNs),
                 log.commitSlot(), refusal);
             return;
@@ -498,13 +518,40 @@ public final class ConsensusNode
         promise(ballot);
         leaderId = -1;
         electionDeadlineNs = nowNs + timer.electionDelayNs();
-        final int count = batch.collectHeld(log, fromSlot);
-        outbox.promise(from, ballot, sendTimeNs, log.commitSlot(), batch.slots, batch.ballots, batch.entries, count);
+        sendPromise(from, ballot, sendTimeNs, fromSlot, count);
         batch.clear(count);
     }
 
+    /**
+     * Sends the promise of {@code ballot} with the {@code count} entries collected in the batch, in as many parts as
+     * frames need: each part covers the slots from where the previous one ended to its own last entry (the last part
+     * covers everything above), so the candidate counts the promise only once it holds every part.
+     */
+    private void sendPromise(final int to, final long ballot, final long sendTimeNs, final long fromSlot,
+        final int count)
+    {
+        final long budget = config.entryBytesPerFrame();
+        long coverFrom = fromSlot;
+        int first = 0;
+        do
+        {
+            final int n = count == 0 ? 0 : batch.fitting(first, count, budget);
+            final long coverTo = first + n >= count ? Long.MAX_VALUE : batch.slots[first + n - 1];
+            outbox.promise(to, ballot, sendTimeNs, log.commitSlot(), coverFrom, coverTo, batch.slots, batch.ballots,
+                batch.entries, first, n);
+            coverFrom = coverTo + 1;
+            first += n;
+        }
+        while (first < count);
+    }
+
+    /**
+     * One part of a promise: {@code count} accepted entries in the slots from {@code coverFromSlot} to
+     * {@code coverToSlot} ({@link Long#MAX_VALUE}: and every slot above), all the sender holds there.
+     */
     public void onPromise(final long nowNs, final int from, final long ballot, final long echoSendTimeNs,
-        final long commitSlot, final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+        final long commitSlot, final long coverFromSlot, final long coverToSlot, final long[] slots,
+        final long[] ballots, final Entry[] entries, final int count)
     {
         if (!validPeer(from))
         {
@@ -519,7 +566,7 @@ public final class ConsensusNode
         {
             return;
         }
-        candidate.addPromise(from, slots, ballots, entries, count);
+        candidate.addPromise(from, coverFromSlot, coverToSlot, slots, ballots, entries, 0, count);
         askMembers(nowNs, candidate.recoveredMembers()); // configurations it learned name members to ask too
         if (candidate.won(configs.committed()))
         {
@@ -752,7 +799,7 @@ public final class ConsensusNode
             return;
         }
         final long last = Math.min(log.commitSlot(), fromSlot + config.catchupEntriesMax() - 1);
-        final int count = batch.collectRun(log, fromSlot, last);
+        final int count = batch.collectRun(log, fromSlot, last, config.entryBytesPerFrame());
         if (count > 0)
         {
             outbox.catchupResponse(from, fromSlot, batch.ballots, batch.entries, count);

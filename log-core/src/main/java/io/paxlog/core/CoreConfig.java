@@ -44,6 +44,24 @@ public final class CoreConfig
     public static final int PROMISE_ENTRIES_MAX_DEFAULT = 4096;
     public static final String CATCHUP_ENTRIES_MAX_PROP = "paxlog.catchup.entries.max";
     public static final int CATCHUP_ENTRIES_MAX_DEFAULT = 256;
+    /**
+     * The largest frame a member sends or accepts, in bytes: consensus frames are filled up to it and split beyond
+     * it ({@link FrameBudget}); the node also checks it against the transport's largest message.
+     */
+    public static final String FRAME_LENGTH_MAX_PROP = "paxlog.frame.length.max";
+    public static final int FRAME_LENGTH_MAX_DEFAULT = 2 << 20;
+    public static final int FRAME_LENGTH_MAX_LIMIT = 16 << 20;
+    /** The largest command payload the leader proposes; larger ones are refused. Must fit one frame. */
+    public static final String COMMAND_BYTES_MAX_PROP = "paxlog.command.bytes.max";
+    public static final int COMMAND_BYTES_MAX_DEFAULT = 1 << 20;
+    /** The largest {@link #COMMAND_BYTES_MAX_PROP} allowed: what clients may send and journal records hold. */
+    public static final int COMMAND_BYTES_MAX_LIMIT = 1 << 20;
+    /**
+     * The most bytes of entries one promise reports, over all its parts; an acceptor that would report more refuses
+     * the prepare as {@link NackReason#BEHIND}, so the candidate catches up first.
+     */
+    public static final String PROMISE_BYTES_MAX_PROP = "paxlog.promise.bytes.max";
+    public static final int PROMISE_BYTES_MAX_DEFAULT = 32 << 20;
     public static final String LOG_CAPACITY_SLOTS_PROP = "paxlog.log.capacity.slots";
     public static final int LOG_CAPACITY_SLOTS_DEFAULT = 1 << 17;
     public static final String RANDOM_SEED_PROP = "paxlog.random.seed";
@@ -72,6 +90,9 @@ public final class CoreConfig
     private int batchEntriesMax = BATCH_ENTRIES_MAX_DEFAULT;
     private int promiseEntriesMax = PROMISE_ENTRIES_MAX_DEFAULT;
     private int catchupEntriesMax = CATCHUP_ENTRIES_MAX_DEFAULT;
+    private int frameLengthMax = FRAME_LENGTH_MAX_DEFAULT;
+    private int commandBytesMax = COMMAND_BYTES_MAX_DEFAULT;
+    private int promiseBytesMax = PROMISE_BYTES_MAX_DEFAULT;
     private int logCapacitySlots = LOG_CAPACITY_SLOTS_DEFAULT;
     private long randomSeed;
     private long initialVoters;
@@ -103,6 +124,9 @@ public final class CoreConfig
         batchEntriesMax = intProp(props, BATCH_ENTRIES_MAX_PROP, batchEntriesMax);
         promiseEntriesMax = intProp(props, PROMISE_ENTRIES_MAX_PROP, promiseEntriesMax);
         catchupEntriesMax = intProp(props, CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax);
+        frameLengthMax = intProp(props, FRAME_LENGTH_MAX_PROP, frameLengthMax);
+        commandBytesMax = intProp(props, COMMAND_BYTES_MAX_PROP, commandBytesMax);
+        promiseBytesMax = intProp(props, PROMISE_BYTES_MAX_PROP, promiseBytesMax);
         logCapacitySlots = intProp(props, LOG_CAPACITY_SLOTS_PROP, logCapacitySlots);
         randomSeed = longProp(props, RANDOM_SEED_PROP, randomSeed);
         joining = boolProp(props, JOIN_PROP, joining);
@@ -204,6 +228,20 @@ public final class CoreConfig
         {
             throw new ConfigException(CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax, "must be at most a quarter of " +
                 LOG_CAPACITY_SLOTS_PROP + " (" + logCapacitySlots + ")");
+        }
+        range(FRAME_LENGTH_MAX_PROP, frameLengthMax, 1024, FRAME_LENGTH_MAX_LIMIT);
+        range(COMMAND_BYTES_MAX_PROP, commandBytesMax, FrameBudget.COMMAND_BYTES_MIN, COMMAND_BYTES_MAX_LIMIT);
+        if (FrameBudget.frameBytesForCommand(commandBytesMax) > frameLengthMax)
+        {
+            throw new ConfigException(COMMAND_BYTES_MAX_PROP, commandBytesMax, "a command this large cannot fit in one " +
+                "frame of " + FRAME_LENGTH_MAX_PROP + " (" + frameLengthMax + "): raise " + FRAME_LENGTH_MAX_PROP +
+                " to at least " + FrameBudget.frameBytesForCommand(commandBytesMax) + " or lower " +
+                COMMAND_BYTES_MAX_PROP + " to at most " + (frameLengthMax - FrameBudget.frameBytesForCommand(0)));
+        }
+        if (promiseBytesMax < frameLengthMax || promiseBytesMax > 1 << 30)
+        {
+            throw new ConfigException(PROMISE_BYTES_MAX_PROP, promiseBytesMax, "must be in " + FRAME_LENGTH_MAX_PROP +
+                " (" + frameLengthMax + ").." + (1 << 30));
         }
         if (!plantedBugs.isEmpty() && !allowPlantedBugs)
         {
@@ -328,6 +366,24 @@ public final class CoreConfig
     public CoreConfig promiseEntriesMax(final int v) { promiseEntriesMax = v; return this; }
     public int catchupEntriesMax() { return catchupEntriesMax; }
     public CoreConfig catchupEntriesMax(final int v) { catchupEntriesMax = v; return this; }
+    /** The largest frame, in bytes: what consensus messages are filled up to ({@link FrameBudget}). */
+    public int frameLengthMax() { return frameLengthMax; }
+    public CoreConfig frameLengthMax(final int v) { frameLengthMax = v; return this; }
+    /** The largest command payload, in bytes, the leader proposes. */
+    public int commandBytesMax() { return commandBytesMax; }
+    public CoreConfig commandBytesMax(final int v) { commandBytesMax = v; return this; }
+    /** The most bytes of entries one promise reports over all its parts. */
+    public int promiseBytesMax() { return promiseBytesMax; }
+    public CoreConfig promiseBytesMax(final int v) { promiseBytesMax = v; return this; }
+    /**
+     * Bytes of entries one consensus message may carry (the frame limit less {@link FrameBudget#MESSAGE_OVERHEAD_BYTES});
+     * {@link Long#MAX_VALUE} with the planted bug {@link PlantedBug#COUNT_BOUNDED_BATCHES}, which bounds messages by
+     * entry count only.
+     */
+    public long entryBytesPerFrame()
+    {
+        return planted(PlantedBug.COUNT_BOUNDED_BATCHES) ? Long.MAX_VALUE : frameLengthMax - FrameBudget.MESSAGE_OVERHEAD_BYTES;
+    }
     /** Slots the in-memory log ring holds; older committed slots live only in the journal. */
     public int logCapacitySlots() { return logCapacitySlots; }
     public CoreConfig logCapacitySlots(final int v) { logCapacitySlots = v; return this; }

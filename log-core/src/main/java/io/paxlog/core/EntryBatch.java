@@ -34,15 +34,55 @@ final class EntryBatch
         return count;
     }
 
-    /** The unbroken run of held slots from {@code fromSlot} to at most {@code lastSlot}; returns the count. */
-    int collectRun(final EntryLog log, final long fromSlot, final long lastSlot)
+    /**
+     * The unbroken run of held slots from {@code fromSlot} to at most {@code lastSlot}, of at most {@code bytesMax}
+     * bytes as {@link FrameBudget#entryBytes} counts them (but at least one slot); returns the count.
+     */
+    int collectRun(final EntryLog log, final long fromSlot, final long lastSlot, final long bytesMax)
     {
         int count = 0;
+        long bytes = 0;
         for (long slot = fromSlot; slot <= lastSlot && count < slots.length && log.has(slot); slot++)
         {
+            bytes += FrameBudget.entryBytes(log.entry(slot));
+            if (count > 0 && bytes > bytesMax)
+            {
+                break;
+            }
             add(count++, log, slot);
         }
         return count;
+    }
+
+    /** Bytes the first {@code count} entries take in frames, as {@link FrameBudget#entryBytes} counts them. */
+    long bytes(final int count)
+    {
+        long bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            bytes += FrameBudget.entryBytes(entries[i]);
+        }
+        return bytes;
+    }
+
+    /**
+     * How many entries from index {@code from} (of {@code count}) fit in one frame of {@code bytesMax} bytes of
+     * entries: at least one.
+     */
+    int fitting(final int from, final int count, final long bytesMax)
+    {
+        long bytes = 0;
+        int n = 0;
+        while (from + n < count)
+        {
+            bytes += FrameBudget.entryBytes(entries[from + n]);
+            if (n > 0 && bytes > bytesMax)
+            {
+                break;
+            }
+            n++;
+        }
+        return n;
     }
 
     private void add(final int i, final EntryLog log, final long slot)

@@ -190,14 +190,10 @@ final class Leader
                     break;
                 }
                 behindRing[peer] = false;
-                for (int i = 0; i < count; i++)
-                {
-                    batch[i] = log.entry(first + i);
-                    Invariants.check(batch[i] != null, "leader log has a gap at slot ", first + i);
-                }
-                outbox.accept(peer, ballot, nowNs, commitSlot, first, batch, count);
-                Arrays.fill(batch, 0, count, null);
-                sentUpTo[peer] += count;
+                final int filled = fillBatch(log, first, count);
+                outbox.accept(peer, ballot, nowNs, commitSlot, first, batch, filled);
+                Arrays.fill(batch, 0, filled, null);
+                sentUpTo[peer] += filled;
                 lastSendNs[peer] = nowNs;
                 sent++;
             }
@@ -209,6 +205,30 @@ final class Leader
             }
         }
         return sent;
+    }
+
+    /**
+     * Lends the batch the log's cells from {@code first}, at most {@code count} of them and no more bytes than one
+     * frame carries ({@link CoreConfig#entryBytesPerFrame}); at least one, which always fits (a command never exceeds
+     * {@link CoreConfig#commandBytesMax}, which {@link CoreConfig#conclude} fits in a frame). Returns how many.
+     */
+    private int fillBatch(final EntryLog log, final long first, final int count)
+    {
+        final long budget = config.entryBytesPerFrame();
+        long bytes = 0;
+        int filled = 0;
+        while (filled < count)
+        {
+            final Entry e = log.entry(first + filled);
+            Invariants.check(e != null, "leader log has a gap at slot ", first + filled);
+            bytes += FrameBudget.entryBytes(e);
+            if (filled > 0 && bytes > budget)
+            {
+                break;
+            }
+            batch[filled++] = e;
+        }
+        return filled;
     }
 
     /** The highest slot {@code peer} acknowledged in this ballot (0 if none yet). */

@@ -17,11 +17,14 @@ public interface Outbox
     void prepare(int to, long ballot, long fromSlot, long sendTimeNs);
 
     /**
-     * Phase 1b: promise of {@code ballot}, echoing the prepare's send time (lease measurement), with the
-     * sender's commit slot and {@code count} accepted entries (slot, ballot, entry).
+     * Phase 1b: one part of the promise of {@code ballot}, echoing the prepare's send time (lease measurement), with
+     * the sender's commit slot and the {@code count} accepted entries (slot, ballot, entry) at indexes
+     * {@code first..first+count-1} of the arrays: every entry the sender holds in the slots
+     * {@code coverFromSlot..coverToSlot}. A promise too large for one frame goes in several parts, in slot order;
+     * the last one has {@code coverToSlot} {@link Long#MAX_VALUE}. Each part fits one frame ({@link FrameBudget}).
      */
-    void promise(int to, long ballot, long echoSendTimeNs, long commitSlot,
-        long[] slots, long[] ballots, Entry[] entries, int count);
+    void promise(int to, long ballot, long echoSendTimeNs, long commitSlot, long coverFromSlot, long coverToSlot,
+        long[] slots, long[] ballots, Entry[] entries, int first, int count);
 
     /**
      * Refusal of {@code rejectedBallot}: the sender has promised {@code promisedBallot}, or it holds a lease

@@ -37,7 +37,12 @@ public enum PlantedBug
      * the leader's commit point as its own starting point as if it had installed a snapshot there (nothing applied
      * before it) instead of catching up.
      */
-    RECONFIG_SKIP_CATCHUP("reconfig-skip-catchup");
+    RECONFIG_SKIP_CATCHUP("reconfig-skip-catchup"),
+    /**
+     * Accepts, promises and catch-up responses are bounded by entry count only, never by bytes: a batch of large
+     * commands makes a frame larger than the receiver accepts or the transport can carry.
+     */
+    COUNT_BOUNDED_BATCHES("count-bounded-batches");
 
     private final String cliName;
 

@@ -11,6 +11,7 @@ import io.paxlog.codecs.JournalSegmentDecoder;
 import io.paxlog.codecs.JournalSegmentEncoder;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Journal;
 import net.openhft.chronicle.bytes.Bytes;
@@ -56,13 +57,14 @@ import java.util.zip.CRC32C;
  */
 public final class ChronicleJournal implements Journal, AutoCloseable
 {
-    private static final int RECORD_MAX = 1 << 20;
+    /** The largest record: an entry of the largest command allowed, with its header and checksum, and room to spare. */
+    private static final int RECORD_MAX = CoreConfig.COMMAND_BYTES_MAX_LIMIT + 4096;
     /** A commit record with this slot voids the record before it (a torn last record found at start). */
     private static final long VOID_PREVIOUS = -1;
 
     private static final String SEGMENT_PREFIX = "seg-";
     /** Chronicle maps its files in blocks of this size; small, so a compacted journal stays small on disk. */
-    private static final long BLOCK_BYTES = 4L << 20;
+    private static final long BLOCK_BYTES = Math.max(4L << 20, 4L * RECORD_MAX);
 
     private final Path root;
     private ChronicleQueue queue;

@@ -26,7 +26,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ClientAdapter implements FragmentHandler
 {
     /** Longest command or query payload accepted. */
-    static final int PAYLOAD_MAX = 1 << 20;
+    static final int PAYLOAD_MAX = io.paxlog.core.CoreConfig.COMMAND_BYTES_MAX_LIMIT;
     /** Longest response channel or added member's spec accepted, in bytes. */
     static final int CHANNEL_MAX = 512;
     /** Longest credentials accepted. */

@@ -203,6 +203,10 @@ final class ConsensusAdapter implements FragmentHandler
         final long ballot = promise.ballot();
         final long echo = promise.echoSendTimeNs();
         final long commitSlot = promise.commitSlot();
+        // a version-5 promise is whole; from version 6 a part says which slots it covers
+        final boolean parts = version >= PromiseDecoder.coverFromSlotSinceVersion();
+        final long coverFrom = parts ? promise.coverFromSlot() : 0;
+        final long coverTo = parts ? promise.coverToSlot() : Long.MAX_VALUE;
         final PromiseDecoder.EntriesDecoder group = promise.entries();
         final int count = group.count();
         if (!member(from) || count > entriesMax)
@@ -234,7 +238,7 @@ final class ConsensusAdapter implements FragmentHandler
             }
         }
         learnAddresses(count);
-        core.onPromise(nowNs, from, ballot, echo, commitSlot, slots, ballots, entries, count);
+        core.onPromise(nowNs, from, ballot, echo, commitSlot, coverFrom, coverTo, slots, ballots, entries, count);
         return true;
     }
 

@@ -100,12 +100,14 @@ final class ConsensusPublisher implements Outbox
     }
 
     public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-        final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+        final long coverFromSlot, final long coverToSlot, final long[] slots, final long[] ballots,
+        final Entry[] entries, final int first, final int count)
     {
         promise.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).ballot(ballot)
-            .echoSendTimeNs(echoSendTimeNs).commitSlot(commitSlot);
+            .echoSendTimeNs(echoSendTimeNs).commitSlot(commitSlot).coverFromSlot(coverFromSlot)
+            .coverToSlot(coverToSlot);
         final PromiseEncoder.EntriesEncoder group = promise.entriesCount(count);
-        for (int i = 0; i < count; i++)
+        for (int i = first; i < first + count; i++)
         {
             final Entry e = entries[i];
             group.next().slot(slots[i]).ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId())

@@ -9,27 +9,62 @@ import java.util.List;
 
 /**
  * Frames produced during a duty cycle, held until the journal writes they depend on are durable, then offered to
- * their publications ("persist before send"). Bounded: past {@code capacityBytes} a frame is dropped and counted
- * (the protocol tolerates loss; clients retry). Offers make a bounded number of attempts; a frame that cannot be
- * sent (back-pressure, not connected) is dropped and counted.
+ * their publications ("persist before send").
+ *
+ * <p>Bounded: past {@code capacityBytes} a frame is dropped and counted (the protocol tolerates loss; clients
+ * retry). Offers make a bounded number of attempts. A frame its publication is back-pressured for (the receiver's
+ * window is full: a multi-frame promise or catch-up, say) stays held, with every later frame for that publication so
+ * their order holds, and is offered again at the next release, for at most {@code keepNs}; after that, or when the
+ * publication is not connected or closed, it is dropped and counted. An offer that throws (a frame over the
+ * transport's largest message, a client closed under the node) drops that frame only, is counted, and is reported
+ * at most once per {@link #REPORT_INTERVAL_NS} with the node id; the held buffer is always reset, so nothing is
+ * offered again on the next cycle because an earlier frame failed. {@link #failingForNs} tells how long every offer
+ * has been throwing, so the node can stop when it can no longer send anything.
+ *
+ * <p>Not thread-safe: the node's duty-cycle thread only.
  */
 final class HeldFrames
 {
+    /** How often a send failure is reported at most. */
+    static final long REPORT_INTERVAL_NS = 5_000_000_000L;
     private static final int OFFER_ATTEMPTS = 3;
-    private static final int RECORD_HEADER = 8;
+    /** Per frame: publication index, frame length, and the time it was first offered (0: not yet). */
+    private static final int RECORD_HEADER = 16;
+    private static final long NOT_OFFERED = 0;
 
     private final ExpandableDirectByteBuffer held;
     private final int capacityBytes;
+    private final long keepNs;
+    private final String nodeName;
     private final List<Publication> publications = new ArrayList<>();
     private final List<Integer> freedThisCycle = new ArrayList<>();
     private final List<Integer> reusable = new ArrayList<>();
+    /** Per publication index: the release in which it was back-pressured (its later frames wait too). */
+    private long[] blockedInRelease = new long[16];
+    private long releases;
     private int length;
     private long dropped;
     private long sent;
+    private long sendFailures;
+    private long backPressured;
+    private long lastReportNs = Long.MIN_VALUE;
+    private long failingSinceNs = Long.MIN_VALUE;
 
     HeldFrames(final int capacityBytes)
     {
+        this(capacityBytes, 40_000_000L, "node");
+    }
+
+    /**
+     * @param capacityBytes the most bytes held at once.
+     * @param keepNs        how long a back-pressured frame is kept for another try.
+     * @param nodeName      how reports name this node ("node 2").
+     */
+    HeldFrames(final int capacityBytes, final long keepNs, final String nodeName)
+    {
         this.capacityBytes = capacityBytes;
+        this.keepNs = keepNs;
+        this.nodeName = nodeName;
         this.held = new ExpandableDirectByteBuffer(Math.min(capacityBytes, 1 << 20));
     }
 
@@ -43,6 +78,10 @@ final class HeldFrames
             return i;
         }
         publications.add(publication);
+        if (publications.size() > blockedInRelease.length)
+        {
+            blockedInRelease = java.util.Arrays.copyOf(blockedInRelease, blockedInRelease.length * 2);
+        }
         return publications.size() - 1;
     }
 
@@ -63,49 +102,124 @@ final class HeldFrames
         }
         held.putInt(length, publicationIndex);
         held.putInt(length + 4, frameLength);
+        held.putLong(length + 8, NOT_OFFERED);
         held.putBytes(length + RECORD_HEADER, src, offset, frameLength);
         length += recordLength;
     }
 
-    /** Offers every held frame; returns how many were sent. */
+    /** Offers every held frame (see the class comment); returns how many were sent. */
     int release()
     {
+        return release(System.nanoTime());
+    }
+
+    /** As {@link #release()}, at {@code nowNs} (the duty cycle's clock). */
+    int release(final long nowNs)
+    {
+        releases++;
         int count = 0;
         int position = 0;
+        int kept = 0;
         while (position < length)
         {
             final int index = held.getInt(position);
             final int frameLength = held.getInt(position + 4);
+            final long firstOfferNs = held.getLong(position + 8);
+            final int recordLength = RECORD_HEADER + frameLength;
             final Publication publication = index < publications.size() ? publications.get(index) : null;
-            boolean ok = false;
-            for (int attempt = 0; publication != null && attempt < OFFER_ATTEMPTS && !ok; attempt++)
+            final long outcome;
+            if (publication == null)
             {
-                final long result = publication.offer(held, position + RECORD_HEADER, frameLength);
-                ok = result > 0;
-                if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
-                    result == Publication.MAX_POSITION_EXCEEDED)
-                {
-                    break;
-                }
+                outcome = Publication.CLOSED;
             }
-            if (ok)
+            else if (blockedInRelease[index] == releases)
+            {
+                outcome = Publication.BACK_PRESSURED; // an earlier frame for it waits: keep the order
+            }
+            else
+            {
+                outcome = offer(publication, position + RECORD_HEADER, frameLength, nowNs);
+            }
+            if (outcome > 0)
             {
                 count++;
                 sent++;
+            }
+            else if ((outcome == Publication.BACK_PRESSURED || outcome == Publication.ADMIN_ACTION) &&
+                (firstOfferNs == NOT_OFFERED || nowNs - firstOfferNs < keepNs))
+            {
+                blockedInRelease[index] = releases;
+                backPressured++;
+                if (kept != position)
+                {
+                    held.putBytes(kept, held, position, recordLength);
+                }
+                held.putLong(kept + 8, firstOfferNs == NOT_OFFERED ? nowNs | 1 : firstOfferNs);
+                kept += recordLength;
             }
             else
             {
                 dropped++;
             }
-            position += RECORD_HEADER + frameLength;
+            position += recordLength;
         }
-        length = 0;
+        length = kept;
         if (!freedThisCycle.isEmpty())
         {
             reusable.addAll(freedThisCycle);
             freedThisCycle.clear();
         }
         return count;
+    }
+
+    /** One offer of a held frame, with bounded attempts; a throw is a failed send (counted, reported). */
+    private long offer(final Publication publication, final int offset, final int frameLength, final long nowNs)
+    {
+        long result = Publication.BACK_PRESSURED;
+        for (int attempt = 0; attempt < OFFER_ATTEMPTS; attempt++)
+        {
+            try
+            {
+                result = publication.offer(held, offset, frameLength);
+            }
+            catch (final RuntimeException ex)
+            {
+                sendFailed(ex, frameLength, nowNs);
+                return Publication.CLOSED;
+            }
+            if (result > 0)
+            {
+                failingSinceNs = Long.MIN_VALUE;
+                return result;
+            }
+            if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
+                result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    private void sendFailed(final RuntimeException ex, final int frameLength, final long nowNs)
+    {
+        sendFailures++;
+        if (failingSinceNs == Long.MIN_VALUE)
+        {
+            failingSinceNs = nowNs;
+        }
+        if (lastReportNs == Long.MIN_VALUE || nowNs - lastReportNs >= REPORT_INTERVAL_NS)
+        {
+            lastReportNs = nowNs;
+            NodeLog.info(nodeName + ": send failed, frame of " + frameLength + " bytes dropped (" +
+                sendFailures + " failed sends so far): " + ex);
+        }
+    }
+
+    /** How long every offer has been throwing, as of {@code nowNs}; 0 if the last offer did not throw. */
+    long failingForNs(final long nowNs)
+    {
+        return failingSinceNs == Long.MIN_VALUE ? 0 : nowNs - failingSinceNs;
     }
 
     /** Receives a held frame in {@link #forEachHeld}. */
@@ -136,5 +250,17 @@ final class HeldFrames
     long sent()
     {
         return sent;
+    }
+
+    /** Offers that threw (each dropped its frame). */
+    long sendFailures()
+    {
+        return sendFailures;
+    }
+
+    /** Times a frame was kept for another try because its publication was back-pressured. */
+    long backPressured()
+    {
+        return backPressured;
     }
 }

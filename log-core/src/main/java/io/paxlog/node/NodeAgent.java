@@ -13,6 +13,7 @@ import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.core.Ballot;
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
+import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Membership;
 import io.paxlog.core.Role;
@@ -49,7 +50,13 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     static final int CONSENSUS_STREAM = 101;
     static final int CLIENT_STREAM = 102;
     private static final int FRAGMENT_LIMIT = 64;
-    private static final int HELD_BYTES_MAX = 64 * 1024 * 1024;
+    /**
+     * The most bytes of frames held at once: the largest promise (all its parts) and a full round of accepts
+     * ({@link NodeConfig} checks {@code paxlog.promise.bytes.max} against it).
+     */
+    static final int HELD_BYTES_MAX = 64 * 1024 * 1024;
+    /** Every send failing (throwing) for this long stops the node: it can no longer do its job. */
+    static final long SEND_FAILURE_STOP_NS = 10_000_000_000L;
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final NodeConfig config;
@@ -61,7 +68,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     private final SessionKeeper keeper;
     private final SessionKeeper.Proposer eventProposer = this::proposeEvent;
     private final UnsafeBuffer entryPayload = new UnsafeBuffer(0, 0);
-    private final HeldFrames held = new HeldFrames(HELD_BYTES_MAX);
+    private final HeldFrames held;
     private final ConsensusNode core;
     private final ConsensusAdapter consensusAdapter;
     private final ClientAdapter clientAdapter;
@@ -120,6 +127,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         this.driverInvoker = transportInvokers == null ? null : transportInvokers[1];
         this.config = config;
         this.clock = clock;
+        this.held = new HeldFrames(HELD_BYTES_MAX, config.core().resendTimeoutNs(), "node " + config.nodeId());
         this.service = hostFactory.apply(this);
         this.keeper = new SessionKeeper(service, config.sessionTimeoutNs() / 1_000_000L);
         this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
@@ -216,7 +224,12 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         work += transfer.sendChunks();
         work += maybeSnapshot();
         journal.sync();
-        final int released = held.release();
+        final int released = held.release(nowNs);
+        if (held.failingForNs(nowNs) >= SEND_FAILURE_STOP_NS)
+        {
+            throw new IllegalStateException("node " + config.nodeId() + ": every send has failed for " +
+                held.failingForNs(nowNs) / 1_000_000 + " ms (" + held.sendFailures() + " failed sends): stopping");
+        }
         if (released > 0 && driverInvoker != null)
         {
             work += driverInvoker.invoke(); // put this cycle's frames on the wire now, not a cycle later
@@ -411,6 +424,14 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         if (slot == ConsensusNode.BACK_PRESSURE)
         {
             sessions.respond(sessionId, sequence, CommandStatus.BUSY, config.nodeId(), 0, EMPTY, 0);
+        }
+        else if (slot == ConsensusNode.TOO_LARGE)
+        {
+            // refused for good, with the reason as the result text (allocates: a client error, not the hot path)
+            final byte[] why = ("command of " + length + " bytes exceeds " + CoreConfig.COMMAND_BYTES_MAX_PROP + "=" +
+                config.core().commandBytesMax()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            sessions.respond(sessionId, sequence, CommandStatus.REJECTED, config.nodeId(), 0, new UnsafeBuffer(why),
+                why.length);
         }
         else if (slot > 0)
         {

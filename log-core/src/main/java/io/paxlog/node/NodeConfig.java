@@ -45,8 +45,11 @@ public final class NodeConfig
     public static final String THREADING_DEFAULT = "shared";
     public static final String IDLE_PROP = "paxlog.idle";
     public static final String IDLE_DEFAULT = "backoff";
-    public static final String FRAME_LENGTH_MAX_PROP = "paxlog.frame.length.max";
-    public static final int FRAME_LENGTH_MAX_DEFAULT = 1 << 20;
+    /** The core's frame limit ({@link CoreConfig#FRAME_LENGTH_MAX_PROP}), which the node also receives with. */
+    public static final String FRAME_LENGTH_MAX_PROP = CoreConfig.FRAME_LENGTH_MAX_PROP;
+    public static final int FRAME_LENGTH_MAX_DEFAULT = CoreConfig.FRAME_LENGTH_MAX_DEFAULT;
+    /** Aeron's term length setting, which fixes the largest message a publication can carry (a term's eighth). */
+    public static final String AERON_TERM_LENGTH_PROP = "aeron.term.buffer.length";
     public static final String SESSIONS_MAX_PROP = "paxlog.sessions.max";
     public static final int SESSIONS_MAX_DEFAULT = 1024;
     public static final String SESSION_TIMEOUT_PROP = "paxlog.session.timeout.ms";
@@ -267,7 +270,21 @@ public final class NodeConfig
         {
             throw new ConfigException(IDLE_PROP, idle, "expected backoff, yielding, busy-spin or sleeping");
         }
-        frameLengthMax = intProp(FRAME_LENGTH_MAX_PROP, FRAME_LENGTH_MAX_DEFAULT, 1024, 1 << 24);
+        frameLengthMax = core.frameLengthMax();
+        if (core.promiseBytesMax() + 8L * frameLengthMax > NodeAgent.HELD_BYTES_MAX)
+        {
+            throw new ConfigException(CoreConfig.PROMISE_BYTES_MAX_PROP, Integer.toString(core.promiseBytesMax()),
+                "with 8 frames of " + FRAME_LENGTH_MAX_PROP + " (" + frameLengthMax + ") must fit the node's " +
+                NodeAgent.HELD_BYTES_MAX + " bytes of held frames");
+        }
+        final int termLength = io.aeron.driver.Configuration.termBufferLength();
+        final int aeronMessageMax = io.aeron.logbuffer.FrameDescriptor.computeMaxMessageLength(termLength);
+        if (frameLengthMax > aeronMessageMax)
+        {
+            throw new ConfigException(FRAME_LENGTH_MAX_PROP, Integer.toString(frameLengthMax), "exceeds the largest " +
+                "message Aeron carries with " + AERON_TERM_LENGTH_PROP + "=" + termLength + " (" + aeronMessageMax +
+                " bytes, an eighth of a term): lower " + FRAME_LENGTH_MAX_PROP + " or raise " + AERON_TERM_LENGTH_PROP);
+        }
         sessionsMax = intProp(SESSIONS_MAX_PROP, SESSIONS_MAX_DEFAULT, 1, 1 << 20);
         sessionTimeoutMs = intProp(SESSION_TIMEOUT_PROP, SESSION_TIMEOUT_DEFAULT_MS, 100, 3_600_000);
         snapshotIntervalEntries = intProp(SNAPSHOT_INTERVAL_PROP, SNAPSHOT_INTERVAL_DEFAULT, 0, Integer.MAX_VALUE);

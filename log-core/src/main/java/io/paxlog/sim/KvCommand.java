@@ -27,6 +27,42 @@ final class KvCommand
         };
     }
 
+    /**
+     * As {@link #encode}, but a WRITE is padded to about {@value #PADDED_BYTES} bytes with "else" ops that never
+     * run (a transaction without guards runs its "then" ops): the same effect and result, in a large command, so
+     * seeds exercise frames filled to their byte limit. Other kinds are not padded.
+     */
+    static byte[] encodeLarge(final KvKind kind, final long key, final long arg1, final long arg2)
+    {
+        if (kind != KvKind.WRITE)
+        {
+            return encode(kind, key, arg1, arg2);
+        }
+        final CounterMachine.Txn txn = CounterMachine.transaction().thenSet("k" + key, arg1);
+        for (int i = 0; i < CounterMachine.TXN_ITEMS_MAX; i++)
+        {
+            txn.elseSet(PAD_NAMES[i], 0);
+        }
+        return txn.build();
+    }
+
+    /** Roughly the size of a padded WRITE: 64 "else" ops of a 256-byte name. */
+    static final int PADDED_BYTES = 17_200;
+    private static final String[] PAD_NAMES = new String[CounterMachine.TXN_ITEMS_MAX];
+
+    static
+    {
+        for (int i = 0; i < PAD_NAMES.length; i++)
+        {
+            final StringBuilder b = new StringBuilder("pad-").append(i).append('-');
+            while (b.length() < CounterMachine.NAME_LENGTH_MAX)
+            {
+                b.append('x');
+            }
+            PAD_NAMES[i] = b.toString();
+        }
+    }
+
     /** True for a read of a counter (the only command served without the log, by lease or ReadIndex). */
     static boolean isRead(final byte[] command)
     {

@@ -120,7 +120,8 @@ public final class LivelockScenario
             }
             else if (m instanceof Msg.Promise p)
             {
-                to.onPromise(nowNs, c.from(), p.ballot(), p.echoSendTimeNs(), p.commitSlot(), p.slots(), p.ballots(),
+                to.onPromise(nowNs, c.from(), p.ballot(), p.echoSendTimeNs(), p.commitSlot(), p.coverFromSlot(), p.coverToSlot(), p.slots(),
+                    p.ballots(),
                     p.entries(), p.entries().length);
             }
             else if (m instanceof Msg.Nack n)

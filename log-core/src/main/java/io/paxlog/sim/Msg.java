@@ -9,8 +9,8 @@ interface Msg
 {
     record Prepare(long ballot, long fromSlot, long sendTimeNs) implements Msg { }
 
-    record Promise(long ballot, long echoSendTimeNs, long commitSlot, long[] slots, long[] ballots, Entry[] entries)
-        implements Msg { }
+    record Promise(long ballot, long echoSendTimeNs, long commitSlot, long coverFromSlot, long coverToSlot,
+        long[] slots, long[] ballots, Entry[] entries) implements Msg { }
 
     record Nack(long rejectedBallot, long promisedBallot, long remainingNs, long commitSlot, NackReason reason)
         implements Msg { }

@@ -24,10 +24,12 @@ abstract class MsgOutbox implements Outbox
     }
 
     public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-        final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+        final long coverFromSlot, final long coverToSlot, final long[] slots, final long[] ballots,
+        final Entry[] entries, final int first, final int count)
     {
-        emit(to, new Msg.Promise(ballot, echoSendTimeNs, commitSlot, Arrays.copyOf(slots, count),
-            Arrays.copyOf(ballots, count), copyOf(entries, count)));
+        emit(to, new Msg.Promise(ballot, echoSendTimeNs, commitSlot, coverFromSlot, coverToSlot,
+            Arrays.copyOfRange(slots, first, first + count), Arrays.copyOfRange(ballots, first, first + count),
+            copyOf(entries, first, count)));
     }
 
     public void nack(final int to, final long rejectedBallot, final long promisedBallot, final long leaseRemainingNs,
@@ -76,10 +78,15 @@ abstract class MsgOutbox implements Outbox
     /** Deep copies: the core's entries are reused holders, valid only during the call. */
     static Entry[] copyOf(final Entry[] entries, final int count)
     {
+        return copyOf(entries, 0, count);
+    }
+
+    static Entry[] copyOf(final Entry[] entries, final int first, final int count)
+    {
         final Entry[] copies = new Entry[count];
         for (int i = 0; i < count; i++)
         {
-            copies[i] = entries[i].copy();
+            copies[i] = entries[first + i].copy();
         }
         return copies;
     }

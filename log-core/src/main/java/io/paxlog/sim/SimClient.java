@@ -180,7 +180,8 @@ final class SimClient
     {
         if (kind != null)
         {
-            return KvCommand.encode(kind, key, arg1, arg2);
+            return sim.largeCommand(sessionId, sequence) ? KvCommand.encodeLarge(kind, key, arg1, arg2) :
+                KvCommand.encode(kind, key, arg1, arg2);
         }
         final String name = "lock-" + key;
         return lockOp == 1 ? LockCommands.acquire(name, arg1) : LockCommands.release(name);

@@ -3,6 +3,7 @@ package io.paxlog.sim;
 import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
+import io.paxlog.core.FrameBudget;
 import io.paxlog.core.Membership;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
@@ -253,7 +254,8 @@ final class SimNode implements CommitListener
         }
         else if (msg instanceof Msg.Promise m)
         {
-            core.onPromise(now, from, m.ballot(), m.echoSendTimeNs(), m.commitSlot(), m.slots(), m.ballots(),
+            core.onPromise(now, from, m.ballot(), m.echoSendTimeNs(), m.commitSlot(), m.coverFromSlot(), m.coverToSlot(), m.slots(),
+                m.ballots(),
                 m.entries(), m.entries().length);
         }
         else if (msg instanceof Msg.Nack m)
@@ -543,14 +545,44 @@ final class SimNode implements CommitListener
     {
         protected void emit(final int to, final Msg msg)
         {
-            send(to, msg);
+            if (msg instanceof Msg.Promise p && fits(to, "a promise", p.entries()) ||
+                msg instanceof Msg.CatchupResponse r && fits(to, "a catch-up response", r.entries()) ||
+                !(msg instanceof Msg.Promise) && !(msg instanceof Msg.CatchupResponse))
+            {
+                send(to, msg);
+            }
         }
 
         @Override
         protected void emitAccept(final int to, final Msg.Accept accept)
         {
             sim.safety().onAcceptSent(SimNode.this, accept.ballot(), accept.firstSlot(), accept.entries());
-            send(to, accept);
+            if (fits(to, "an accept", accept.entries()))
+            {
+                send(to, accept);
+            }
+        }
+
+        /**
+         * The transport's byte limit, as the real one has it: a message over {@link SimParams#frameLengthMax} (as
+         * {@link FrameBudget} counts its bytes) is one the receiver refuses, so the sender broke a rule: a violation,
+         * and the message is dropped.
+         */
+        private boolean fits(final int to, final String kind, final Entry[] entries)
+        {
+            long bytes = 0;
+            for (final Entry e : entries)
+            {
+                bytes += FrameBudget.entryBytes(e);
+            }
+            final long frameBytes = FrameBudget.frameBytes(bytes);
+            if (frameBytes <= params.frameLengthMax)
+            {
+                return true;
+            }
+            sim.violation("oversized frame: n" + id + " sent n" + to + " " + kind + " of " + entries.length +
+                " entries and " + frameBytes + " bytes, over the frame limit of " + params.frameLengthMax + " bytes");
+            return false;
         }
 
         @Override

@@ -61,6 +61,12 @@ final class SimParams
     long syncLatencyNs;
     /** Snapshot the state machines and compact the journal every this many applied entries (0: never). */
     int compactEveryEntries;
+    /** Some writes are large commands (about {@link KvCommand#PADDED_BYTES} bytes): one in four when set. */
+    boolean largeCommands;
+    /** The frame limit every member runs with ({@link CoreConfig#frameLengthMax()}); messages over it are refused. */
+    int frameLengthMax = CoreConfig.FRAME_LENGTH_MAX_DEFAULT;
+    /** The largest command the leader proposes. */
+    int commandBytesMax = CoreConfig.COMMAND_BYTES_MAX_DEFAULT;
     private Membership initialMembership;
 
     /**
@@ -110,6 +116,14 @@ final class SimParams
         p.nemesisGapMaxNs = 100_000_000L + rnd.nextLong(500_000_000L);
         p.syncLatencyNs = 100_000L + rnd.nextLong(2_000_000L);
         p.compactEveryEntries = rnd.nextInt(4) == 0 ? 0 : 50 + rnd.nextInt(450);
+        // drawn last, so the draws above stay what they were for every seed; the planted bug needs large commands
+        p.largeCommands = rnd.nextBoolean() || planted.contains(PlantedBug.COUNT_BOUNDED_BATCHES);
+        if (p.largeCommands)
+        {
+            // a frame holds one large command, and a few at most: batches, promises and catch-ups must split
+            p.frameLengthMax = (24 + rnd.nextInt(41)) * 1024;
+            p.commandBytesMax = KvCommand.PADDED_BYTES + 1024;
+        }
         return p;
     }
 
@@ -133,6 +147,9 @@ final class SimParams
             .promiseEntriesMax(Integer.getInteger("sim.promise", 1024))
             .logCapacitySlots(Integer.getInteger("sim.ring", 4096))
             .catchupEntriesMax(64)
+            .frameLengthMax(frameLengthMax)
+            .commandBytesMax(commandBytesMax)
+            .promiseBytesMax(Math.max(frameLengthMax, 4 << 20))
             .joining(nodeId >= nodes)
             .membershipCatchupTimeoutNs(800_000_000L)
             .randomSeed(seed)
@@ -166,7 +183,8 @@ final class SimParams
             " clients=" + clients + " faultPhaseMs=" + faultPhaseNs / 1_000_000 +
             String.format(" loss=%.2f dup=%.2f", loss, duplication) +
             " delayUs=" + delayBaseNs / 1000 + "+" + delayJitterNs / 1000 +
-            " compactEvery=" + compactEveryEntries + " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
+            " compactEvery=" + compactEveryEntries + (largeCommands ? " frameMax=" + frameLengthMax + " large" : "") +
+            " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
             (machineCrashes ? "machine-crash," : "") + (pauses ? "pause," : "") + (stalls ? "stall," : "") +
             (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") + (membership ? "membership," : "") +
             (planted.isEmpty() ? "" : " planted=" + planted);

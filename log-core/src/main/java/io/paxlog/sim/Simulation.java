@@ -616,6 +616,15 @@ public final class Simulation
 
     // ------------------------------------------------------------------ checks
 
+    /**
+     * Whether the command of ({@code sessionId}, {@code sequence}) is a large one: one in four when the seed drew
+     * large commands, by a hash of the two (so no random draw changes for other seeds, and a retry is the same size).
+     */
+    boolean largeCommand(final long sessionId, final long sequence)
+    {
+        return params.largeCommands && ((sessionId * 0x9E3779B97F4A7C15L + sequence * 0xC2B2AE3D27D4EB4FL) >>> 62) == 0;
+    }
+
     /** The checks of every step ({@link SafetyChecks}). */
     SafetyChecks safety()
     {

@@ -28,11 +28,16 @@ class ConsensusNodeTest
             sent.add("prepare to=" + to + " b=" + Ballot.toString(ballot) + " from=" + fromSlot);
         }
 
-        public void promise(final int to, final long ballot, final long echo, final long commitSlot, final long[] slots,
-            final long[] ballots, final Entry[] entries, final int count)
+        public void promise(final int to, final long ballot, final long echo, final long commitSlot,
+            final long coverFrom, final long coverTo, final long[] slots, final long[] ballots, final Entry[] entries,
+            final int first, final int count)
         {
             final StringBuilder sb = new StringBuilder("promise to=" + to + " b=" + Ballot.toString(ballot));
-            for (int i = 0; i < count; i++)
+            if (coverTo != Long.MAX_VALUE || first != 0)
+            {
+                sb.append(" part ").append(coverFrom).append("..").append(coverTo);
+            }
+            for (int i = first; i < first + count; i++)
             {
                 sb.append(" [").append(slots[i]).append('@').append(Ballot.toString(ballots[i])).append(']');
             }
@@ -276,7 +281,7 @@ class ConsensusNodeTest
         c.onTick(3 * T);
         assertEquals(Role.CANDIDATE, c.role());
         final long ballot = c.activeBallot();
-        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, new long[] {1, 2}, new long[] {Ballot.of(1, 1), Ballot.of(1, 1)},
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, 0, Long.MAX_VALUE, new long[] {1, 2}, new long[] {Ballot.of(1, 1), Ballot.of(1, 1)},
             new Entry[] {cmd(1), cmd(2)}, 2);
         assertEquals(Role.LEADER, c.role());
         assertEquals(3, c.lastSlot(), "slots 1 and 2 re-proposed, a no-op of its own ballot at 3");
@@ -294,7 +299,7 @@ class ConsensusNodeTest
         final ConsensusNode c = node(0, r, 0);
         c.onTick(3 * T);
         final long ballot = c.activeBallot();
-        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, new long[0], new long[0], new Entry[0], 0);
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, 0, Long.MAX_VALUE, new long[0], new long[0], new Entry[0], 0);
         final long sentNs = 3 * T + 1;
         final long receivedNs = sentNs + 40_000_000L;
         c.onAccepted(receivedNs, 1, ballot, sentNs, 1);

@@ -86,12 +86,14 @@ class MembershipTest
                 }
 
                 public void promise(final int to, final long ballot, final long echoSendTimeNs, final long commitSlot,
-                    final long[] slots, final long[] ballots, final Entry[] entries, final int count)
+                    final long coverFrom, final long coverTo, final long[] slots, final long[] ballots,
+                    final Entry[] entries, final int first, final int count)
                 {
-                    final long[] s = slots.clone();
-                    final long[] b = ballots.clone();
-                    final Entry[] e = copies(entries, count);
-                    to(to, n -> n.onPromise(nowNs, from, ballot, echoSendTimeNs, commitSlot, s, b, e, count));
+                    final long[] s = java.util.Arrays.copyOfRange(slots, first, first + count);
+                    final long[] b = java.util.Arrays.copyOfRange(ballots, first, first + count);
+                    final Entry[] e = copies(java.util.Arrays.copyOfRange(entries, first, first + count), count);
+                    to(to, n -> n.onPromise(nowNs, from, ballot, echoSendTimeNs, commitSlot, coverFrom, coverTo, s, b, e,
+                        count));
                 }
 
                 public void nack(final int to, final long rejectedBallot, final long promisedBallot,

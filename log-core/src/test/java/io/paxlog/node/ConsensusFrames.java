@@ -90,7 +90,7 @@ final class ConsensusFrames
 
         final Map<String, byte[]> frames = new LinkedHashMap<>();
         capture(frames, held, "prepare", p -> p.prepare(RECEIVER, ballot, 1, 10_000), publisher);
-        capture(frames, held, "promise", p -> p.promise(RECEIVER, ballot, 10_000, 1, slots, ballots, entries, 4),
+        capture(frames, held, "promise", p -> p.promise(RECEIVER, ballot, 10_000, 1, 1, Long.MAX_VALUE, slots, ballots, entries, 0, 4),
             publisher);
         capture(frames, held, "nack", p -> p.nack(RECEIVER, ballot - 256, ballot, 50_000_000L, 2,
             NackReason.values()[0]), publisher);

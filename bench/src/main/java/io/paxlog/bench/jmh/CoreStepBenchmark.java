@@ -50,7 +50,7 @@ public class CoreStepBenchmark
         nowNs += config.electionTimeoutNs() * 3;
         leader.onTick(nowNs);
         ballot = leader.activeBallot();
-        leader.onPromise(nowNs, 1, ballot, nowNs, 0, new long[0], new long[0], new Entry[0], 0);
+        leader.onPromise(nowNs, 1, ballot, nowNs, 0, 0, Long.MAX_VALUE, new long[0], new long[0], new Entry[0], 0);
         if (leader.role() != Role.LEADER)
         {
             throw new IllegalStateException("setup did not elect node 0: " + leader.role() + " " + Ballot.toString(ballot));
