@@ -27,6 +27,8 @@ public final class ConsensusNode
     /** {@link #propose} result: the command is larger than {@link CoreConfig#commandBytesMax()}; refused for good. */
     public static final long TOO_LARGE = -4;
 
+    /** As leader: bytes ({@link FrameBudget#entryBytes}) of the entries above the applied slot (the window). */
+    private long windowBytes;
     private final CoreConfig config;
     private final Journal journal;
     private final Outbox outbox;
@@ -219,12 +221,14 @@ public final class ConsensusNode
         {
             return TOO_LARGE;
         }
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0)
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
+            windowFull(entry.payloadLength()))
         {
             return BACK_PRESSURE; // window full, or fenced behind an uncommitted configuration (membership.md)
         }
         final long slot = log.lastSlot() + 1;
         appendAccepted(slot, leader.ballot(), entry);
+        windowBytes += FrameBudget.entryBytes(entry);
         return slot;
     }
 
@@ -243,7 +247,8 @@ public final class ConsensusNode
         {
             return TOO_LARGE;
         }
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0)
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
+            windowFull(length))
         {
             return BACK_PRESSURE;
         }
@@ -298,6 +303,15 @@ public final class ConsensusNode
         return change.active() ? change.requestId() : -1;
     }
 
+
+    /**
+     * Whether a proposal of {@code payloadLength} bytes would take the leader's uncommitted bytes past
+     * {@link CoreConfig#windowBytesMax()} (one proposal always fits an empty window).
+     */
+    private boolean windowFull(final int payloadLength)
+    {
+        return windowBytes > 0 && windowBytes + FrameBudget.ENTRY_OVERHEAD_BYTES + payloadLength > config.windowBytesMax();
+    }
 
     /**
      * Log time for an entry proposed now: this node's clock plus the offset taken when it became leader, so that
@@ -634,6 +648,11 @@ public final class ConsensusNode
         final long startSlot = log.lastSlot() + 1;
         stampOffsetNs = maxTimestampNs == Long.MIN_VALUE ? 0 : Math.max(0, maxTimestampNs + 1 - nowNs);
         appendAccepted(startSlot, ballot, proposal.setNoop(logTimeNs(nowNs)));
+        windowBytes = 0;
+        for (long slot = appliedSlot + 1; slot <= log.lastSlot(); slot++)
+        {
+            windowBytes += log.has(slot) ? FrameBudget.entryBytes(log.entry(slot)) : 0;
+        }
         leader.begin(ballot, startSlot, nowNs, peerCommit);
         timer.onLeaderKnown();
         leaderId = selfId;
@@ -897,6 +916,10 @@ public final class ConsensusNode
             appliedSlot++;
             Invariants.check(log.has(appliedSlot), "committed slot left the log ring before it was applied: ",
                 appliedSlot);
+            if (role == Role.LEADER)
+            {
+                windowBytes = Math.max(0, windowBytes - FrameBudget.entryBytes(log.entry(appliedSlot)));
+            }
             listener.onCommitted(appliedSlot, log.ballot(appliedSlot), log.entry(appliedSlot));
         }
     }

@@ -62,6 +62,20 @@ public final class CoreConfig
      */
     public static final String PROMISE_BYTES_MAX_PROP = "paxlog.promise.bytes.max";
     public static final int PROMISE_BYTES_MAX_DEFAULT = 32 << 20;
+    /**
+     * The most bytes of uncommitted entries a leader holds (with {@link #WINDOW_SLOTS_PROP}, the window in bytes):
+     * past it proposals get back-pressure. At most half of {@link #PROMISE_BYTES_MAX_PROP}, so what an acceptor
+     * holds above its commit point fits in a promise.
+     */
+    public static final String WINDOW_BYTES_MAX_PROP = "paxlog.window.bytes.max";
+    public static final int WINDOW_BYTES_MAX_DEFAULT = 16 << 20;
+    /**
+     * The most bytes of entries a leader has sent one peer and not yet had acknowledged before it sends that peer
+     * more (flow control: about the transport's receiver window, so accepts are not pushed into back-pressure).
+     * One batch may overshoot it; a batch always goes when nothing is in flight.
+     */
+    public static final String PEER_WINDOW_BYTES_PROP = "paxlog.peer.window.bytes";
+    public static final int PEER_WINDOW_BYTES_DEFAULT = 128 << 10;
     public static final String LOG_CAPACITY_SLOTS_PROP = "paxlog.log.capacity.slots";
     public static final int LOG_CAPACITY_SLOTS_DEFAULT = 1 << 17;
     public static final String RANDOM_SEED_PROP = "paxlog.random.seed";
@@ -93,6 +107,8 @@ public final class CoreConfig
     private int frameLengthMax = FRAME_LENGTH_MAX_DEFAULT;
     private int commandBytesMax = COMMAND_BYTES_MAX_DEFAULT;
     private int promiseBytesMax = PROMISE_BYTES_MAX_DEFAULT;
+    private int windowBytesMax = WINDOW_BYTES_MAX_DEFAULT;
+    private int peerWindowBytes = PEER_WINDOW_BYTES_DEFAULT;
     private int logCapacitySlots = LOG_CAPACITY_SLOTS_DEFAULT;
     private long randomSeed;
     private long initialVoters;
@@ -127,6 +143,8 @@ public final class CoreConfig
         frameLengthMax = intProp(props, FRAME_LENGTH_MAX_PROP, frameLengthMax);
         commandBytesMax = intProp(props, COMMAND_BYTES_MAX_PROP, commandBytesMax);
         promiseBytesMax = intProp(props, PROMISE_BYTES_MAX_PROP, promiseBytesMax);
+        windowBytesMax = intProp(props, WINDOW_BYTES_MAX_PROP, windowBytesMax);
+        peerWindowBytes = intProp(props, PEER_WINDOW_BYTES_PROP, peerWindowBytes);
         logCapacitySlots = intProp(props, LOG_CAPACITY_SLOTS_PROP, logCapacitySlots);
         randomSeed = longProp(props, RANDOM_SEED_PROP, randomSeed);
         joining = boolProp(props, JOIN_PROP, joining);
@@ -243,6 +261,13 @@ public final class CoreConfig
             throw new ConfigException(PROMISE_BYTES_MAX_PROP, promiseBytesMax, "must be in " + FRAME_LENGTH_MAX_PROP +
                 " (" + frameLengthMax + ").." + (1 << 30));
         }
+        if (windowBytesMax < FrameBudget.frameBytesForCommand(commandBytesMax) || windowBytesMax > promiseBytesMax / 2)
+        {
+            throw new ConfigException(WINDOW_BYTES_MAX_PROP, windowBytesMax, "must hold one command of " +
+                COMMAND_BYTES_MAX_PROP + " (" + FrameBudget.frameBytesForCommand(commandBytesMax) + " bytes with " +
+                "overhead) and be at most half of " + PROMISE_BYTES_MAX_PROP + " (" + promiseBytesMax + ")");
+        }
+        range(PEER_WINDOW_BYTES_PROP, peerWindowBytes, 1024, 1 << 30);
         if (!plantedBugs.isEmpty() && !allowPlantedBugs)
         {
             throw new ConfigException("plantedBugs", plantedBugs.toString(), "only test harnesses may plant bugs");
@@ -372,6 +397,12 @@ public final class CoreConfig
     /** The largest command payload, in bytes, the leader proposes. */
     public int commandBytesMax() { return commandBytesMax; }
     public CoreConfig commandBytesMax(final int v) { commandBytesMax = v; return this; }
+    /** The most bytes of entries a leader has in flight to one peer before it sends that peer more. */
+    public int peerWindowBytes() { return peerWindowBytes; }
+    public CoreConfig peerWindowBytes(final int v) { peerWindowBytes = v; return this; }
+    /** The most bytes of uncommitted entries a leader holds before proposals get back-pressure. */
+    public int windowBytesMax() { return windowBytesMax; }
+    public CoreConfig windowBytesMax(final int v) { windowBytesMax = v; return this; }
     /** The most bytes of entries one promise reports over all its parts. */
     public int promiseBytesMax() { return promiseBytesMax; }
     public CoreConfig promiseBytesMax(final int v) { promiseBytesMax = v; return this; }

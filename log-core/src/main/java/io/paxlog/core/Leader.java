@@ -23,7 +23,13 @@ final class Leader
     private final long[] scratch;
     private final Entry[] batch;
     private final boolean[] behindRing;
+    /** Per peer: bytes of the entries sent above {@link #countedAck} (flow control by bytes). */
+    private final long[] inFlightBytes;
+    /** Per peer: the slot up to which acknowledged entries have been taken off {@link #inFlightBytes}. */
+    private final long[] countedAck;
 
+    /** Bytes of the batch {@link #fillBatch} filled last. */
+    private long batchBytes;
     private long ballot;
     private long startSlot;
     private long termStartNs;
@@ -44,6 +50,8 @@ final class Leader
         this.scratch = new long[ids];
         this.batch = new Entry[config.batchEntriesMax()];
         this.behindRing = new boolean[ids];
+        this.inFlightBytes = new long[ids];
+        this.countedAck = new long[ids];
     }
 
     /** Starts a term: {@code startSlot} is the first slot this ballot proposed (recovered or new). */
@@ -61,6 +69,8 @@ final class Leader
         {
             ackSendNs[i] = Long.MIN_VALUE;
             sentUpTo[i] = Math.min(startSlot - 1, Math.max(0, peerCommit[i]));
+            countedAck[i] = sentUpTo[i];
+            inFlightBytes[i] = 0;
         }
         ackSendNs[selfId] = nowNs;
     }
@@ -174,10 +184,13 @@ final class Leader
                 // go back to what the peer last said it holds (an old ack may be reordered, or it lost a tail)
                 sentUpTo[peer] = latestAck[peer];
                 lastAckProgressNs[peer] = nowNs;
+                countedAck[peer] = latestAck[peer];
+                inFlightBytes[peer] = 0;
             }
+            releaseAcked(log, peer);
             int rounds = 0;
             while (sentUpTo[peer] < lastSlot && sentUpTo[peer] - latestAck[peer] < config.windowSlots() &&
-                rounds++ < 4)
+                inFlightBytes[peer] < config.peerWindowBytes() && rounds++ < 4)
             {
                 final long first = sentUpTo[peer] + 1;
                 final int count = (int)Math.min(config.batchEntriesMax(),
@@ -194,6 +207,7 @@ final class Leader
                 outbox.accept(peer, ballot, nowNs, commitSlot, first, batch, filled);
                 Arrays.fill(batch, 0, filled, null);
                 sentUpTo[peer] += filled;
+                inFlightBytes[peer] += batchBytes;
                 lastSendNs[peer] = nowNs;
                 sent++;
             }
@@ -221,14 +235,33 @@ final class Leader
         {
             final Entry e = log.entry(first + filled);
             Invariants.check(e != null, "leader log has a gap at slot ", first + filled);
-            bytes += FrameBudget.entryBytes(e);
-            if (filled > 0 && bytes > budget)
+            final int entryBytes = FrameBudget.entryBytes(e);
+            if (filled > 0 && bytes + entryBytes > budget)
             {
                 break;
             }
+            bytes += entryBytes;
             batch[filled++] = e;
         }
+        batchBytes = bytes;
         return filled;
+    }
+
+    /** Takes the entries {@code peer} acknowledged since the last call off its bytes in flight. */
+    private void releaseAcked(final EntryLog log, final int peer)
+    {
+        final long acked = Math.min(latestAck[peer], sentUpTo[peer]);
+        while (countedAck[peer] < acked)
+        {
+            final long slot = ++countedAck[peer];
+            if (!log.has(slot))
+            {
+                inFlightBytes[peer] = 0; // left the ring: nothing of it is in flight any more
+                countedAck[peer] = acked;
+                return;
+            }
+            inFlightBytes[peer] = Math.max(0, inFlightBytes[peer] - FrameBudget.entryBytes(log.entry(slot)));
+        }
     }
 
     /** The highest slot {@code peer} acknowledged in this ballot (0 if none yet). */
