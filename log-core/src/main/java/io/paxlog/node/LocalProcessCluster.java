@@ -114,12 +114,13 @@ public final class LocalProcessCluster implements AutoCloseable
     }
 
     /**
-     * Starts node {@code id} (again), from its journal if it has one. Its status file from an earlier run is removed
-     * first, so {@link #status} and {@link #awaitLeader} only see what the new process writes.
+     * Starts node {@code id} (again, after {@link #kill} or after it exited), from its journal if it has one. Its
+     * status file from an earlier run is removed first, so {@link #status} and {@link #awaitLeader} only see what
+     * the new process writes.
      */
     public synchronized void start(final int id) throws IOException
     {
-        if (processes[id] != null)
+        if (processes[id] != null && processes[id].isAlive())
         {
             throw new IllegalStateException("node " + id + " is already started");
         }
@@ -187,6 +188,42 @@ public final class LocalProcessCluster implements AutoCloseable
     private Path statusFile(final int id)
     {
         return root.resolve("node" + id).resolve("status");
+    }
+
+    /**
+     * Node {@code id}'s exit code if its process was started and has exited by itself (not {@link #kill}ed); null
+     * while it runs or when it was never started.
+     */
+    public synchronized Integer exitCode(final int id)
+    {
+        return processes[id] == null || processes[id].isAlive() ? null : processes[id].exitValue();
+    }
+
+    /** SIGSTOP: node {@code id}'s process, every thread of it, stops until {@link #resume}. */
+    public synchronized void pause(final int id) throws IOException, InterruptedException
+    {
+        signal(id, "STOP");
+    }
+
+    /** SIGCONT: node {@code id}'s process runs again after {@link #pause}. */
+    public synchronized void resume(final int id) throws IOException, InterruptedException
+    {
+        signal(id, "CONT");
+    }
+
+    private void signal(final int id, final String signal) throws IOException, InterruptedException
+    {
+        if (processes[id] == null || !processes[id].isAlive())
+        {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[id].pid()))
+            .redirectErrorStream(true).start();
+        final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (kill.waitFor() != 0)
+        {
+            throw new IOException("kill -" + signal + " " + processes[id].pid() + " failed: " + output);
+        }
     }
 
     /** SIGKILL. */

@@ -22,6 +22,7 @@ import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.NanoClock;
@@ -106,6 +107,8 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     /** The latest configuration shown (status, REDIRECT member lists): refreshed when the core's changes. */
     private Membership shownMembership;
     private final MembershipRequests membershipRequests;
+    /** Whether the Aeron transport still works; checked at the start of every duty cycle (fail-stop when lost). */
+    private final TransportWatch transport;
 
     /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
@@ -123,6 +126,17 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory,
         final AgentInvoker[] transportInvokers)
     {
+        this(config, aeron, clock, hostFactory, transportInvokers, new TransportWatch());
+    }
+
+    /**
+     * As above; {@code transport} is {@code aeron}'s error handler ({@link PaxlogNode} sets it up so), which lets it
+     * name the fatal error that closed the client. (Without it a closed client still stops the node.)
+     */
+    NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
+        final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory,
+        final AgentInvoker[] transportInvokers, final TransportWatch transport)
+    {
         this.conductorInvoker = transportInvokers == null ? null : transportInvokers[0];
         this.driverInvoker = transportInvokers == null ? null : transportInvokers[1];
         this.config = config;
@@ -132,6 +146,8 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         this.keeper = new SessionKeeper(service, config.sessionTimeoutNs() / 1_000_000L);
         this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
         this.aeron = aeron;
+        this.transport = transport;
+        transport.attach(aeron);
         this.book = new AddressBook(config.nodeId(), config.members());
         final io.paxlog.auth.FrameAuthenticator frameAuthenticator = config.auth().newFrameAuthenticator();
         final FrameEnvelope envelope = frameAuthenticator == null ? null :
@@ -189,6 +205,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         journal.sync();
         showMembership();
         updateStatus(nowNs);
+        transport.cycleStarted(clock.nanoTime());
     }
 
     public int doWork()
@@ -200,6 +217,11 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
             work += driverInvoker.invoke(); // receive what arrived (and send what is pending)
         }
         nowNs = clock.nanoTime();
+        if (transport.lost(nowNs, consensusSubscription, clientSubscription))
+        {
+            // fail-stop before the protocol runs on a dead transport (TransportWatch); the owner reads the reason
+            throw new AgentTerminationException("transport lost: " + transport.reason());
+        }
         if (faultShim != null)
         {
             faultShim.nowNs(nowNs);
@@ -746,6 +768,15 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     public NodeStatus status()
     {
         return figures.record();
+    }
+
+    /**
+     * Why this node's Aeron transport was lost (one line), after which its duty cycle stopped for good and the node
+     * must be closed; null while the transport works. Safe to call from any thread.
+     */
+    public String transportLost()
+    {
+        return transport.reason();
     }
 
     /** Snapshots this node installed from peers since it started (duty-cycle figure; read it when idle). */

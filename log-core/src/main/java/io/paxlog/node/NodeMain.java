@@ -21,6 +21,14 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class NodeMain
 {
+    /**
+     * The exit code of a node that stopped because its Aeron transport was lost (its client closed under it: a
+     * pause longer than Aeron's liveness timeouts, a media driver that died): restart it.
+     */
+    public static final int EXIT_TRANSPORT_LOST = 3;
+    /** How long closing a node whose transport was lost may take before the process halts. */
+    private static final long CLOSE_TIMEOUT_MS = 10_000;
+
     private NodeMain()
     {
     }
@@ -55,6 +63,7 @@ public final class NodeMain
             " idle=" + config.idle() + " machines=" + config.machines() + " aeron.dir=" + config.aeronDir() +
             " chronicle.analytics.disable=" + System.getProperty("chronicle.analytics.disable"));
         final CountDownLatch stop = new CountDownLatch(1);
+        String transportLost = null;
         try (PaxlogNode node = PaxlogNode.start(config, machines))
         {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "paxlog-shutdown"));
@@ -65,14 +74,59 @@ public final class NodeMain
             final Path snapshotTrigger = config.dir().resolve("snapshot.request");
             while (!stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS))
             {
+                transportLost = node.transportLost();
+                if (transportLost != null)
+                {
+                    Files.deleteIfExists(statusFile); // its figures stopped: ops/cluster shows it down, not stale
+                    haltAfter(CLOSE_TIMEOUT_MS, config.nodeId(), transportLost);
+                    break;
+                }
                 if (Files.deleteIfExists(snapshotTrigger))
                 {
                     node.agent().requestSnapshot();
                 }
                 writeStatus(node.agent().status(), journalBytes(config, ++ticks), statusFile, tmp);
             }
-            NodeLog.info("paxlog node " + config.nodeId() + " stopping");
+            if (transportLost == null)
+            {
+                NodeLog.info("paxlog node " + config.nodeId() + " stopping");
+            }
         }
+        if (transportLost != null)
+        {
+            NodeLog.info(transportLostLine(config.nodeId(), transportLost));
+            System.exit(EXIT_TRANSPORT_LOST);
+        }
+    }
+
+    /** The one line a node whose transport was lost ends its log with. */
+    static String transportLostLine(final int nodeId, final String reason)
+    {
+        return "paxlog node " + nodeId + " stopping: transport lost: " + reason + "; exit " + EXIT_TRANSPORT_LOST +
+            " (restart it: ops/cluster start)";
+    }
+
+    /**
+     * Closing a node whose transport was lost (the journal, the Aeron client, the embedded driver) should take
+     * milliseconds; should it hang, the process still ends, with its one line, after {@code timeoutMs}.
+     */
+    private static void haltAfter(final long timeoutMs, final int nodeId, final String reason)
+    {
+        final Thread watchdog = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(timeoutMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            NodeLog.info(transportLostLine(nodeId, reason + " (closing took over " + timeoutMs + " ms)"));
+            Runtime.getRuntime().halt(EXIT_TRANSPORT_LOST);
+        }, "paxlog-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     /**

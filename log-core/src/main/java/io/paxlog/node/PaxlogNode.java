@@ -8,6 +8,7 @@ import io.paxlog.sm.StateMachineHost;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -52,7 +53,9 @@ public final class PaxlogNode implements AutoCloseable
                 .dirDeleteOnShutdown(true));
         }
         this.driver = d;
-        final Aeron.Context aeronContext = new Aeron.Context().aeronDirectoryName(config.aeronDir());
+        final TransportWatch transport = new TransportWatch();
+        final Aeron.Context aeronContext = new Aeron.Context().aeronDirectoryName(config.aeronDir())
+            .errorHandler(transport);
         if (invoked)
         {
             // the client's conductor runs on the duty cycle too, and synchronous client calls run the driver
@@ -63,7 +66,7 @@ public final class PaxlogNode implements AutoCloseable
         {
             a = Aeron.connect(aeronContext);
             this.agent = new NodeAgent(config, a, epochAlignedClock(), sink -> new StateMachineHost(sink, machines),
-                invoked ? new AgentInvoker[] {a.conductorAgentInvoker(), d.sharedAgentInvoker()} : null);
+                invoked ? new AgentInvoker[] {a.conductorAgentInvoker(), d.sharedAgentInvoker()} : null, transport);
         }
         catch (final RuntimeException ex)
         {
@@ -80,7 +83,7 @@ public final class PaxlogNode implements AutoCloseable
     public static PaxlogNode start(final NodeConfig config, final StateMachine... machines)
     {
         final PaxlogNode node = new PaxlogNode(config, config.driverInvoked(), machines);
-        node.runner = new AgentRunner(idleStrategy(config.idle()), Throwable::printStackTrace, null, node.agent);
+        node.runner = new AgentRunner(idleStrategy(config.idle()), PaxlogNode::onAgentError, null, node.agent);
         AgentRunner.startOnThread(node.runner);
         return node;
     }
@@ -89,7 +92,7 @@ public final class PaxlogNode implements AutoCloseable
     public static PaxlogNode startInvoked(final NodeConfig config, final StateMachine... machines)
     {
         final PaxlogNode node = new PaxlogNode(config, false, machines);
-        node.invoker = new AgentInvoker(Throwable::printStackTrace, null, node.agent);
+        node.invoker = new AgentInvoker(PaxlogNode::onAgentError, null, node.agent);
         node.invoker.start();
         return node;
     }
@@ -108,6 +111,27 @@ public final class PaxlogNode implements AutoCloseable
             default:
                 return new BackoffIdleStrategy();
         }
+    }
+
+    /**
+     * Errors the duty cycle threw. The agent's own termination (its transport was lost, {@link #transportLost}) is
+     * reported by the node's owner in one line; anything else is printed with its stack trace.
+     */
+    private static void onAgentError(final Throwable error)
+    {
+        if (!(error instanceof AgentTerminationException))
+        {
+            error.printStackTrace();
+        }
+    }
+
+    /**
+     * Why the node's Aeron transport was lost (one line), or null while it works. Once lost, the duty cycle has
+     * stopped for good: close the node (and restart it: a new media driver and client).
+     */
+    public String transportLost()
+    {
+        return agent.transportLost();
     }
 
     public AgentInvoker invoker()
