@@ -249,8 +249,9 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         final int released = held.release(nowNs);
         if (held.failingForNs(nowNs) >= SEND_FAILURE_STOP_NS)
         {
-            throw new IllegalStateException("node " + config.nodeId() + ": every send has failed for " +
-                held.failingForNs(nowNs) / 1_000_000 + " ms (" + held.sendFailures() + " failed sends): stopping");
+            transport.fail("every send has failed for " + held.failingForNs(nowNs) / 1_000_000 + " ms (" +
+                held.sendFailures() + " failed sends)");
+            throw new AgentTerminationException("transport lost: " + transport.reason());
         }
         if (released > 0 && driverInvoker != null)
         {

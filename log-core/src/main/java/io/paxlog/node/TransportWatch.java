@@ -120,6 +120,18 @@ final class TransportWatch implements ErrorHandler
     }
 
     /**
+     * The node found its transport unusable itself (every send has been throwing for long): lost from now on, for
+     * {@code why} (one line), unless it was lost already.
+     */
+    void fail(final String why)
+    {
+        if (reason == null)
+        {
+            reason = why;
+        }
+    }
+
+    /**
      * Why the transport was lost (one line), or null while it works; with Aeron's own fatal error when it reported
      * one after the node had decided.
      */
