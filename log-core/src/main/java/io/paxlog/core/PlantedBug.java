@@ -37,7 +37,13 @@ public enum PlantedBug
      * the leader's commit point as its own starting point as if it had installed a snapshot there (nothing applied
      * before it) instead of catching up.
      */
-    RECONFIG_SKIP_CATCHUP("reconfig-skip-catchup");
+    RECONFIG_SKIP_CATCHUP("reconfig-skip-catchup"),
+    /**
+     * A runtime bug: a member whose disk was replaced (or whose journal was deleted) starts again as itself with an
+     * empty journal instead of being refused, so it votes having forgotten its promises and accepted entries. The
+     * simulator replaces disks for it; a real node skips its identity check.
+     */
+    WIPED_REJOINS_AS_SELF("wiped-rejoins-as-self");
 
     private final String cliName;
 
