@@ -56,6 +56,8 @@ final class SimParams
     boolean stalls;
     boolean crashAll;
     boolean driftChanges;
+    /** Disks replaced: a machine comes back at once with an empty disk (see {@link Nemesis}). */
+    boolean diskReplacements;
     long nemesisGapMinNs;
     long nemesisGapMaxNs;
     long syncLatencyNs;
@@ -110,6 +112,8 @@ final class SimParams
         p.nemesisGapMaxNs = 100_000_000L + rnd.nextLong(500_000_000L);
         p.syncLatencyNs = 100_000L + rnd.nextLong(2_000_000L);
         p.compactEveryEntries = rnd.nextInt(4) == 0 ? 0 : 50 + rnd.nextInt(450);
+        // drawn last, so that every earlier parameter of a seed is what it was before this fault existed
+        p.diskReplacements = rnd.nextDouble() < 0.3 || planted.contains(PlantedBug.WIPED_REJOINS_AS_SELF);
         return p;
     }
 
@@ -168,7 +172,7 @@ final class SimParams
             " delayUs=" + delayBaseNs / 1000 + "+" + delayJitterNs / 1000 +
             " compactEvery=" + compactEveryEntries + " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
             (machineCrashes ? "machine-crash," : "") + (pauses ? "pause," : "") + (stalls ? "stall," : "") +
-            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") + (membership ? "membership," : "") +
+            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") + (diskReplacements ? "disk-replaced," : "") + (membership ? "membership," : "") +
             (planted.isEmpty() ? "" : " planted=" + planted);
     }
 }
