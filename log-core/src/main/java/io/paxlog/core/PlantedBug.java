@@ -42,7 +42,13 @@ public enum PlantedBug
      * Accepts, promises and catch-up responses are bounded by entry count only, never by bytes: a batch of large
      * commands makes a frame larger than the receiver accepts or the transport can carry.
      */
-    COUNT_BOUNDED_BATCHES("count-bounded-batches");
+    COUNT_BOUNDED_BATCHES("count-bounded-batches"),
+    /**
+     * A runtime bug: a member whose disk was replaced (or whose journal was deleted) starts again as itself with an
+     * empty journal instead of being refused, so it votes having forgotten its promises and accepted entries. The
+     * simulator replaces disks for it; a real node skips its identity check.
+     */
+    WIPED_REJOINS_AS_SELF("wiped-rejoins-as-self");
 
     private final String cliName;
 

@@ -146,6 +146,23 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         return segments;
     }
 
+    /** Whether {@code journalDir} holds any journal segment (a journal that has been opened). */
+    public static boolean hasSegments(final Path journalDir)
+    {
+        if (!Files.isDirectory(journalDir))
+        {
+            return false;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(journalDir, SEGMENT_PREFIX + "*"))
+        {
+            return dirs.iterator().hasNext();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list journal segments in " + journalDir, ex);
+        }
+    }
+
     /** Bytes the journal occupies on disk (every segment). */
     public static long bytesOnDisk(final Path journalDir)
     {

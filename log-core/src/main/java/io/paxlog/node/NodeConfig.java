@@ -84,7 +84,18 @@ public final class NodeConfig
      * runtime bug and is refused here.
      */
     public static final String PLANT_PROP = "paxlog.plant";
-    /** The cluster's id, carried in every consensus frame's envelope when members authenticate; default 0. */
+    /**
+     * Whether this member has run before, so that its data directory must hold its journal: {@code true} makes a
+     * node without a journal refuse to start (it lost its state: a wiped or replaced disk) instead of starting as a
+     * brand-new member of the first configuration. {@code ops/cluster} sets it once a member has started. Default
+     * false (a first start); docs/architecture.md "Member identity".
+     */
+    public static final String STATE_REQUIRED_PROP = "paxlog.state.required";
+    public static final boolean STATE_REQUIRED_DEFAULT = false;
+    /**
+     * The cluster's id, carried in every consensus frame's envelope when members authenticate, and in the journal's
+     * identity; default 0.
+     */
     public static final String CLUSTER_ID_PROP = "paxlog.cluster.id";
     /**
      * A file holding the cluster secret (at least 16 bytes as hex or base64): members authenticate each other's
@@ -123,6 +134,7 @@ public final class NodeConfig
     private String machines;
     private List<Class<? extends StateMachine>> machineClasses;
     private boolean faultsEnabled;
+    private boolean stateRequired;
     private int faultsHoldBytes;
     private Set<PlantedBug> plantedBugs;
     private Supplier<FrameAuthenticator> frameAuthenticator;
@@ -303,6 +315,13 @@ public final class NodeConfig
             throw new ConfigException(FAULTS_ENABLED_PROP, faults, "expected true or false");
         }
         faultsEnabled = faults.equals("true");
+        final String required = props.getProperty(STATE_REQUIRED_PROP, Boolean.toString(STATE_REQUIRED_DEFAULT))
+            .trim();
+        if (!required.equals("true") && !required.equals("false"))
+        {
+            throw new ConfigException(STATE_REQUIRED_PROP, required, "expected true or false");
+        }
+        stateRequired = required.equals("true");
         auth = AuthSettings.load(props, frameAuthenticator, clientAuthenticator);
         faultsHoldBytes = intProp(FAULTS_HOLD_BYTES_PROP, FAULTS_HOLD_BYTES_DEFAULT, 64 * 1024, 1 << 30);
         if (faultsHoldBytes < frameLengthMax + FaultShim.RECORD_OVERHEAD)
@@ -500,6 +519,8 @@ public final class NodeConfig
     public List<Class<? extends StateMachine>> machineClasses() { return machineClasses; }
     /** Whether FaultRequests are accepted ({@value #FAULTS_ENABLED_PROP}). */
     public boolean faultsEnabled() { return faultsEnabled; }
+    /** Whether this member has run before: a missing journal is lost state ({@value #STATE_REQUIRED_PROP}). */
+    public boolean stateRequired() { return stateRequired; }
     /** The fault shim's holding area in bytes ({@value #FAULTS_HOLD_BYTES_PROP}). */
     public int faultsHoldBytes() { return faultsHoldBytes; }
     /** The bugs planted in this node ({@value #PLANT_PROP}); empty unless a test asked for them. */

@@ -16,7 +16,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs one node: {@code NodeMain --config FILE}. Exit 2 with a one-line reason for a bad configuration.
+ * Runs one node: {@code NodeMain --config FILE}. Exit 2 with a one-line reason for a bad configuration, or for a
+ * data directory it must not start from ({@link IdentityCheck}: a lost journal, another cluster's or member's).
  * Every 100 ms the node writes {@code DIR/status} (one line, replaced atomically) for {@code ops/cluster status}.
  */
 public final class NodeMain
@@ -57,6 +58,23 @@ public final class NodeMain
         if (!config.plantedBugs().isEmpty())
         {
             NodeLog.info(plantedWarning(config));
+        }
+        final boolean firstStart;
+        try
+        {
+            firstStart = IdentityCheck.claim(config);
+        }
+        catch (final IdentityCheck.Refused ex)
+        {
+            System.err.println(ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (firstStart)
+        {
+            NodeLog.info("paxlog node " + config.nodeId() + ": first start: journal identity cluster " +
+                config.clusterId() + " member " + config.nodeId() + " written" + (config.core().joining() ?
+                " (joining: votes once a committed configuration makes it a voter)" : ""));
         }
         NodeLog.info("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
             " sync=" + config.sync().name().toLowerCase(Locale.ROOT) + " (" + describe(config.sync()) + ")" +

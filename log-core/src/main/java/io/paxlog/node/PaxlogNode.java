@@ -41,6 +41,7 @@ public final class PaxlogNode implements AutoCloseable
     private PaxlogNode(final NodeConfig config, final boolean driverInvoked, final StateMachine... machines)
     {
         this.config = config;
+        IdentityCheck.claim(config); // before the journal, the driver and any frame: refused, nothing is touched
         MediaDriver d = null;
         final boolean invoked = config.embeddedDriver() && driverInvoked;
         if (config.embeddedDriver())

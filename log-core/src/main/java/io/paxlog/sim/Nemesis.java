@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 /**
  * Draws and applies the faults of one seed during its fault phase: partitions of every shape (isolated node,
  * majority/minority, bridge, overlapping majorities, one-way), process and machine crashes with restarts,
- * pauses longer than the lease, link stalls, whole-cluster crashes and clock-rate changes within the bound; with
+ * pauses longer than the lease, link stalls, whole-cluster crashes, clock-rate changes within the bound and
+ * replaced disks (a machine back at once with an empty disk: the node refuses to start as itself); with
  * membership on, also membership changes (add a fresh member, remove a voter, replace one, above all a lost one:
  * see {@link #changeMembership}). Faults pick their targets among the nodes that exist and were not removed.
  */
@@ -49,6 +50,10 @@ final class Nemesis
         if (params.driftChanges)
         {
             actions.add(this::changeDrift);
+        }
+        if (params.diskReplacements)
+        {
+            actions.add(this::replaceDisk);
         }
         if (params.membership)
         {
@@ -253,6 +258,28 @@ final class Nemesis
             return;
         }
         sim.crash(x, machine, 20_000_000L + random.nextLong(600_000_000L));
+    }
+
+    /**
+     * A machine's disk is replaced: it comes back at once with an empty disk. The node must refuse to start as
+     * itself, so this is a loss for good, within the same bounds as a machine lost under sync none (with
+     * membership, {@link MembershipFaults} replaces it by a new member). The planted bug
+     * {@link io.paxlog.core.PlantedBug#WIPED_REJOINS_AS_SELF} takes the same decisions, then starts it as itself.
+     */
+    private void replaceDisk()
+    {
+        final int x = pick();
+        if (sim.node(x).state == SimNode.State.LOST)
+        {
+            return;
+        }
+        final int lossBudget = params.nodes - Math.max(params.electionQuorum, params.acceptQuorum);
+        if (params.membership ? !sim.mayLoseForGood(x) : permanentlyLost >= lossBudget)
+        {
+            return;
+        }
+        permanentlyLost++;
+        sim.replaceDisk(x);
     }
 
     private void pauseOne()

@@ -2,6 +2,7 @@ package io.paxlog.sim;
 
 import io.paxlog.core.Entry;
 import io.paxlog.core.Journal;
+import io.paxlog.node.JournalIdentity;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.SplittableRandom;
  * In-memory journal of one simulated node. Records up to {@link #syncedCount()} are on "disk"; later ones are in
  * the "page cache". A process crash keeps everything (the page cache survives a kill); a machine crash keeps
  * only a random prefix of the unsynced tail and may leave the last kept record torn (checksum mismatch), which
- * replay must drop along with everything after it.
+ * replay must drop along with everything after it. Like a real journal it carries the identity (cluster, member)
+ * it was written for, set at the member's first start; a replaced disk loses it with every record.
  */
 final class SimJournal implements Journal
 {
@@ -26,6 +28,28 @@ final class SimJournal implements Journal
     private int syncedCount;
     private int syncInFlightCount = -1;
     private long appends;
+    private JournalIdentity identity;
+
+    /** The identity this journal was written for, or null (never started, or its disk was replaced). */
+    JournalIdentity identity()
+    {
+        return identity;
+    }
+
+    /** Written at the member's first start, durably, before any record (as {@code JournalIdentity.write}). */
+    void identity(final JournalIdentity id)
+    {
+        identity = id;
+    }
+
+    /** The disk is replaced: every record, synced or not, and the identity are gone. */
+    void replaceDisk()
+    {
+        records.clear();
+        syncedCount = 0;
+        syncInFlightCount = -1;
+        identity = null;
+    }
 
     public void appendPromise(final long ballot)
     {

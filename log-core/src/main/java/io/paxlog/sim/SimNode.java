@@ -7,6 +7,8 @@ import io.paxlog.core.FrameBudget;
 import io.paxlog.core.Membership;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.core.Role;
+import io.paxlog.node.IdentityCheck;
+import io.paxlog.node.JournalIdentity;
 import io.paxlog.node.SessionKeeper;
 import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.LockTable;
@@ -74,6 +76,8 @@ final class SimNode implements CommitListener
     /** The configuration committed at the applied slot (the latest configuration entry applied). */
     private Membership appliedMembership;
     private long lastCompactSlot;
+    /** It started once: the simulated operator's {@code paxlog.state.required=true} (ops/cluster sets it so). */
+    private boolean hasRun;
 
     SimNode(final int id, final SimClock clock, final Simulation sim, final SimParams params, final long seed)
     {
@@ -89,8 +93,31 @@ final class SimNode implements CommitListener
         return clock.localNs(sim.now());
     }
 
+    /**
+     * Starts the node's process, unless {@link IdentityCheck} refuses what its disk holds (a member that lost its
+     * state): then it stays down for good ({@link State#LOST}), as a real node exits 2 and is not started again.
+     * The planted bug {@link PlantedBug#WIPED_REJOINS_AS_SELF} starts it as itself anyway.
+     */
     void start()
     {
+        final String refused = IdentityCheck.refusal(seed, id, new IdentityCheck.Found(journal.identity(), null,
+            journal.position() > 0, savedSnapshot != null), hasRun);
+        if (refused != null && !params.planted.contains(PlantedBug.WIPED_REJOINS_AS_SELF))
+        {
+            state = State.LOST;
+            sim.trace(id, "refuses to start: " + refused);
+            sim.fault("disk-replaced:refused");
+            return;
+        }
+        if (refused != null)
+        {
+            sim.fault("disk-replaced:rejoined-as-self");
+        }
+        if (journal.identity() == null)
+        {
+            journal.identity(new JournalIdentity(seed, id));
+        }
+        hasRun = true;
         incarnation++;
         state = State.UP;
         host = new StateMachineHost(this::onDeferredResponse, new CounterMachine(),
@@ -133,6 +160,16 @@ final class SimNode implements CommitListener
         }
         sim.trace(id, (machine ? "machine crash (lost " + lost + " unsynced records)" : "process crash"));
         processEnds(State.DOWN);
+    }
+
+    /** Its machine's disk is replaced while it is down: the journal, its identity and the snapshot are gone. */
+    void replaceDisk()
+    {
+        journal.replaceDisk();
+        savedSnapshot = null;
+        savedSnapshotSlot = 0;
+        savedMembership = null;
+        lastCompactSlot = 0;
     }
 
     /** Shuts a removed member down for good (its process stops; it is no member any more). */

@@ -56,6 +56,8 @@ final class SimParams
     boolean stalls;
     boolean crashAll;
     boolean driftChanges;
+    /** Disks replaced: a machine comes back at once with an empty disk (see {@link Nemesis}). */
+    boolean diskReplacements;
     long nemesisGapMinNs;
     long nemesisGapMaxNs;
     long syncLatencyNs;
@@ -124,6 +126,8 @@ final class SimParams
             p.frameLengthMax = (24 + rnd.nextInt(41)) * 1024;
             p.commandBytesMax = KvCommand.PADDED_BYTES + 1024;
         }
+        // drawn last, so that every earlier parameter of a seed is what it was before this fault existed
+        p.diskReplacements = rnd.nextDouble() < 0.3 || planted.contains(PlantedBug.WIPED_REJOINS_AS_SELF);
         return p;
     }
 
@@ -187,7 +191,7 @@ final class SimParams
             " compactEvery=" + compactEveryEntries + (largeCommands ? " frameMax=" + frameLengthMax + " large" : "") +
             " faults=" + (partitions ? "partition," : "") + (crashes ? "crash," : "") +
             (machineCrashes ? "machine-crash," : "") + (pauses ? "pause," : "") + (stalls ? "stall," : "") +
-            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") + (membership ? "membership," : "") +
+            (crashAll ? "crash-all," : "") + (driftChanges ? "drift," : "") + (diskReplacements ? "disk-replaced," : "") + (membership ? "membership," : "") +
             (planted.isEmpty() ? "" : " planted=" + planted);
     }
 }

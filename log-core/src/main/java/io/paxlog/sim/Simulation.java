@@ -478,6 +478,23 @@ public final class Simulation
         trace(id, "machine lost for good (sync none: rejoins only as a new member)");
     }
 
+    /**
+     * Node {@code id}'s machine comes back at once with a new, empty disk and its node is started: it refuses (its
+     * identity check, as a real node's) and stays down for good, unless a planted bug lets it start as itself.
+     */
+    void replaceDisk(final int id)
+    {
+        final SimNode node = nodes[id];
+        if (node.running())
+        {
+            node.crash(true);
+        }
+        node.replaceDisk();
+        fault("crash:disk-replaced");
+        trace(id, "disk replaced: the machine comes back with an empty disk");
+        node.start();
+    }
+
     void pause(final int id, final long forNs)
     {
         if (nodes[id].state == SimNode.State.UP)

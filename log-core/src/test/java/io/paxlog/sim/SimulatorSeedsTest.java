@@ -94,7 +94,7 @@ class SimulatorSeedsTest
 
     private static final java.util.Set<String> ALL_FAULTS = new java.util.TreeSet<>(java.util.List.of(
         "sync:none", "sync:batch", "loss", "duplication", "long-delay", "stall", "pause", "drift",
-        "crash:process", "crash:machine", "crash:machine-lost", "crash:all",
-        "partition:isolate", "partition:split", "partition:bridge", "partition:overlap", "partition:one-way",
+        "crash:process", "crash:machine", "crash:machine-lost", "crash:all", "crash:disk-replaced",
+        "disk-replaced:refused", "partition:isolate", "partition:split", "partition:bridge", "partition:overlap", "partition:one-way",
         "snapshot:compaction", "snapshot:restore", "snapshot:install", "session:expired", "read:read-index"));
 }
