@@ -58,7 +58,7 @@ public final class PaxlogTarget implements FailoverTarget
     private final boolean[] killed = new boolean[NODES];
     private LocalProcessCluster cluster;
     private Thread shutdownHook;
-    private final UnsafeBuffer message = new UnsafeBuffer(new byte[64 * 1024]);
+    private final UnsafeBuffer message = new UnsafeBuffer(new byte[PaxlogClientContext.MAX_PAYLOAD_BYTES_LIMIT]);
     private BenchTarget.ResponseHandler handler;
     private PaxlogClient client;
     private Path root;

@@ -141,6 +141,82 @@ class ConsensusNodeTest
         return Entry.command(9, seq, 0, new byte[] {(byte)seq});
     }
 
+    /** A node whose frames hold 896 bytes of entries: one 500-byte command (548 with overhead) per frame. */
+    private static ConsensusNode smallFrameNode(final int id, final Recorder r, final long nowNs,
+        final boolean countBounded)
+    {
+        final CoreConfig config = new CoreConfig().nodeId(id).memberCount(3).leaseTimeoutNs(T)
+            .heartbeatIntervalNs(20_000_000L).electionTimeoutNs(60_000_000L).randomSeed(1)
+            .frameLengthMax(1024).commandBytesMax(600).promiseBytesMax(64 * 1024).windowBytesMax(16 * 1024)
+            .allowPlantedBugs(countBounded);
+        if (countBounded)
+        {
+            config.plant(PlantedBug.COUNT_BOUNDED_BATCHES);
+        }
+        final ConsensusNode n = new ConsensusNode(config.conclude(), r, r, r);
+        n.start(nowNs);
+        return n;
+    }
+
+    private static Entry big(final long seq)
+    {
+        final byte[] payload = new byte[500];
+        payload[0] = (byte)seq;
+        return Entry.command(9, seq, 0, payload);
+    }
+
+    @Test
+    void acceptsPromisesAndCatchupResponsesFillFramesByBytesAndSplitTheRest()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode acceptor = smallFrameNode(1, r, 0, false);
+        final long t = 2 * T;
+        acceptor.onAccept(t, 0, B1_0, t, 0, 1, new Entry[] {big(1), big(2), big(3)}, 3);
+        assertEquals("accepted to=0 b=1.0 ack=3", r.last());
+        acceptor.onAccept(t + 1, 0, B1_0, t + 1, 3, 4, new Entry[0], 0); // commit 3
+        // a catch-up response for the committed slots goes one entry per frame (the asker asks again)
+        acceptor.onCatchupRequest(t + 2, 2, 1);
+        assertEquals("catchup-response to=2 first=1 n=1", r.last());
+        // the promise reports three 548-byte entries: one per frame, each part covering up to its own entry
+        final int before = r.sent.size();
+        acceptor.onPrepare(t + 2 * T, 2, B1_2, 1, t + 2 * T);
+        assertEquals(List.of("promise to=2 b=1.2 part 1..1 [1@1.0]", "promise to=2 b=1.2 part 2..2 [2@1.0]",
+            "promise to=2 b=1.2 part 3..9223372036854775807 [3@1.0]"), r.sent.subList(before, r.sent.size()));
+
+        // the planted bug bounds by count only: all three in one promise, over the frame
+        final Recorder planted = new Recorder();
+        final ConsensusNode bad = smallFrameNode(1, planted, 0, true);
+        bad.onAccept(t, 0, B1_0, t, 0, 1, new Entry[] {big(1), big(2), big(3)}, 3);
+        bad.onPrepare(t + 2 * T, 2, B1_2, 1, t + 2 * T);
+        assertEquals("promise to=2 b=1.2 [1@1.0] [2@1.0] [3@1.0]", planted.last());
+    }
+
+    @Test
+    void aLeaderSendsOneFrameOfEntriesPerAcceptAndACandidateCountsAPromiseOnlyWhenItsPartsCoverEverySlot()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode c = smallFrameNode(0, r, 0, false);
+        c.onTick(3 * T);
+        assertEquals(Role.CANDIDATE, c.role());
+        final long ballot = c.activeBallot();
+        final long b11 = Ballot.of(1, 1);
+        // the second part arrives first: no coverage from it (a gap before it), so no quorum yet
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, 3, 9, new long[] {3}, new long[] {b11}, new Entry[] {big(3)}, 1);
+        assertEquals(Role.CANDIDATE, c.role(), "a part after a gap does not complete the promise");
+        c.onPromise(3 * T + 2, 1, ballot, 3 * T, 0, 1, 2, new long[] {1, 2}, new long[] {b11, b11},
+            new Entry[] {big(1), big(2)}, 2);
+        assertEquals(Role.CANDIDATE, c.role(), "parts up to slot 2 are not the whole promise");
+        c.onPromise(3 * T + 3, 1, ballot, 3 * T, 0, 3, Long.MAX_VALUE, new long[] {3, 4}, new long[] {b11, b11},
+            new Entry[] {big(3), big(4)}, 2);
+        assertEquals(Role.LEADER, c.role(), "the last part completes it");
+        assertEquals(5, c.lastSlot(), "slots 1-4 recovered from the parts, a no-op of its own at 5");
+        // its accepts carry one 548-byte command each (4 rounds per flush); the 48-byte no-op joins the last
+        assertEquals(List.of("accept to=1 b=1.0 first=1 n=1 commit=0", "accept to=1 b=1.0 first=2 n=1 commit=0",
+            "accept to=1 b=1.0 first=3 n=1 commit=0", "accept to=1 b=1.0 first=4 n=2 commit=0"),
+            r.sent.stream().filter(x -> x.startsWith("accept to=1")).toList());
+        assertEquals(ConsensusNode.TOO_LARGE, c.propose(3 * T + 4, Entry.command(9, 9, 0, new byte[601])));
+    }
+
     @Test
     void acceptorHoldingALiveLeaseRefusesOtherCandidatesUntilItExpires()
     {

@@ -65,6 +65,17 @@ final class ConsensusFrames
             io.paxlog.core.Membership.firstN(MEMBERS, MEMBERS / 2 + 1, MEMBERS - MEMBERS / 2), new byte[0]));
     }
 
+    /** The entries the seeds' promise, accept and catch-up response carry. */
+    static Entry[] entries()
+    {
+        return new Entry[] {
+            Entry.command(77, 1, 1_000, new byte[] {1, 1, 'x', 0, 0, 0, 0, 0, 0, 0, 5}),
+            Entry.noop(2_000),
+            Entry.command(77, 2, 3_000, new byte[] {1, 2, 'x'}),
+            JournalRecoveryTest.config(4), // a configuration entry (schema v4)
+        };
+    }
+
     /** The frames by message kind, each a whole sealed envelope as it would arrive at {@link #RECEIVER}. */
     static Map<String, byte[]> sealed()
     {
@@ -76,12 +87,7 @@ final class ConsensusFrames
             publisher.peer(m, 0); // every frame to the one (null) publication the capture reads from
         }
         final long ballot = (5L << 8) | SENDER;
-        final Entry[] entries = {
-            Entry.command(77, 1, 1_000, new byte[] {1, 1, 'x', 0, 0, 0, 0, 0, 0, 0, 5}),
-            Entry.noop(2_000),
-            Entry.command(77, 2, 3_000, new byte[] {1, 2, 'x'}),
-            JournalRecoveryTest.config(4), // a configuration entry (schema v4)
-        };
+        final Entry[] entries = entries();
         final long[] slots = {1, 2, 3, 4};
         final long[] ballots = {ballot, ballot, ballot, ballot};
         final byte[] snapshot = snapshotOfAnEmptyHost();

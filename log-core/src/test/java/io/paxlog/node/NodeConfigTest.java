@@ -67,6 +67,36 @@ class NodeConfigTest
             assertThrows(ConfigException.class, () -> NodeConfig.fromProperties(p).conclude()).getMessage());
     }
 
+    /**
+     * Issue 14, acceptance 5: a largest command that cannot fit in one frame is refused at start, naming both
+     * settings (NodeMain turns the ConfigException into one line and exit 2); a frame larger than Aeron's largest
+     * message is refused too, and so is a leader window that cannot hold one command.
+     */
+    @Test
+    void aLargestCommandThatCannotFitInAFrameIsRefusedNamingBothSettings()
+    {
+        final Properties p = valid();
+        p.setProperty("paxlog.frame.length.max", Integer.toString(1 << 20));
+        p.setProperty("paxlog.command.bytes.max", Integer.toString(1 << 20));
+        assertEquals("paxlog.command.bytes.max=1048576: a command this large cannot fit in one frame of " +
+            "paxlog.frame.length.max (1048576): raise paxlog.frame.length.max to at least 1048752 or lower " +
+            "paxlog.command.bytes.max to at most 1048400",
+            assertThrows(ConfigException.class, () -> NodeConfig.fromProperties(p).conclude()).getMessage());
+        assertEquals("paxlog.frame.length.max=4194304: exceeds the largest message Aeron carries with " +
+            "aeron.term.buffer.length=16777216 (2097152 bytes, an eighth of a term): lower paxlog.frame.length.max " +
+            "or raise aeron.term.buffer.length", error("paxlog.frame.length.max", Integer.toString(4 << 20)));
+        final Properties fits = valid();
+        fits.setProperty("paxlog.frame.length.max", Integer.toString(1 << 20));
+        fits.setProperty("paxlog.command.bytes.max", Integer.toString((1 << 20) - 176));
+        assertEquals((1 << 20) - 176, NodeConfig.fromProperties(fits).conclude().core().commandBytesMax());
+        final NodeConfig defaults = NodeConfig.fromProperties(valid()).conclude();
+        assertEquals(2 << 20, defaults.frameLengthMax(), "the default frame is Aeron's largest message");
+        assertEquals(1 << 20, defaults.core().commandBytesMax(), "the default command limit is the client's");
+        assertEquals("paxlog.window.bytes.max=1000: must hold one command of paxlog.command.bytes.max (1048752 " +
+            "bytes with overhead) and be at most half of paxlog.promise.bytes.max (33554432)",
+            error("paxlog.window.bytes.max", "1000"));
+    }
+
     @Test
     void machinesAreTheStandardOnesByDefaultOrTheListedClassesByPosition()
     {

@@ -1,5 +1,6 @@
 package io.paxlog.bench.run;
 
+import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.bench.BenchSettings;
 import io.paxlog.bench.Systems;
 import picocli.CommandLine;
@@ -56,7 +57,8 @@ public final class BenchRun implements Callable<Integer>
     List<Long> rates;
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES",
-        description = "Write scenario message sizes, bytes, 16..8192 (default 32,288,1344; --quick: 32).")
+        description = "Write scenario message sizes, bytes, 16..1048576 (the client's largest command; default " +
+            "32,288,1344; --quick: 32).")
     List<Integer> sizes;
 
     @Option(names = "--seconds", paramLabel = "S",
@@ -229,8 +231,9 @@ public final class BenchRun implements Callable<Integer>
         r.forEach(v -> require(v >= 1 && v <= 1_000_000, "--rates: each rate must be 1..1000000 msg/s, got " + v));
         r.sort(Long::compare);
         final List<Integer> z = sizes != null ? sizes : quick ? List.of(32) : BenchSettings.STANDARD_SIZES;
-        z.forEach(v -> require(v >= BenchSettings.HEADER_BYTES && v <= 8192,
-            "--sizes: each size must be " + BenchSettings.HEADER_BYTES + "..8192 bytes, got " + v));
+        z.forEach(v -> require(v >= BenchSettings.HEADER_BYTES && v <= PaxlogClientContext.MAX_PAYLOAD_BYTES_LIMIT,
+            "--sizes: each size must be " + BenchSettings.HEADER_BYTES + ".." +
+            PaxlogClientContext.MAX_PAYLOAD_BYTES_LIMIT + " bytes (the client's largest command), got " + v));
         final long sec = positive(seconds, quick ? 4 : 10, "--seconds", 3600);
         final long warm = warmup != null ? warmup : quick ? 2 : 3;
         require(warm >= 0 && warm <= 600, "--warmup must be 0..600 seconds, got " + warm);
