@@ -68,7 +68,7 @@ public final class CoreConfig
      * holds above its commit point fits in a promise.
      */
     public static final String WINDOW_BYTES_MAX_PROP = "paxlog.window.bytes.max";
-    public static final int WINDOW_BYTES_MAX_DEFAULT = 16 << 20;
+    public static final int WINDOW_BYTES_MAX_DEFAULT = 2 << 20;
     /**
      * The most bytes of entries a leader has sent one peer and not yet had acknowledged before it sends that peer
      * more (flow control: about the transport's receiver window, so accepts are not pushed into back-pressure).

@@ -223,12 +223,13 @@ final class Leader
 
     /**
      * Lends the batch the log's cells from {@code first}, at most {@code count} of them and no more bytes than one
-     * frame carries ({@link CoreConfig#entryBytesPerFrame}); at least one, which always fits (a command never exceeds
+     * frame carries ({@link CoreConfig#entryBytesPerFrame}) or a peer's window holds; at least one, which always fits (a command never exceeds
      * {@link CoreConfig#commandBytesMax}, which {@link CoreConfig#conclude} fits in a frame). Returns how many.
      */
     private int fillBatch(final EntryLog log, final long first, final int count)
     {
-        final long budget = config.entryBytesPerFrame();
+        // no bigger than a peer's window either: smaller frames interleave with heartbeats and other peers' traffic
+        final long budget = Math.min(config.entryBytesPerFrame(), config.peerWindowBytes());
         long bytes = 0;
         int filled = 0;
         while (filled < count)
