@@ -216,7 +216,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         work += transfer.sendChunks();
         work += maybeSnapshot();
         journal.sync();
-        final int released = held.release();
+        final int released = held.release(nowNs);
         if (released > 0 && driverInvoker != null)
         {
             work += driverInvoker.invoke(); // put this cycle's frames on the wire now, not a cycle later

@@ -23,9 +23,16 @@ final class SimJournal implements Journal
     private static final byte SEGMENT = 4;
 
     private final List<Rec> records = new ArrayList<>();
+    /** Sync policy none: a write reaches the page cache, which is what "durable" means then. */
+    private final boolean durableOnWrite;
     private int syncedCount;
     private int syncInFlightCount = -1;
     private long appends;
+
+    SimJournal(final boolean durableOnWrite)
+    {
+        this.durableOnWrite = durableOnWrite;
+    }
 
     public void appendPromise(final long ballot)
     {
@@ -95,9 +102,17 @@ final class SimJournal implements Journal
     }
 
     /** Number of records written so far (a journal position). */
-    int position()
+    @Override
+    public long position()
     {
         return records.size();
+    }
+
+    /** Records up to {@link #syncedCount()} are on "disk"; with sync policy none, every record written is. */
+    @Override
+    public long durablePosition()
+    {
+        return durableOnWrite ? records.size() : syncedCount;
     }
 
     int syncedCount()
