@@ -31,9 +31,8 @@ import java.security.SecureRandom;
  * a node that refuses them answers with a REJECTED session event, and the call throws
  * {@link PaxlogException.Rejected} with the node's reason.
  *
- * <p>Each call sends its request, resends it every {@value #RESEND_INTERVAL_MS} ms until answered (a node's first
- * answer to a new response channel may be lost while its publication connects; every request is safe to repeat), and
- * gives up at its timeout. Like {@link PaxlogClient} it launches an embedded media driver in {@code aeronDir}
+ * <p>Each call sends its request, resends it every {@value #RESEND_INTERVAL_MS} ms until answered (a request or an
+ * answer may be lost; every request is safe to repeat), and gives up at its timeout. Like {@link PaxlogClient} it launches an embedded media driver in {@code aeronDir}
  * (deleted on start and on close) and answers go to this machine's address on the route to the members.
  *
  * <p>Threading: calls are serialized (each method is synchronized), so threads may share one client; a call

@@ -206,8 +206,13 @@ final class BlockingCalls
             members.queryTarget(-1);
             queryResult = null;
         }
+        if (attempts == 0)
+        {
+            throw new PaxlogException.Timeout(what + " was never sent within " + callTimeoutNs / 1_000_000 + " ms: " +
+                members.notOpenReason(target, sessionId, false));
+        }
         throw new PaxlogException.Timeout(what + " got no answer within " + callTimeoutNs / 1_000_000 + " ms after " +
-            attempts + " attempts (session " + sessionId + ")");
+            attempts + (attempts == 1 ? " attempt" : " attempts") + " (session " + sessionId + ")");
     }
 
     /** A CommandResponse carrying a query correlation id; only the awaited query's first answer counts. */

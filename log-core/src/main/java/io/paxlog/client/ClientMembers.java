@@ -47,6 +47,12 @@ final class ClientMembers
     private final long[] lastSentNs = new long[ID_LIMIT];
     private final long[] lastKeepAliveAttemptNs = new long[ID_LIMIT];
     private final long[] unknownLeaderSinceNs = new long[ID_LIMIT];
+    /** Connects sent to each member since it last opened the session (for the message of a call never sent). */
+    private final int[] connectsSent = new int[ID_LIMIT];
+    /** Whether the latest connect to each member could not even be offered (no connection to its endpoint). */
+    private final boolean[] connectUnsent = new boolean[ID_LIMIT];
+    /** The latest session event received, in words (null: none yet); for the message of a call never sent. */
+    private String lastSessionEvent;
     /** Bit {@code id} set: a member this client has a publication to. */
     private long knownIds;
     /** Bit {@code id} set: a member of the latest member list (configured or learned), a rotation target. */
@@ -252,8 +258,10 @@ final class ClientMembers
     private void sendConnect(final int member, final long now)
     {
         final long result = transport.offerConnect(member);
+        connectUnsent[member] = result <= 0;
         if (result > 0)
         {
+            connectsSent[member]++;
             lastSentNs[member] = now;
             connectResendAtNs[member] = now + connectRetryNs;
         }
@@ -270,11 +278,39 @@ final class ClientMembers
         {
             state[member] = OPEN;
             everConnected[member] = true;
+            connectsSent[member] = 0;
             targetsVersion++;
         }
     }
 
-    // ------------------------------------------------------------------ answers
+    /**
+     * Why a call waiting for the session at {@code member} was never sent, in words, for its timeout message: for a
+     * command ({@code needsLeader}) no leader opened the session, else the member never answered the connect; with
+     * the connects sent to it and the latest session event heard. Allocates.
+     */
+    String notOpenReason(final int member, final long sessionId, final boolean needsLeader)
+    {
+        final StringBuilder b = new StringBuilder();
+        b.append(needsLeader && !clusterOpen ? "no leader opened session " + sessionId :
+            "session " + sessionId + " was not open at member " + member);
+        b.append(lastSessionEvent == null ? " (no session event received; " : " (last session event: " +
+            lastSessionEvent + "; ");
+        final int sent = valid(member) ? connectsSent[member] : 0;
+        if (sent > 0)
+        {
+            b.append(sent).append(sent == 1 ? " connect" : " connects").append(" sent to member ").append(member);
+        }
+        else if (valid(member) && connectUnsent[member])
+        {
+            b.append("no connect could be sent to member ").append(member)
+                .append(", not connected to it: is it running at its configured address?");
+        }
+        else
+        {
+            b.append("no connect sent to member ").append(member);
+        }
+        return b.append(')').toString();
+    }
 
     /** A command was answered OK, naming {@code leaderId} (the leader that applied it). */
     void onCommandAnswered(final int leaderId)
@@ -323,6 +359,7 @@ final class ClientMembers
      */
     void onOpenEvent(final int leaderId)
     {
+        lastSessionEvent = "OPEN from member " + leaderId;
         clusterOpen = true;
         if (valid(leaderId))
         {
@@ -343,6 +380,7 @@ final class ClientMembers
      */
     void onRedirectEvent(final int leaderId)
     {
+        lastSessionEvent = "REDIRECT naming " + (leaderId >= 0 ? "member " + leaderId : "no leader");
         if (openConnecting(leaderId) && valid(leaderId) && leader != leaderId)
         {
             changeLeader(leaderId);
@@ -352,6 +390,7 @@ final class ClientMembers
     /** A REJECTED session event: the members connecting refused the session; a later call connects again. */
     void onRejectedEvent()
     {
+        lastSessionEvent = "REJECTED";
         for (long bits = knownIds; bits != 0; bits &= bits - 1)
         {
             final int m = Long.numberOfTrailingZeros(bits);

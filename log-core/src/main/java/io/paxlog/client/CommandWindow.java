@@ -321,9 +321,7 @@ final class CommandWindow
             }
             if (now >= callDeadlineNs[cell])
             {
-                fail(cell, sequence, new PaxlogException.Timeout("command seq " + sequence + " got no answer within " +
-                    callTimeoutNs / 1_000_000 + " ms after " + cellAttempts[cell] + " attempts (session " + sessionId +
-                    "); it may or may not have been applied"));
+                fail(cell, sequence, new PaxlogException.Timeout(timeoutMessage(cell, sequence)));
                 work++;
                 continue;
             }
@@ -369,6 +367,23 @@ final class CommandWindow
         // a rotation during the scan retargets the commands already passed on the next poll
         nextCheckNs = members.leader() != leaderAtStart ? Long.MIN_VALUE : next;
         return work;
+    }
+
+    /**
+     * A command's timeout message. One never sent (it waited all along for the session to open: no leader opened
+     * it) says so, and that it was not applied; one sent says how often, and that it may have been applied.
+     */
+    private String timeoutMessage(final int cell, final long sequence)
+    {
+        final int attempts = cellAttempts[cell];
+        if (attempts == 0)
+        {
+            return "command seq " + sequence + " was never sent within " + callTimeoutNs / 1_000_000 + " ms: " +
+                members.notOpenReason(cellTarget[cell], sessionId, true) + "; it was not applied";
+        }
+        return "command seq " + sequence + " got no answer within " + callTimeoutNs / 1_000_000 + " ms after " +
+            attempts + (attempts == 1 ? " attempt" : " attempts") + " (session " + sessionId +
+            "); it may or may not have been applied";
     }
 
     // ------------------------------------------------------------------ answers

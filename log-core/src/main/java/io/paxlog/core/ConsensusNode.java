@@ -60,6 +60,18 @@ public final class ConsensusNode
     private long stampOffsetNs;
     private long appliedSlot;
     private boolean started;
+    /**
+     * As leader, the highest slot up to which this node's own appends in its ballot are durable: its own acceptance
+     * counts toward the accept quorum up to there only. Marks (journal position after the append, slot) wait in a
+     * small ring until {@link Journal#durablePosition()} passes them; a full ring merges the newest two (the merged
+     * mark waits for the later position, which only delays).
+     */
+    private long ownDurableSlot;
+    private final long[] ownMarkPosition = new long[OWN_MARKS];
+    private final long[] ownMarkSlot = new long[OWN_MARKS];
+    private int ownMarkHead;
+    private int ownMarkCount;
+    private static final int OWN_MARKS = 16;
 
     public ConsensusNode(final CoreConfig config, final Journal journal, final Outbox outbox,
         final CommitListener listener)
@@ -229,6 +241,7 @@ public final class ConsensusNode
         final long slot = log.lastSlot() + 1;
         appendAccepted(slot, leader.ballot(), entry);
         windowBytes += FrameBudget.entryBytes(entry);
+        markOwnAppend(slot);
         return slot;
     }
 
@@ -376,6 +389,17 @@ public final class ConsensusNode
         {
             return 0;
         }
+        int work = 0;
+        if (refreshOwnDurable())
+        {
+            // this leader's own appends became durable: with W = 1 that alone commits (no peer ack will come)
+            work++;
+            advanceLeaderCommit(nowNs);
+            if (role != Role.LEADER)
+            {
+                return work; // it committed its own removal
+            }
+        }
         leader.renewSelf(nowNs);
         acceptor.grant(leader.ballot(), nowNs);
         final long members = configs.membersInEffect();
@@ -391,7 +415,7 @@ public final class ConsensusNode
                 outbox.installSnapshot(peer, leader.ballot());
             }
         }
-        return sent;
+        return work + sent;
     }
 
     /** Timer work: elections, candidate timeouts, leader heartbeats. Returns work done. */
@@ -653,6 +677,9 @@ public final class ConsensusNode
         {
             windowBytes += log.has(slot) ? FrameBudget.entryBytes(log.entry(slot)) : 0;
         }
+        ownMarkCount = 0;
+        ownDurableSlot = log.commitSlot();
+        markOwnAppend(startSlot);
         leader.begin(ballot, startSlot, nowNs, peerCommit);
         timer.onLeaderKnown();
         leaderId = selfId;
@@ -762,10 +789,11 @@ public final class ConsensusNode
     private void advanceLeaderCommit(final long nowNs)
     {
         final long before = log.commitSlot();
+        refreshOwnDurable();
         while (true)
         {
             final long commit = log.commitSlot();
-            final long quorumSlot = leader.quorumAckSlot(configs.committed(), log.lastSlot());
+            final long quorumSlot = leader.quorumAckSlot(configs.committed(), ownDurableSlot);
             final long nextConfigSlot = configs.pendingSlotAtOrAbove(commit + 1);
             final long target = Math.min(quorumSlot, nextConfigSlot);
             for (long slot = commit + 1; slot <= target; slot++)
@@ -886,6 +914,41 @@ public final class ConsensusNode
     {
         Invariants.check(ballot >= acceptor.promisedBallot(), "accepting below the promised ballot");
         appendCommittedValue(slot, ballot, entry);
+    }
+
+    /** As leader, notes the journal position after its own append of {@code slot} (see {@link #ownDurableSlot}). */
+    private void markOwnAppend(final long slot)
+    {
+        final long position = journal.position();
+        if (ownMarkCount == OWN_MARKS)
+        {
+            final int newest = (ownMarkHead + OWN_MARKS - 1) % OWN_MARKS;
+            ownMarkPosition[newest] = position;
+            ownMarkSlot[newest] = slot;
+            return;
+        }
+        final int next = (ownMarkHead + ownMarkCount) % OWN_MARKS;
+        ownMarkPosition[next] = position;
+        ownMarkSlot[next] = slot;
+        ownMarkCount++;
+    }
+
+    /** Moves {@link #ownDurableSlot} past the marks the journal made durable since; true if it moved. */
+    private boolean refreshOwnDurable()
+    {
+        if (ownMarkCount == 0)
+        {
+            return false;
+        }
+        final long durable = journal.durablePosition();
+        final long before = ownDurableSlot;
+        while (ownMarkCount > 0 && ownMarkPosition[ownMarkHead] <= durable)
+        {
+            ownDurableSlot = Math.max(ownDurableSlot, ownMarkSlot[ownMarkHead]);
+            ownMarkHead = (ownMarkHead + 1) % OWN_MARKS;
+            ownMarkCount--;
+        }
+        return ownDurableSlot > before;
     }
 
     /** Stores a value learned as committed (catch-up): chosen values may be held whatever the promise. */

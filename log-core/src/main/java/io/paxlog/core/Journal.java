@@ -34,6 +34,27 @@ public interface Journal
      */
     void startSegment(long baseSlot);
 
+    /**
+     * The number of appends made so far (right after an append: that append's number); it never decreases while
+     * the journal is open. The default, 0, suits a journal whose appends are durable when they return.
+     */
+    default long position()
+    {
+        return 0;
+    }
+
+    /**
+     * Every append numbered up to this value (see {@link #position()}) is durable, under the sync policy as above.
+     * The core reads it so that a leader counts its own acceptance of a slot toward the accept quorum only once its
+     * append is durable: with W = 1 (a one-node cluster) no peer's acknowledgement, which can only follow the
+     * persist, stands between the append and the commit. The default, {@link Long#MAX_VALUE}, says every append is
+     * durable when it returns.
+     */
+    default long durablePosition()
+    {
+        return Long.MAX_VALUE;
+    }
+
     /** Replays every durable record in append order. Called once, at start. */
     void replay(Replay handler);
 

@@ -158,11 +158,11 @@ final class Leader
 
     /**
      * The highest slot held by W voters of {@code membership} (the leader, if it votes there, at
-     * {@code selfLastSlot}) in this ballot.
+     * {@code selfSlot}: the last slot its journal holds durably in this ballot) in this ballot.
      */
-    long quorumAckSlot(final Membership membership, final long selfLastSlot)
+    long quorumAckSlot(final Membership membership, final long selfSlot)
     {
-        return membership.acceptQuorumSlot(ackSlot, selfId, selfLastSlot, scratch);
+        return membership.acceptQuorumSlot(ackSlot, selfId, selfSlot, scratch);
     }
 
     /**

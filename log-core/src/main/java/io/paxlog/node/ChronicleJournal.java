@@ -300,6 +300,20 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         bytesWritten += length;
     }
 
+    /** Records written since this journal was opened. */
+    @Override
+    public long position()
+    {
+        return writes;
+    }
+
+    /** Under {@link SyncPolicy#BATCH} the writes up to the last sync; under NONE every write (page cache). */
+    @Override
+    public long durablePosition()
+    {
+        return policy == SyncPolicy.BATCH ? writes - unsyncedWrites : writes;
+    }
+
     /** Makes every write so far durable under {@link SyncPolicy#BATCH}; returns true if it synced. */
     public boolean sync()
     {

@@ -72,7 +72,7 @@ final class ClientSessions
         if (s == null)
         {
             final Publication publication = aeron.addPublication(channel, streamId);
-            s = new Session(held.register(publication), publication, key);
+            s = new Session(held.registerReply(publication), publication, key);
             byChannel.put(key, s);
         }
         sessions.put(sessionId, s);
@@ -155,7 +155,7 @@ final class ClientSessions
                 return -1;
             }
             final Publication publication = aeron.addPublication(channel, streamId);
-            s = new Session(held.register(publication), publication, key);
+            s = new Session(held.registerReply(publication), publication, key);
             byChannel.put(key, s);
         }
         return s.publicationIndex();

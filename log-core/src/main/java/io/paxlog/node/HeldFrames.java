@@ -21,6 +21,12 @@ import java.util.List;
  * offered again on the next cycle because an earlier frame failed. {@link #failingForNs} tells how long every offer
  * has been throwing, so the node can stop when it can no longer send anything.
  *
+ * <p>A reply publication ({@link #registerReply}: a client's or an admin tool's response channel, made when its first
+ * request arrived) is not connected for the first moments of its life (Aeron's setup round trip): frames for one
+ * that has never sent a frame wait while it is not connected too, for up to {@link #CONNECT_WAIT_NS}, in order, so
+ * its first answer is not dropped (before, every admin status request cost a dropped send). Once it has sent a
+ * frame, a reply publication is treated as any other.
+ *
  * <p>Not thread-safe: the node's duty-cycle thread only.
  */
 final class HeldFrames
@@ -31,6 +37,8 @@ final class HeldFrames
     /** Per frame: publication index, frame length, and the time it was first offered (0: not yet). */
     private static final int RECORD_HEADER = 16;
     private static final long NOT_OFFERED = 0;
+    /** How long frames for a reply publication that never sent a frame wait for it to connect. */
+    static final long CONNECT_WAIT_NS = 1_000_000_000L;
 
     private final ExpandableDirectByteBuffer held;
     private final int capacityBytes;
@@ -41,6 +49,8 @@ final class HeldFrames
     private final List<Integer> reusable = new ArrayList<>();
     /** Per publication index: the release in which it was back-pressured (its later frames wait too). */
     private long[] blockedInRelease = new long[16];
+    /** Per publication index: a reply publication that has not yet sent a frame (its frames wait to connect). */
+    private boolean[] awaitingConnect = new boolean[16];
     private long releases;
     private int length;
     private long dropped;
@@ -71,18 +81,39 @@ final class HeldFrames
     /** Registers a publication; returns its index for {@link #hold}. */
     int register(final Publication publication)
     {
+        return register(publication, false);
+    }
+
+    /**
+     * Registers a reply publication, made for an endpoint that just sent a request: its frames wait while it
+     * connects (see the class comment). Returns its index for {@link #hold}.
+     */
+    int registerReply(final Publication publication)
+    {
+        return register(publication, true);
+    }
+
+    private int register(final Publication publication, final boolean reply)
+    {
+        final int i;
         if (!reusable.isEmpty())
         {
-            final int i = reusable.remove(reusable.size() - 1);
+            i = reusable.remove(reusable.size() - 1);
             publications.set(i, publication);
-            return i;
         }
-        publications.add(publication);
-        if (publications.size() > blockedInRelease.length)
+        else
         {
-            blockedInRelease = java.util.Arrays.copyOf(blockedInRelease, blockedInRelease.length * 2);
+            publications.add(publication);
+            i = publications.size() - 1;
+            if (publications.size() > blockedInRelease.length)
+            {
+                blockedInRelease = java.util.Arrays.copyOf(blockedInRelease, blockedInRelease.length * 2);
+                awaitingConnect = java.util.Arrays.copyOf(awaitingConnect, awaitingConnect.length * 2);
+            }
         }
-        return publications.size() - 1;
+        blockedInRelease[i] = 0;
+        awaitingConnect[i] = reply;
+        return i;
     }
 
     /** Frees an index; it is reused only after the next release, so no held frame goes to a newcomer. */
@@ -140,13 +171,16 @@ final class HeldFrames
             {
                 outcome = offer(publication, position + RECORD_HEADER, frameLength, nowNs);
             }
+            final boolean connecting = publication != null && awaitingConnect[index];
             if (outcome > 0)
             {
                 count++;
                 sent++;
+                awaitingConnect[index] = false;
             }
-            else if ((outcome == Publication.BACK_PRESSURED || outcome == Publication.ADMIN_ACTION) &&
-                (firstOfferNs == NOT_OFFERED || nowNs - firstOfferNs < keepNs))
+            else if ((outcome == Publication.BACK_PRESSURED || outcome == Publication.ADMIN_ACTION ||
+                connecting && outcome == Publication.NOT_CONNECTED) &&
+                (firstOfferNs == NOT_OFFERED || nowNs - firstOfferNs < (connecting ? CONNECT_WAIT_NS : keepNs)))
             {
                 blockedInRelease[index] = releases;
                 backPressured++;

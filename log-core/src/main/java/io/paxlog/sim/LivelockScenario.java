@@ -59,7 +59,7 @@ public final class LivelockScenario
                 .backoffEnabled(paxlog)
                 .randomSeed(42)
                 .conclude();
-            nodes[i] = new ConsensusNode(config, new SimJournal(), new CapturingOutbox(i), new Listener());
+            nodes[i] = new ConsensusNode(config, new SimJournal(true), new CapturingOutbox(i), new Listener());
         }
     }
 

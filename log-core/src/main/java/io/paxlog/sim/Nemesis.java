@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
  * pauses longer than the lease, link stalls, whole-cluster crashes, clock-rate changes within the bound and
  * replaced disks (a machine back at once with an empty disk: the node refuses to start as itself); with
  * membership on, also membership changes (add a fresh member, remove a voter, replace one, above all a lost one:
- * see {@link #changeMembership}). Faults pick their targets among the nodes that exist and were not removed.
+ * see {@link #changeMembership}). Faults pick their targets among the nodes that exist and were not removed. A
+ * one-node cluster draws no partitions or link stalls (there is no link between nodes to cut); loss, duplication
+ * and delay still hit its clients' messages, and it crashes, pauses and drifts like any node.
  */
 final class Nemesis
 {
@@ -246,7 +248,9 @@ final class Nemesis
         if (machine && params.syncMode == SimParams.SyncMode.NONE)
         {
             // with sync none a machine crash loses the unsynced tail: that node must come back as a new member,
-            // so it stays down; at most N - max(R, W) such losses keep the cluster live
+            // so it stays down; at most N - max(R, W) such losses keep the cluster live. Past that budget (at once
+            // for a one-node cluster, whose only node would take every acknowledged write with it) the crash is a
+            // process crash: the page cache survives
             final int lossBudget = params.nodes - Math.max(params.electionQuorum, params.acceptQuorum);
             if (params.membership ? !sim.mayLoseForGood(x) : permanentlyLost >= lossBudget)
             {

@@ -25,6 +25,8 @@ final class SimJournal implements Journal
     private static final byte SEGMENT = 4;
 
     private final List<Rec> records = new ArrayList<>();
+    /** Sync policy none: a write reaches the page cache, which is what "durable" means then. */
+    private final boolean durableOnWrite;
     private int syncedCount;
     private int syncInFlightCount = -1;
     private long appends;
@@ -49,6 +51,11 @@ final class SimJournal implements Journal
         syncedCount = 0;
         syncInFlightCount = -1;
         identity = null;
+    }
+
+    SimJournal(final boolean durableOnWrite)
+    {
+        this.durableOnWrite = durableOnWrite;
     }
 
     public void appendPromise(final long ballot)
@@ -119,9 +126,17 @@ final class SimJournal implements Journal
     }
 
     /** Number of records written so far (a journal position). */
-    int position()
+    @Override
+    public long position()
     {
         return records.size();
+    }
+
+    /** Records up to {@link #syncedCount()} are on "disk"; with sync policy none, every record written is. */
+    @Override
+    public long durablePosition()
+    {
+        return durableOnWrite ? records.size() : syncedCount;
     }
 
     int syncedCount()

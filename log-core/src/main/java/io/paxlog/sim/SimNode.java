@@ -36,7 +36,7 @@ final class SimNode implements CommitListener
     /** LOST: its machine crashed for good (sync none); STOPPED: removed from the cluster and shut down. */
     enum State { UP, DOWN, PAUSED, LOST, STOPPED }
 
-    private record Held(int to, Msg msg, int requiredPosition) { }
+    private record Held(int to, Msg msg, long requiredPosition) { }
 
     private record Pending(long sessionId, long sequence, int client) { }
 
@@ -54,7 +54,7 @@ final class SimNode implements CommitListener
     private final Simulation sim;
     private final SimParams params;
     private final long seed;
-    final SimJournal journal = new SimJournal();
+    final SimJournal journal;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private final List<Object[]> pausedInbox = new ArrayList<>();
     private final Map<Long, Pending> pendingBySlot = new HashMap<>();
@@ -86,6 +86,7 @@ final class SimNode implements CommitListener
         this.sim = sim;
         this.params = params;
         this.seed = seed;
+        this.journal = new SimJournal(params.syncMode == SimParams.SyncMode.NONE);
     }
 
     long localNow()
@@ -268,6 +269,13 @@ final class SimNode implements CommitListener
             return;
         }
         journal.completeSync();
+        if (state == State.UP && core.role() == Role.LEADER)
+        {
+            // the leader's own appends are durable now: with W = 1 that commits (the core sees it on a flush)
+            core.flush(localNow());
+            afterStep();
+            return;
+        }
         releaseHeld();
         startSyncIfNeeded();
     }

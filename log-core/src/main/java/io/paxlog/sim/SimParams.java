@@ -17,6 +17,8 @@ final class SimParams
     /** Voters a membership run keeps: never fewer (removals stop there), never more (adds stop there). */
     static final int VOTERS_MIN = 3;
     static final int VOTERS_MAX = 7;
+    /** Where a seed draws its cluster size, one seed in this many runs a one-node cluster (when the flags allow). */
+    static final int ONE_NODE_ONE_IN = 8;
 
     // cluster
     int nodes;
@@ -72,16 +74,25 @@ final class SimParams
     private Membership initialMembership;
 
     /**
-     * Draws a seed's parameters. {@code nodes} 0 lets the seed choose 3 or 5. The planted bug
-     * {@link PlantedBug#RECONFIG_SKIP_CATCHUP} turns {@code membership} on (it needs membership changes to show).
+     * Draws a seed's parameters. {@code nodes} 0 lets the seed choose 1, 3 or 5: one seed in
+     * {@value #ONE_NODE_ONE_IN} runs one node unless the run has membership changes (3..7 voters) or a planted bug
+     * that needs peers (quorum-too-small would make W zero); the others 3 or 5 as before, with the same draws (the
+     * one-node choice comes from a generator of its own, so every other seed draws what it always drew). The planted
+     * bug {@link PlantedBug#RECONFIG_SKIP_CATCHUP} turns {@code membership} on (it needs membership changes to show).
+     * A one-node run has no links between nodes: it draws no partitions or link stalls (they would cut nothing).
      */
     static SimParams draw(final long seed, final int nodes, final int r, final int w, final EnumSet<PlantedBug> planted,
         final boolean membership)
     {
         final SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         final SimParams p = new SimParams();
-        p.nodes = nodes > 0 ? nodes : (rnd.nextInt(3) == 0 ? 5 : 3);
         p.membership = membership || planted.contains(PlantedBug.RECONFIG_SKIP_CATCHUP);
+        p.nodes = nodes > 0 ? nodes : (rnd.nextInt(3) == 0 ? 5 : 3);
+        if (nodes == 0 && !p.membership && !planted.contains(PlantedBug.QUORUM_TOO_SMALL) &&
+            new SplittableRandom(seed ^ 0x0E1A0DE5L).nextInt(ONE_NODE_ONE_IN) == 0)
+        {
+            p.nodes = 1;
+        }
         p.idCapacity = p.nodes + (p.membership ? EXTRA_IDS : 0);
         if (p.membership && (p.nodes < VOTERS_MIN || p.nodes > VOTERS_MAX))
         {
@@ -128,6 +139,11 @@ final class SimParams
         }
         // drawn last, so that every earlier parameter of a seed is what it was before this fault existed
         p.diskReplacements = rnd.nextDouble() < 0.3 || planted.contains(PlantedBug.WIPED_REJOINS_AS_SELF);
+        if (p.nodes == 1)
+        {
+            p.partitions = false;
+            p.stalls = false;
+        }
         return p;
     }
 

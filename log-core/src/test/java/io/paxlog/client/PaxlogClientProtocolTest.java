@@ -197,6 +197,33 @@ class PaxlogClientProtocolTest
         assertEquals(0, client.outstanding());
     }
 
+    /**
+     * Issue 14: a one-node cluster whose leader never opened sessions made every call fail with "got no answer
+     * within 10000 ms after 0 attempts ... it may or may not have been applied". A call that was never sent says so,
+     * says why (no leader opened the session, its connects unanswered), and that it was not applied.
+     */
+    @Test
+    void aCallNeverSentBecauseTheSessionNeverOpenedSaysSo() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.answerConnects = false;
+        final PaxlogClient client = client(context(m).attemptTimeoutNs(100 * MS).callTimeoutNs(600 * MS));
+        final PaxlogException.Timeout command = assertThrows(PaxlogException.Timeout.class,
+            () -> client.command(new byte[] {1}));
+        final String session = "session " + client.sessionId();
+        assertTrue(command.getMessage().startsWith("command seq 1 was never sent within 600 ms: no leader opened " +
+            session + " ("), command.getMessage());
+        assertTrue(command.getMessage().matches(".* \\(no session event received; \\d+ connects sent to member 0\\); " +
+            "it was not applied"), command.getMessage());
+        assertEquals(0, m.attempts(1), "never sent");
+        assertTrue(m.connects >= 2, "connects resent: " + m.connects);
+        final PaxlogException.Timeout query = assertThrows(PaxlogException.Timeout.class,
+            () -> client.query(new byte[] {1}, ReadConsistency.LINEARIZABLE, 0));
+        assertTrue(query.getMessage().matches("query \\d+ was never sent within 600 ms: " + session + " was not open " +
+            "at member 0 \\(no session event received; \\d+ connects sent to member 0\\)"), query.getMessage());
+        assertTrue(m.queries.isEmpty());
+    }
+
     @Test
     void aRedirectAnswerIsFollowedToTheNamedLeaderWithTheSameSequence() throws Exception
     {
@@ -744,6 +771,8 @@ class PaxlogClientProtocolTest
         /** The members string of a REDIRECT answering a connect (as a node sends the latest configuration). */
         volatile String connectMembers = "";
         volatile boolean answerSeqOne;
+        /** False: connects are heard and never answered (a leader whose session opens never commit). */
+        volatile boolean answerConnects = true;
         volatile int connects;
         volatile int keepAlives;
         volatile int closes;
@@ -848,6 +877,10 @@ class PaxlogClientProtocolTest
                 {
                     connect.wrap(buffer, body, header.blockLength(), header.version());
                     connects++;
+                    if (!answerConnects)
+                    {
+                        return;
+                    }
                     final long session = connect.correlationId();
                     final int stream = connect.responseStreamId();
                     final String channel = connect.responseChannel();

@@ -22,6 +22,24 @@ class ConsensusNodeTest
         final List<String> sent = new ArrayList<>();
         final List<Object[]> records = new ArrayList<>();
         final List<String> applied = new ArrayList<>();
+        /** Appends numbered up to this are durable; MAX_VALUE (default): each as it is made. A test syncs by hand. */
+        long durableRecords = Long.MAX_VALUE;
+
+        public long position()
+        {
+            return records.size();
+        }
+
+        public long durablePosition()
+        {
+            return durableRecords;
+        }
+
+        /** The runtime's sync: every record appended so far is durable. */
+        void sync()
+        {
+            durableRecords = records.size();
+        }
 
         public void prepare(final int to, final long ballot, final long fromSlot, final long sendTimeNs)
         {
@@ -130,6 +148,15 @@ class ConsensusNodeTest
     private static ConsensusNode node(final int id, final Recorder r, final long nowNs)
     {
         final CoreConfig config = new CoreConfig().nodeId(id).memberCount(3).leaseTimeoutNs(T)
+            .heartbeatIntervalNs(20_000_000L).electionTimeoutNs(60_000_000L).randomSeed(1).conclude();
+        final ConsensusNode n = new ConsensusNode(config, r, r, r);
+        n.start(nowNs);
+        return n;
+    }
+
+    private static ConsensusNode oneNode(final Recorder r, final long nowNs)
+    {
+        final CoreConfig config = new CoreConfig().nodeId(0).memberCount(1).leaseTimeoutNs(T)
             .heartbeatIntervalNs(20_000_000L).electionTimeoutNs(60_000_000L).randomSeed(1).conclude();
         final ConsensusNode n = new ConsensusNode(config, r, r, r);
         n.start(nowNs);
@@ -366,6 +393,92 @@ class ConsensusNodeTest
         assertEquals(3, c.commitSlot());
         assertEquals(List.of("1=" + cmd(1), "2=" + cmd(2), "3=" + r.applied.get(2).substring(2)), r.applied);
         assertTrue(c.canServeLeaseRead(3 * T + 4));
+    }
+
+    /**
+     * Issue 14: a one-node cluster never answered. Its leader committed only in an election (what it re-proposed) or
+     * on a peer's acknowledgement, and with one node no acknowledgement ever arrives: commands waited for the next
+     * restart. Its own acceptance now commits on the next flush.
+     */
+    @Test
+    void aOneNodeLeaderCommitsEachProposalWithoutAnyPeer()
+    {
+        final Recorder r = new Recorder();
+        final ConsensusNode n = oneNode(r, 0);
+        long now = 3 * T;
+        while (n.role() != Role.LEADER && now < 10 * T)
+        {
+            n.onTick(now);
+            now += 1_000_000L;
+        }
+        assertEquals(Role.LEADER, n.role());
+        for (int i = 1; i <= 3; i++)
+        {
+            final long slot = n.propose(now + i, cmd(i));
+            n.flush(now + i);
+            assertEquals(slot, n.commitSlot(), "command " + i + " committed");
+            assertEquals(slot + "=" + cmd(i), r.applied.get(r.applied.size() - 1));
+        }
+        assertEquals(List.of(), r.sent, "nothing to send: there are no peers");
+    }
+
+    /** ... and only once its journal made the append durable (the runtime syncs between flushes). */
+    @Test
+    void aOneNodeLeaderCommitsEachProposalOnceItsOwnAppendIsDurable()
+    {
+        final Recorder r = new Recorder();
+        r.durableRecords = 0;
+        final ConsensusNode n = oneNode(r, 0);
+        long now = 3 * T;
+        while (n.role() != Role.LEADER && now < 10 * T)
+        {
+            n.onTick(now);
+            now += 1_000_000L;
+        }
+        assertEquals(Role.LEADER, n.role());
+        assertEquals(0, n.commitSlot(), "its no-op is not durable yet");
+        n.flush(now);
+        assertEquals(0, n.commitSlot(), "nor after a flush without a sync");
+        r.sync();
+        n.flush(now + 1);
+        assertEquals(1, n.commitSlot(), "the no-op commits once durable");
+        assertTrue(n.canServeLeaseRead(now + 2), "a one-node leader grants itself the lease");
+        for (int i = 1; i <= 3; i++)
+        {
+            final long slot = n.propose(now + 10 * i, cmd(i));
+            assertEquals(1 + i, slot);
+            n.flush(now + 10 * i + 1);
+            assertEquals(slot - 1, n.commitSlot(), "slot " + slot + " waits for the sync");
+            r.sync();
+            n.flush(now + 10 * i + 2);
+            assertEquals(slot, n.commitSlot());
+            assertEquals(slot + "=" + cmd(i), r.applied.get(r.applied.size() - 1));
+        }
+        assertEquals(List.of(), r.sent, "nothing to send: there are no peers");
+    }
+
+    @Test
+    void aThreeNodeLeaderWithW1CountsItselfOnlyOnceDurable()
+    {
+        final Recorder r = new Recorder();
+        final CoreConfig config = new CoreConfig().nodeId(0).memberCount(3).acceptQuorum(1).electionQuorum(3)
+            .leaseTimeoutNs(T).heartbeatIntervalNs(20_000_000L).electionTimeoutNs(60_000_000L).randomSeed(1)
+            .conclude();
+        final ConsensusNode c = new ConsensusNode(config, r, r, r);
+        c.start(0);
+        c.onTick(3 * T);
+        final long ballot = c.activeBallot();
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, new long[0], new long[0], new Entry[0], 0);
+        c.onPromise(3 * T + 1, 2, ballot, 3 * T, 0, new long[0], new long[0], new Entry[0], 0);
+        assertEquals(Role.LEADER, c.role());
+        assertEquals(1, c.commitSlot(), "a journal durable on append: its own no-op commits at once");
+        r.durableRecords = r.records.size();
+        final long slot = c.propose(3 * T + 2, cmd(1));
+        c.onAccepted(3 * T + 3, 1, ballot, 3 * T + 1, 1); // a heartbeat's ack: the peer holds slot 1 only
+        assertEquals(1, c.commitSlot(), "W = 1, but this leader's append of slot 2 is not durable yet");
+        r.sync();
+        c.flush(3 * T + 4);
+        assertEquals(slot, c.commitSlot());
     }
 
     @Test
