@@ -468,8 +468,8 @@ class ConsensusNodeTest
         c.start(0);
         c.onTick(3 * T);
         final long ballot = c.activeBallot();
-        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, new long[0], new long[0], new Entry[0], 0);
-        c.onPromise(3 * T + 1, 2, ballot, 3 * T, 0, new long[0], new long[0], new Entry[0], 0);
+        c.onPromise(3 * T + 1, 1, ballot, 3 * T, 0, 0, Long.MAX_VALUE, new long[0], new long[0], new Entry[0], 0);
+        c.onPromise(3 * T + 1, 2, ballot, 3 * T, 0, 0, Long.MAX_VALUE, new long[0], new long[0], new Entry[0], 0);
         assertEquals(Role.LEADER, c.role());
         assertEquals(1, c.commitSlot(), "a journal durable on append: its own no-op commits at once");
         r.durableRecords = r.records.size();
