@@ -71,11 +71,11 @@ public final class CoreConfig
     public static final int WINDOW_BYTES_MAX_DEFAULT = 2 << 20;
     /**
      * The most bytes of entries a leader has sent one peer and not yet had acknowledged before it sends that peer
-     * more (flow control: about the transport's receiver window, so accepts are not pushed into back-pressure).
+     * more (flow control, so a slow peer is not flooded: what is over the transport's window waits held, in order).
      * One batch may overshoot it; a batch always goes when nothing is in flight.
      */
     public static final String PEER_WINDOW_BYTES_PROP = "paxlog.peer.window.bytes";
-    public static final int PEER_WINDOW_BYTES_DEFAULT = 128 << 10;
+    public static final int PEER_WINDOW_BYTES_DEFAULT = 1 << 20;
     public static final String LOG_CAPACITY_SLOTS_PROP = "paxlog.log.capacity.slots";
     public static final int LOG_CAPACITY_SLOTS_DEFAULT = 1 << 17;
     public static final String RANDOM_SEED_PROP = "paxlog.random.seed";

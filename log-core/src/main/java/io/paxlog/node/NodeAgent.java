@@ -642,7 +642,8 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     private void onAddress(final Member member)
     {
         final int before = publisher.peerPublication(member.id());
-        final Publication p = aeron.addPublication(member.consensusChannel(), CONSENSUS_STREAM);
+        final Publication p = aeron.addPublication(member.consensusChannel() + "|mtu=" + config.consensusMtu(),
+            CONSENSUS_STREAM);
         publisher.peer(member.id(), held.register(p));
         if (before >= 0)
         {
