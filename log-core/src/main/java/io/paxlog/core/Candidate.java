@@ -14,8 +14,12 @@ final class Candidate
     private final Entry[] bestEntry;
     /** Slots (offsets from fromSlot) whose best value was a configuration entry when reported. */
     private final int[] configOffsets = new int[Configurations.PENDING_MAX * 4];
-    /** Per member, the highest slot up to which its promise's parts have covered every slot from fromSlot. */
-    private final long[] coveredTo = new long[Membership.MEMBERS_MAX];
+    /** Most disjoint slot ranges kept per member while its promise's parts arrive (out of order at worst). */
+    static final int COVER_RANGES_MAX = 64;
+    /** Per member, the slot ranges its promise's parts have covered so far (merged; unordered). */
+    private final long[][] coverFrom = new long[Membership.MEMBERS_MAX][COVER_RANGES_MAX];
+    private final long[][] coverTo = new long[Membership.MEMBERS_MAX][COVER_RANGES_MAX];
+    private final int[] coverCount = new int[Membership.MEMBERS_MAX];
 
     private long ballot;
     private long fromSlot;
@@ -46,7 +50,7 @@ final class Candidate
         this.tooManyConfigs = false;
         this.retryAfterNs = 0;
         Arrays.fill(bestBallot, Ballot.NONE);
-        Arrays.fill(coveredTo, fromSlot - 1);
+        Arrays.fill(coverCount, 0);
     }
 
     long ballot()
@@ -93,9 +97,10 @@ final class Candidate
     /**
      * Adds one part of a promise from {@code from}: its {@code count} entries from index {@code first}, covering the
      * slots {@code coverFrom}..{@code coverTo} ({@link Long#MAX_VALUE}: the last part). The promise counts once its
-     * parts cover every slot from this ballot's fromSlot up, in order; a part that leaves a gap (an earlier part lost
-     * or late) adds its entries but no coverage. Entries count whether or not the promise is whole: the sender
-     * promised this ballot, so each is a value it accepted in a lower one, evidence as good as a whole promise's.
+     * parts, in whatever order they came (duplicates and parts of a resent promise included), cover every slot from
+     * this ballot's fromSlot up. Entries count whether or not the promise is whole: the sender promised this ballot,
+     * so each is a value it accepted in a lower one (or a chosen one), evidence as good as a whole promise's; and a
+     * range a part covers holds all the sender accepted there, whichever of its promises the part came from.
      * Returns true if this part completed the promise.
      */
     boolean addPromise(final int from, final long coverFrom, final long coverTo, final long[] slots,
@@ -129,16 +134,55 @@ final class Candidate
             }
             maxSlot = Math.max(maxSlot, slot);
         }
-        if (coverFrom <= coveredTo[from] + 1 && coverTo > coveredTo[from])
-        {
-            coveredTo[from] = coverTo;
-        }
-        if (coveredTo[from] != Long.MAX_VALUE)
+        if (!cover(from, Math.max(coverFrom, fromSlot), coverTo))
         {
             return false;
         }
         promised |= bit;
         return true;
+    }
+
+    /**
+     * Adds the range {@code a..b} to what {@code member}'s parts covered, merging touching ranges; returns true once
+     * one range covers fromSlot and everything above. Past {@link #COVER_RANGES_MAX} disjoint ranges a part adds no
+     * coverage (the election times out and a new ballot asks again).
+     */
+    private boolean cover(final int member, final long a, final long b)
+    {
+        if (b < a)
+        {
+            return false;
+        }
+        final long[] lo = coverFrom[member];
+        final long[] hi = coverTo[member];
+        long from = a;
+        long to = b;
+        int n = coverCount[member];
+        boolean merged = true;
+        while (merged)
+        {
+            merged = false;
+            for (int i = 0; i < n && !merged; i++)
+            {
+                if (lo[i] <= (to == Long.MAX_VALUE ? to : to + 1) && (hi[i] == Long.MAX_VALUE || hi[i] + 1 >= from))
+                {
+                    from = Math.min(from, lo[i]);
+                    to = Math.max(to, hi[i]);
+                    n--;
+                    lo[i] = lo[n];
+                    hi[i] = hi[n];
+                    merged = true; // the grown range may touch one checked before: look again
+                }
+            }
+        }
+        if (n == COVER_RANGES_MAX)
+        {
+            return false;
+        }
+        lo[n] = from;
+        hi[n] = to;
+        coverCount[member] = n + 1;
+        return from <= fromSlot && to == Long.MAX_VALUE;
     }
 
     /** Records a refusal; returns true if it was new. */
