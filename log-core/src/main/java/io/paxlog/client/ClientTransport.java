@@ -59,6 +59,8 @@ final class ClientTransport
     private final ClientCredentials credentials;
     /** Per member id, the answer to its challenge, sent with the next connect to it; null when none is pending. */
     private final byte[][] challengeAnswers = new byte[ID_LIMIT][];
+    /** Appended to each member's channel for the request publications: the MTU. */
+    private final String channelSuffix;
     private final UnsafeBuffer keepAliveFrame;
     private final int keepAliveFrameLength;
     private final UnsafeBuffer closeFrame;
@@ -69,8 +71,9 @@ final class ClientTransport
      * {@code initial} (distinct ids in 0..{@value Member#ID_MAX}, as the context checked).
      */
     ClientTransport(final Member[] initial, final String aeronDir, final long sessionTtlMs,
-        final ClientCredentials credentials)
+        final ClientCredentials credentials, final int mtuBytes)
     {
+        this.channelSuffix = "|mtu=" + mtuBytes;
         this.sessionTtlMs = sessionTtlMs;
         this.credentials = credentials;
         // the route first: a member that cannot be reached is refused before a media driver is launched
@@ -90,7 +93,7 @@ final class ClientTransport
             this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
             for (final Member member : initial)
             {
-                publications[member.id()] = connected.addExclusivePublication(member.clientChannel(),
+                publications[member.id()] = connected.addExclusivePublication(member.clientChannel() + channelSuffix,
                     PaxlogClient.CLIENT_STREAM);
                 members[member.id()] = member;
             }
@@ -195,7 +198,7 @@ final class ClientTransport
         final ExclusivePublication added;
         try
         {
-            added = aeron.addExclusivePublication(member.clientChannel(), PaxlogClient.CLIENT_STREAM);
+            added = aeron.addExclusivePublication(member.clientChannel() + channelSuffix, PaxlogClient.CLIENT_STREAM);
         }
         catch (final AeronException ex)
         {

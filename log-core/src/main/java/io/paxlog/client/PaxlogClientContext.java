@@ -24,6 +24,8 @@ public final class PaxlogClientContext
     public static final int MAX_PAYLOAD_BYTES_DEFAULT = 16 * 1024;
     /** The largest payload a node accepts. */
     public static final int MAX_PAYLOAD_BYTES_LIMIT = 1 << 20;
+    /** The MTU of the client's request publications, as the node's {@code paxlog.aeron.mtu} (8 KiB). */
+    public static final int MTU_BYTES_DEFAULT = 8192;
 
     private Member[] members;
     private String aeronDirectoryName;
@@ -35,6 +37,7 @@ public final class PaxlogClientContext
     private long sessionTtlMs;
     private long retryDelayNs = RETRY_DELAY_DEFAULT_NS;
     private int maxPayloadBytes = MAX_PAYLOAD_BYTES_DEFAULT;
+    private int mtuBytes = MTU_BYTES_DEFAULT;
     private ResponseListener responseListener;
     private ClientCredentials credentials;
 
@@ -167,6 +170,22 @@ public final class PaxlogClientContext
         return maxPayloadBytes;
     }
 
+    /**
+     * The MTU of the request publications (Aeron's {@code mtu}): the largest datagram a command travels in; a
+     * larger command goes in fragments. 8 KiB by default; 1408 where IP fragmentation is unwelcome. A multiple of 32
+     * in 1024..65504.
+     */
+    public PaxlogClientContext mtuBytes(final int mtuBytes)
+    {
+        this.mtuBytes = mtuBytes;
+        return this;
+    }
+
+    public int mtuBytes()
+    {
+        return mtuBytes;
+    }
+
     /** Receives the outcome of each {@link PaxlogClient#offerCommand}; optional (without one they are discarded). */
     public PaxlogClientContext responseListener(final ResponseListener responseListener)
     {
@@ -270,6 +289,10 @@ public final class PaxlogClientContext
         {
             throw new IllegalArgumentException("maxPayloadBytes=" + maxPayloadBytes + ": must be in 1.." +
                 MAX_PAYLOAD_BYTES_LIMIT);
+        }
+        if (mtuBytes < 1024 || mtuBytes > 65504 || mtuBytes % 32 != 0)
+        {
+            throw new IllegalArgumentException("mtuBytes=" + mtuBytes + ": must be a multiple of 32 in 1024..65504");
         }
         return this;
     }

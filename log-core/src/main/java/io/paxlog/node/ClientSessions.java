@@ -48,8 +48,13 @@ final class ClientSessions
     private final SessionEventEncoder event = new SessionEventEncoder();
     private final CommandResponseEncoder response = new CommandResponseEncoder();
 
-    ClientSessions(final Aeron aeron, final HeldFrames held, final int sessionsMax, final long sessionTimeoutNs)
+    /** The node's MTU as a channel parameter, added to response channels that set none. */
+    private final String mtuParam;
+
+    ClientSessions(final Aeron aeron, final HeldFrames held, final int sessionsMax, final long sessionTimeoutNs,
+        final int mtu)
     {
+        this.mtuParam = "mtu=" + mtu;
         this.aeron = aeron;
         this.held = held;
         this.sessionsMax = sessionsMax;
@@ -71,7 +76,7 @@ final class ClientSessions
         Session s = byChannel.get(key);
         if (s == null)
         {
-            final Publication publication = aeron.addPublication(channel, streamId);
+            final Publication publication = aeron.addPublication(withMtu(channel), streamId);
             s = new Session(held.registerReply(publication), publication, key);
             byChannel.put(key, s);
         }
@@ -238,5 +243,11 @@ final class ClientSessions
     void adminReply(final int publicationIndex, final DirectBuffer frame, final int length)
     {
         held.hold(publicationIndex, frame, 0, length);
+    }
+
+    /** {@code channel} with the node's MTU, unless the client's channel sets one itself. */
+    private String withMtu(final String channel)
+    {
+        return channel.contains("mtu=") ? channel : channel + (channel.contains("?") ? "|" : "?") + mtuParam;
     }
 }

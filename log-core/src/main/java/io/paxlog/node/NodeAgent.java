@@ -174,7 +174,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
             });
         this.consensusAssembler = new FragmentAssembler(faultShim != null ? faultShim : consensusAdapter);
         this.clientAssembler = new FragmentAssembler(clientAdapter);
-        this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs());
+        this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs(), config.mtu());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
         this.pending = new PendingResponses(config.core().windowSlots());
@@ -642,7 +642,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     private void onAddress(final Member member)
     {
         final int before = publisher.peerPublication(member.id());
-        final Publication p = aeron.addPublication(member.consensusChannel() + "|mtu=" + config.consensusMtu(),
+        final Publication p = aeron.addPublication(member.consensusChannel() + "|mtu=" + config.mtu(),
             CONSENSUS_STREAM);
         publisher.peer(member.id(), held.register(p));
         if (before >= 0)

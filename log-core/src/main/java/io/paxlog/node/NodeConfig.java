@@ -44,13 +44,13 @@ public final class NodeConfig
     public static final String THREADING_PROP = "paxlog.aeron.threading";
     public static final String THREADING_DEFAULT = "shared";
     /**
-     * The MTU of the node's consensus publications (Aeron's {@code mtu} channel parameter): how large a datagram
-     * carries a fragment of a frame. 8 KiB by default: large accepts and promises go in a sixth of the datagrams
-     * Aeron's 1408 would take (on the 2-core box, 16 KiB commands at 2,000/s were sustained only so); lower it to
-     * 1408 where IP fragmentation is unwelcome. A multiple of 32 in 1024..65504.
+     * The MTU of the node's publications, consensus and responses (Aeron's {@code mtu} channel parameter): how large
+     * a datagram carries a fragment of a frame. 8 KiB by default: large accepts, promises and answers go in a sixth
+     * of the datagrams Aeron's 1408 would take (on the 2-core box, 16 KiB commands at 2,000/s were sustained only
+     * so); lower it to 1408 where IP fragmentation is unwelcome. A multiple of 32 in 1024..65504.
      */
-    public static final String CONSENSUS_MTU_PROP = "paxlog.consensus.mtu";
-    public static final int CONSENSUS_MTU_DEFAULT = 8192;
+    public static final String MTU_PROP = "paxlog.aeron.mtu";
+    public static final int MTU_DEFAULT = 8192;
     public static final String IDLE_PROP = "paxlog.idle";
     public static final String IDLE_DEFAULT = "backoff";
     /** The core's frame limit ({@link CoreConfig#FRAME_LENGTH_MAX_PROP}), which the node also receives with. */
@@ -132,7 +132,7 @@ public final class NodeConfig
     private String aeronDir;
     private boolean embeddedDriver;
     private String idle;
-    private int consensusMtu;
+    private int mtu;
     private boolean driverInvoked;
     private int frameLengthMax;
     private int sessionsMax;
@@ -286,10 +286,10 @@ public final class NodeConfig
             throw new ConfigException(THREADING_PROP, threading, "expected shared or invoker");
         }
         driverInvoked = threading.equals("invoker");
-        consensusMtu = intProp(CONSENSUS_MTU_PROP, CONSENSUS_MTU_DEFAULT, 1024, 65504);
-        if (consensusMtu % 32 != 0)
+        mtu = intProp(MTU_PROP, MTU_DEFAULT, 1024, 65504);
+        if (mtu % 32 != 0)
         {
-            throw new ConfigException(CONSENSUS_MTU_PROP, Integer.toString(consensusMtu), "must be a multiple of 32");
+            throw new ConfigException(MTU_PROP, Integer.toString(mtu), "must be a multiple of 32");
         }
         idle = props.getProperty(IDLE_PROP, IDLE_DEFAULT);
         if (!idle.equals("backoff") && !idle.equals("yielding") && !idle.equals("busy-spin") && !idle.equals("sleeping"))
@@ -514,7 +514,8 @@ public final class NodeConfig
     public String aeronDir() { return aeronDir; }
     public boolean embeddedDriver() { return embeddedDriver; }
     public String idle() { return idle; }
-    public int consensusMtu() { return consensusMtu; }
+    /** The MTU of the node's publications ({@link #MTU_PROP}). */
+    public int mtu() { return mtu; }
 
     /** Whether an embedded driver runs on the node's duty-cycle thread ({@value #THREADING_PROP}=invoker). */
     public boolean driverInvoked() { return driverInvoked; }
