@@ -143,13 +143,13 @@ final class ConsensusAdapter implements FragmentHandler
             case NackDecoder.TEMPLATE_ID:
             {
                 nack.wrap(buffer, body, blockLength, version);
-                final short reason = nack.reasonRaw();
-                if (!member(nack.fromNodeId()) || reason < 0 || reason >= NackReason.values().length)
+                final NackReason reason = NackReasons.fromWire(nack.reasonRaw());
+                if (!member(nack.fromNodeId()) || reason == null)
                 {
                     return false;
                 }
                 core.onNack(nowNs, nack.fromNodeId(), nack.rejectedBallot(), nack.promisedBallot(), nack.remainingNs(),
-                    nack.commitSlot(), NackReason.values()[reason]);
+                    nack.commitSlot(), reason);
                 return true;
             }
             case AcceptDecoder.TEMPLATE_ID:

@@ -121,7 +121,7 @@ final class ConsensusPublisher implements Outbox
     {
         nack.wrapAndApplyHeader(buffer, prefix, header).fromNodeId(selfId).rejectedBallot(rejectedBallot)
             .promisedBallot(promisedBallot).remainingNs(leaseRemainingNs).commitSlot(commitSlot)
-            .reason(io.paxlog.codecs.NackReason.get((short)reason.ordinal()));
+            .reason(NackReasons.toWire(reason));
         hold(to, nack.encodedLength());
     }
 
