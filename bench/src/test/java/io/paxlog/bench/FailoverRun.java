@@ -52,7 +52,14 @@ record FailoverRun(OpenLoopLoad.Result result, int killedMember, long killCallNs
         controller.start();
         final OpenLoopLoad.Result result = new OpenLoopLoad(ratePerSecond, durationNs, 0)
             .stragglerTimeoutNs(TimeUnit.SECONDS.toNanos(3)).run(probe);
-        controller.join(TimeUnit.SECONDS.toMillis(60));
+        // keep polling the client while the killed member restarts, as an application would: a client left unpolled
+        // sends no keep-alives, and past the session timeout (10 s) the cluster closes its session
+        final long joinDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (controller.isAlive() && System.nanoTime() - joinDeadlineNs < 0)
+        {
+            probe.poll((messageId, intendedSendNs) -> { });
+            controller.join(1);
+        }
         if (controller.isAlive())
         {
             controller.interrupt();
