@@ -122,7 +122,7 @@ public final class PaxlogTarget implements FailoverTarget
 
     /**
      * The node settings both topologies share: sync none, no periodic snapshots, the settings' idle strategy, the
-     * target's driver threading.
+     * target's driver threading; for messages over the default command maximum, that maximum and 1 s timeouts.
      */
     private Properties nodeProperties(final BenchSettings settings)
     {
@@ -132,6 +132,14 @@ public final class PaxlogTarget implements FailoverTarget
         p.setProperty(NodeConfig.IDLE_PROP, settings.idleStrategy());
         p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_PROP, "0");
         p.setProperty(NodeConfig.SNAPSHOT_INTERVAL_BYTES_PROP, "0");
+        if (settings.messageBytes() > io.paxlog.core.CoreConfig.COMMAND_BYTES_MAX_DEFAULT)
+        {
+            // commands over the default maximum: raise it, and the timeouts with it (NodeConfig.largeCommandWarning)
+            p.setProperty(io.paxlog.core.CoreConfig.COMMAND_BYTES_MAX_PROP, Integer.toString(settings.messageBytes()));
+            p.setProperty(io.paxlog.core.CoreConfig.ELECTION_TIMEOUT_PROP, "1000000000");
+            p.setProperty(io.paxlog.core.CoreConfig.LEASE_TIMEOUT_PROP, "1000000000");
+            p.setProperty(io.paxlog.core.CoreConfig.RESEND_TIMEOUT_PROP, "200000000");
+        }
         return p;
     }
 

@@ -14,11 +14,20 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The commands outstanding, indexed by sequence in a ring of {@code maxOutstanding} cells (at most
  * {@link PaxlogClient#SESSION_WINDOW}): each cell holds the encoded CommandRequest frame, so every attempt resends
- * the <em>same</em> sequence, plus the cell's state (sent, delayed after BUSY or a leaderless REDIRECT, awaiting a
- * connection), its target, its attempt count and its deadlines. A sequence may be offered only while
+ * the <em>same</em> sequence, plus the cell's state (sent, delayed by a back-pressured publication, awaiting a
+ * connection, parked), its target, its attempt count and its deadlines. A sequence may be offered only while
  * {@code sequence - lowestUnanswered < maxOutstanding}. Also: the commandAsync calls queued for a place in the
  * window, and the end of the session (everything outstanding fails). An answered or failed command leaves the
  * window at once, so its outcome is delivered (by {@link CommandOutcomes}) exactly once.
+ *
+ * <p><b>Parking.</b> A command answered BUSY (the leader's window is full) or REDIRECT without a leader (an election)
+ * is parked, not resent on a timer: every parked command resent every {@code retryDelayNs} would flood the leader or
+ * the candidates with the whole window (128 commands of 1 MiB each every millisecond starved an election). Commands
+ * are sent while fewer than {@code sendLimit} are in flight (sent, delayed or awaiting a connection): a BUSY answer
+ * lowers the limit to the number still in flight, an OK raises it by one per limit's worth of OK answers (additive
+ * increase), and each OK makes room for a parked command, lowest sequence first. With nothing in flight the lowest
+ * parked command alone is sent as a probe, after {@code retryDelayNs} doubling up to {@code attemptTimeoutNs / 8}
+ * while the probes are parked again; an OK resets the delay. New offers are parked too while any command is.
  *
  * <p>Offering, answering and checking allocate nothing; failures, futures and queued calls do.
  *
@@ -35,6 +44,7 @@ final class CommandWindow
     private static final byte SENT = 1;
     private static final byte DELAYED = 2;
     private static final byte AWAITING_CONNECT = 3;
+    private static final byte PARKED = 4;
 
     private record Queued(byte[] payload, CompletableFuture<PaxlogClient.Result> future, long deadlineNs) { }
 
@@ -68,6 +78,12 @@ final class CommandWindow
     private long nextCheckNs = Long.MAX_VALUE;
     private long checkedTargetsVersion;
     private String closedReason;
+    private int parked;
+    private int sendLimit;
+    private int answeredSinceIncrease;
+    private final long probeDelayMaxNs;
+    private long probeDelayNs;
+    private long probeAtNs = Long.MAX_VALUE;
 
 
     CommandWindow(final ClientTransport transport, final ClientMembers members, final CommandOutcomes outcomes,
@@ -92,6 +108,9 @@ final class CommandWindow
         this.attemptDeadlineNs = new long[maxOutstanding];
         this.sendAtNs = new long[maxOutstanding];
         this.callDeadlineNs = new long[maxOutstanding];
+        this.sendLimit = maxOutstanding;
+        this.probeDelayMaxNs = Math.max(retryDelayNs, attemptTimeoutNs / 8);
+        this.probeDelayNs = retryDelayNs;
     }
 
     // ------------------------------------------------------------------ state
@@ -158,10 +177,14 @@ final class CommandWindow
             .sequence(sequence).putPayload(payload, offset, length);
         final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + commandEncoder.encodedLength();
         final int target = members.leader();
-        members.refresh(target, now);
-        members.requireClusterOpen(target);
+        final boolean park = parked > 0 || inFlight() >= sendLimit;
+        if (!park)
+        {
+            members.refresh(target, now);
+            members.requireClusterOpen(target);
+        }
         long result = Publication.NOT_CONNECTED;
-        if (members.isOpen(target))
+        if (!park && members.isOpen(target))
         {
             result = transport.offer(target, ring, cell * cellSize, frameLength);
             if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
@@ -180,7 +203,12 @@ final class CommandWindow
         cellAttempts[cell] = 0;
         callDeadlineNs[cell] = now + callTimeoutNs;
         outcomes.future(cell, null);
-        if (members.isOpen(target))
+        if (park)
+        {
+            cellTarget[cell] = target;
+            park(cell, now);
+        }
+        else if (members.isOpen(target))
         {
             sent(cell, target, result, now);
         }
@@ -255,6 +283,55 @@ final class CommandWindow
         attemptDeadlineNs[cell] = now + attemptTimeoutNs;
     }
 
+    private int inFlight()
+    {
+        return outstanding - parked;
+    }
+
+    /** Parks a command until an OK makes room or, with nothing in flight, until its turn as the probe. */
+    private void park(final int cell, final long now)
+    {
+        if (cellState[cell] != PARKED)
+        {
+            cellState[cell] = PARKED;
+            parked++;
+        }
+        attemptDeadlineNs[cell] = Long.MAX_VALUE;
+        scheduleProbe(now);
+    }
+
+    /** With commands parked and none in flight, the lowest parked one is sent after the probe delay, which doubles. */
+    private void scheduleProbe(final long now)
+    {
+        if (parked > 0 && inFlight() == 0 && probeAtNs == Long.MAX_VALUE)
+        {
+            probeAtNs = now + probeDelayNs;
+            probeDelayNs = Math.min(probeDelayMaxNs, Math.max(1_000L, probeDelayNs * 2));
+            nextCheckNs = Math.min(nextCheckNs, probeAtNs);
+        }
+    }
+
+    /** Sends parked commands, lowest sequence first: at most {@code count}, and while fewer than the limit fly. */
+    private int unpark(final int count, final long now)
+    {
+        int sent = 0;
+        for (long sequence = lowestUnanswered; sequence <= lastSequence && parked > 0 && sent < count &&
+            inFlight() < sendLimit; sequence++)
+        {
+            final int cell = cell(sequence);
+            if (cellSequence[cell] == sequence && cellState[cell] == PARKED)
+            {
+                parked--;
+                cellState[cell] = SENT;
+                dispatch(cell, now);
+                nextCheckNs = Math.min(nextCheckNs, cellState[cell] == DELAYED ? sendAtNs[cell] :
+                    attemptDeadlineNs[cell]);
+                sent++;
+            }
+        }
+        return sent;
+    }
+
     private void delay(final int cell, final long atNs)
     {
         cellState[cell] = DELAYED;
@@ -309,6 +386,11 @@ final class CommandWindow
     private int checkOutstanding(final long now)
     {
         int work = 0;
+        if (parked > 0 && inFlight() == 0 && now >= probeAtNs)
+        {
+            probeAtNs = Long.MAX_VALUE;
+            work += unpark(1, now);
+        }
         long next = Long.MAX_VALUE;
         checkedTargetsVersion = members.targetsVersion();
         final int leaderAtStart = members.leader();
@@ -364,6 +446,11 @@ final class CommandWindow
                 next = Math.min(next, Math.min(due, callDeadlineNs[cell]));
             }
         }
+        scheduleProbe(now);
+        if (parked > 0 && inFlight() == 0)
+        {
+            next = Math.min(next, probeAtNs);
+        }
         // a rotation during the scan retargets the commands already passed on the next poll
         nextCheckNs = members.leader() != leaderAtStart ? Long.MIN_VALUE : next;
         return work;
@@ -405,6 +492,18 @@ final class CommandWindow
         {
             members.onCommandAnswered(leaderId);
             complete(cell, sequence, slot, result);
+            probeDelayNs = retryDelayNs;
+            if (++answeredSinceIncrease >= sendLimit)
+            {
+                answeredSinceIncrease = 0;
+                sendLimit = Math.min(maxOutstanding, sendLimit + 1);
+            }
+            if (parked > 0)
+            {
+                probeAtNs = Long.MAX_VALUE;
+                unpark(maxOutstanding, now);
+                scheduleProbe(now);
+            }
         }
         else if (status == CommandStatus.REDIRECT.value())
         {
@@ -418,14 +517,16 @@ final class CommandWindow
             }
             else
             {
-                delay(cell, now + retryDelayNs);
+                park(cell, now); // an election: the lowest parked command probes until a leader is known
             }
         }
         else if (status == CommandStatus.BUSY.value())
         {
             if (cellState[cell] == SENT)
             {
-                delay(cell, now + retryDelayNs);
+                park(cell, now);
+                sendLimit = Math.max(1, inFlight());
+                answeredSinceIncrease = 0;
             }
         }
         else if (status == CommandStatus.REJECTED.value())
@@ -471,6 +572,10 @@ final class CommandWindow
 
     private void free(final int cell, final long sequence)
     {
+        if (cellState[cell] == PARKED)
+        {
+            parked--;
+        }
         cellSequence[cell] = 0;
         cellState[cell] = FREE;
         outstanding--;

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * consuming no sequence); {@link #poll()} does all the rest: it receives answers and hands each command's outcome,
  * once, to the {@link ResponseListener} of the {@link PaxlogClientContext}; it resends a command with the <em>same</em>
  * sequence when an attempt gets no answer within {@code attemptTimeoutNs} (then rotating to the next member and
- * reconnecting), when a member redirects to the leader, and after the leader answered BUSY (after
- * {@code retryDelayNs}); it fails a command after {@code callTimeoutNs}; and it sends keep-alives. At most
+ * reconnecting) and when a member redirects to the leader; a command answered BUSY, or REDIRECT during an
+ * election, is parked and sent again as answers make room (one probe at a time, after {@code retryDelayNs}
+ * doubling, while nothing is answered), so a full window never floods the cluster with resends; it fails a command after {@code callTimeoutNs}; and it sends keep-alives. At most
  * {@code maxOutstanding} (1..128) commands are outstanding, counted from the lowest unanswered sequence
  * ({@code sequence - lowestUnanswered < maxOutstanding}), because the cluster deduplicates only a session's 128
  * most recent sequences. Payloads of outstanding commands are kept in a preallocated ring for resends;

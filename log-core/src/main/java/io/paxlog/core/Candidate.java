@@ -30,6 +30,8 @@ final class Candidate
     private int configOffsetCount;
     private boolean tooManyConfigs;
     private long retryAfterNs;
+    /** Whether the last part {@link #addPromise} took covered slots its sender's earlier parts had not. */
+    private boolean lastPartProgressed;
 
     Candidate(final int capacity)
     {
@@ -107,6 +109,7 @@ final class Candidate
         final long[] ballots, final Entry[] entries, final int first, final int count)
     {
         final long bit = 1L << from;
+        lastPartProgressed = false;
         if ((promised & bit) != 0)
         {
             return false;
@@ -158,6 +161,14 @@ final class Candidate
         long from = a;
         long to = b;
         int n = coverCount[member];
+        lastPartProgressed = true;
+        for (int i = 0; i < n; i++)
+        {
+            if (lo[i] <= a && (hi[i] == Long.MAX_VALUE || (b != Long.MAX_VALUE && hi[i] >= b)))
+            {
+                lastPartProgressed = false; // a duplicate, or a part of a resent promise already covered
+            }
+        }
         boolean merged = true;
         while (merged)
         {
@@ -183,6 +194,15 @@ final class Candidate
         hi[n] = to;
         coverCount[member] = n + 1;
         return from <= fromSlot && to == Long.MAX_VALUE;
+    }
+
+    /**
+     * Whether the last part added covered slots its sender's earlier parts had not (the promise is still arriving:
+     * a candidate waits for the rest rather than time out).
+     */
+    boolean lastPartProgressed()
+    {
+        return lastPartProgressed;
     }
 
     /** Records a refusal; returns true if it was new. */

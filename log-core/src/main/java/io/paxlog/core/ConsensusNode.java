@@ -51,6 +51,8 @@ public final class ConsensusNode
     private long lastOwnBallot = Ballot.NONE;
     private int leaderId = -1;
     private long electionDeadlineNs;
+    /** The latest a candidate waits for promises still arriving in parts (see onPromise). */
+    private long phase1LimitNs;
     /** The time of the previous {@link #onTick}: a longer gap than a heartbeat interval means this node stalled. */
     private long lastTickNs = Long.MIN_VALUE;
     /** The election deadline this node already extended once after a stall of its own (MIN_VALUE: none). */
@@ -500,6 +502,7 @@ public final class ConsensusNode
         candidate.reset(ballot, log.commitSlot() + 1);
         transition(Role.CANDIDATE, ballot, nowNs, "election timeout");
         electionDeadlineNs = nowNs + config.electionTimeoutNs();
+        phase1LimitNs = nowNs + config.electionTimeoutNs() * (1 + promisePartsMax());
         final int count = batch.collectHeld(log, candidate.fromSlot());
         candidate.addPromise(selfId, candidate.fromSlot(), Long.MAX_VALUE, batch.slots, batch.ballots, batch.entries, 0,
             count);
@@ -555,8 +558,9 @@ public final class ConsensusNode
         }
         promise(ballot);
         leaderId = -1;
-        electionDeadlineNs = nowNs + timer.electionDelayNs();
-        sendPromise(from, ballot, sendTimeNs, fromSlot, count);
+        // one election delay per part: a promise of many large parts takes that much longer to reach the candidate,
+        // and standing for election before it could have arrived would only pre-empt it (liveness only)
+        electionDeadlineNs = nowNs + timer.electionDelayNs() * sendPromise(from, ballot, sendTimeNs, fromSlot, count);
         batch.clear(count);
     }
 
@@ -565,14 +569,17 @@ public final class ConsensusNode
      * frames need: each part covers the slots from where the previous one ended to its own last entry (the last part
      * covers everything above), so the candidate counts the promise only once it holds every part.
      */
-    private void sendPromise(final int to, final long ballot, final long sendTimeNs, final long fromSlot,
+    /** Sends a promise in as many parts as its entries' bytes need; returns the number of parts. */
+    private int sendPromise(final int to, final long ballot, final long sendTimeNs, final long fromSlot,
         final int count)
     {
         final long budget = config.entryBytesPerFrame();
         long coverFrom = fromSlot;
         int first = 0;
+        int parts = 0;
         do
         {
+            parts++;
             final int n = count == 0 ? 0 : batch.fitting(first, count, budget);
             final long coverTo = first + n >= count ? Long.MAX_VALUE : batch.slots[first + n - 1];
             outbox.promise(to, ballot, sendTimeNs, log.commitSlot(), coverFrom, coverTo, batch.slots, batch.ballots,
@@ -581,6 +588,13 @@ public final class ConsensusNode
             first += n;
         }
         while (first < count);
+        return parts;
+    }
+
+    /** The most parts a promise can take: its byte limit over the entry bytes one frame carries, rounded up. */
+    private long promisePartsMax()
+    {
+        return (config.promiseBytesMax() + config.entryBytesPerFrame() - 1) / config.entryBytesPerFrame();
     }
 
     /**
@@ -609,6 +623,13 @@ public final class ConsensusNode
         if (candidate.won(configs.committed()))
         {
             becomeLeader(nowNs);
+        }
+        else if (candidate.lastPartProgressed())
+        {
+            // a promise still arriving in parts: wait for the rest (up to one election timeout per part of the
+            // largest promise since phase 1 began) rather than time out and pre-empt it with a new ballot
+            electionDeadlineNs = Math.max(electionDeadlineNs,
+                Math.min(nowNs + config.electionTimeoutNs(), phase1LimitNs));
         }
     }
 

@@ -51,9 +51,13 @@ public final class CoreConfig
     public static final String FRAME_LENGTH_MAX_PROP = "paxlog.frame.length.max";
     public static final int FRAME_LENGTH_MAX_DEFAULT = 2 << 20;
     public static final int FRAME_LENGTH_MAX_LIMIT = 16 << 20;
-    /** The largest command payload the leader proposes; larger ones are refused. Must fit one frame. */
+    /**
+     * The largest command payload the leader proposes; larger ones are refused. Must fit one frame. 256 KiB by
+     * default: larger commands need longer timeouts than the defaults (a node warns at start otherwise), so a user
+     * raises this, up to {@link #COMMAND_BYTES_MAX_LIMIT}, together with them.
+     */
     public static final String COMMAND_BYTES_MAX_PROP = "paxlog.command.bytes.max";
-    public static final int COMMAND_BYTES_MAX_DEFAULT = 1 << 20;
+    public static final int COMMAND_BYTES_MAX_DEFAULT = 256 << 10;
     /** The largest {@link #COMMAND_BYTES_MAX_PROP} allowed: what clients may send and journal records hold. */
     public static final int COMMAND_BYTES_MAX_LIMIT = 1 << 20;
     /**

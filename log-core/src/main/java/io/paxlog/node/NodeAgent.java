@@ -178,13 +178,19 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
         this.pending = new PendingResponses(config.core().windowSlots());
-        this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel(), CONSENSUS_STREAM);
-        this.clientSubscription = aeron.addSubscription(config.self().clientChannel(), CLIENT_STREAM);
+        this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel() + config.receiveWindowParams(),
+            CONSENSUS_STREAM);
+        this.clientSubscription = aeron.addSubscription(config.self().clientChannel() + config.receiveWindowParams(),
+            CLIENT_STREAM);
         this.counters = new NodeCounters(aeron, config.nodeId());
         this.figures = new NodeFigures(config.nodeId());
         if (config.authWarning() != null)
         {
             NodeLog.info("node " + config.nodeId() + ": " + config.authWarning());
+        }
+        if (config.largeCommandWarning() != null)
+        {
+            NodeLog.info("node " + config.nodeId() + ": " + config.largeCommandWarning());
         }
     }
 

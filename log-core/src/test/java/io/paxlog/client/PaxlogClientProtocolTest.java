@@ -164,6 +164,47 @@ class PaxlogClientProtocolTest
         assertEquals(5, m.sequences.keySet().size(), "no other sequence was sent");
     }
 
+    /**
+     * A full window answered BUSY (or REDIRECT naming no leader, as during an election) for 300 ms is parked, not
+     * resent every retryDelayNs: before parking, the BUSY case sent the 32 commands 1,248 times in those 300 ms (with
+     * 1 MiB commands that flood starved the nodes). Then every command is answered once.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"BUSY", "REDIRECT"})
+    void aWindowRefusedForAWhileIsParkedNotResentOnATimer(final String refusal) throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        final long refuseUntilNs = System.nanoTime() + 300 * MS;
+        final int[] refused = new int[1];
+        m.onCommand = (fake, session, seq, attempt) ->
+        {
+            if (System.nanoTime() < refuseUntilNs)
+            {
+                refused[0]++;
+                fake.respond(session, seq, CommandStatus.valueOf(refusal), -1, 0, 0);
+            }
+            else
+            {
+                fake.respond(session, seq, CommandStatus.OK, 0, seq, seq);
+            }
+        };
+        final Tally tally = new Tally(64);
+        final PaxlogClient client = client(context(m).retryDelayNs(MS).maxOutstanding(32).responseListener(tally));
+        for (int i = 1; i <= 32; i++)
+        {
+            assertEquals(i, client.offerCommand(payload(i), 0, 8));
+        }
+        run(() -> tally.answered == 32, client);
+        assertTrue(refused[0] >= 32, "every command was refused first: " + refused[0]);
+        assertTrue(refused[0] <= 32 + 40, "refused attempts in 300 ms: " + refused[0] + " (the window of 32, then " +
+            "one probe at a time with a doubling delay)");
+        for (int s = 1; s <= 32; s++)
+        {
+            assertEquals(1, tally.count[s], "deliveries of seq " + s);
+        }
+        assertEquals(0, tally.failed);
+    }
+
     @Test
     void rejectedAndTimedOutCommandsGoToOnFailureOnce() throws Exception
     {

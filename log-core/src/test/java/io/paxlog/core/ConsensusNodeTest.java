@@ -247,6 +247,76 @@ class ConsensusNodeTest
         assertEquals(ConsensusNode.TOO_LARGE, c.propose(3 * T + 4, Entry.command(9, 9, 0, new byte[601])));
     }
 
+    /**
+     * Liveness with large promises: a candidate whose promise is still arriving in parts waits for the rest instead
+     * of timing out (each part that covers new slots moves its deadline to one election timeout away; duplicates do
+     * not), and an acceptor that sent a promise of n parts stands for election no sooner than n election delays
+     * later. Before, 1 MiB promises took longer than the 100 ms phase-1 timeout on the 2-core box, and candidates
+     * pre-empted each other with new ballots for seconds.
+     */
+    @Test
+    void aPromiseStillArrivingInPartsIsWaitedForByItsCandidateAndItsSender()
+    {
+        final long ms = 1_000_000L;
+        final Recorder r = new Recorder();
+        final ConsensusNode c = smallFrameNode(0, r, 0, false);
+        c.onTick(3 * T);
+        assertEquals(Role.CANDIDATE, c.role());
+        final long ballot = c.activeBallot();
+        final long b11 = Ballot.of(1, 1);
+        long now = 3 * T;
+        for (int part = 1; part <= 4; part++)
+        {
+            final long arrives = 3 * T + part * 50 * ms; // each 50 ms after the last: the whole takes 200 ms
+            while (now < arrives)
+            {
+                c.onTick(now);
+                assertEquals(Role.CANDIDATE, c.role(), "still waiting for part " + part + " at " + (now - 3 * T));
+                now += ms;
+            }
+            c.onPromise(now, 1, ballot, 3 * T, 0, part, part == 4 ? Long.MAX_VALUE : part, new long[] {part},
+                new long[] {b11}, new Entry[] {big(part)}, 1);
+        }
+        assertEquals(Role.LEADER, c.role(), "elected once the last part came, 200 ms after a 60 ms timeout");
+
+        // duplicates of a part already covered are no progress: the candidate times out on schedule
+        final Recorder r2 = new Recorder();
+        final ConsensusNode d = smallFrameNode(0, r2, 0, false);
+        d.onTick(3 * T);
+        final long ballot2 = d.activeBallot();
+        d.onPromise(3 * T + 50 * ms, 1, ballot2, 3 * T, 0, 1, 1, new long[] {1}, new long[] {b11},
+            new Entry[] {big(1)}, 1);
+        now = 3 * T + 50 * ms;
+        while (d.role() == Role.CANDIDATE && now < 3 * T + 400 * ms)
+        {
+            if ((now - 3 * T) % (40 * ms) == 0)
+            {
+                d.onPromise(now, 1, ballot2, 3 * T, 0, 1, 1, new long[] {1}, new long[] {b11},
+                    new Entry[] {big(1)}, 1);
+            }
+            d.onTick(now);
+            now += ms;
+        }
+        assertEquals(Role.FOLLOWER, d.role());
+        assertTrue(now <= 3 * T + 111 * ms, "timed out one timeout after the last progress: " + (now - 3 * T));
+
+        // the sender of a 3-part promise waits 3 election delays (at least 180 ms) before standing itself
+        final Recorder r3 = new Recorder();
+        final ConsensusNode a = smallFrameNode(1, r3, 0, false);
+        final long t = 2 * T;
+        a.onAccept(t, 0, B1_0, t, 0, 1, new Entry[] {big(1), big(2), big(3)}, 3);
+        a.onPrepare(t + 2 * T, 2, B1_2, 1, t + 2 * T);
+        assertEquals(3, r3.sent.stream().filter(x -> x.startsWith("promise to=2")).count());
+        now = t + 2 * T;
+        while (a.role() == Role.FOLLOWER && now < t + 2 * T + 600 * ms)
+        {
+            a.onTick(now);
+            now += ms;
+        }
+        assertEquals(Role.CANDIDATE, a.role());
+        assertTrue(now - (t + 2 * T) >= 180 * ms, "stood after " + (now - t - 2 * T) / ms + " ms");
+    }
+
     @Test
     void acceptorHoldingALiveLeaseRefusesOtherCandidatesUntilItExpires()
     {

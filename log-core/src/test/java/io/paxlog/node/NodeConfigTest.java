@@ -46,6 +46,29 @@ class NodeConfigTest
         assertEquals(true, NodeConfig.fromProperties(invoker).conclude().driverInvoked());
         assertEquals(2, c.core().acceptQuorum());
         assertEquals("aeron:udp?endpoint=127.0.0.1:20003", c.self().consensusChannel());
+        assertEquals("|rcv-wnd=2097152|so-rcvbuf=2097152", c.receiveWindowParams(), "2 MiB receiver windows");
+        final Properties aeronDefaults = valid();
+        aeronDefaults.setProperty(NodeConfig.RECEIVE_WINDOW_PROP, "0");
+        assertEquals("", NodeConfig.fromProperties(aeronDefaults).conclude().receiveWindowParams());
+        assertEquals(null, c.largeCommandWarning(), "the default command limit suits the default timeouts");
+    }
+
+    @Test
+    void aReceiveWindowOutOfRangeIsNamedAndLargeCommandsWithShortTimeoutsWarn()
+    {
+        assertEquals("paxlog.aeron.receive.window.bytes=1000: must be 0 or from 65536 to half of " +
+            "aeron.term.buffer.length (8388608)", error(NodeConfig.RECEIVE_WINDOW_PROP, "1000"));
+        assertEquals("paxlog.aeron.receive.window.bytes=33554432: must be in 0..16777216",
+            error(NodeConfig.RECEIVE_WINDOW_PROP, "33554432"));
+        final Properties large = valid();
+        large.setProperty(io.paxlog.core.CoreConfig.COMMAND_BYTES_MAX_PROP, Integer.toString(1 << 20));
+        assertEquals("WARNING: paxlog.command.bytes.max=1048576 with paxlog.election.timeout.ns=100000000: commands " +
+            "over 256 KiB need an election timeout of at least 500 ms (and a lease to match), or members stand for " +
+            "election while a large frame is still crossing (see docs/operations.md)",
+            NodeConfig.fromProperties(large).conclude().largeCommandWarning());
+        large.setProperty(io.paxlog.core.CoreConfig.ELECTION_TIMEOUT_PROP, "1000000000");
+        large.setProperty(io.paxlog.core.CoreConfig.LEASE_TIMEOUT_PROP, "1000000000");
+        assertEquals(null, NodeConfig.fromProperties(large).conclude().largeCommandWarning());
     }
 
     @Test
@@ -91,8 +114,8 @@ class NodeConfigTest
         assertEquals((1 << 20) - 176, NodeConfig.fromProperties(fits).conclude().core().commandBytesMax());
         final NodeConfig defaults = NodeConfig.fromProperties(valid()).conclude();
         assertEquals(2 << 20, defaults.frameLengthMax(), "the default frame is Aeron's largest message");
-        assertEquals(1 << 20, defaults.core().commandBytesMax(), "the default command limit is the client's");
-        assertEquals("paxlog.window.bytes.max=1000: must hold one command of paxlog.command.bytes.max (1048752 " +
+        assertEquals(256 << 10, defaults.core().commandBytesMax(), "larger commands need longer timeouts");
+        assertEquals("paxlog.window.bytes.max=1000: must hold one command of paxlog.command.bytes.max (262320 " +
             "bytes with overhead) and be at most half of paxlog.promise.bytes.max (33554432)",
             error("paxlog.window.bytes.max", "1000"));
     }
