@@ -11,12 +11,12 @@ import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.StatusResponseEncoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.core.Ballot;
-import io.paxlog.core.CommitListener;
 import io.paxlog.core.ConsensusNode;
-import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Membership;
 import io.paxlog.core.Role;
+import io.paxlog.replica.Replica;
+import io.paxlog.replica.ReplicaOutput;
 import io.paxlog.sm.ResponseSink;
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;
@@ -41,12 +41,12 @@ import org.agrona.concurrent.NanoClock;
  * against a reading taken when it is handled, and the status answer's lease remaining likewise. Times the core
  * records for its own sends come from a reading taken before the send, which errs the safe way.
  *
- * <p>Committed entries are applied by the {@link StateMachineHost}; the leader answers a client after apply (or,
- * for a command a machine answers later, when it does). Sessions are opened and closed through the log: the
- * leader proposes the open when a client connects and the close when the client falls silent for its TTL
- * ({@link SessionKeeper}).
+ * <p>The service-side rules (sessions, admission, commands and their pending answers, the read levels, applying
+ * committed entries) are the {@link Replica}'s, which the simulator drives too; this agent keeps the duty cycle,
+ * the transport (which session answers go to: {@link ClientSessions}), authentication, snapshots and the admin
+ * channel, and is the replica's {@link ReplicaOutput}.
  */
-public final class NodeAgent extends ClientRequests implements Agent, CommitListener, ResponseSink
+public final class NodeAgent extends ClientRequests implements Agent, ReplicaOutput
 {
     static final int CONSENSUS_STREAM = 101;
     static final int CLIENT_STREAM = 102;
@@ -58,7 +58,6 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     static final int HELD_BYTES_MAX = 64 * 1024 * 1024;
     /** Every send failing (throwing) for this long stops the node: it can no longer do its job. */
     static final long SEND_FAILURE_STOP_NS = 10_000_000_000L;
-    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final NodeConfig config;
     private final NanoClock clock;
@@ -66,9 +65,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     private final AgentInvoker driverInvoker;
     private final ChronicleJournal journal;
     private final StateMachineHost service;
-    private final SessionKeeper keeper;
-    private final SessionKeeper.Proposer eventProposer = this::proposeEvent;
-    private final UnsafeBuffer entryPayload = new UnsafeBuffer(0, 0);
+    private final Replica replica;
     private final HeldFrames held;
     private final ConsensusNode core;
     private final ConsensusAdapter consensusAdapter;
@@ -78,7 +75,6 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     private final ClientSessions sessions;
     private final Subscription consensusSubscription;
     private final Subscription clientSubscription;
-    private final PendingResponses pending;
     private static final long STATUS_INTERVAL_NS = 10_000_000L;
     private long nowNs;
     private long statusUpdatedNs;
@@ -90,8 +86,6 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     private final ExpandableArrayBuffer adminBuffer = new ExpandableArrayBuffer(1024);
     private volatile boolean snapshotRequested;
     private final SnapshotStore snapshots;
-    private final PendingReads reads = new PendingReads();
-    private static final long READ_WAIT_MAX_NS = 1_000_000_000L;
     private final SnapshotTransfer transfer;
     private final io.paxlog.sm.SnapshotWriter snapshotWriter = new io.paxlog.sm.SnapshotWriter();
     private long lastSnapshotSlot;
@@ -110,7 +104,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
     /** Whether the Aeron transport still works; checked at the start of every duty cycle (fail-stop when lost). */
     private final TransportWatch transport;
 
-    /** {@code service} must have been built with this agent as its {@link ResponseSink} ({@link PaxlogNode} does). */
+    /** {@code hostFactory} makes the state machine host, given the sink for its deferred answers. */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
         final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory)
     {
@@ -142,8 +136,9 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         this.config = config;
         this.clock = clock;
         this.held = new HeldFrames(HELD_BYTES_MAX, config.core().resendTimeoutNs(), "node " + config.nodeId());
-        this.service = hostFactory.apply(this);
-        this.keeper = new SessionKeeper(service, config.sessionTimeoutNs() / 1_000_000L);
+        this.replica = new Replica(config.nodeId(), config.sessionsMax(), config.sessionTimeoutNs() / 1_000_000L,
+            config.core().windowSlots(), hostFactory, this);
+        this.service = replica.host();
         this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
         this.aeron = aeron;
         this.transport = transport;
@@ -154,7 +149,8 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
             new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), book::hears);
         this.publisher = new ConsensusPublisher(config.nodeId(), held, envelope);
         book.listener(this::onAddress); // a publication to each member known now, and to each one learned later
-        this.core = new ConsensusNode(config.core(), journal, publisher, this);
+        this.core = new ConsensusNode(config.core(), journal, publisher, replica);
+        replica.bind(core);
         final Membership initial = config.core().initialMembership();
         this.content = new NodeSnapshot(service, book, configPayload(initial, book.tail(initial.members())));
         this.snapshots = new SnapshotStore(config.dir().resolve("snapshots"));
@@ -177,7 +173,6 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs(), config.mtu());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
-        this.pending = new PendingResponses(config.core().windowSlots());
         this.consensusSubscription = aeron.addSubscription(config.self().consensusChannel() + config.receiveWindowParams(),
             CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel() + config.receiveWindowParams(),
@@ -241,14 +236,14 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         work += core.onTick(nowNs);
         if (core.role() == Role.LEADER)
         {
-            work += keeper.duties(nowNs, core.logTimeNs(nowNs), eventProposer);
+            work += replica.duties(nowNs);
         }
         work += core.flush(nowNs);
         if (core.latestMembership() != shownMembership)
         {
             showMembership();
         }
-        work += serveReads();
+        work += replica.serveReads(nowNs);
         work += transfer.sendChunks();
         work += maybeSnapshot();
         journal.sync();
@@ -270,47 +265,6 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
             updateStatus(nowNs);
         }
         return work;
-    }
-
-    /**
-     * Answers the linearizable reads whose ReadIndex round completed, in arrival order; a read waiting longer than
-     * {@link #READ_WAIT_MAX_NS}, or any read once this node is no longer leader, is answered BUSY or REDIRECT.
-     */
-    private int serveReads()
-    {
-        int served = 0;
-        while (!reads.isEmpty())
-        {
-            final long sessionId = reads.headSessionId();
-            final long correlationId = reads.headCorrelationId();
-            if (core.role() != Role.LEADER)
-            {
-                sessions.respond(sessionId, correlationId, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
-            }
-            else if (core.readIndexReady(reads.headArrivalNs(), reads.headReadIndexSlot()))
-            {
-                if (service.query(reads.headQuery(), 0, reads.headLength()))
-                {
-                    sessions.respond(sessionId, correlationId, CommandStatus.OK, config.nodeId(), core.appliedSlot(),
-                        service.result(), service.resultLength());
-                }
-                else
-                {
-                    sessions.respond(sessionId, correlationId, CommandStatus.REJECTED, config.nodeId(), 0, EMPTY, 0);
-                }
-            }
-            else if (nowNs - reads.headArrivalNs() > READ_WAIT_MAX_NS)
-            {
-                sessions.respond(sessionId, correlationId, CommandStatus.BUSY, config.nodeId(), 0, EMPTY, 0);
-            }
-            else
-            {
-                break;
-            }
-            reads.pop();
-            served++;
-        }
-        return served;
     }
 
     /** Asks for a snapshot at the next duty cycle (any thread). */
@@ -357,7 +311,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
 
     private void onSnapshotInstalled(final long slot)
     {
-        pending.clear();
+        replica.clearPending();
         lastSnapshotSlot = slot;
         figures.snapshot(slot, -1);
     }
@@ -389,32 +343,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
                 NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() + ")");
             return;
         }
-        keeper.heard(correlationId, nowNs);
-        if (core.role() != Role.LEADER)
-        {
-            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REDIRECT, core.leaderId(),
-                "not the leader");
-            return;
-        }
-        if (service.hasSession(correlationId))
-        {
-            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.OPEN, config.nodeId(), "");
-        }
-        else if (service.sessionCount() >= config.sessionsMax())
-        {
-            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REJECTED, config.nodeId(),
-                "too many open sessions in the cluster (" + NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() +
-                ")");
-        }
-        else if (ttlMs < 0 || ttlMs > StateMachineHost.SESSION_TTL_MAX_MS)
-        {
-            sessions.sessionEvent(correlationId, correlationId, SessionEventCode.REJECTED, config.nodeId(),
-                "session TTL must be in 0.." + StateMachineHost.SESSION_TTL_MAX_MS + " ms: " + ttlMs);
-        }
-        else
-        {
-            keeper.proposeOpen(correlationId, ttlMs, nowNs, eventProposer); // OPEN is sent once it is applied
-        }
+        replica.onSessionConnect(nowNs, correlationId, ttlMs);
     }
 
     void onCommand(final long sessionId, final long sequence, final DirectBuffer payload, final int offset,
@@ -424,74 +353,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         {
             return;
         }
-        keeper.heard(sessionId, nowNs);
-        if (core.role() != Role.LEADER)
-        {
-            sessions.respond(sessionId, sequence, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
-            return;
-        }
-        if (sequence < 1)
-        {
-            sessions.respond(sessionId, sequence, CommandStatus.REJECTED, config.nodeId(), 0, EMPTY, 0);
-            return;
-        }
-        // the host may lag this leader's commit point (a new leader applies what it recovered first), so an
-        // unknown session is not an answer here: the command goes through the log, and its apply decides
-        final int known = service.lookup(sessionId, sequence);
-        switch (known)
-        {
-            case StateMachineHost.UNKNOWN:
-            case StateMachineHost.NO_SESSION:
-                break;
-            case StateMachineHost.WAITING:
-                return; // applied; the machine answers when it can
-            default:
-                respond(sessionId, sequence, known, 0);
-                return;
-        }
-        final long slot = core.propose(nowNs, sessionId, sequence, payload, offset, length);
-        if (slot == ConsensusNode.BACK_PRESSURE)
-        {
-            sessions.respond(sessionId, sequence, CommandStatus.BUSY, config.nodeId(), 0, EMPTY, 0);
-        }
-        else if (slot == ConsensusNode.TOO_LARGE)
-        {
-            // refused for good, with the reason as the result text (allocates: a client error, not the hot path)
-            final byte[] why = ("command of " + length + " bytes exceeds " + CoreConfig.COMMAND_BYTES_MAX_PROP + "=" +
-                config.core().commandBytesMax()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            sessions.respond(sessionId, sequence, CommandStatus.REJECTED, config.nodeId(), 0, new UnsafeBuffer(why),
-                why.length);
-        }
-        else if (slot > 0)
-        {
-            pending.add(slot, sessionId, sequence);
-        }
-    }
-
-    /** Answers a command whose outcome is known now, with the host's result where there is one. */
-    private void respond(final long sessionId, final long sequence, final int outcome, final long slot)
-    {
-        final CommandStatus status;
-        switch (outcome)
-        {
-            case StateMachineHost.APPLIED:
-            case StateMachineHost.DUPLICATE:
-                status = CommandStatus.OK;
-                break;
-            case StateMachineHost.NO_SESSION:
-                status = CommandStatus.SESSION_CLOSED;
-                break;
-            default:
-                status = CommandStatus.REJECTED;
-                break;
-        }
-        sessions.respond(sessionId, sequence, status, config.nodeId(), slot, service.result(),
-            status == CommandStatus.OK ? service.resultLength() : 0);
-    }
-
-    private long proposeEvent(final long sessionId, final DirectBuffer payload, final int offset, final int length)
-    {
-        return core.propose(nowNs, sessionId, 0, payload, offset, length);
+        replica.onCommand(nowNs, sessionId, sequence, payload, offset, length);
     }
 
     void onQuery(final long sessionId, final long correlationId, final short consistency, final long minSlot,
@@ -501,49 +363,21 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         {
             return;
         }
-        keeper.heard(sessionId, nowNs);
-        final boolean linearizable = consistency == 0;
-        if (linearizable && !core.canServeLeaseRead(clock.nanoTime())) // a reading taken after this read arrived
-        {
-            if (core.role() != Role.LEADER)
-            {
-                sessions.respond(sessionId, correlationId, CommandStatus.REDIRECT, core.leaderId(), 0, EMPTY, 0);
-            }
-            else if (reads.add(sessionId, correlationId, nowNs, core.commitSlot(), payload, offset, length))
-            {
-                core.confirmLeadershipSoon(); // ReadIndex: answered once a quorum confirms this leader
-            }
-            else
-            {
-                sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), 0, EMPTY, 0);
-            }
-            return;
-        }
-        if (consistency == 1 && core.appliedSlot() < minSlot)
-        {
-            sessions.respond(sessionId, correlationId, CommandStatus.BUSY, core.leaderId(), core.appliedSlot(), EMPTY, 0);
-            return;
-        }
-        if (!service.query(payload, offset, length))
-        {
-            sessions.respond(sessionId, correlationId, CommandStatus.REJECTED, core.leaderId(), 0, EMPTY, 0);
-            return;
-        }
-        sessions.respond(sessionId, correlationId, CommandStatus.OK, core.leaderId(), core.appliedSlot(),
-            service.result(), service.resultLength());
+        replica.onQuery(nowNs, clock.nanoTime(), sessionId, correlationId, consistency, minSlot, payload, offset,
+            length); // the lease is checked against a reading taken after this read arrived
     }
 
     void onKeepAlive(final long sessionId)
     {
         sessions.touch(sessionId, nowNs);
-        keeper.heard(sessionId, nowNs);
+        replica.onKeepAlive(nowNs, sessionId);
     }
 
     void onSessionClose(final long sessionId)
     {
-        if (sessions.known(sessionId) && core.role() == Role.LEADER)
+        if (sessions.known(sessionId))
         {
-            keeper.proposeClose(sessionId, nowNs, eventProposer);
+            replica.onSessionClose(nowNs, sessionId);
         }
         sessions.close(sessionId);
     }
@@ -622,7 +456,7 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         }
     }
 
-    public void onMembershipChange(final long requestId, final boolean done, final String detail)
+    public void membershipChangeEnded(final long requestId, final boolean done, final String detail)
     {
         membershipRequests.onEnded(requestId, done, detail);
     }
@@ -667,90 +501,34 @@ public final class NodeAgent extends ClientRequests implements Agent, CommitList
         return payload;
     }
 
-    // ------------------------------------------------------------------ CommitListener
+    // ------------------------------------------------------------------ ReplicaOutput
 
-    public void onCommitted(final long slot, final long ballot, final Entry entry)
+    public void answer(final long sessionId, final long requestId, final CommandStatus status, final int leaderId,
+        final long slot, final DirectBuffer result, final int offset, final int length)
     {
-        if (entry.isNoop())
-        {
-            service.applyNoop(slot, entry.timestampNs());
-            return;
-        }
-        if (entry.isConfig())
-        {
-            service.applyNoop(slot, entry.timestampNs()); // no machine's business; the slot still counts as applied
-            final boolean wasMember = content.membership().isMember(config.nodeId());
-            content.applied(entry.payloadArray(), 0, entry.payloadLength());
-            final Membership now = content.membership();
-            NodeLog.info("node " + config.nodeId() + ": configuration at slot " + slot + ": " + now +
-                (wasMember && !now.isMember(config.nodeId()) ? " (this node is no longer a member: it may be " +
-                "stopped once every voter has committed this slot)" : ""));
-            return;
-        }
-        final long sessionId = entry.sessionId();
-        final long sequence = entry.sequence();
-        entryPayload.wrap(entry.payloadArray(), 0, entry.payloadLength());
-        final int outcome = service.apply(slot, entry.timestampNs(), sessionId, sequence, entryPayload, 0,
-            entry.payloadLength());
-        if (sequence == 0)
-        {
-            onEventApplied(sessionId, entryPayload.getByte(0));
-            return;
-        }
-        if (pending.take(slot, sessionId, sequence) && outcome != StateMachineHost.PENDING &&
-            outcome != StateMachineHost.WAITING)
-        {
-            respond(sessionId, sequence, outcome, slot);
-        }
+        sessions.respond(sessionId, requestId, status, leaderId, slot, result, offset, length);
     }
 
-    private void onEventApplied(final long sessionId, final byte kind)
+    public void sessionEvent(final long sessionId, final SessionEventCode code, final int leaderId,
+        final String detail)
     {
-        final boolean leader = core.role() == Role.LEADER;
-        if (kind == StateMachineHost.EVENT_OPEN)
-        {
-            keeper.onOpened(sessionId);
-            if (leader && service.hasSession(sessionId))
-            {
-                sessions.sessionEvent(sessionId, sessionId, SessionEventCode.OPEN, config.nodeId(), "");
-            }
-        }
-        else if (kind == StateMachineHost.EVENT_CLOSE)
-        {
-            keeper.onClosed(sessionId);
-            if (leader)
-            {
-                sessions.sessionEvent(sessionId, sessionId, SessionEventCode.CLOSED, config.nodeId(),
-                    "session closed (no message within its TTL)");
-            }
-        }
-        else if (kind == StateMachineHost.EVENT_TICK)
-        {
-            keeper.onTick();
-        }
+        sessions.sessionEvent(sessionId, sessionId, code, leaderId, detail);
     }
 
-    public void onDeferredResponse(final long sessionId, final long sequence, final long slot, final DirectBuffer result,
-        final int offset, final int length)
+    public void configurationApplied(final long slot, final Entry entry)
     {
-        if (core.role() == Role.LEADER)
-        {
-            sessions.respond(sessionId, sequence, CommandStatus.OK, config.nodeId(), slot, result, offset, length);
-        }
+        final boolean wasMember = content.membership().isMember(config.nodeId());
+        content.applied(entry.payloadArray(), 0, entry.payloadLength());
+        final Membership now = content.membership();
+        NodeLog.info("node " + config.nodeId() + ": configuration at slot " + slot + ": " + now +
+            (wasMember && !now.isMember(config.nodeId()) ? " (this node is no longer a member: it may be " +
+            "stopped once every voter has committed this slot)" : ""));
     }
 
-    public void onRoleChange(final Role newRole, final long ballot, final long nowNs, final String reason)
+    public void roleChanged(final Role newRole, final long ballot, final long nowNs, final String reason)
     {
         NodeLog.info("node " + config.nodeId() + ": -> " + newRole + " ballot=" + Ballot.toString(ballot) +
             " (" + reason + ")");
-        if (newRole != Role.LEADER)
-        {
-            pending.clear();
-        }
-        else
-        {
-            keeper.onBecameLeader(nowNs);
-        }
     }
 
     // ------------------------------------------------------------------ observation

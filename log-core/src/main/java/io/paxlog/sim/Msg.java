@@ -43,11 +43,14 @@ interface Msg
     record KeepAlive(long sessionId) implements Msg { }
 
     /** What became of a session: opened, redirected to the leader, or closed. */
-    enum SessionCode { OPEN, REDIRECT, CLOSED }
+    enum SessionCode { OPEN, REDIRECT, REJECTED, CLOSED }
 
     record SessionEvent(long sessionId, SessionCode code, int leaderHint) implements Msg { }
 
-    /** {@code slot} is where the command was applied (0 for lease reads); {@code leaderHint} for redirects. */
-    record ClientResponse(long sessionId, long sequence, Status status, long result, long slot, int leaderHint)
+    /**
+     * {@code result}: the state machine's answer bytes (the client reads them for its command); {@code slot}: where
+     * the command was applied, or the applied slot a read reflects; {@code leaderHint} for redirects.
+     */
+    record ClientResponse(long sessionId, long sequence, Status status, byte[] result, long slot, int leaderHint)
         implements Msg { }
 }

@@ -4,6 +4,7 @@ import io.paxlog.check.KvKind;
 import io.paxlog.check.KvOp;
 import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockTable;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.SplittableRandom;
 
@@ -231,6 +232,7 @@ final class SimClient
                 }
                 return;
             case CLOSED:
+            case REJECTED: // refused (too many sessions, a bad TTL): the simulated clients start a new one
                 sessionClosed(now);
                 return;
             default:
@@ -261,19 +263,21 @@ final class SimClient
         switch (r.status())
         {
             case OK:
+                // the answer's bytes, read for this client's own command (as a real client reads its answer)
+                final long result = SimResults.forCommand(command(), new UnsafeBuffer(r.result()), r.result().length);
                 if (kind == KvKind.READ || kind == KvKind.ADD)
                 {
-                    lastValue = r.result();
+                    lastValue = result;
                 }
-                if (lockOp == 1 && SimResults.status(r.result()) == LockTable.GRANTED)
+                if (lockOp == 1 && SimResults.status(result) == LockTable.GRANTED)
                 {
-                    heldTokens[(int)key] = SimResults.token(r.result());
+                    heldTokens[(int)key] = SimResults.token(result);
                 }
                 else if (lockOp == 2)
                 {
                     heldTokens[(int)key] = 0;
                 }
-                finish(now, true, r.result(), r.slot(), false);
+                finish(now, true, result, r.slot(), false);
                 sim.scheduleClient(this, now + random.nextLong(3_000_000L));
                 return;
             case REDIRECT:

@@ -1,4 +1,4 @@
-package io.paxlog.node;
+package io.paxlog.replica;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,4 +1,4 @@
-package io.paxlog.node;
+package io.paxlog.replica;
 
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;
