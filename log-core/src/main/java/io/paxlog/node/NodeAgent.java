@@ -17,6 +17,7 @@ import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Membership;
 import io.paxlog.core.Role;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.ResponseSink;
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.DirectBuffer;

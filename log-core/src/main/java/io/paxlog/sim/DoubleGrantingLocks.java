@@ -1,65 +1,11 @@
 package io.paxlog.sim;
 
-import io.paxlog.sm.ApplyContext;
-import io.paxlog.sm.LockTable;
-import io.paxlog.sm.SnapshotReader;
-import io.paxlog.sm.SnapshotWriter;
-import io.paxlog.sm.StateMachine;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-
-import java.nio.ByteOrder;
-
 /**
- * The planted bug {@code lock-double-grant}: the real {@link LockTable}, except that a try-lock refused because
- * someone holds the lock is answered GRANTED (with the entry's slot as token). Deterministic, so replicas agree;
- * only the simulator's lock checks can see that two sessions now believe they hold one lock. Public so that a real
- * node started with {@code paxlog.plant=lock-double-grant} can host it in place of the lock table.
+ * The simulator's old name for the planted lock machine {@link io.paxlog.sm.DoubleGrantingLocks}, which moved to
+ * the state-machines module so that the node can host it without depending on the simulator. Kept only while
+ * {@code SimNode} still names it unqualified; it goes once {@code SimNode} imports the moved class (after the
+ * replica extraction, issue 15). Adds nothing.
  */
-public final class DoubleGrantingLocks implements StateMachine
+final class DoubleGrantingLocks extends io.paxlog.sm.DoubleGrantingLocks
 {
-    private final LockTable table = new LockTable();
-
-    public int apply(final ApplyContext ctx, final DirectBuffer command, final int offset, final int length,
-        final MutableDirectBuffer result)
-    {
-        final int n = table.apply(ctx, command, offset, length, result);
-        if (n == LockTable.RESULT_LENGTH && command.getByte(offset) == LockTable.OP_ACQUIRE &&
-            result.getByte(0) == LockTable.NOT_GRANTED)
-        {
-            result.putByte(0, (byte)LockTable.GRANTED);
-            result.putLong(1, ctx.slot(), ByteOrder.BIG_ENDIAN);
-        }
-        return n;
-    }
-
-    public int query(final DirectBuffer query, final int offset, final int length, final MutableDirectBuffer result)
-    {
-        return table.query(query, offset, length, result);
-    }
-
-    public void onSessionOpened(final ApplyContext ctx, final long sessionId)
-    {
-        table.onSessionOpened(ctx, sessionId);
-    }
-
-    public void onSessionClosed(final ApplyContext ctx, final long sessionId)
-    {
-        table.onSessionClosed(ctx, sessionId);
-    }
-
-    public void onTimer(final ApplyContext ctx, final long timerId)
-    {
-        table.onTimer(ctx, timerId);
-    }
-
-    public void snapshot(final SnapshotWriter writer)
-    {
-        table.snapshot(writer);
-    }
-
-    public void restore(final SnapshotReader reader)
-    {
-        table.restore(reader);
-    }
 }

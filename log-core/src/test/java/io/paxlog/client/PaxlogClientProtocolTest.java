@@ -12,6 +12,7 @@ import io.paxlog.codecs.CommandResponseEncoder;
 import io.paxlog.codecs.CommandStatus;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.QueryRequestDecoder;
 import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.codecs.SessionCloseDecoder;
@@ -19,7 +20,7 @@ import io.paxlog.codecs.SessionConnectDecoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventEncoder;
 import io.paxlog.codecs.SessionKeepAliveDecoder;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -721,7 +722,7 @@ class PaxlogClientProtocolTest
 
     private static int freePort()
     {
-        return io.paxlog.node.LoopbackPorts.free();
+        return io.paxlog.protocol.LoopbackPorts.free();
     }
 
     private static final class CommandValue
@@ -830,7 +831,7 @@ class PaxlogClientProtocolTest
                 .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy())
                 .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
             this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.toString()));
-            this.subscription = aeron.addSubscription(member.clientChannel(), PaxlogClient.CLIENT_STREAM);
+            this.subscription = aeron.addSubscription(member.clientChannel(), ProtocolLimits.CLIENT_STREAM);
         }
 
         void start()
