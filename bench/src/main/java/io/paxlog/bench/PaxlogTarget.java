@@ -6,7 +6,7 @@ import io.paxlog.client.PaxlogException;
 import io.paxlog.client.ResponseListener;
 import io.paxlog.core.Role;
 import io.paxlog.node.LocalProcessCluster;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import io.paxlog.node.NodeAgent;
 import io.paxlog.node.NodeConfig;
 import io.paxlog.node.PaxlogNode;

@@ -2,7 +2,7 @@ package io.paxlog.bench;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.paxlog.node.LoopbackPorts;
+import io.paxlog.protocol.LoopbackPorts;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;

@@ -14,13 +14,16 @@ import io.paxlog.codecs.FaultRequestEncoder;
 import io.paxlog.codecs.MembershipRequestEncoder;
 import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.SnapshotRequestEncoder;
 import io.paxlog.codecs.StatusRequestEncoder;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.paxlog.codecs.ProtocolLimits.ADMIN_RESPONSE_STREAM;
 
 import java.security.SecureRandom;
 
@@ -40,7 +43,6 @@ import java.security.SecureRandom;
  */
 public final class AdminClient implements AutoCloseable
 {
-    static final int ADMIN_RESPONSE_STREAM = 104;
     private static final long RESEND_INTERVAL_MS = 50;
     /** Longest answer accepted. */
     static final int FRAME_LENGTH_MAX = 64 * 1024;
@@ -118,7 +120,7 @@ public final class AdminClient implements AutoCloseable
                 }
                 seen |= 1L << members[i].id();
                 publications[i] = connected.addExclusivePublication(members[i].clientChannel(),
-                    PaxlogClient.CLIENT_STREAM);
+                    ProtocolLimits.CLIENT_STREAM);
             }
             this.members = members.clone();
         }

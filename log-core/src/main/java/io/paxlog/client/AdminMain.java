@@ -3,8 +3,8 @@ package io.paxlog.client;
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.auth.SecretFile;
 import io.paxlog.auth.SharedSecretCredentials;
-import io.paxlog.core.Ballot;
-import io.paxlog.node.Member;
+import io.paxlog.codecs.ProtocolText;
+import io.paxlog.protocol.Member;
 
 import static io.paxlog.cli.CliArgs.parseLong;
 import static io.paxlog.cli.CliArgs.value;
@@ -277,7 +277,7 @@ public final class AdminMain
         if (leader == null || waiting != 0)
         {
             out.println("membership done: " + detail + "; but not every voter confirmed slot " + commitSlot +
-                " (still waiting for " + io.paxlog.core.Membership.ids(waiting) + ")");
+                " (still waiting for " + ProtocolText.memberIds(waiting) + ")");
             return 1;
         }
         out.println("membership done: " + detail + "; every voter has committed slot " + commitSlot);
@@ -311,7 +311,7 @@ public final class AdminMain
             followers.append(followers.length() == 0 ? "" : ",").append(f.nodeId()).append(":lag=").append(f.lagSlots())
                 .append(":ack_ms=").append(f.lastAckAgeNs() < 0 ? "-" : Long.toString(f.lastAckAgeNs() / 1_000_000));
         }
-        return "node=" + r.nodeId() + " role=" + r.role() + " ballot=" + Ballot.toString(r.ballot()) + " leader=" +
+        return "node=" + r.nodeId() + " role=" + r.role() + " ballot=" + ProtocolText.ballot(r.ballot()) + " leader=" +
             r.leaderId() + " commit=" + r.commitSlot() + " applied=" + r.appliedSlot() + " lease_ms=" +
             r.leaseRemainingNs() / 1_000_000 + " snapshot=" + r.snapshotSlot() + " dropped_frames=" +
             r.droppedFrames() + " dropped_sends=" + r.droppedSends() + " delayed_frames=" + r.delayedFrames() +

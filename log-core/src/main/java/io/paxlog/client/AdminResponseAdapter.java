@@ -11,7 +11,7 @@ import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventDecoder;
 import io.paxlog.codecs.StatusResponseDecoder;
 import io.paxlog.codecs.VotingState;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.paxlog.client;
 import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.auth.SharedSecretCredentials;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockResults;

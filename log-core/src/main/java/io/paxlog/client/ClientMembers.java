@@ -1,6 +1,7 @@
 package io.paxlog.client;
 
-import io.paxlog.node.Member;
+import io.paxlog.codecs.ProtocolLimits;
+import io.paxlog.protocol.Member;
 
 import java.util.Arrays;
 
@@ -33,24 +34,22 @@ final class ClientMembers
     private static final long CONNECT_RETRY_NS_MAX = 5_000_000L;
     private static final long OFFER_RETRY_NS = 1_000_000L;
 
-    private static final int ID_LIMIT = ClientTransport.ID_LIMIT;
-
     private final ClientTransport transport;
     private final long attemptTimeoutNs;
     private final long keepAliveIntervalNs;
     private final long reconnectAfterIdleNs;
     private final long connectRetryNs;
 
-    private final byte[] state = new byte[ID_LIMIT];
-    private final boolean[] everConnected = new boolean[ID_LIMIT];
-    private final long[] connectResendAtNs = new long[ID_LIMIT];
-    private final long[] lastSentNs = new long[ID_LIMIT];
-    private final long[] lastKeepAliveAttemptNs = new long[ID_LIMIT];
-    private final long[] unknownLeaderSinceNs = new long[ID_LIMIT];
+    private final byte[] state = new byte[ProtocolLimits.MEMBER_IDS];
+    private final boolean[] everConnected = new boolean[ProtocolLimits.MEMBER_IDS];
+    private final long[] connectResendAtNs = new long[ProtocolLimits.MEMBER_IDS];
+    private final long[] lastSentNs = new long[ProtocolLimits.MEMBER_IDS];
+    private final long[] lastKeepAliveAttemptNs = new long[ProtocolLimits.MEMBER_IDS];
+    private final long[] unknownLeaderSinceNs = new long[ProtocolLimits.MEMBER_IDS];
     /** Connects sent to each member since it last opened the session (for the message of a call never sent). */
-    private final int[] connectsSent = new int[ID_LIMIT];
+    private final int[] connectsSent = new int[ProtocolLimits.MEMBER_IDS];
     /** Whether the latest connect to each member could not even be offered (no connection to its endpoint). */
-    private final boolean[] connectUnsent = new boolean[ID_LIMIT];
+    private final boolean[] connectUnsent = new boolean[ProtocolLimits.MEMBER_IDS];
     /** The latest session event received, in words (null: none yet); for the message of a call never sent. */
     private String lastSessionEvent;
     /** Bit {@code id} set: a member this client has a publication to. */
@@ -88,13 +87,13 @@ final class ClientMembers
     /** Whether {@code id} is a member this client knows (can send to); false for any other int. */
     boolean valid(final int id)
     {
-        return id >= 0 && id < ID_LIMIT && (knownIds & (1L << id)) != 0;
+        return id >= 0 && id < ProtocolLimits.MEMBER_IDS && (knownIds & (1L << id)) != 0;
     }
 
     /** Whether {@code id} is in the latest member list (a rotation target). */
     boolean listed(final int id)
     {
-        return id >= 0 && id < ID_LIMIT && (listedIds & (1L << id)) != 0;
+        return id >= 0 && id < ProtocolLimits.MEMBER_IDS && (listedIds & (1L << id)) != 0;
     }
 
     /** The ids known, ascending, for messages: "0, 2, 5". Allocates. */

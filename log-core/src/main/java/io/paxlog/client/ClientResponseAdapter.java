@@ -11,7 +11,7 @@ import io.paxlog.codecs.FrameChecker;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventDecoder;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -49,8 +49,8 @@ final class ClientResponseAdapter implements FragmentHandler
      * larger one cannot be a member's answer.
      */
     static final int FRAME_LENGTH_MAX = 16 << 20;
-    /** Longest members text parsed: 64 members of {@code id=host:consensusPort:clientPort,} with 253-byte hosts. */
-    static final int MEMBERS_TEXT_LENGTH_MAX = ClientTransport.ID_LIMIT * (2 + 1 + 253 + 1 + 5 + 1 + 5 + 1);
+    /** Longest members text parsed: that of every member id with the longest host and ports. */
+    static final int MEMBERS_TEXT_LENGTH_MAX = Member.LIST_TEXT_LENGTH_MAX;
     private static final int RECEIVED = 0;
     private static final int IGNORED = 1;
     private static final int DROPPED = 2;

@@ -10,11 +10,12 @@ import io.aeron.exceptions.AeronException;
 import io.paxlog.auth.ClientAuthenticator;
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.SessionCloseEncoder;
 import io.paxlog.codecs.SessionConnectEncoder;
 import io.paxlog.codecs.SessionKeepAliveEncoder;
-import io.paxlog.node.LoopbackPorts;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.LoopbackPorts;
+import io.paxlog.protocol.Member;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -38,8 +39,6 @@ import java.security.SecureRandom;
  */
 final class ClientTransport
 {
-    /** Member ids are 0..{@value Member#ID_MAX}: every per-member array has this many places. */
-    static final int ID_LIMIT = Member.ID_MAX + 1;
     /** From {@link #addMember}. */
     static final int ADDED = 0;
     static final int UNCHANGED = 1;
@@ -47,8 +46,8 @@ final class ClientTransport
     private static final byte[] NO_CREDENTIALS = new byte[0];
     private final MediaDriver driver;
     private final Aeron aeron;
-    private final ExclusivePublication[] publications = new ExclusivePublication[ID_LIMIT];
-    private final Member[] members = new Member[ID_LIMIT];
+    private final ExclusivePublication[] publications = new ExclusivePublication[ProtocolLimits.MEMBER_IDS];
+    private final Member[] members = new Member[ProtocolLimits.MEMBER_IDS];
     private final Subscription responses;
     private final long sessionId;
     private final UnsafeBuffer connectFrame;
@@ -58,7 +57,7 @@ final class ClientTransport
     private final long sessionTtlMs;
     private final ClientCredentials credentials;
     /** Per member id, the answer to its challenge, sent with the next connect to it; null when none is pending. */
-    private final byte[][] challengeAnswers = new byte[ID_LIMIT][];
+    private final byte[][] challengeAnswers = new byte[ProtocolLimits.MEMBER_IDS][];
     /** Appended to each member's channel for the request publications: the MTU. */
     private final String channelSuffix;
     private final UnsafeBuffer keepAliveFrame;
@@ -90,11 +89,11 @@ final class ClientTransport
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            this.responses = connected.addSubscription(responseChannel, PaxlogClient.RESPONSE_STREAM);
+            this.responses = connected.addSubscription(responseChannel, ProtocolLimits.RESPONSE_STREAM);
             for (final Member member : initial)
             {
                 publications[member.id()] = connected.addExclusivePublication(member.clientChannel() + channelSuffix,
-                    PaxlogClient.CLIENT_STREAM);
+                    ProtocolLimits.CLIENT_STREAM);
                 members[member.id()] = member;
             }
         }
@@ -198,7 +197,8 @@ final class ClientTransport
         final ExclusivePublication added;
         try
         {
-            added = aeron.addExclusivePublication(member.clientChannel() + channelSuffix, PaxlogClient.CLIENT_STREAM);
+            added = aeron.addExclusivePublication(member.clientChannel() + channelSuffix,
+                ProtocolLimits.CLIENT_STREAM);
         }
         catch (final AeronException ex)
         {
@@ -227,14 +227,14 @@ final class ClientTransport
         final byte[] answer = challengeAnswers[member];
         final byte[] proof = answer != null ? answer : credentials == null ? NO_CREDENTIALS :
             credentials.credentials(ClientAuthenticator.SESSION, sessionId, responseChannel,
-                PaxlogClient.RESPONSE_STREAM, System.currentTimeMillis());
+                ProtocolLimits.RESPONSE_STREAM, System.currentTimeMillis());
         if (proof.length > ClientCredentials.LENGTH_MAX)
         {
             throw new PaxlogException("credentials of " + proof.length + " bytes; at most " +
                 ClientCredentials.LENGTH_MAX);
         }
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + connect.wrapAndApplyHeader(connectFrame, 0,
-            connectHeader).correlationId(sessionId).responseStreamId(PaxlogClient.RESPONSE_STREAM)
+            connectHeader).correlationId(sessionId).responseStreamId(ProtocolLimits.RESPONSE_STREAM)
             .sessionTtlMs(sessionTtlMs).responseChannel(responseChannel).putCredentials(proof, 0, proof.length)
             .encodedLength();
         final long result = offer(member, connectFrame, 0, length);

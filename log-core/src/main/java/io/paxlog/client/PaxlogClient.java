@@ -1,7 +1,8 @@
 package io.paxlog.client;
 
+import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.ReadConsistency;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -66,11 +67,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PaxlogClient implements AutoCloseable
 {
-    static final int CLIENT_STREAM = 102;
-    static final int RESPONSE_STREAM = 103;
-
-    /** How many of a session's most recent sequences the cluster deduplicates; the limit of maxOutstanding. */
-    public static final int SESSION_WINDOW = 128;
+    /**
+     * How many of a session's most recent sequences the cluster deduplicates; the limit of maxOutstanding
+     * ({@link ProtocolLimits#SESSION_WINDOW}).
+     */
+    public static final int SESSION_WINDOW = ProtocolLimits.SESSION_WINDOW;
     /**
      * From {@link #offerCommand}: maxOutstanding commands are outstanding (or commandAsync calls are queued), or
      * the publication is back-pressured. No sequence was consumed; call {@link #poll()} and offer again.

@@ -2,7 +2,7 @@ package io.paxlog.client;
 
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.auth.SharedSecretCredentials;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 
 /**
  * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 64,
@@ -258,7 +258,7 @@ public final class PaxlogClientContext
         }
         catch (final java.nio.file.InvalidPathException ex)
         {
-            throw new IllegalArgumentException("aeronDirectoryName=" + io.paxlog.node.Member.oneLine(aeronDirectoryName) +
+            throw new IllegalArgumentException("aeronDirectoryName=" + Member.oneLine(aeronDirectoryName) +
                 ": not a valid path (" + ex.getReason() + ")");
         }
         positive("attemptTimeoutNs", attemptTimeoutNs);

@@ -38,6 +38,11 @@ public final class CoreConfig
     public static final long BACKOFF_MAX_DEFAULT_NS = 640_000_000L;
     public static final String WINDOW_SLOTS_PROP = "paxlog.window.slots";
     public static final int WINDOW_SLOTS_DEFAULT = 1024;
+    /**
+     * The largest {@link #WINDOW_SLOTS_PROP} accepted. The node's ring of responses awaiting commit is sized from
+     * the window; ConstantsAgreeTest checks that a window this large still gives every pending slot a cell.
+     */
+    public static final int WINDOW_SLOTS_MAX = 1 << 20;
     public static final String BATCH_ENTRIES_MAX_PROP = "paxlog.batch.entries.max";
     public static final int BATCH_ENTRIES_MAX_DEFAULT = 64;
     public static final String PROMISE_ENTRIES_MAX_PROP = "paxlog.promise.entries.max";
@@ -235,7 +240,7 @@ public final class CoreConfig
         {
             throw new ConfigException(BACKOFF_MAX_PROP, backoffMaxNs, "must be >= " + BACKOFF_BASE_PROP);
         }
-        range(WINDOW_SLOTS_PROP, windowSlots, 1, 1 << 20);
+        range(WINDOW_SLOTS_PROP, windowSlots, 1, WINDOW_SLOTS_MAX);
         range(BATCH_ENTRIES_MAX_PROP, batchEntriesMax, 1, 1 << 16);
         range(PROMISE_ENTRIES_MAX_PROP, promiseEntriesMax, windowSlots, 1 << 22);
         range(CATCHUP_ENTRIES_MAX_PROP, catchupEntriesMax, 1, 1 << 20);

@@ -1,6 +1,8 @@
 package io.paxlog.node;
 
+import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.core.Membership;
+import io.paxlog.protocol.Member;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +13,8 @@ import java.util.List;
  * then those of each configuration entry it decodes (in a frame, in its journal, in a snapshot) or proposes. The
  * core addresses peers by id only; this book is how the runtime reaches them, and which senders it hears at all (a
  * frame from an id not in the book is no member's). Ids are never forgotten (a removed member may still hold the
- * entries a lagging one needs); an id seen again with another address moves there. Bounded by the 64 ids.
+ * entries a lagging one needs); an id seen again with another address moves there. Bounded by the
+ * {@value ProtocolLimits#MEMBER_IDS} ids.
  *
  * <p>A configuration entry's payload is the core's header ({@link Membership#HEADER_LENGTH} bytes) followed by
  * this runtime's tail: the members' addresses as {@code id=host:consensusPort:clientPort,...} in UTF-8, the
@@ -28,8 +31,8 @@ final class AddressBook
         void onAddress(Member member);
     }
 
-    /** The longest tail accepted: 64 members of at most 253-byte hosts and two ports each. */
-    static final int TAIL_LENGTH_MAX = 64 * (2 + 1 + 253 + 12 + 1);
+    /** The longest tail accepted: the longest text of a member list. */
+    static final int TAIL_LENGTH_MAX = Member.LIST_TEXT_LENGTH_MAX;
 
     private final Member[] byId = new Member[Member.ID_MAX + 1];
     private final int selfId;

@@ -26,7 +26,6 @@ import java.util.Map;
  */
 final class ClientSessions
 {
-    static final int RESPONSE_STREAM_DEFAULT = 103;
     /** Reply-only channels (admin answers, refusals, challenges) open beyond one per session, at most. */
     static final int REPLY_CHANNELS_MAX = 64;
 

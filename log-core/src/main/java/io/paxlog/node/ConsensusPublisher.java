@@ -14,6 +14,7 @@ import io.paxlog.codecs.PromiseEncoder;
 import io.paxlog.core.Entry;
 import io.paxlog.core.NackReason;
 import io.paxlog.core.Outbox;
+import io.paxlog.protocol.Member;
 import org.agrona.ExpandableArrayBuffer;
 
 /**

@@ -1,5 +1,8 @@
 package io.paxlog.node;
 
+import io.paxlog.protocol.LoopbackPorts;
+import io.paxlog.protocol.Member;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

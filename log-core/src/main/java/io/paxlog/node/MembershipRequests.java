@@ -6,6 +6,7 @@ import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Membership;
 import io.paxlog.core.Role;
+import io.paxlog.protocol.Member;
 import org.agrona.ExpandableArrayBuffer;
 
 /**

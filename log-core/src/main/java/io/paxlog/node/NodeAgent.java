@@ -15,6 +15,7 @@ import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Membership;
 import io.paxlog.core.Role;
+import io.paxlog.protocol.Member;
 import io.paxlog.replica.Replica;
 import io.paxlog.replica.ReplicaOutput;
 import io.paxlog.sm.ResponseSink;
@@ -48,8 +49,8 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class NodeAgent extends ClientRequests implements Agent, ReplicaOutput
 {
-    static final int CONSENSUS_STREAM = 101;
-    static final int CLIENT_STREAM = 102;
+    static final int CONSENSUS_STREAM = io.paxlog.codecs.ProtocolLimits.CONSENSUS_STREAM;
+    static final int CLIENT_STREAM = io.paxlog.codecs.ProtocolLimits.CLIENT_STREAM;
     private static final int FRAGMENT_LIMIT = 64;
     /**
      * The most bytes of frames held at once: the largest promise (all its parts) and a full round of accepts

@@ -5,6 +5,7 @@ import io.paxlog.auth.FrameAuthenticator;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.core.CoreConfig.ConfigException;
 import io.paxlog.core.PlantedBug;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.StateMachine;
 
 import java.io.IOException;

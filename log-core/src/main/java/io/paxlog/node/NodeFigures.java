@@ -7,6 +7,7 @@ import io.paxlog.codecs.StatusResponseEncoder;
 import io.paxlog.codecs.VotingState;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Role;
+import io.paxlog.protocol.Member;
 import org.agrona.MutableDirectBuffer;
 
 /**

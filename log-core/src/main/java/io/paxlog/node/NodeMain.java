@@ -3,7 +3,7 @@ package io.paxlog.node;
 import io.paxlog.core.Ballot;
 import io.paxlog.core.CoreConfig.ConfigException;
 import io.paxlog.core.PlantedBug;
-import io.paxlog.sim.DoubleGrantingLocks;
+import io.paxlog.sm.DoubleGrantingLocks;
 import io.paxlog.sm.Machines;
 import io.paxlog.sm.StateMachine;
 

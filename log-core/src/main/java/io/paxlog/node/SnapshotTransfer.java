@@ -1,6 +1,7 @@
 package io.paxlog.node;
 
 import io.paxlog.core.ConsensusNode;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.SnapshotWriter;
 import io.paxlog.core.Membership;
 import org.agrona.DirectBuffer;

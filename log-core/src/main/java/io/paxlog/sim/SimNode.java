@@ -15,6 +15,7 @@ import io.paxlog.node.JournalIdentity;
 import io.paxlog.replica.Replica;
 import io.paxlog.replica.ReplicaOutput;
 import io.paxlog.sm.CounterMachine;
+import io.paxlog.sm.DoubleGrantingLocks;
 import io.paxlog.sm.LockTable;
 import io.paxlog.sm.SnapshotReader;
 import io.paxlog.sm.SnapshotWriter;

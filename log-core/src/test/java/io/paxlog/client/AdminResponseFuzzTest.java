@@ -16,7 +16,7 @@ import io.paxlog.codecs.SessionEventEncoder;
 import io.paxlog.codecs.StatusResponseDecoder;
 import io.paxlog.codecs.StatusResponseEncoder;
 import io.paxlog.codecs.VotingState;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.paxlog.client;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

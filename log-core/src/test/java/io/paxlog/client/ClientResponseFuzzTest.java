@@ -11,7 +11,7 @@ import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventDecoder;
 import io.paxlog.codecs.SessionEventEncoder;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -262,7 +262,8 @@ class ClientResponseFuzzTest
         if (client == null)
         {
             final Path dir = Files.createTempDirectory("paxlog-fuzz-client");
-            final Member member = new Member(0, "127.0.0.1", io.paxlog.node.LoopbackPorts.free(), io.paxlog.node.LoopbackPorts.free());
+            final Member member = new Member(0, "127.0.0.1", io.paxlog.protocol.LoopbackPorts.free(),
+                io.paxlog.protocol.LoopbackPorts.free());
             final PaxlogClient c = new PaxlogClient(new PaxlogClientContext().members(member)
                 .aeronDirectoryName(dir.resolve("aeron").toString()));
             Runtime.getRuntime().addShutdownHook(new Thread(c::close));

@@ -1,6 +1,6 @@
 package io.paxlog.client;
 
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.UnaryOperator;

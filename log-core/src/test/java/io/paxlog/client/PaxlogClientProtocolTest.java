@@ -12,6 +12,7 @@ import io.paxlog.codecs.CommandResponseEncoder;
 import io.paxlog.codecs.CommandStatus;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.QueryRequestDecoder;
 import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.codecs.SessionCloseDecoder;
@@ -19,7 +20,7 @@ import io.paxlog.codecs.SessionConnectDecoder;
 import io.paxlog.codecs.SessionEventCode;
 import io.paxlog.codecs.SessionEventEncoder;
 import io.paxlog.codecs.SessionKeepAliveDecoder;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -174,11 +175,15 @@ class PaxlogClientProtocolTest
     void aWindowRefusedForAWhileIsParkedNotResentOnATimer(final String refusal) throws Exception
     {
         final FakeMember m = fakes(1)[0];
-        final long refuseUntilNs = System.nanoTime() + 300 * MS;
+        final long[] refuseUntilNs = {Long.MAX_VALUE}; // from the first command (connecting may take long)
         final int[] refused = new int[1];
         m.onCommand = (fake, session, seq, attempt) ->
         {
-            if (System.nanoTime() < refuseUntilNs)
+            if (refuseUntilNs[0] == Long.MAX_VALUE)
+            {
+                refuseUntilNs[0] = System.nanoTime() + 300 * MS;
+            }
+            if (System.nanoTime() < refuseUntilNs[0])
             {
                 refused[0]++;
                 fake.respond(session, seq, CommandStatus.valueOf(refusal), -1, 0, 0);
@@ -721,7 +726,7 @@ class PaxlogClientProtocolTest
 
     private static int freePort()
     {
-        return io.paxlog.node.LoopbackPorts.free();
+        return io.paxlog.protocol.LoopbackPorts.free();
     }
 
     private static final class CommandValue
@@ -830,7 +835,7 @@ class PaxlogClientProtocolTest
                 .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(new BackoffIdleStrategy())
                 .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
             this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.toString()));
-            this.subscription = aeron.addSubscription(member.clientChannel(), PaxlogClient.CLIENT_STREAM);
+            this.subscription = aeron.addSubscription(member.clientChannel(), ProtocolLimits.CLIENT_STREAM);
         }
 
         void start()

@@ -1,6 +1,7 @@
 package io.paxlog.node;
 
 import io.paxlog.core.Membership;
+import io.paxlog.protocol.Member;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

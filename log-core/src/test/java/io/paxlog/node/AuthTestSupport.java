@@ -9,6 +9,8 @@ import io.paxlog.codecs.CommandRequestEncoder;
 import io.paxlog.codecs.EntryType;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.PrepareEncoder;
+import io.paxlog.codecs.ProtocolLimits;
+import io.paxlog.protocol.Member;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -112,8 +114,8 @@ final class AuthTestSupport
             clients = new Publication[members.length];
             for (int i = 0; i < members.length; i++)
             {
-                consensus[i] = aeron.addPublication(members[i].consensusChannel(), NodeAgent.CONSENSUS_STREAM);
-                clients[i] = aeron.addPublication(members[i].clientChannel(), NodeAgent.CLIENT_STREAM);
+                consensus[i] = aeron.addPublication(members[i].consensusChannel(), ProtocolLimits.CONSENSUS_STREAM);
+                clients[i] = aeron.addPublication(members[i].clientChannel(), ProtocolLimits.CLIENT_STREAM);
             }
         }
 

@@ -3,6 +3,7 @@ package io.paxlog.node;
 import io.paxlog.auth.HmacFrameAuthenticator;
 import io.paxlog.core.Entry;
 import io.paxlog.core.NackReason;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.Machines;
 import io.paxlog.sm.ResponseSink;
 import io.paxlog.sm.SnapshotWriter;

@@ -6,6 +6,8 @@ import io.paxlog.client.PaxlogClient;
 import io.paxlog.codecs.AcceptEncoder;
 import io.paxlog.codecs.EntryType;
 import io.paxlog.codecs.MessageHeaderEncoder;
+import io.paxlog.codecs.ProtocolLimits;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -39,8 +41,9 @@ class FrameFuzzLiveNodeTest
                     300_000_000L, 20_000_000_000L))
             {
                 final Member m = cluster.members()[target];
-                final Publication consensus = aeron.addPublication(m.consensusChannel(), NodeAgent.CONSENSUS_STREAM);
-                final Publication clients = aeron.addPublication(m.clientChannel(), NodeAgent.CLIENT_STREAM);
+                final Publication consensus =
+                    aeron.addPublication(m.consensusChannel(), ProtocolLimits.CONSENSUS_STREAM);
+                final Publication clients = aeron.addPublication(m.clientChannel(), ProtocolLimits.CLIENT_STREAM);
                 while (!consensus.isConnected() || !clients.isConnected())
                 {
                     Thread.sleep(1);

@@ -5,6 +5,7 @@ import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.client.ResponseListener;
 import io.paxlog.core.CoreConfig;
+import io.paxlog.protocol.Member;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;

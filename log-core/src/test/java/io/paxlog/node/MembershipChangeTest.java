@@ -5,6 +5,7 @@ import io.paxlog.client.AdminClient.MembershipResult;
 import io.paxlog.client.NodeStatusReport;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogException;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.paxlog.node;
 
 import io.paxlog.core.Membership;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.Machines;
 import io.paxlog.sm.ResponseSink;

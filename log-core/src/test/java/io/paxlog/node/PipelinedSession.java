@@ -12,6 +12,7 @@ import io.paxlog.codecs.CommandStatus;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.codecs.MessageHeaderEncoder;
 import io.paxlog.codecs.SessionConnectEncoder;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;

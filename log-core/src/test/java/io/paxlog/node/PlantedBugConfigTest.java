@@ -2,6 +2,9 @@ package io.paxlog.node;
 
 import io.paxlog.core.CoreConfig.ConfigException;
 import io.paxlog.core.PlantedBug;
+import io.paxlog.sm.DoubleGrantingLocks;
+import io.paxlog.sm.LockTable;
+import io.paxlog.sm.Machines;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
@@ -50,6 +53,15 @@ class PlantedBugConfigTest
         assertEquals("WARNING: planted bug(s) enabled: lease-from-receive-time,apply-stale-ballot; this node is " +
             "unsafe by design", NodeMain.plantedWarning(c));
         assertEquals(Set.of(), conclude(NodeConfig.PLANT_PROP, "  ").plantedBugs());
+    }
+
+    /** {@code lock-double-grant} on a node hosts the planted lock machine (module state-machines) at the locks' id. */
+    @Test
+    void theLockDoubleGrantPlantHostsTheDoubleGrantingLockMachine()
+    {
+        assertEquals(DoubleGrantingLocks.class,
+            NodeMain.machines(conclude(NodeConfig.PLANT_PROP, "lock-double-grant"))[Machines.LOCKS].getClass());
+        assertEquals(LockTable.class, NodeMain.machines(conclude(null, null))[Machines.LOCKS].getClass());
     }
 
     @Test

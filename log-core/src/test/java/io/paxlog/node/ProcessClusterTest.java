@@ -2,6 +2,7 @@ package io.paxlog.node;
 
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogException;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.paxlog.ops.campaign;
 
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -2,7 +2,7 @@ package io.paxlog.ops.campaign;
 
 import io.paxlog.client.AdminClient;
 import io.paxlog.client.NodeStatusReport;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 
 /**
  * Asks every member for its status over the admin channel a few times a second and records who leads (the member

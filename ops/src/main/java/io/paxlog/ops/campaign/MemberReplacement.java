@@ -1,7 +1,7 @@
 package io.paxlog.ops.campaign;
 
 import io.paxlog.client.NodeStatusReport;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 
 import java.util.ArrayList;
 import java.util.List;

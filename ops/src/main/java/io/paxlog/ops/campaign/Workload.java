@@ -5,7 +5,7 @@ import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.codecs.ReadConsistency;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
 import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockResults;

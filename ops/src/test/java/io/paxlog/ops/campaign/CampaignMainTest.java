@@ -95,7 +95,7 @@ class CampaignMainTest
             "member.3.joined=3=10.77.0.2:20003:20004", "member.3.netns=pxh-1", "member.1.removed=true", ""));
         ClusterFile c = ClusterFile.load(file);
         assertEquals("0=10.77.0.1:20001:20002,2=10.77.0.3:20001:20002,3=10.77.0.2:20003:20004",
-            io.paxlog.node.Member.format(c.members()));
+            io.paxlog.protocol.Member.format(c.members()));
         assertEquals(List.of("pxh-0", "pxh-2", "pxh-1"), List.of(c.memberNetns()));
         assertTrue(c.onNamespaceHosts());
         assertEquals(2, c.position(3));
@@ -104,7 +104,8 @@ class CampaignMainTest
         Files.writeString(file, "member.4.joined=4=10.77.0.2:20005:20006\nmember.4.netns=pxh-1\n" +
             "member.3.removed=true\n", java.nio.file.StandardOpenOption.APPEND);
         c = ClusterFile.load(file);
-        assertEquals(List.of(0, 2, 4), java.util.Arrays.stream(c.members()).map(io.paxlog.node.Member::id).toList());
+        assertEquals(List.of(0, 2, 4),
+            java.util.Arrays.stream(c.members()).map(io.paxlog.protocol.Member::id).toList());
         assertEquals(6, c.freshId(), "0..4 used, node5 exists");
         assertFalse(c.hasRemoteMembers());
         Files.writeString(file, "member.9.joined=4=10.77.0.2:1:2\n", java.nio.file.StandardOpenOption.APPEND);
@@ -120,7 +121,7 @@ class CampaignMainTest
         Files.writeString(file, String.join("\n", "cluster.dir=/tmp/x", "paxlog.cluster.members=" +
             "0=10.77.0.1:20001:20002,1=10.77.0.2:20001:20002,2=10.77.0.3:20001:20002", "member.0.netns=pxh-0",
             "member.1.netns=pxh-1", "member.2.netns=pxh-2", ""));
-        final List<io.paxlog.node.Member[]> made = new java.util.ArrayList<>();
+        final List<io.paxlog.protocol.Member[]> made = new java.util.ArrayList<>();
         try (CurrentMembers members = new CurrentMembers(ClusterFile.load(file), m ->
         {
             made.add(m);
@@ -129,7 +130,7 @@ class CampaignMainTest
         {
             assertTrue(members.claim(1));
             assertFalse(members.claim(1));
-            members.replace(1, io.paxlog.node.Member.parse("3=10.77.0.2:20003:20004"), "pxh-1");
+            members.replace(1, io.paxlog.protocol.Member.parse("3=10.77.0.2:20003:20004"), "pxh-1");
             members.release(1);
             assertEquals(List.of(0, 3, 2), java.util.Arrays.stream(members.ids()).boxed().toList());
             assertEquals(1, members.slotOf(3));
@@ -138,7 +139,7 @@ class CampaignMainTest
             assertEquals(2, made.size(), "an admin client for the new members");
             assertEquals(3, made.get(1)[1].id());
             assertTrue(members.claim(1));
-            assertThrows(IllegalArgumentException.class, () -> members.replace(1, io.paxlog.node.Member.parse(
+            assertThrows(IllegalArgumentException.class, () -> members.replace(1, io.paxlog.protocol.Member.parse(
                 "4=10.77.0.2:20005:20006"), "pxh-1"));
         }
     }

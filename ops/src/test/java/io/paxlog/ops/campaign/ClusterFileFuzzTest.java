@@ -1,7 +1,7 @@
 package io.paxlog.ops.campaign;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.paxlog.node.Member;
+import io.paxlog.protocol.Member;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.paxlog.node;
+package io.paxlog.protocol;
 
 import java.io.IOException;
 import java.net.DatagramSocket;

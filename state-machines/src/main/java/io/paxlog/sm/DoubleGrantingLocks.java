@@ -1,20 +1,18 @@
-package io.paxlog.sim;
+package io.paxlog.sm;
 
-import io.paxlog.sm.ApplyContext;
-import io.paxlog.sm.LockTable;
-import io.paxlog.sm.SnapshotReader;
-import io.paxlog.sm.SnapshotWriter;
-import io.paxlog.sm.StateMachine;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
 /**
- * The planted bug {@code lock-double-grant}: the real {@link LockTable}, except that a try-lock refused because
+ * The planted bug {@code lock-double-grant}, a deliberately wrong lock machine that exists only so the checkers
+ * can show they catch a broken machine: the real {@link LockTable}, except that a try-lock refused because
  * someone holds the lock is answered GRANTED (with the entry's slot as token). Deterministic, so replicas agree;
- * only the simulator's lock checks can see that two sessions now believe they hold one lock. Public so that a real
- * node started with {@code paxlog.plant=lock-double-grant} can host it in place of the lock table.
+ * only the simulator's lock checks (and the fault campaign's) can see that two sessions now believe they hold one
+ * lock. Never host it otherwise: the simulator hosts it under {@code --plant lock-double-grant} and a real node
+ * started with {@code paxlog.plant=lock-double-grant} in place of the lock table ({@link Machines#LOCKS}). Here,
+ * beside the lock table, so that both may use it without the node depending on the simulator.
  */
 public final class DoubleGrantingLocks implements StateMachine
 {

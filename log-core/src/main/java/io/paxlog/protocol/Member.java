@@ -1,11 +1,13 @@
-package io.paxlog.node;
+package io.paxlog.protocol;
 
-import io.paxlog.core.CoreConfig.ConfigException;
+import io.paxlog.codecs.ProtocolLimits;
 
 /**
  * One cluster member's identity and endpoints, as the cluster configuration lists them. Every member is checked
  * when made, however it is made ({@link #parse} or the constructor): the host goes into Aeron channel URIs, so it
- * must be a plain name or IPv4 address.
+ * must be a plain name or IPv4 address. Nodes and clients both read the text form
+ * ({@code id=host:consensusPort:clientPort}, {@link #parseList}): in configuration files, in configuration entries
+ * and in the member lists REDIRECTs carry.
  *
  * @throws IllegalArgumentException (one line) for a negative id, a port outside 1..65535 or a host that is not
  *     1..253 of letters, digits, '.', '-', '_'.
@@ -13,6 +15,20 @@ import io.paxlog.core.CoreConfig.ConfigException;
 public record Member(int id, String host, int consensusPort, int clientPort)
 {
     private static final int HOST_LENGTH_MAX = 253;
+    /** The longest port, in decimal digits. */
+    private static final int PORT_DIGITS_MAX = 5;
+
+    /** The largest member id (configurations hold ids 0..63): {@link ProtocolLimits#MEMBER_ID_MAX}. */
+    public static final int ID_MAX = ProtocolLimits.MEMBER_ID_MAX;
+
+    /**
+     * The longest list text of well-formed members ({@link #format}; what a node puts in a configuration entry and
+     * a REDIRECT, and the most either side parses): every id with a host of the longest and two ports of the longest,
+     * each {@code id=host:consensusPort:clientPort} followed by a comma.
+     */
+    public static final int LIST_TEXT_LENGTH_MAX = ProtocolLimits.MEMBER_IDS *
+        (String.valueOf(ProtocolLimits.MEMBER_ID_MAX).length() + 1 + HOST_LENGTH_MAX + 1 + PORT_DIGITS_MAX + 1 +
+            PORT_DIGITS_MAX + 1);
 
     public Member
     {
@@ -80,13 +96,34 @@ public record Member(int id, String host, int consensusPort, int clientPort)
     {
         // escaped first, then cut: 80 control characters escape to 480 (ops/fuzz client-config found a 520-character
         // message)
-        final String escaped = ConfigException.printable(text.length() > 80 ? text.substring(0, 81) : text);
+        final String escaped = printable(text.length() > 80 ? text.substring(0, 81) : text);
         final boolean cut = escaped.length() > 80;
         return "'" + (cut ? escaped.substring(0, 80) : escaped) + (cut ? "...'" : "'");
     }
 
-    /** The largest member id (configurations hold ids 0..63). */
-    public static final int ID_MAX = 63;
+    /**
+     * {@code text} with every control or line-separator character written as a backslash, 'u' and 4 hex digits.
+     * The escaping of the core's {@code CoreConfig.ConfigException.printable}, which this package may not import;
+     * {@code ConstantsAgreeTest} checks that the two agree on every char.
+     */
+    static String printable(final CharSequence text)
+    {
+        final StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            final int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR)
+            {
+                b.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
 
     /**
      * Parses a comma-separated list of members ({@code id=host:consensusPort:clientPort,...}), in any order; each id
