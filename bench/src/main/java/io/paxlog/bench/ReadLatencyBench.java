@@ -47,8 +47,18 @@ final class ReadLatencyBench
                 }
             }
         }
-        final Path home = Path.of(System.getProperty("paxlog.home", "."));
         final Path root = Files.createTempDirectory("paxlog-bench-reads");
+        final int rc = run(root, seconds, sync);
+        if (rc == 0)
+        {
+            TargetSupport.deleteDir(root); // a passed run leaves nothing behind; a failed one its logs
+        }
+        return rc;
+    }
+
+    private static int run(final Path root, final long seconds, final String sync) throws Exception
+    {
+        final Path home = Path.of(System.getProperty("paxlog.home", "."));
         try (LocalProcessCluster cluster = new LocalProcessCluster(root, home, 3, sync))
         {
             cluster.startAll();

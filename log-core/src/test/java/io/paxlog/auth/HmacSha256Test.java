@@ -1,5 +1,6 @@
 package io.paxlog.auth;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.core.CoreConfig.ConfigException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -117,7 +118,7 @@ class HmacSha256Test
     @Test
     void secretFilesAreHexOrBase64OfAtLeast16BytesAndErrorsNameTheKey() throws Exception
     {
-        final Path dir = Files.createTempDirectory("paxlog-secret");
+        final Path dir = ScratchDirs.create("paxlog-secret");
         final Path hex = Files.writeString(dir.resolve("hex"), "00112233445566778899aabbccddeeff\n");
         assertEquals(16, SecretFile.read("k", hex.toString()).length);
         final Path b64 = Files.writeString(dir.resolve("b64"), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");

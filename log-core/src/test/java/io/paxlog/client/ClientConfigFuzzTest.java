@@ -1,5 +1,6 @@
 package io.paxlog.client;
 
+import io.paxlog.testing.ScratchDirs;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.paxlog.protocol.Member;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class ClientConfigFuzzTest
         for (final String members : new String[] {"0=127.0.0.1|interface=10.9.9.9:20001:20002",
             "0=127.0.0.1?ttl=9:20001:20002", "0=host\nname:20001:20002", "0=no-such-host.invalid:20001:20002"})
         {
-            final Path dir = Files.createTempDirectory("paxlog-bad-members");
+            final Path dir = ScratchDirs.create("paxlog-bad-members");
             Files.writeString(dir.resolve("cluster.properties"), "paxlog.cluster.members=" +
                 members.replace("\n", "\\n") + "\n");
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -107,7 +108,7 @@ class ClientConfigFuzzTest
     {
         if (scratch == null)
         {
-            scratch = Files.createTempDirectory("paxlog-fuzz-client-config");
+            scratch = ScratchDirs.createForClass("paxlog-fuzz-client-config");
         }
         return scratch;
     }

@@ -1,5 +1,6 @@
 package io.paxlog.client;
 
+import io.paxlog.testing.ScratchDirs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ class ClientMainTest
     @Test
     void usageErrorsExitTwo() throws Exception
     {
-        final String dir = Files.createTempDirectory("px").toString();
+        final String dir = ScratchDirs.create("px").toString();
         assertEquals(2, ClientMain.run(new String[] {"counter", "get", "x"}), "no --dir");
         assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "counter", "add", "x"}), "no delta");
         assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "counter", "add", "x", "one"}), "bad delta");

@@ -1,5 +1,6 @@
 package io.paxlog.client;
 
+import io.paxlog.testing.ScratchDirs;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.paxlog.codecs.CommandResponseDecoder;
 import io.paxlog.codecs.CommandResponseEncoder;
@@ -261,7 +262,7 @@ class ClientResponseFuzzTest
     {
         if (client == null)
         {
-            final Path dir = Files.createTempDirectory("paxlog-fuzz-client");
+            final Path dir = ScratchDirs.createForClass("paxlog-fuzz-client");
             final Member member = new Member(0, "127.0.0.1", io.paxlog.protocol.LoopbackPorts.free(),
                 io.paxlog.protocol.LoopbackPorts.free());
             final PaxlogClient c = new PaxlogClient(new PaxlogClientContext().members(member)

@@ -1,5 +1,6 @@
 package io.paxlog.client;
 
+import io.paxlog.testing.ScratchDirs;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -661,7 +662,7 @@ class PaxlogClientProtocolTest
     /** Fake members with these ids, in this order. */
     private FakeMember[] fakesWithIds(final int... ids) throws IOException
     {
-        root = Files.createTempDirectory("paxlog-client-protocol");
+        root = ScratchDirs.create("paxlog-client-protocol");
         final FakeMember[] fakes = new FakeMember[ids.length];
         for (int i = 0; i < ids.length; i++)
         {

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.core.CoreConfig.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class AuthConfigTest
     @Test
     void offByDefaultWithOneWarningAndOnWithSecrets() throws Exception
     {
-        final Path dir = Files.createTempDirectory("paxlog-auth-config");
+        final Path dir = ScratchDirs.create("paxlog-auth-config");
         final NodeConfig off = NodeConfig.fromProperties(valid(dir)).conclude();
         assertFalse(off.membersAuthenticated());
         assertFalse(off.clientsAuthenticated());
@@ -54,7 +55,7 @@ class AuthConfigTest
     @Test
     void badSecretFilesNameTheKey() throws Exception
     {
-        final Path dir = Files.createTempDirectory("paxlog-auth-config");
+        final Path dir = ScratchDirs.create("paxlog-auth-config");
         final Properties missing = valid(dir);
         missing.setProperty(NodeConfig.CLUSTER_SECRET_FILE_PROP, dir.resolve("absent").toString());
         assertTrue(error(missing).startsWith(NodeConfig.CLUSTER_SECRET_FILE_PROP + "="), error(missing));
@@ -88,7 +89,7 @@ class AuthConfigTest
     @Test
     void nodeMainExitsTwoWithOneLineNamingTheKey() throws Exception
     {
-        final Path dir = Files.createTempDirectory("paxlog-auth-main");
+        final Path dir = ScratchDirs.create("paxlog-auth-main");
         final Properties p = valid(dir);
         Files.writeString(dir.resolve("short.secret"), "abcd");
         p.setProperty(NodeConfig.CLUSTER_SECRET_FILE_PROP, dir.resolve("short.secret").toString());

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.codecs.ReadConsistency;
 import io.paxlog.sm.CounterMachine;
@@ -30,7 +31,7 @@ class BadConfigRestartTest
     @Test
     void aBadConfigFileExitsTwoNamingTheKeyAndTheJournalSurvivesIt() throws Exception
     {
-        try (LocalProcessCluster cluster = new LocalProcessCluster(Files.createTempDirectory("paxlog-bad-restart"),
+        try (LocalProcessCluster cluster = new LocalProcessCluster(ScratchDirs.create("paxlog-bad-restart"),
             Path.of(".."), NODES, "batch"))
         {
             final Path root = cluster.root();

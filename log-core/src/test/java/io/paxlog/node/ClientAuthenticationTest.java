@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.auth.AuthVerdict;
 import io.paxlog.auth.ClientAuthenticator;
 import io.paxlog.auth.ClientCredentials;
@@ -45,7 +46,7 @@ class ClientAuthenticationTest
     @Test
     void sharedSecretClientsAndAdminRequests() throws Exception
     {
-        final Path secrets = Files.createTempDirectory("paxlog-secrets");
+        final Path secrets = ScratchDirs.create("paxlog-secrets");
         try (InvokedCluster cluster = new InvokedCluster(3, "none", false, AuthTestSupport.secured(secrets)))
         {
             final int leader = InvokedClusterTest.awaitLeader(cluster, 10_000);

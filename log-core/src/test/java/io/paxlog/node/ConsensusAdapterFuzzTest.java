@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.paxlog.codecs.FrameCheck;
 import io.paxlog.codecs.FrameChecker;
@@ -174,7 +175,7 @@ class ConsensusAdapterFuzzTest
         {
             if (snapshotDir == null)
             {
-                snapshotDir = Files.createTempDirectory("paxlog-fuzz-snapshots");
+                snapshotDir = ScratchDirs.createForClass("paxlog-fuzz-snapshots");
             }
             return snapshotDir;
         }

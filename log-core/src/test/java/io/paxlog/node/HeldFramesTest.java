@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -32,7 +33,7 @@ class HeldFramesTest
     @BeforeEach
     void connect() throws Exception
     {
-        final String dir = Files.createTempDirectory("paxlog-held").toString();
+        final String dir = ScratchDirs.create("paxlog-held").toString();
         driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED).dirDeleteOnStart(true).dirDeleteOnShutdown(true));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.protocol.LoopbackPorts;
 import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
@@ -78,7 +79,7 @@ final class InvokedCluster implements AutoCloseable
         {
             nodeLocks[i] = new Object();
         }
-        this.root = Files.createTempDirectory("paxlog-cluster");
+        this.root = ScratchDirs.create("paxlog-cluster");
         this.sync = sync;
         this.members = new Member[n];
         for (int i = 0; i < n; i++)

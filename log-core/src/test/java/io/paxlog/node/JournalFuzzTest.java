@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.paxlog.codecs.MessageHeaderDecoder;
 import io.paxlog.core.Entry;
@@ -35,7 +36,7 @@ class JournalFuzzTest
     @FuzzTest(maxDuration = "30s")
     void recoveryReplaysAConsistentPrefixOrRefuses(final byte[] input) throws IOException
     {
-        final Path dir = Files.createTempDirectory("journal-fuzz");
+        final Path dir = ScratchDirs.create("journal-fuzz");
         try
         {
             final List<String> valid = new ArrayList<>();

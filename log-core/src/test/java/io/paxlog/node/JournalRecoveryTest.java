@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Journal;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class JournalRecoveryTest
         final SplittableRandom random = new SplittableRandom(3);
         for (int round = 0; round < 5; round++)
         {
-            final Path dir = Files.createTempDirectory("journal");
+            final Path dir = ScratchDirs.create("journal");
             final List<String> expected = new ArrayList<>();
             int next = 0;
             for (int stop = 0; stop < 3; stop++)
@@ -106,7 +107,7 @@ class JournalRecoveryTest
     @Test
     void aTornLastRecordIsDroppedAndStaysDroppedAfterLaterAppends() throws Exception
     {
-        final Path dir = Files.createTempDirectory("journal");
+        final Path dir = ScratchDirs.create("journal");
         final List<String> expected = new ArrayList<>();
         try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.BATCH))
         {
@@ -138,7 +139,7 @@ class JournalRecoveryTest
     @Test
     void aCorruptRecordInTheMiddleRefusesToStart() throws Exception
     {
-        final Path dir = Files.createTempDirectory("journal");
+        final Path dir = ScratchDirs.create("journal");
         try (ChronicleJournal j = new ChronicleJournal(dir, SyncPolicy.NONE))
         {
             write(j, 1);
@@ -156,7 +157,7 @@ class JournalRecoveryTest
     @Test
     void killMinusNineAtRandomMomentsLeavesAConsistentPrefix() throws Exception
     {
-        final Path dir = Files.createTempDirectory("journal-kill");
+        final Path dir = ScratchDirs.create("journal-kill");
         final SplittableRandom random = new SplittableRandom(11);
         int replayed = 0;
         for (int round = 0; round < 3; round++)

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
@@ -77,7 +78,7 @@ class LargeCommandsTest
         props.setProperty(NodeConfig.SYNC_PROP, "none");
         props.setProperty(NodeConfig.MACHINES_PROP, SizedCommandMachine.class.getName());
         props.putAll(extra);
-        try (LocalProcessCluster cluster = new LocalProcessCluster(Files.createTempDirectory("paxlog-large"),
+        try (LocalProcessCluster cluster = new LocalProcessCluster(ScratchDirs.create("paxlog-large"),
             Path.of(".."), NODES, props, List.of()))
         {
             final Path root = cluster.root();

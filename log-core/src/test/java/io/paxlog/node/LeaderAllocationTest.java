@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.core.CoreConfig;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class LeaderAllocationTest
     @Test
     void leaderHotPathAllocatesLessThanOneBytePerCommandWithAuthentication() throws Exception
     {
-        final java.nio.file.Path secrets = java.nio.file.Files.createTempDirectory("paxlog-alloc-secrets");
+        final java.nio.file.Path secrets = ScratchDirs.create("paxlog-alloc-secrets");
         measure(AuthTestSupport.secured(secrets), secrets);
     }
 

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.sm.LockCommands;
@@ -58,7 +59,7 @@ class LockSessionTtlTest
     {
         return new PaxlogClient(new PaxlogClientContext()
             .members(cluster.members())
-            .aeronDirectoryName(Files.createTempDirectory("paxlog-" + name).toString())
+            .aeronDirectoryName(ScratchDirs.create("paxlog-" + name).toString())
             .callTimeoutNs(15_000_000_000L)
             .keepAliveIntervalNs(200_000_000L)
             .sessionTtlMs(ttlMs));

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.AdminClient;
 import io.paxlog.client.NodeStatusReport;
 import io.paxlog.client.PaxlogClient;
@@ -170,7 +171,7 @@ class OneNodeClusterTest
     @Test
     void aKilledNodeProcessRestartsFromItsJournal() throws Exception
     {
-        try (LocalProcessCluster cluster = new LocalProcessCluster(Files.createTempDirectory("paxlog-one"),
+        try (LocalProcessCluster cluster = new LocalProcessCluster(ScratchDirs.create("paxlog-one"),
             Path.of(".."), 1, "batch"))
         {
             cluster.startAll();

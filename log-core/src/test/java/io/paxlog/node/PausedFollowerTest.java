@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.protocol.Member;
 import io.paxlog.sm.CounterMachine;
@@ -37,7 +38,7 @@ class PausedFollowerTest
     @Test
     void followerPausedPastAeronTimeoutsServesAgainOrExitsAndTheLeaderKeepsLeading() throws Exception
     {
-        try (LocalProcessCluster cluster = new LocalProcessCluster(Files.createTempDirectory("paxlog-pause"),
+        try (LocalProcessCluster cluster = new LocalProcessCluster(ScratchDirs.create("paxlog-pause"),
             Path.of(".."), NODES, "none"))
         {
             final Path root = cluster.root();

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -61,7 +62,7 @@ final class PipelinedSession implements AutoCloseable
         throws Exception
     {
         this.outstanding = outstanding;
-        final String dir = Files.createTempDirectory("paxlog-alloc-client").toString();
+        final String dir = ScratchDirs.create("paxlog-alloc-client").toString();
         driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED).dirDeleteOnStart(true).dirDeleteOnShutdown(true));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));

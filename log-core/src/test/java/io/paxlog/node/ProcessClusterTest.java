@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogException;
 import io.paxlog.protocol.Member;
@@ -29,7 +30,7 @@ class ProcessClusterTest
     @Test
     void leaderKilledWithSigkillLosesNothingAndTheRestartedNodeCatchesUp() throws Exception
     {
-        try (LocalProcessCluster cluster = new LocalProcessCluster(Files.createTempDirectory("paxlog-procs"),
+        try (LocalProcessCluster cluster = new LocalProcessCluster(ScratchDirs.create("paxlog-procs"),
             Path.of(".."), NODES, "none"))
         {
             final Path root = cluster.root();

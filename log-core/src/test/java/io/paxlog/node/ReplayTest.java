@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.core.Role;
@@ -30,7 +31,7 @@ class ReplayTest
     @Test
     void oldBallotFramesAndReplayedCommandsChangeNothing() throws Exception
     {
-        final Path secrets = Files.createTempDirectory("paxlog-secrets");
+        final Path secrets = ScratchDirs.create("paxlog-secrets");
         try (InvokedCluster cluster = new InvokedCluster(3, "none", false, AuthTestSupport.secured(secrets)))
         {
             final byte[] clusterKey = AuthTestSupport.secret(secrets, "cluster.secret");

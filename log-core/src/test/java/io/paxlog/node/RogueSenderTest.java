@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.sm.CounterMachine;
@@ -28,7 +29,7 @@ class RogueSenderTest
     @Test
     void rogueFramesChangeNothingAndAreCountedByReason() throws Exception
     {
-        final Path secrets = Files.createTempDirectory("paxlog-secrets");
+        final Path secrets = ScratchDirs.create("paxlog-secrets");
         try (InvokedCluster cluster = new InvokedCluster(3, "none", false, AuthTestSupport.secured(secrets)))
         {
             final byte[] clusterKey = AuthTestSupport.secret(secrets, "cluster.secret");

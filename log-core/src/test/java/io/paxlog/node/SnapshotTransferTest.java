@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.sm.Machines;
@@ -22,7 +23,7 @@ class SnapshotTransferTest
     @Test
     void aSnapshotThatFailsToRestoreIsRefusedAndChangesNothing() throws Exception
     {
-        final Path dir = Files.createTempDirectory("paxlog-snapshot-transfer");
+        final Path dir = ScratchDirs.create("paxlog-snapshot-transfer");
         final CoreConfig config = new CoreConfig().load(ConsensusAdapterFuzzTest.props()).conclude();
         final ConsensusNode core = new ConsensusNode(config, new ConsensusAdapterFuzzTest.MemoryJournal(),
             new ConsensusAdapterFuzzTest.NullOutbox(), new ConsensusAdapterFuzzTest.NullListener());

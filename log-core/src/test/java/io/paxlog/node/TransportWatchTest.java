@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
@@ -38,7 +39,7 @@ class TransportWatchTest
     @BeforeEach
     void connect() throws Exception
     {
-        final String dir = Files.createTempDirectory("paxlog-watch").toString();
+        final String dir = ScratchDirs.create("paxlog-watch").toString();
         driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED).dirDeleteOnStart(true).dirDeleteOnShutdown(true));
         watch = new TransportWatch();

@@ -1,5 +1,6 @@
 package io.paxlog.node;
 
+import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.AdminClient;
 import io.paxlog.client.AdminClient.MembershipResult;
 import io.paxlog.client.NodeStatusReport;
@@ -38,7 +39,7 @@ class WipedMemberRejoinTest
     @Test
     void aWipedMemberIsRefusedAndRejoinsAsANewMemberCaughtUpAndVoting() throws Exception
     {
-        final Path root = Files.createTempDirectory("paxlog-wiped");
+        final Path root = ScratchDirs.create("paxlog-wiped");
         Process newMember = null;
         try (LocalProcessCluster cluster = new LocalProcessCluster(root, Path.of(".."), 3, "batch"))
         {

@@ -92,8 +92,18 @@ public final class DemoMain
 
     static int run(final long seconds, final int lockers, final int kills) throws Exception
     {
-        final Path home = Path.of(System.getProperty("paxlog.home", "."));
         final Path root = Files.createTempDirectory("paxlog-demo");
+        final int rc = run(root, seconds, lockers, kills);
+        if (rc == 0)
+        {
+            org.agrona.IoUtil.delete(root.toFile(), true); // a passed run leaves nothing behind; a failed one its logs
+        }
+        return rc;
+    }
+
+    private static int run(final Path root, final long seconds, final int lockers, final int kills) throws Exception
+    {
+        final Path home = Path.of(System.getProperty("paxlog.home", "."));
         try (LocalProcessCluster cluster = new LocalProcessCluster(root, home, 3, "batch"))
         {
             final Member[] members = cluster.members();
