@@ -55,7 +55,7 @@ public final class NodeMain
             return;
         }
         Files.createDirectories(config.dir());
-        if (!config.plantedBugs().isEmpty())
+        if (!config.plantedBugs().isEmpty() || !config.plantedFailures().isEmpty())
         {
             NodeLog.info(plantedWarning(config));
         }
@@ -149,7 +149,8 @@ public final class NodeMain
 
     /**
      * New instances of the configured state machines ({@link NodeConfig#MACHINES_PROP}), by machine id:
-     * {@link Machines#standard()} for {@code standard}.
+     * {@link Machines#standard()} for {@code standard}; a listed class with a constructor taking
+     * {@link java.util.Properties} gets the node's settings.
      *
      * @throws ConfigException naming the setting when a constructor fails.
      */
@@ -170,7 +171,9 @@ public final class NodeMain
         {
             try
             {
-                machines[i] = classes.get(i).getConstructor().newInstance();
+                final java.lang.reflect.Constructor<?> constructor = NodeConfig.machineConstructor(classes.get(i));
+                machines[i] = (StateMachine)(constructor.getParameterCount() == 1 ?
+                    constructor.newInstance(config.settings()) : constructor.newInstance());
             }
             catch (final ReflectiveOperationException | RuntimeException ex)
             {
@@ -182,13 +185,21 @@ public final class NodeMain
         return machines;
     }
 
-    /** The one loud line a node with planted bugs prints at start. */
+    /** The one loud line a node with planted bugs (or planted failures) prints at start. */
     static String plantedWarning(final NodeConfig config)
     {
         final StringBuilder names = new StringBuilder();
         for (final PlantedBug bug : config.plantedBugs())
         {
             names.append(names.length() == 0 ? "" : ",").append(bug.cliName());
+        }
+        for (final PlantedFailure failure : config.plantedFailures())
+        {
+            names.append(names.length() == 0 ? "" : ",").append(failure.cliName());
+            if (failure == PlantedFailure.INVARIANT_FAILS_AT_SLOT)
+            {
+                names.append(" (slot ").append(config.plantedInvariantSlot()).append(')');
+            }
         }
         return "WARNING: planted bug(s) enabled: " + names + "; this node is unsafe by design";
     }
