@@ -74,6 +74,8 @@ public final class ConsensusNode
     private int ownMarkHead;
     private int ownMarkCount;
     private static final int OWN_MARKS = 16;
+    /** A planted failure ({@link CoreConfig#plantInvariantFailure}): delivering this slot breaks an invariant. */
+    private final long invariantFailureSlot;
 
     public ConsensusNode(final CoreConfig config, final Journal journal, final Outbox outbox,
         final CommitListener listener)
@@ -96,6 +98,7 @@ public final class ConsensusNode
         this.lastSnapshotOfferNs = new long[Membership.MEMBERS_MAX];
         java.util.Arrays.fill(lastSnapshotOfferNs, Long.MIN_VALUE / 2);
         this.batch = new EntryBatch(Math.max(config.promiseEntriesMax(), config.catchupEntriesMax()));
+        this.invariantFailureSlot = config.invariantFailureSlot();
     }
 
     /**
@@ -1000,6 +1003,7 @@ public final class ConsensusNode
             appliedSlot++;
             Invariants.check(log.has(appliedSlot), "committed slot left the log ring before it was applied: ",
                 appliedSlot);
+            Invariants.check(appliedSlot != invariantFailureSlot, "planted: invariant fails at slot ", appliedSlot);
             if (role == Role.LEADER)
             {
                 windowBytes = Math.max(0, windowBytes - FrameBudget.entryBytes(log.entry(appliedSlot)));

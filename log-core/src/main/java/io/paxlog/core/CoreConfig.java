@@ -128,6 +128,7 @@ public final class CoreConfig
     private boolean backoffEnabled = true;
     private boolean allowPlantedBugs;
     private final EnumSet<PlantedBug> plantedBugs = EnumSet.noneOf(PlantedBug.class);
+    private long invariantFailureSlot;
     private boolean concluded;
 
     /** Reads every setting present in {@code props}; absent ones keep their current value. */
@@ -280,6 +281,11 @@ public final class CoreConfig
         if (!plantedBugs.isEmpty() && !allowPlantedBugs)
         {
             throw new ConfigException("plantedBugs", plantedBugs.toString(), "only test harnesses may plant bugs");
+        }
+        if (invariantFailureSlot != 0 && !allowPlantedBugs)
+        {
+            throw new ConfigException("invariantFailureSlot", invariantFailureSlot, "only test harnesses may plant " +
+                "failures");
         }
         concluded = true;
         return this;
@@ -439,6 +445,15 @@ public final class CoreConfig
     public CoreConfig plant(final PlantedBug bug) { plantedBugs.add(bug); return this; }
     public boolean planted(final PlantedBug bug) { return plantedBugs.contains(bug); }
     public Set<PlantedBug> plantedBugs() { return EnumSet.copyOf(plantedBugs); }
+
+    /**
+     * Test only (refused by {@link #conclude()} unless planted bugs are allowed): delivering committed slot
+     * {@code slot} throws an {@link Invariants.InvariantViolation}, as a broken invariant on the commit path would;
+     * 0 (the default) for never. The node runtime plants it to show that it stops on a broken invariant.
+     */
+    public CoreConfig plantInvariantFailure(final long slot) { invariantFailureSlot = slot; return this; }
+    /** The slot planted by {@link #plantInvariantFailure}; 0 for none. */
+    public long invariantFailureSlot() { return invariantFailureSlot; }
 
     /** The lease the leader may assume after an ack sent at {@code ackSendNs}: T(1 - rho) - epsilon. */
     public long leaderLeaseNs()

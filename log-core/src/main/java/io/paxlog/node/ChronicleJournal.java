@@ -15,12 +15,14 @@ import io.paxlog.core.CoreConfig;
 import io.paxlog.core.Entry;
 import io.paxlog.core.Journal;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -52,6 +54,11 @@ import java.util.zip.CRC32C;
  * <p><b>Recovery.</b> Chronicle hides a document whose write did not complete. A record whose checksum fails is
  * treated as torn if it is the last one (it is ignored and stays ignored); anywhere else it is corruption and
  * {@link #replay} throws rather than guess.
+ *
+ * <p><b>Fail-stop.</b> When the node fails ({@link #stopWrites}) the journal takes no more writes or syncs, and
+ * {@link #close} then releases its files without the msync Chronicle does on release under {@code SyncMode.SYNC}:
+ * records written after the last sync are left as a crash leaves them (in the page cache, never made durable by
+ * the node, never answered: the frames that depended on them die with the node).
  *
  * <p><b>Threading.</b> One thread (the node's duty cycle): one appender, one tailer, reused buffers.
  */
@@ -96,6 +103,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private long tornRecordsVoided;
     private long segmentsStarted;
     private long bytesWritten;
+    private boolean writesStopped;
 
     public ChronicleJournal(final Path dir, final SyncPolicy policy)
     {
@@ -223,6 +231,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
 
     public void startSegment(final long baseSlot)
     {
+        checkWritable();
         if (policy == SyncPolicy.BATCH && unsyncedWrites > 0)
         {
             appender.sync();
@@ -291,6 +300,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
 
     private void write(final int length)
     {
+        checkWritable();
         try (DocumentContext dc = appender.writingDocument())
         {
             dc.wire().bytes().write(scratch, 0, length);
@@ -317,6 +327,7 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     /** Makes every write so far durable under {@link SyncPolicy#BATCH}; returns true if it synced. */
     public boolean sync()
     {
+        checkWritable();
         if (policy != SyncPolicy.BATCH || unsyncedWrites == 0)
         {
             if (!deleteAtNextSync.isEmpty() && (policy != SyncPolicy.BATCH || unsyncedWrites == 0))
@@ -563,8 +574,40 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         return ok;
     }
 
+    /**
+     * The node failed (fail-stop): from now on every append, sync and segment start throws, and {@link #close} leaves
+     * the records written since the last sync unsynced. Idempotent.
+     */
+    public void stopWrites()
+    {
+        writesStopped = true;
+    }
+
+    /** Whether {@link #stopWrites} was called. */
+    public boolean writesStopped()
+    {
+        return writesStopped;
+    }
+
+    private void checkWritable()
+    {
+        if (writesStopped)
+        {
+            throw new IllegalStateException("journal " + root + ": no write or sync after the node failed");
+        }
+    }
+
+    /** Closes the queue; after {@link #stopWrites} without Chronicle's msync on release. */
     public void close()
     {
+        if (writesStopped)
+        {
+            final Wire wire = appender.wire();
+            if (wire != null && wire.bytes() instanceof MappedBytes mapped)
+            {
+                mapped.mappedFile().syncMode(SyncMode.NONE);
+            }
+        }
         appender.close();
         queue.close();
     }

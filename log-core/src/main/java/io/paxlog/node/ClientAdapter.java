@@ -14,12 +14,15 @@ import io.paxlog.codecs.SessionCloseDecoder;
 import io.paxlog.codecs.SessionConnectDecoder;
 import io.paxlog.codecs.SessionKeepAliveDecoder;
 import io.paxlog.codecs.StatusRequestDecoder;
+import io.paxlog.core.Invariants.InvariantViolation;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Decodes client and admin frames arriving on the node's client endpoint and calls its {@link ClientRequests} (the
- * {@link NodeAgent}). Malformed frames are dropped and counted; nothing here throws out of the duty cycle. Connects
+ * {@link NodeAgent}). Malformed frames are dropped and counted; nothing here throws out of the duty cycle, but for a
+ * failure of the node's own state while a good frame is handled (an {@code InvariantViolation}, a
+ * {@link StateMachineException}, an {@code Error}), which stops the node ({@link FailStop}). Connects
  * and admin requests carry their credentials (schema version 3) on to the agent, whose {@link ClientGate} checks
  * them. Threading: the duty-cycle thread only.
  */
@@ -68,6 +71,10 @@ final class ClientAdapter implements FragmentHandler
             {
                 dropped++;
             }
+        }
+        catch (final InvariantViolation ex)
+        {
+            throw ex; // not a bad frame: this node's own state is broken (fail-stop, FailStop)
         }
         catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
         {

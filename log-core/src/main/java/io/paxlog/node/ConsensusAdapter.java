@@ -16,6 +16,7 @@ import io.paxlog.codecs.PrepareDecoder;
 import io.paxlog.codecs.PromiseDecoder;
 import io.paxlog.core.ConsensusNode;
 import io.paxlog.core.Entry;
+import io.paxlog.core.Invariants.InvariantViolation;
 import io.paxlog.core.NackReason;
 import org.agrona.DirectBuffer;
 
@@ -25,7 +26,9 @@ import org.agrona.DirectBuffer;
  * a group larger than the limits, a sender with no address in the {@link AddressBook}) is dropped and counted; nothing it does can throw
  * out of the duty cycle. With authentication on, each frame's {@link FrameEnvelope} is checked first (cluster id,
  * sender, tag) and nothing of a frame that fails it is decoded; a message's {@code fromNodeId} must then be the
- * envelope's sender.
+ * envelope's sender. What the core or a state machine throws while handling a good frame because this node's own
+ * state is broken (an {@code InvariantViolation}, a {@link StateMachineException}, an {@code Error}) is not a bad
+ * frame: it escapes, and the node stops ({@link FailStop}).
  */
 final class ConsensusAdapter implements FragmentHandler
 {
@@ -111,6 +114,10 @@ final class ConsensusAdapter implements FragmentHandler
             {
                 received++;
             }
+        }
+        catch (final InvariantViolation ex)
+        {
+            throw ex; // not a bad frame: this node's own state is broken (fail-stop, FailStop)
         }
         catch (final IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException ex)
         {

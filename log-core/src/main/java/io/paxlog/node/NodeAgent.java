@@ -104,6 +104,8 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     private final MembershipRequests membershipRequests;
     /** Whether the Aeron transport still works; checked at the start of every duty cycle (fail-stop when lost). */
     private final TransportWatch transport;
+    /** What stops this node (a broken invariant, an Error, a state machine's exception), once it happened. */
+    private final FailStop failStop;
 
     /** {@code hostFactory} makes the state machine host, given the sink for its deferred answers. */
     public NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
@@ -141,6 +143,7 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
             config.core().windowSlots(), hostFactory, this);
         this.service = replica.host();
         this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
+        this.failStop = new FailStop(journal);
         this.aeron = aeron;
         this.transport = transport;
         transport.attach(aeron);
@@ -169,8 +172,9 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
                 adapter.nowNs(releaseNs); // the core sees the frame arrive at its release time
                 adapter.onFragment(buffer, offset, length, null);
             });
-        this.consensusAssembler = new FragmentAssembler(faultShim != null ? faultShim : consensusAdapter);
-        this.clientAssembler = new FragmentAssembler(clientAdapter);
+        this.consensusAssembler = new FragmentAssembler(failStop.guard(faultShim != null ? faultShim :
+            consensusAdapter));
+        this.clientAssembler = new FragmentAssembler(failStop.guard(clientAdapter));
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs(), config.mtu());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
@@ -190,7 +194,21 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         }
     }
 
+    /** Restores the latest snapshot and replays the journal; anything failing here stops the node (fail-stop). */
     public void onStart()
+    {
+        try
+        {
+            start();
+        }
+        catch (final Throwable t)
+        {
+            failStop.record(t, true);
+            throw failStop.termination();
+        }
+    }
+
+    private void start()
     {
         nowNs = clock.nanoTime();
         final SnapshotStore.Loaded loaded = snapshots.loadLatest();
@@ -210,7 +228,34 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         transport.cycleStarted(clock.nanoTime());
     }
 
+    /**
+     * One duty cycle. A failure that leaves this node's state untrusted ({@link FailStop}: a broken invariant, an
+     * {@link Error}, a state machine's exception) stops the node for good: the agent terminates, so nothing is
+     * polled, applied, sent, journaled or synced after it, and the journal is closed without a sync. Any other
+     * exception is rethrown to the runner's error handler, and the next cycle runs.
+     */
     public int doWork()
+    {
+        try
+        {
+            return dutyCycle();
+        }
+        catch (final AgentTerminationException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            if (!FailStop.isFatal(t))
+            {
+                throw t;
+            }
+            failStop.record(t, false);
+            throw failStop.termination();
+        }
+    }
+
+    private int dutyCycle()
     {
         int work = 0;
         if (driverInvoker != null)
@@ -232,6 +277,10 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         consensusAdapter.nowNs(nowNs);
         work += consensusSubscription.poll(consensusAssembler, FRAGMENT_LIMIT);
         work += clientSubscription.poll(clientAssembler, FRAGMENT_LIMIT);
+        if (failStop.failed())
+        {
+            throw failStop.termination(); // a handler failed inside a poll (FailStop): stop before anything else runs
+        }
         nowNs = clock.nanoTime(); // after the polls: see the class comment on the second reading
         core.onFramesPolled(nowNs);
         work += core.onTick(nowNs);
@@ -317,6 +366,7 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         figures.snapshot(slot, -1);
     }
 
+    /** After a failure the journal is closed without a sync ({@link ChronicleJournal#stopWrites}). */
     public void onClose()
     {
         counters.close();
@@ -564,6 +614,22 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     public String transportLost()
     {
         return transport.reason();
+    }
+
+    /**
+     * What stopped this node (fail-stop, {@link FailStop}): the {@link io.paxlog.core.Invariants.InvariantViolation},
+     * the {@link Error}, the {@link StateMachineException} or, at start, whatever start threw; null while it runs.
+     * Its duty cycle has stopped for good once this is set. Safe to call from any thread.
+     */
+    public Throwable failure()
+    {
+        return failStop.failure();
+    }
+
+    /** {@link #failure()} as one line, or null. Safe to call from any thread. */
+    public String failureReason()
+    {
+        return failStop.reason();
     }
 
     /** Snapshots this node installed from peers since it started (duty-cycle figure; read it when idle). */

@@ -82,8 +82,9 @@ public final class NodeConfig
     public static final int SNAPSHOT_BYTES_MAX_DEFAULT = 256 << 20;
     /**
      * The state machines the node hosts: {@code standard} ({@code Machines.standard()}: counters at id 0, locks at
-     * id 1) or a comma-separated list of {@link StateMachine} class names with public no-arg constructors, machine
-     * id = position in the list (at most {@link #MACHINES_MAX}). The classes must be on the node's class path.
+     * id 1) or a comma-separated list of {@link StateMachine} class names, machine id = position in the list (at
+     * most {@link #MACHINES_MAX}). The classes must be on the node's class path, each with a public constructor
+     * taking {@link Properties} (it is built with the node's settings, {@link #settings()}) or a public no-arg one.
      */
     public static final String MACHINES_PROP = "paxlog.machines";
     public static final String MACHINES_DEFAULT = "standard";
@@ -99,11 +100,16 @@ public final class NodeConfig
     public static final String FAULTS_HOLD_BYTES_PROP = "paxlog.faults.hold.bytes";
     public static final int FAULTS_HOLD_BYTES_DEFAULT = 8 << 20;
     /**
-     * Test only: a comma-separated list of {@link PlantedBug} names ({@code lease-from-receive-time,...}) switched
-     * on in this node, which then is unsafe by design. Empty by default. {@code ack-before-persist} is a simulator
-     * runtime bug and is refused here.
+     * Test only: a comma-separated list of {@link PlantedBug} names ({@code lease-from-receive-time,...}) and
+     * {@link PlantedFailure} names ({@code invariant-fails-at-slot,...}) switched on in this node, which then is
+     * unsafe by design. Empty by default. {@code ack-before-persist} is a simulator runtime bug and is refused here.
      */
     public static final String PLANT_PROP = "paxlog.plant";
+    /**
+     * Test only: the slot at which the planted failure {@code invariant-fails-at-slot} breaks an invariant (1 or
+     * more); required with that plant and refused without it.
+     */
+    public static final String PLANT_INVARIANT_SLOT_PROP = "paxlog.plant.invariant.slot";
     /**
      * Whether this member has run before, so that its data directory must hold its journal: {@code true} makes a
      * node without a journal refuse to start (it lost its state: a wiped or replaced disk) instead of starting as a
@@ -159,6 +165,8 @@ public final class NodeConfig
     private boolean stateRequired;
     private int faultsHoldBytes;
     private Set<PlantedBug> plantedBugs;
+    private Set<PlantedFailure> plantedFailures;
+    private long plantedInvariantSlot;
     private Supplier<FrameAuthenticator> frameAuthenticator;
     private Supplier<ClientAuthenticator> clientAuthenticator;
     private AuthSettings auth;
@@ -256,11 +264,15 @@ public final class NodeConfig
                 "=true) must list the cluster's current members besides itself");
         }
         core.initialVoters(voters);
-        plantedBugs = plantedBugs(props.getProperty(PLANT_PROP, ""));
-        if (!plantedBugs.isEmpty())
+        final String plant = props.getProperty(PLANT_PROP, "");
+        plantedBugs = plantedBugs(plant);
+        plantedFailures = plantedFailures(plant);
+        plantedInvariantSlot = plantedInvariantSlot(plant);
+        if (!plantedBugs.isEmpty() || !plantedFailures.isEmpty())
         {
             core.allowPlantedBugs(true);
             plantedBugs.forEach(core::plant);
+            core.plantInvariantFailure(plantedInvariantSlot);
         }
         if (props.getProperty(CoreConfig.RANDOM_SEED_PROP) == null)
         {
@@ -344,6 +356,11 @@ public final class NodeConfig
             throw new ConfigException(PLANT_PROP, props.getProperty(PLANT_PROP), "lock-double-grant replaces the " +
                 "standard lock table: it needs " + MACHINES_PROP + "=" + MACHINES_DEFAULT);
         }
+        if (plantedFailures.contains(PlantedFailure.APPLY_THROWS_ON_MARKER) && machineClasses.isEmpty())
+        {
+            throw new ConfigException(PLANT_PROP, props.getProperty(PLANT_PROP), "apply-throws-on-marker is " +
+                "honoured by test state machines only: it needs " + MACHINES_PROP + " naming one");
+        }
         final String faults = props.getProperty(FAULTS_ENABLED_PROP, Boolean.toString(FAULTS_ENABLED_DEFAULT)).trim();
         if (!faults.equals("true") && !faults.equals("false"))
         {
@@ -368,7 +385,10 @@ public final class NodeConfig
         return this;
     }
 
-    /** Parses {@link #PLANT_PROP}: names as {@link PlantedBug#cliName()}, comma-separated; empty for none. */
+    /**
+     * Parses {@link #PLANT_PROP}: names as {@link PlantedBug#cliName()} or {@link PlantedFailure#cliName()},
+     * comma-separated; returns the planted bugs (empty for none).
+     */
     static Set<PlantedBug> plantedBugs(final String value)
     {
         final EnumSet<PlantedBug> bugs = EnumSet.noneOf(PlantedBug.class);
@@ -379,6 +399,10 @@ public final class NodeConfig
         for (final String raw : value.split(",", -1))
         {
             final String name = raw.trim();
+            if (PlantedFailure.fromCliName(name) != null)
+            {
+                continue;
+            }
             final PlantedBug bug;
             try
             {
@@ -394,6 +418,10 @@ public final class NodeConfig
                         known.append(known.length() == 0 ? "" : ", ").append(b.cliName());
                     }
                 }
+                for (final PlantedFailure f : PlantedFailure.values())
+                {
+                    known.append(", ").append(f.cliName());
+                }
                 throw new ConfigException(PLANT_PROP, value, "unknown planted bug '" + name + "'; known: " + known);
             }
             if (bug == PlantedBug.ACK_BEFORE_PERSIST)
@@ -404,6 +432,50 @@ public final class NodeConfig
             bugs.add(bug);
         }
         return bugs;
+    }
+
+    /**
+     * The {@link PlantedFailure}s named in a {@link #PLANT_PROP} value (names already checked by
+     * {@link #plantedBugs(String)}); empty for none. A test state machine may call it on its node's settings.
+     */
+    static Set<PlantedFailure> plantedFailures(final String value)
+    {
+        final EnumSet<PlantedFailure> failures = EnumSet.noneOf(PlantedFailure.class);
+        for (final String raw : value.split(",", -1))
+        {
+            final PlantedFailure failure = PlantedFailure.fromCliName(raw.trim());
+            if (failure != null)
+            {
+                failures.add(failure);
+            }
+        }
+        return failures;
+    }
+
+    /** {@link #PLANT_INVARIANT_SLOT_PROP}: required with {@code invariant-fails-at-slot}, refused without; else 0. */
+    private long plantedInvariantSlot(final String plant)
+    {
+        final String v = props.getProperty(PLANT_INVARIANT_SLOT_PROP);
+        if (!plantedFailures.contains(PlantedFailure.INVARIANT_FAILS_AT_SLOT))
+        {
+            if (v != null)
+            {
+                throw new ConfigException(PLANT_INVARIANT_SLOT_PROP, v, "test only: needs " + PLANT_PROP + "=" +
+                    PlantedFailure.INVARIANT_FAILS_AT_SLOT.cliName());
+            }
+            return 0;
+        }
+        if (v == null || v.isBlank())
+        {
+            throw new ConfigException(PLANT_PROP, plant, PlantedFailure.INVARIANT_FAILS_AT_SLOT.cliName() +
+                " needs " + PLANT_INVARIANT_SLOT_PROP + " (the slot at which the invariant fails)");
+        }
+        final long slot = longProp(PLANT_INVARIANT_SLOT_PROP, 0);
+        if (slot < 1)
+        {
+            throw new ConfigException(PLANT_INVARIANT_SLOT_PROP, v, "must be a slot, 1 or more");
+        }
+        return slot;
     }
 
     /** Resolves the {@link #MACHINES_PROP} list (empty for {@code standard}); each class checked once, here. */
@@ -446,17 +518,37 @@ public final class NodeConfig
             {
                 throw new ConfigException(MACHINES_PROP, value, name + " is not a public concrete class");
             }
-            try
+            if (machineConstructor(type) == null)
             {
-                type.getConstructor();
-            }
-            catch (final NoSuchMethodException ex)
-            {
-                throw new ConfigException(MACHINES_PROP, value, name + " has no public no-arg constructor");
+                throw new ConfigException(MACHINES_PROP, value, name + " has no public constructor taking " +
+                    "java.util.Properties or nothing");
             }
             classes.add(type.asSubclass(StateMachine.class));
         }
         return List.copyOf(classes);
+    }
+
+    /**
+     * The constructor a node builds a listed machine with: the public one taking {@link Properties} (the node's
+     * settings, {@link #settings()}), else the public no-arg one; null if it has neither.
+     */
+    static java.lang.reflect.Constructor<?> machineConstructor(final Class<?> type)
+    {
+        try
+        {
+            return type.getConstructor(Properties.class);
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            try
+            {
+                return type.getConstructor();
+            }
+            catch (final NoSuchMethodException none)
+            {
+                return null;
+            }
+        }
     }
 
     private String required(final String key)
@@ -559,6 +651,16 @@ public final class NodeConfig
     public int snapshotBytesMax() { return snapshotBytesMax; }
     /** A client session silent for this long is forgotten by the node (clients send keep-alives). */
     public long sessionTimeoutNs() { return sessionTimeoutMs * 1_000_000L; }
+    /**
+     * A copy of the node's settings as loaded (the file with {@code paxlog.*} system properties on top), which a
+     * listed state machine with a constructor taking {@link Properties} is built with.
+     */
+    public Properties settings()
+    {
+        final Properties copy = new Properties();
+        copy.putAll(props);
+        return copy;
+    }
     /** The {@link #MACHINES_PROP} value as given ({@code standard} by default). */
     public String machines() { return machines; }
     /** The state machine classes by machine id, checked by {@link #conclude()}; empty for {@code standard}. */
@@ -571,6 +673,13 @@ public final class NodeConfig
     public int faultsHoldBytes() { return faultsHoldBytes; }
     /** The bugs planted in this node ({@value #PLANT_PROP}); empty unless a test asked for them. */
     public Set<PlantedBug> plantedBugs() { return plantedBugs.isEmpty() ? Set.of() : EnumSet.copyOf(plantedBugs); }
+    /** The failures planted in this node ({@value #PLANT_PROP}); empty unless a test asked for them. */
+    public Set<PlantedFailure> plantedFailures()
+    {
+        return plantedFailures.isEmpty() ? Set.of() : EnumSet.copyOf(plantedFailures);
+    }
+    /** The slot of the planted {@code invariant-fails-at-slot} ({@value #PLANT_INVARIANT_SLOT_PROP}); 0 if none. */
+    public long plantedInvariantSlot() { return plantedInvariantSlot; }
     /** The authentication settings ({@link AuthSettings}): what is authenticated, and authenticators per node. */
     AuthSettings auth() { return auth; }
     /** The cluster id in every consensus frame's envelope ({@value #CLUSTER_ID_PROP}). */

@@ -14,11 +14,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs one node: {@code NodeMain --config FILE}. Exit 2 with a one-line reason for a bad configuration, or for a
- * data directory it must not start from ({@link IdentityCheck}: a lost journal, another cluster's or member's).
- * Every 100 ms the node writes {@code DIR/status} (one line, replaced atomically) for {@code ops/cluster status}.
+ * Runs one node: {@code NodeMain --config FILE}. Every 100 ms the node writes {@code DIR/status} (one line, replaced
+ * atomically) for {@code ops/cluster status}.
+ *
+ * <p>Exit codes, each after one line saying why (the last line of the node's log):
+ * <ul>
+ *   <li>0: stopped (SIGTERM, SIGINT).</li>
+ *   <li>2: a bad configuration, or a data directory it must not start from ({@link IdentityCheck}: a lost journal,
+ *   another cluster's or member's); nothing was written.</li>
+ *   <li>{@value #EXIT_TRANSPORT_LOST}: its Aeron transport was lost ({@link #EXIT_TRANSPORT_LOST}); restart it.</li>
+ *   <li>{@value #EXIT_FAIL_STOP}: it stopped on a failure of its own state ({@link #EXIT_FAIL_STOP}: a broken
+ *   invariant, an {@code Error}, a state machine's exception); fix the cause, then restart it.</li>
+ * </ul>
  */
 public final class NodeMain
 {
@@ -27,8 +37,26 @@ public final class NodeMain
      * pause longer than Aeron's liveness timeouts, a media driver that died): restart it.
      */
     public static final int EXIT_TRANSPORT_LOST = 3;
+    /**
+     * The exit code of a node that stopped on a failure of its own state (fail-stop, {@link PaxlogNode#failure()}): a
+     * broken invariant ({@code InvariantViolation}), an {@code Error}, or an exception escaping a state machine's
+     * apply, session open or close, timer, snapshot or restore; or anything failing while it started. Its state is
+     * not trusted, so it stopped serving within a duty cycle and exits within a second (the last line of its log:
+     * {@code paxlog node N stopping: <cause>; exit 4 (...)}, after the stack trace). Restarted, it recovers from its
+     * journal and catches up like a crashed member; but a state machine bug fails again on the same entry (on every
+     * member that applies it) until the machine is fixed.
+     */
+    public static final int EXIT_FAIL_STOP = 4;
     /** How long closing a node whose transport was lost may take before the process halts. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
+    /**
+     * How long closing a failed node may take before the process halts: detection (up to one 100 ms status tick)
+     * plus this keeps the exit within a second of the failure. The journal was closed by then or is abandoned as a
+     * crash would leave it.
+     */
+    private static final long FAIL_STOP_CLOSE_TIMEOUT_MS = 600;
+    /** Set by whichever thread writes the node's last line first (the main thread or an exit watchdog). */
+    private static final AtomicBoolean LAST_LINE = new AtomicBoolean();
 
     private NodeMain()
     {
@@ -55,7 +83,7 @@ public final class NodeMain
             return;
         }
         Files.createDirectories(config.dir());
-        if (!config.plantedBugs().isEmpty())
+        if (!config.plantedBugs().isEmpty() || !config.plantedFailures().isEmpty())
         {
             NodeLog.info(plantedWarning(config));
         }
@@ -82,6 +110,7 @@ public final class NodeMain
             " chronicle.analytics.disable=" + System.getProperty("chronicle.analytics.disable"));
         final CountDownLatch stop = new CountDownLatch(1);
         String transportLost = null;
+        String failure = null;
         try (PaxlogNode node = PaxlogNode.start(config, machines))
         {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "paxlog-shutdown"));
@@ -92,11 +121,20 @@ public final class NodeMain
             final Path snapshotTrigger = config.dir().resolve("snapshot.request");
             while (!stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS))
             {
+                failure = node.failureReason();
+                if (failure != null)
+                {
+                    Files.deleteIfExists(statusFile); // it serves no more: ops/cluster shows it down, not stale
+                    haltAfter(FAIL_STOP_CLOSE_TIMEOUT_MS, EXIT_FAIL_STOP, failStopLine(config.nodeId(), failure +
+                        " (closing took over " + FAIL_STOP_CLOSE_TIMEOUT_MS + " ms)"));
+                    break;
+                }
                 transportLost = node.transportLost();
                 if (transportLost != null)
                 {
                     Files.deleteIfExists(statusFile); // its figures stopped: ops/cluster shows it down, not stale
-                    haltAfter(CLOSE_TIMEOUT_MS, config.nodeId(), transportLost);
+                    haltAfter(CLOSE_TIMEOUT_MS, EXIT_TRANSPORT_LOST, transportLostLine(config.nodeId(), transportLost +
+                        " (closing took over " + CLOSE_TIMEOUT_MS + " ms)"));
                     break;
                 }
                 if (Files.deleteIfExists(snapshotTrigger))
@@ -105,15 +143,36 @@ public final class NodeMain
                 }
                 writeStatus(node.agent().status(), journalBytes(config, ++ticks), statusFile, tmp);
             }
-            if (transportLost == null)
+            if (transportLost == null && failure == null)
             {
                 NodeLog.info("paxlog node " + config.nodeId() + " stopping");
             }
         }
+        if (failure != null)
+        {
+            lastLine(failStopLine(config.nodeId(), failure));
+            System.exit(EXIT_FAIL_STOP);
+        }
         if (transportLost != null)
         {
-            NodeLog.info(transportLostLine(config.nodeId(), transportLost));
+            lastLine(transportLostLine(config.nodeId(), transportLost));
             System.exit(EXIT_TRANSPORT_LOST);
+        }
+    }
+
+    /** The one line a node that stopped on a failure ({@link #EXIT_FAIL_STOP}) ends its log with. */
+    static String failStopLine(final int nodeId, final String cause)
+    {
+        return "paxlog node " + nodeId + " stopping: " + cause + "; exit " + EXIT_FAIL_STOP + " (its state is not " +
+            "trusted: fix the cause, then restart it: it recovers from its journal and the other members)";
+    }
+
+    /** Logs the node's last line unless an exit watchdog did. */
+    private static void lastLine(final String line)
+    {
+        if (LAST_LINE.compareAndSet(false, true))
+        {
+            NodeLog.info(line);
         }
     }
 
@@ -125,10 +184,11 @@ public final class NodeMain
     }
 
     /**
-     * Closing a node whose transport was lost (the journal, the Aeron client, the embedded driver) should take
-     * milliseconds; should it hang, the process still ends, with its one line, after {@code timeoutMs}.
+     * Closing a node that stopped (the journal, the Aeron client, the embedded driver) should take milliseconds;
+     * should it hang, the process still ends after {@code timeoutMs} with {@code exitCode}, its last line
+     * {@code line} (unless the main thread wrote its own by then).
      */
-    private static void haltAfter(final long timeoutMs, final int nodeId, final String reason)
+    private static void haltAfter(final long timeoutMs, final int exitCode, final String line)
     {
         final Thread watchdog = new Thread(() ->
         {
@@ -140,8 +200,8 @@ public final class NodeMain
             {
                 return;
             }
-            NodeLog.info(transportLostLine(nodeId, reason + " (closing took over " + timeoutMs + " ms)"));
-            Runtime.getRuntime().halt(EXIT_TRANSPORT_LOST);
+            lastLine(line);
+            Runtime.getRuntime().halt(exitCode);
         }, "paxlog-exit-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
@@ -149,7 +209,8 @@ public final class NodeMain
 
     /**
      * New instances of the configured state machines ({@link NodeConfig#MACHINES_PROP}), by machine id:
-     * {@link Machines#standard()} for {@code standard}.
+     * {@link Machines#standard()} for {@code standard}; a listed class with a constructor taking
+     * {@link java.util.Properties} gets the node's settings.
      *
      * @throws ConfigException naming the setting when a constructor fails.
      */
@@ -170,7 +231,9 @@ public final class NodeMain
         {
             try
             {
-                machines[i] = classes.get(i).getConstructor().newInstance();
+                final java.lang.reflect.Constructor<?> constructor = NodeConfig.machineConstructor(classes.get(i));
+                machines[i] = (StateMachine)(constructor.getParameterCount() == 1 ?
+                    constructor.newInstance(config.settings()) : constructor.newInstance());
             }
             catch (final ReflectiveOperationException | RuntimeException ex)
             {
@@ -182,13 +245,21 @@ public final class NodeMain
         return machines;
     }
 
-    /** The one loud line a node with planted bugs prints at start. */
+    /** The one loud line a node with planted bugs (or planted failures) prints at start. */
     static String plantedWarning(final NodeConfig config)
     {
         final StringBuilder names = new StringBuilder();
         for (final PlantedBug bug : config.plantedBugs())
         {
             names.append(names.length() == 0 ? "" : ",").append(bug.cliName());
+        }
+        for (final PlantedFailure failure : config.plantedFailures())
+        {
+            names.append(names.length() == 0 ? "" : ",").append(failure.cliName());
+            if (failure == PlantedFailure.INVARIANT_FAILS_AT_SLOT)
+            {
+                names.append(" (slot ").append(config.plantedInvariantSlot()).append(')');
+            }
         }
         return "WARNING: planted bug(s) enabled: " + names + "; this node is unsafe by design";
     }

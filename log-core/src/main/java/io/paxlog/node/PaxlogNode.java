@@ -28,6 +28,20 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * no hand-off between a driver thread and the node on the way in or out. {@link #startInvoked} always keeps a
  * SHARED driver thread (the test drives only the node's agent). Either way the driver idles with the node's
  * {@code paxlog.idle}.
+ *
+ * <p><b>Fail-stop.</b> A node never runs on with a state it cannot vouch for. A broken invariant
+ * ({@link io.paxlog.core.Invariants.InvariantViolation}), any {@link Error}, or an exception escaping a hosted state
+ * machine's apply, session open or close, timer, snapshot or restore ({@link StateMachineException}; each machine is
+ * wrapped so), or anything thrown while the node starts, stops it: the duty cycle ends at once (nothing more is
+ * polled, applied, answered or sent; the frames of the failing cycle are never released), and the journal is closed
+ * without writing or syncing anything after the failure. The owner learns it from {@link #failure()} (or
+ * {@link #isFailed()}; {@link #failureReason()} is the one line) and should close the node; {@link NodeMain} then
+ * exits with {@link NodeMain#EXIT_FAIL_STOP}. The failure is logged once, with its stack trace, when it happens.
+ * Restarted, the node recovers from its journal and the other members like any crashed member; a state machine
+ * that throws on a command throws again on every member that applies it, until the machine is fixed. Frames
+ * received that do not decode are not failures (they are dropped and counted), nor is an exception from a query
+ * (it changes nothing; the query is answered REJECTED and counted, and the node serves on), nor a snapshot from a peer that does not restore
+ * (it is refused and the machines are rolled back).
  */
 public final class PaxlogNode implements AutoCloseable
 {
@@ -66,7 +80,8 @@ public final class PaxlogNode implements AutoCloseable
         try
         {
             a = Aeron.connect(aeronContext);
-            this.agent = new NodeAgent(config, a, epochAlignedClock(), sink -> new StateMachineHost(sink, machines),
+            final StateMachine[] guarded = GuardedMachine.guard(machines); // their exceptions stop the node
+            this.agent = new NodeAgent(config, a, epochAlignedClock(), sink -> new StateMachineHost(sink, guarded),
                 invoked ? new AgentInvoker[] {a.conductorAgentInvoker(), d.sharedAgentInvoker()} : null, transport);
         }
         catch (final RuntimeException ex)
@@ -84,7 +99,7 @@ public final class PaxlogNode implements AutoCloseable
     public static PaxlogNode start(final NodeConfig config, final StateMachine... machines)
     {
         final PaxlogNode node = new PaxlogNode(config, config.driverInvoked(), machines);
-        node.runner = new AgentRunner(idleStrategy(config.idle()), PaxlogNode::onAgentError, null, node.agent);
+        node.runner = new AgentRunner(idleStrategy(config.idle()), node::onAgentError, null, node.agent);
         AgentRunner.startOnThread(node.runner);
         return node;
     }
@@ -93,7 +108,7 @@ public final class PaxlogNode implements AutoCloseable
     public static PaxlogNode startInvoked(final NodeConfig config, final StateMachine... machines)
     {
         final PaxlogNode node = new PaxlogNode(config, false, machines);
-        node.invoker = new AgentInvoker(PaxlogNode::onAgentError, null, node.agent);
+        node.invoker = new AgentInvoker(node::onAgentError, null, node.agent);
         node.invoker.start();
         return node;
     }
@@ -115,15 +130,49 @@ public final class PaxlogNode implements AutoCloseable
     }
 
     /**
-     * Errors the duty cycle threw. The agent's own termination (its transport was lost, {@link #transportLost}) is
-     * reported by the node's owner in one line; anything else is printed with its stack trace.
+     * Errors the duty cycle threw (on its thread). The agent's termination for a lost transport
+     * ({@link #transportLost}) is reported by the node's owner in one line; its termination on a failure
+     * ({@link #failure}) is logged here once, when it happens, with the failure's stack trace, and the owner ends with
+     * one line too; anything else is printed with its stack trace (and the next duty cycle runs).
      */
-    private static void onAgentError(final Throwable error)
+    private void onAgentError(final Throwable error)
     {
-        if (!(error instanceof AgentTerminationException))
+        final Throwable failure = agent.failure();
+        if (error instanceof AgentTerminationException)
         {
-            error.printStackTrace();
+            if (failure != null && error.getCause() == failure)
+            {
+                NodeLog.info("node " + config.nodeId() + ": fail-stop: " + agent.failureReason() + "; it serves " +
+                    "no more, its journal is closed unsynced (stack trace follows)");
+                failure.printStackTrace();
+            }
+            return;
         }
+        error.printStackTrace();
+    }
+
+    /**
+     * What stopped this node (fail-stop, see the class comment): the
+     * {@link io.paxlog.core.Invariants.InvariantViolation}, the {@link Error}, the {@link StateMachineException}
+     * (naming the machine, the call and the slot), or what its start threw; null while it runs. Once set, the duty
+     * cycle has stopped for good and the journal is closed (or being closed) unsynced: close the node; restart it (a
+     * new node on the same directory) once the cause is understood. Safe to call from any thread.
+     */
+    public Throwable failure()
+    {
+        return agent.failure();
+    }
+
+    /** Whether the node stopped on a failure ({@link #failure()} is set). Safe to call from any thread. */
+    public boolean isFailed()
+    {
+        return agent.failure() != null;
+    }
+
+    /** {@link #failure()} as one line (what {@link NodeMain} prints), or null. Safe to call from any thread. */
+    public String failureReason()
+    {
+        return agent.failureReason();
     }
 
     /**

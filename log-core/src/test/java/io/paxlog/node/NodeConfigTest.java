@@ -152,5 +152,64 @@ class NodeConfigTest
             "concrete class", error(NodeConfig.MACHINES_PROP, "io.paxlog.sm.StateMachine"));
         assertEquals("paxlog.machines=io.paxlog.sm.LockTable,: expected standard or a comma-separated list of " +
             "StateMachine class names", error(NodeConfig.MACHINES_PROP, "io.paxlog.sm.LockTable,"));
+        assertEquals("paxlog.machines=" + NeedsAnInt.class.getName() + ": " + NeedsAnInt.class.getName() + " has no " +
+            "public constructor taking java.util.Properties or nothing",
+            error(NodeConfig.MACHINES_PROP, NeedsAnInt.class.getName()));
+    }
+
+    /** A machine with a public constructor taking {@link Properties} is built with the node's settings. */
+    @Test
+    void aMachineTakingPropertiesGetsTheNodesSettings()
+    {
+        final Properties p = valid();
+        p.setProperty(NodeConfig.MACHINES_PROP, "io.paxlog.sm.CounterMachine," + SettingsMachine.class.getName());
+        final NodeConfig c = NodeConfig.fromProperties(p).conclude();
+        final StateMachine[] machines = NodeMain.machines(c);
+        assertInstanceOf(CounterMachine.class, machines[0]);
+        assertEquals("1", ((SettingsMachine)machines[1]).settings.getProperty("paxlog.node.id"));
+        assertEquals(c.machines(), ((SettingsMachine)machines[1]).settings.getProperty(NodeConfig.MACHINES_PROP));
+    }
+
+    /** Keeps the settings it was built with. */
+    public static final class SettingsMachine extends Blank
+    {
+        final Properties settings;
+
+        public SettingsMachine(final Properties settings)
+        {
+            this.settings = settings;
+        }
+    }
+
+    /** Has no constructor a node can call. */
+    public static final class NeedsAnInt extends Blank
+    {
+        public NeedsAnInt(final int unused)
+        {
+        }
+    }
+
+    /** A machine with no state. */
+    abstract static class Blank implements StateMachine
+    {
+        public int apply(final io.paxlog.sm.ApplyContext ctx, final org.agrona.DirectBuffer command, final int offset,
+            final int length, final org.agrona.MutableDirectBuffer result)
+        {
+            return 0;
+        }
+
+        public int query(final org.agrona.DirectBuffer query, final int offset, final int length,
+            final org.agrona.MutableDirectBuffer result)
+        {
+            return 0;
+        }
+
+        public void snapshot(final io.paxlog.sm.SnapshotWriter writer)
+        {
+        }
+
+        public void restore(final io.paxlog.sm.SnapshotReader reader)
+        {
+        }
     }
 }

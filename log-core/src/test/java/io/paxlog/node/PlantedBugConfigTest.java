@@ -16,19 +16,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code paxlog.plant} and {@code paxlog.faults.*}: test-only node settings, parsed and checked once. */
+/**
+ * {@code paxlog.plant} (planted bugs and planted failures), {@code paxlog.plant.invariant.slot} and
+ * {@code paxlog.faults.*}: test-only node settings, parsed and checked once.
+ */
 class PlantedBugConfigTest
 {
     private static NodeConfig conclude(final String key, final String value)
     {
         final Properties p = new Properties();
-        p.setProperty(NodeConfig.MEMBERS_PROP, "0=127.0.0.1:20001:20002,1=127.0.0.1:20003:20004,2=127.0.0.1:20005:20006");
-        p.setProperty("paxlog.node.id", "0");
-        p.setProperty(NodeConfig.DIR_PROP, "/tmp/x");
         if (key != null)
         {
             p.setProperty(key, value);
         }
+        return conclude(p);
+    }
+
+    private static NodeConfig conclude(final Properties settings)
+    {
+        final Properties p = new Properties();
+        p.setProperty(NodeConfig.MEMBERS_PROP, "0=127.0.0.1:20001:20002,1=127.0.0.1:20003:20004,2=127.0.0.1:20005:20006");
+        p.setProperty("paxlog.node.id", "0");
+        p.setProperty(NodeConfig.DIR_PROP, "/tmp/x");
+        p.putAll(settings);
         return NodeConfig.fromProperties(p).conclude();
     }
 
@@ -78,6 +88,56 @@ class PlantedBugConfigTest
         assertEquals("paxlog.plant=ack-before-persist: 'ack-before-persist' is a simulator runtime bug; a real node " +
             "cannot plant it", assertThrows(ConfigException.class,
             () -> conclude(NodeConfig.PLANT_PROP, "ack-before-persist")).getMessage());
+    }
+
+    /** Fail-stop's planted failures: off by default, named in paxlog.plant, warned about, checked once. */
+    @Test
+    void plantedFailuresAreNamedInThePlantListAndChecked()
+    {
+        final NodeConfig none = conclude(null, null);
+        assertEquals(Set.of(), none.plantedFailures());
+        assertEquals(0, none.plantedInvariantSlot());
+        assertEquals(0, none.core().invariantFailureSlot());
+
+        final Properties p = new Properties();
+        p.setProperty(NodeConfig.PLANT_PROP, "invariant-fails-at-slot");
+        p.setProperty(NodeConfig.PLANT_INVARIANT_SLOT_PROP, "500");
+        final NodeConfig invariant = conclude(p);
+        assertEquals(Set.of(PlantedFailure.INVARIANT_FAILS_AT_SLOT), invariant.plantedFailures());
+        assertEquals(Set.of(), invariant.plantedBugs());
+        assertEquals(500, invariant.plantedInvariantSlot());
+        assertEquals(500, invariant.core().invariantFailureSlot(), "planted in the core's commit path");
+        assertEquals("WARNING: planted bug(s) enabled: invariant-fails-at-slot (slot 500); this node is unsafe by " +
+            "design", NodeMain.plantedWarning(invariant));
+
+        assertEquals("paxlog.plant=invariant-fails-at-slot: invariant-fails-at-slot needs " +
+            "paxlog.plant.invariant.slot (the slot at which the invariant fails)", assertThrows(ConfigException.class,
+            () -> conclude(NodeConfig.PLANT_PROP, "invariant-fails-at-slot")).getMessage());
+        assertEquals("paxlog.plant.invariant.slot=500: test only: needs paxlog.plant=invariant-fails-at-slot",
+            assertThrows(ConfigException.class, () -> conclude(NodeConfig.PLANT_INVARIANT_SLOT_PROP, "500"))
+            .getMessage(), "refused unless planted");
+        p.setProperty(NodeConfig.PLANT_INVARIANT_SLOT_PROP, "0");
+        assertEquals("paxlog.plant.invariant.slot=0: must be a slot, 1 or more",
+            assertThrows(ConfigException.class, () -> conclude(p)).getMessage());
+
+        final Properties apply = new Properties();
+        apply.setProperty(NodeConfig.PLANT_PROP, "lease-from-receive-time, apply-throws-on-marker");
+        apply.setProperty(NodeConfig.MACHINES_PROP, FailingApplyMachine.class.getName());
+        final NodeConfig throwing = conclude(apply);
+        assertEquals(Set.of(PlantedFailure.APPLY_THROWS_ON_MARKER), throwing.plantedFailures());
+        assertEquals(Set.of(PlantedBug.LEASE_FROM_RECEIVE_TIME), throwing.plantedBugs());
+        assertEquals("WARNING: planted bug(s) enabled: lease-from-receive-time,apply-throws-on-marker; this node is " +
+            "unsafe by design", NodeMain.plantedWarning(throwing));
+        assertTrue(((FailingApplyMachine)NodeMain.machines(throwing)[0]).planted(), "the machine sees the plant");
+        apply.setProperty(NodeConfig.PLANT_PROP, "lease-from-receive-time");
+        assertFalse(((FailingApplyMachine)NodeMain.machines(conclude(apply))[0]).planted(), "not planted, not thrown");
+        assertEquals("paxlog.plant=apply-throws-on-marker: apply-throws-on-marker is honoured by test state machines " +
+            "only: it needs paxlog.machines naming one", assertThrows(ConfigException.class,
+            () -> conclude(NodeConfig.PLANT_PROP, "apply-throws-on-marker")).getMessage());
+
+        final String unknown = assertThrows(ConfigException.class,
+            () -> conclude(NodeConfig.PLANT_PROP, "no-such-failure")).getMessage();
+        assertTrue(unknown.endsWith(", invariant-fails-at-slot, apply-throws-on-marker"), unknown);
     }
 
     @Test

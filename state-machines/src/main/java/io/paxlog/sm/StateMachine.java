@@ -23,6 +23,19 @@ import org.agrona.MutableDirectBuffer;
  * <p><b>Durability.</b> The log and the snapshots are the source of truth: after a restart the host restores the
  * latest snapshot ({@link #restore}) and re-applies the committed entries after it. A state machine keeps nothing
  * on disk itself.
+ *
+ * <p><b>Exceptions: fail-stop.</b> A machine must not throw. A command it cannot apply (malformed, refused) gets an
+ * answer, a result the client understands (for example a status byte), never an exception: every replica applies
+ * the same command. An exception (or an {@link Error}) escaping {@link #apply}, {@link #onSessionOpened},
+ * {@link #onSessionClosed}, {@link #onTimer}, {@link #snapshot} or {@link #restore} leaves the machine half changed
+ * while the log counts the entry as applied, so a real node stops at once (fail-stop: it answers, sends and journals
+ * nothing more and exits with code 4, naming the machine, the call and the slot) rather than serve a state it cannot
+ * vouch for; the other members serve on only if the exception was particular to that member. A deterministic bug
+ * throws on every replica that applies the entry, and again on each after a restart, until the machine is fixed.
+ * An exception from {@link #query} stops nothing (a query changes no state; the host answers it REJECTED and
+ * counts it), nor does a
+ * {@link #restore} of a snapshot sent by a peer that fails (the node refuses that snapshot and restores the
+ * machines' previous state). The simulator reports any exception as a violation.
  */
 public interface StateMachine
 {

@@ -168,6 +168,7 @@ public final class StateMachineHost
     private final ExpandableArrayBuffer result = new ExpandableArrayBuffer(256);
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(256);
     private int resultLength;
+    private long queryFailures;
     private long appliedSlot;
     private long logTimeNs;
     private long nextDeadlineNs = Long.MAX_VALUE;
@@ -322,7 +323,12 @@ public final class StateMachineHost
         return (int)(sequence & (SESSION_WINDOW - 1));
     }
 
-    /** Runs a read-only query; the first byte names the machine. Returns false if there is no such machine. */
+    /**
+     * Runs a read-only query; the first byte names the machine. Returns false if there is no such machine or the
+     * machine threw (a query it cannot read, say a malformed one: the client is answered REJECTED and
+     * {@link #queryFailures()} counts it). A query changes no state, so its exception stops nothing, unlike one from
+     * {@code apply}.
+     */
     public boolean query(final DirectBuffer query, final int offset, final int length)
     {
         resultLength = 0;
@@ -331,8 +337,23 @@ public final class StateMachineHost
         {
             return false;
         }
-        resultLength = machines[machineId].query(query, offset + 1, length - 1, result);
-        return true;
+        try
+        {
+            resultLength = machines[machineId].query(query, offset + 1, length - 1, result);
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            resultLength = 0;
+            queryFailures++;
+            return false;
+        }
+    }
+
+    /** Queries a machine threw from, answered REJECTED ({@link #query}). */
+    public long queryFailures()
+    {
+        return queryFailures;
     }
 
     // ------------------------------------------------------------------ timers

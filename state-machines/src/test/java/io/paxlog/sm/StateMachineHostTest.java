@@ -455,4 +455,39 @@ class StateMachineHostTest
         assertArrayEquals(Arrays.copyOf(endA.buffer().byteArray(), endA.length()),
             Arrays.copyOf(endB.buffer().byteArray(), endB.length()));
     }
+
+    @Test
+    void aQueryThatThrowsIsRefusedAndCountedAndChangesNothing()
+    {
+        final StateMachine throwsOnQuery = new StateMachine()
+        {
+            public int apply(final ApplyContext ctx, final DirectBuffer cmd, final int offset, final int length,
+                final MutableDirectBuffer result)
+            {
+                return 0;
+            }
+
+            public int query(final DirectBuffer query, final int offset, final int length,
+                final MutableDirectBuffer result)
+            {
+                return query.getInt(offset + length); // reads past the query: a malformed one, as a machine may
+            }
+
+            public void snapshot(final SnapshotWriter writer)
+            {
+            }
+
+            public void restore(final SnapshotReader reader)
+            {
+            }
+        };
+        final HostHarness x = new HostHarness(m0, throwsOnQuery);
+        final UnsafeBuffer q = new UnsafeBuffer(new byte[] {1, 7});
+        assertFalse(x.host.query(q, 0, 2), "refused, not thrown");
+        assertEquals(1, x.host.queryFailures());
+        assertEquals(0, x.host.resultLength());
+        assertTrue(x.host.query(new UnsafeBuffer(new byte[] {0}), 0, 1), "the other machine still answers");
+        assertEquals(8, x.host.resultLength());
+        assertEquals(1, x.host.queryFailures());
+    }
 }
