@@ -20,9 +20,23 @@ import org.agrona.MutableDirectBuffer;
  * during the call: never keep them. Write a result from offset 0 of {@code result} (it grows as needed) and
  * return its length. On the steady-state path an implementation should not allocate.
  *
- * <p><b>Durability.</b> The log and the snapshots are the source of truth: after a restart the host restores the
- * latest snapshot ({@link #restore}) and re-applies the committed entries after it. A state machine keeps nothing
- * on disk itself.
+ * <p><b>Durability and replay.</b> The log and the snapshots are the source of truth: after a restart the host
+ * restores the latest snapshot ({@link #restore}) and re-applies the committed entries after it, through the same
+ * calls in the same order with the same contexts (slot, log time, session, sequence) as the first time, timers and
+ * session events included. A machine cannot tell a replay from a first apply, and must not need to. Results and
+ * {@link ApplyContext#respond deferred answers} produced during a replay reach no client (none waits on the
+ * restarted replica); the session's exactly-once window records them, so a client that retries gets the recorded
+ * result. A state machine keeps nothing on disk itself.
+ *
+ * <p><b>Queries at a lagging replica.</b> {@link #query} runs on the replica that serves the read, against what that
+ * replica has applied. A linearizable read runs on the leader; at the sequential and eventual levels a follower
+ * answers from its own applied state, which may lag the leader's (sequential waits until the follower has applied
+ * the slot the client last saw; eventual does not wait). A query must not assume its state is the latest.
+ *
+ * <p><b>Snapshots.</b> {@link #snapshot} must write the same bytes on every replica at the same slot (the same state
+ * in the same order: no hash-order iteration, no timestamps of its own), so that a snapshot from any member restores
+ * any other. Version the format: write a version first, and have {@link #restore} throw on a version it does not
+ * know rather than misread it (a node refuses such a snapshot from a peer, or stops at start naming the machine).
  *
  * <p><b>Exceptions: fail-stop.</b> A machine must not throw. A command it cannot apply (malformed, refused) gets an
  * answer, a result the client understands (for example a status byte), never an exception: every replica applies

@@ -41,7 +41,8 @@ public final class StateMachineHost
     public static final byte EVENT_TICK = 3;
     public static final long SESSION_TTL_DEFAULT_MS = 10_000;
     public static final long SESSION_TTL_MAX_MS = 24L * 3600 * 1000;
-    private static final long TIMER_ID_MAX = (1L << 48) - 1;
+    /** The largest timer id a machine may use ({@link ApplyContext#scheduleTimer}): 2^48-1. */
+    public static final long TIMER_ID_MAX = (1L << 48) - 1;
 
     /** Outcome: the command was applied; its result is in {@link #result()}. */
     public static final int APPLIED = 0;

@@ -4,12 +4,8 @@ import io.paxlog.testing.RepoRoot;
 import io.paxlog.protocol.Member;
 import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
-import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
-import io.paxlog.client.ResponseListener;
 import io.paxlog.core.CoreConfig;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -97,7 +93,9 @@ class FailStopTest
             assertTrue(awaitStatus(cluster, FAILING, "role=follower", 30_000), "node " + FAILING + " follows; " +
                 "see " + root);
 
-            final Pump pump = new Pump(cluster.members(), root.resolve("client").toString(), markedId);
+            final CommandPump pump = new CommandPump(cluster.members(), root.resolve("client").toString(), IN_FLIGHT, 64,
+                (buffer, id) -> id == markedId ? FailingApplyMachine.encodeMarked(buffer, id) :
+                    SizedCommandMachine.encode(buffer, id, 9));
             final Thread thread = new Thread(pump, "pump");
             thread.start();
             try
@@ -190,7 +188,7 @@ class FailStopTest
     }
 
     /** Member {@code id} applied exactly the acknowledged commands, each once, within 60 s. */
-    private static void assertApplied(final PaxlogClient reader, final int id, final Pump pump, final Path root)
+    private static void assertApplied(final PaxlogClient reader, final int id, final CommandPump pump, final Path root)
         throws InterruptedException
     {
         final long deadline = System.currentTimeMillis() + 60_000;
@@ -237,84 +235,5 @@ class FailStopTest
             Thread.sleep(20);
         }
         return false;
-    }
-
-    /**
-     * One session keeping {@value #IN_FLIGHT} commands in flight until stopped, then until all are answered. Ids are
-     * the sequences, so the acknowledged ones are known exactly; the one with id {@code markedId} is marked
-     * ({@link FailingApplyMachine#encodeMarked}). The call timeout is long enough that nothing times out across the
-     * failure (a timeout would leave a command uncertain and fail the test).
-     */
-    private static final class Pump implements Runnable, ResponseListener
-    {
-        private final Member[] members;
-        private final String aeronDir;
-        private final long markedId;
-        private final UnsafeBuffer command = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
-        volatile boolean stop;
-        volatile long acked;
-        volatile long idSum;
-        volatile Throwable failure;
-
-        Pump(final Member[] members, final String aeronDir, final long markedId)
-        {
-            this.members = members;
-            this.aeronDir = aeronDir;
-            this.markedId = markedId;
-        }
-
-        public void run()
-        {
-            final PaxlogClientContext context = new PaxlogClientContext().members(members)
-                .aeronDirectoryName(aeronDir).attemptTimeoutNs(500_000_000L).callTimeoutNs(60_000_000_000L)
-                .maxOutstanding(IN_FLIGHT).responseListener(this);
-            try (PaxlogClient client = new PaxlogClient(context))
-            {
-                while (!stop || client.outstanding() > 0)
-                {
-                    while (!stop && client.outstanding() < IN_FLIGHT)
-                    {
-                        final long id = client.lastSequence() + 1;
-                        int length = 9;
-                        if (id == markedId)
-                        {
-                            length = FailingApplyMachine.encodeMarked(command, id);
-                        }
-                        else
-                        {
-                            SizedCommandMachine.encode(command, id, length);
-                        }
-                        if (client.offerCommand(command, 0, length) < 0)
-                        {
-                            break;
-                        }
-                    }
-                    client.poll();
-                    if (failure != null)
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (final Throwable t)
-            {
-                failure = t;
-            }
-        }
-
-        public void onResponse(final long sequence, final long slot, final DirectBuffer result, final int offset,
-            final int length)
-        {
-            acked++;
-            idSum += sequence;
-        }
-
-        public void onFailure(final long sequence, final PaxlogException cause)
-        {
-            if (failure == null)
-            {
-                failure = new AssertionError("command " + sequence + " failed: " + cause);
-            }
-        }
     }
 }

@@ -3,20 +3,14 @@ package io.paxlog.node;
 import io.paxlog.testing.RepoRoot;
 import io.paxlog.testing.ScratchDirs;
 import io.paxlog.client.PaxlogClient;
-import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.client.PaxlogException;
-import io.paxlog.client.ResponseListener;
 import io.paxlog.core.CoreConfig;
-import io.paxlog.protocol.Member;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -85,7 +79,8 @@ class LargeCommandsTest
             final Path root = cluster.root();
             cluster.startAll();
             assertTrue(cluster.awaitLeader(-1, 30_000) >= 0, "a leader is elected; see " + root);
-            final Pump pump = new Pump(cluster.members(), root.resolve("client").toString(), commandBytes);
+            final CommandPump pump = new CommandPump(cluster.members(), root.resolve("client").toString(), IN_FLIGHT,
+                commandBytes, (buffer, id) -> SizedCommandMachine.encode(buffer, id, commandBytes));
             final Thread thread = new Thread(pump, "pump");
             thread.start();
             final long startMs = System.currentTimeMillis();
@@ -175,80 +170,6 @@ class LargeCommandsTest
         if (waitMs > 0)
         {
             Thread.sleep(waitMs);
-        }
-    }
-
-    /**
-     * One session keeping {@value #IN_FLIGHT} commands in flight until stopped, then until all are answered. Ids are
-     * the sequences, so the acknowledged ones are known exactly; the call timeout is long enough that nothing times
-     * out across the kills (a timeout would leave a command uncertain and fail the test).
-     */
-    private static final class Pump implements Runnable, ResponseListener
-    {
-        private final Member[] members;
-        private final String aeronDir;
-        private final int commandBytes;
-        private final UnsafeBuffer command;
-        private final List<Long> failedSequences = new ArrayList<>();
-        volatile boolean stop;
-        volatile long acked;
-        volatile int outstanding;
-        volatile long idSum;
-        volatile Throwable failure;
-
-        Pump(final Member[] members, final String aeronDir, final int commandBytes)
-        {
-            this.members = members;
-            this.aeronDir = aeronDir;
-            this.commandBytes = commandBytes;
-            this.command = new UnsafeBuffer(ByteBuffer.allocateDirect(commandBytes));
-        }
-
-        public void run()
-        {
-            final PaxlogClientContext context = new PaxlogClientContext().members(members)
-                .aeronDirectoryName(aeronDir).attemptTimeoutNs(500_000_000L).callTimeoutNs(60_000_000_000L)
-                .maxOutstanding(IN_FLIGHT).maxPayloadBytes(commandBytes).responseListener(this);
-            try (PaxlogClient client = new PaxlogClient(context))
-            {
-                while (!stop || client.outstanding() > 0)
-                {
-                    while (!stop && client.outstanding() < IN_FLIGHT)
-                    {
-                        SizedCommandMachine.encode(command, client.lastSequence() + 1, commandBytes);
-                        if (client.offerCommand(command, 0, commandBytes) < 0)
-                        {
-                            break;
-                        }
-                    }
-                    client.poll();
-                    outstanding = client.outstanding();
-                    if (failure != null)
-                    {
-                        return;
-                    }
-                }
-            }
-            catch (final Throwable t)
-            {
-                failure = t;
-            }
-        }
-
-        public void onResponse(final long sequence, final long slot, final DirectBuffer result, final int offset,
-            final int length)
-        {
-            acked++;
-            idSum += sequence;
-        }
-
-        public void onFailure(final long sequence, final PaxlogException cause)
-        {
-            failedSequences.add(sequence);
-            if (failure == null)
-            {
-                failure = new AssertionError("command " + sequence + " failed: " + cause);
-            }
         }
     }
 }

@@ -26,9 +26,9 @@ public final class SizedCommandMachine implements StateMachine
 
     /**
      * The command of {@code id} for machine id 0 (the only machine), {@code length} bytes in all with the machine id
-     * byte (at least 9), into {@code buffer} from 0.
+     * byte (at least 9), into {@code buffer} from 0. Returns {@code length}.
      */
-    public static void encode(final MutableDirectBuffer buffer, final long id, final int length)
+    public static int encode(final MutableDirectBuffer buffer, final long id, final int length)
     {
         buffer.putByte(0, (byte)0);
         buffer.putLong(1, id);
@@ -36,6 +36,7 @@ public final class SizedCommandMachine implements StateMachine
         {
             buffer.putByte(1 + i, (byte)(id + i));
         }
+        return length;
     }
 
     public int apply(final ApplyContext ctx, final DirectBuffer command, final int offset, final int length,
