@@ -198,7 +198,8 @@ public final class StateMachineHost
     /**
      * Applies one committed entry of session {@code sessionId}; returns an outcome ({@link #APPLIED},
      * {@link #EVENT}, {@link #DUPLICATE}, {@link #TOO_OLD}, {@link #PENDING}, {@link #WAITING}, {@link #NO_SESSION},
-     * {@link #INVALID}).
+     * {@link #INVALID}). A command's answer (every outcome but {@link #EVENT}) goes to the sink's
+     * {@link ResponseSink#onAnswer}, after any deferred answers its apply produced: the one route of every answer.
      */
     public int apply(final long slot, final long timestampNs, final long sessionId, final long sequence,
         final DirectBuffer payload, final int offset, final int length)
@@ -208,6 +209,14 @@ public final class StateMachineHost
         {
             return applyEvent(slot, sessionId, payload, offset, length);
         }
+        final int outcome = applyCommand(slot, sessionId, sequence, payload, offset, length);
+        sink.onAnswer(sessionId, sequence, slot, outcome, result, 0, resultLength);
+        return outcome;
+    }
+
+    private int applyCommand(final long slot, final long sessionId, final long sequence, final DirectBuffer payload,
+        final int offset, final int length)
+    {
         final Session s = sessions.get(sessionId);
         if (s == null)
         {

@@ -490,4 +490,49 @@ class StateMachineHostTest
         assertEquals(8, x.host.resultLength());
         assertEquals(1, x.host.queryFailures());
     }
+
+    /**
+     * Every answer goes through the sink, the immediate ones too: the machine's result, the recorded result of a
+     * duplicate, an empty answer for a pending command, a retry of it and a closed session; deferred answers an apply
+     * produces come before that apply's own answer.
+     */
+    @Test
+    void everyAnswerGoesThroughTheSinkDeferredOnesBeforeTheAnswerOfTheirApply()
+    {
+        final List<String> heard = new ArrayList<>();
+        final StateMachineHost host = new StateMachineHost(new ResponseSink()
+        {
+            public void onDeferredResponse(final long sessionId, final long sequence, final long slot,
+                final DirectBuffer result, final int offset, final int length)
+            {
+                heard.add("deferred s" + sessionId + "#" + sequence + " " + length + "B");
+            }
+
+            public void onAnswer(final long sessionId, final long sequence, final long slot, final int outcome,
+                final DirectBuffer result, final int offset, final int length)
+            {
+                heard.add("answer s" + sessionId + "#" + sequence + " outcome " + outcome + " " +
+                    (length == 8 ? "count " + result.getLong(offset, BE) : length + "B"));
+            }
+        }, new Probe(0, log));
+        long slot = 0;
+        final long t = 1_000_000_000L;
+        final byte[] open = StateMachineHost.openEvent(10_000);
+        host.apply(++slot, t, 7, 0, new UnsafeBuffer(open), 0, open.length);
+        final byte[] pend = cmd(0, PEND, 0, 0, "");
+        final byte[] answerIt = respond(0, 7, 1, "done");
+        final byte[] echo = echo(0);
+        host.apply(++slot, t, 7, 1, new UnsafeBuffer(pend), 0, pend.length);
+        host.apply(++slot, t, 7, 1, new UnsafeBuffer(pend), 0, pend.length);
+        host.apply(++slot, t, 7, 2, new UnsafeBuffer(answerIt), 0, answerIt.length);
+        host.apply(++slot, t, 7, 2, new UnsafeBuffer(answerIt), 0, answerIt.length);
+        host.apply(++slot, t, 9, 1, new UnsafeBuffer(echo), 0, echo.length);
+        assertEquals(List.of(
+            "answer s7#1 outcome " + StateMachineHost.PENDING + " 0B",
+            "answer s7#1 outcome " + StateMachineHost.WAITING + " 0B",
+            "deferred s7#1 4B",
+            "answer s7#2 outcome " + StateMachineHost.APPLIED + " count 2",
+            "answer s7#2 outcome " + StateMachineHost.DUPLICATE + " count 2",
+            "answer s9#1 outcome " + StateMachineHost.NO_SESSION + " 0B"), heard);
+    }
 }

@@ -25,7 +25,9 @@ import java.util.function.Function;
  * back-pressure, refusal of oversized commands), queries at the four read levels (lease, ReadIndex, sequential at a
  * replica that applied the client's last seen slot, eventual), keep-alives and closes; and, as the core's
  * {@link CommitListener}, applies committed entries, answers the clients waiting for them, and hands on every answer
- * a state machine defers (after the answer of the command that caused it, in the order they were produced).
+ * a state machine defers (after the answer of the command that caused it, in the order they were produced). Every
+ * answer of an apply, immediate or deferred, reaches it through the host's {@link ResponseSink} ({@link #onAnswer},
+ * {@link #onDeferredResponse}): nothing reads the host's result buffer after an apply.
  *
  * <p>It talks to the outside only through {@link ReplicaOutput}. Time arrives as arguments; it reads no clock and
  * starts no thread. Threading: the runtime's one thread. Allocation: none on the command, query and apply paths once
@@ -49,6 +51,9 @@ public final class Replica implements CommitListener, ResponseSink
     private final PendingResponses pending;
     private final PendingReads reads = new PendingReads();
     private final UnsafeBuffer entryPayload = new UnsafeBuffer(0, 0);
+    /** The answer of the command being applied, as the host reported it ({@link #onAnswer}); valid until its next call. */
+    private final UnsafeBuffer answer = new UnsafeBuffer(0, 0);
+    private int answerLength;
     private final UnsafeBuffer deferredView = new UnsafeBuffer(0, 0);
     private final ExpandableArrayBuffer deferred = new ExpandableArrayBuffer(DEFERRED_INITIAL_BYTES);
     private final SessionKeeper.Proposer proposer = this::proposeEvent;
@@ -151,7 +156,7 @@ public final class Replica implements CommitListener, ResponseSink
             case StateMachineHost.WAITING:
                 return; // applied; the machine answers when it can
             default:
-                respond(sessionId, sequence, known, 0);
+                respond(sessionId, sequence, known, 0, host.result(), host.resultLength()); // the recorded answer
                 return;
         }
         final long slot = core.propose(nowNs, sessionId, sequence, payload, offset, length);
@@ -288,7 +293,8 @@ public final class Replica implements CommitListener, ResponseSink
     }
 
     /** Answers a command whose outcome is known now, with the host's result where there is one. */
-    private void respond(final long sessionId, final long sequence, final int outcome, final long slot)
+    private void respond(final long sessionId, final long sequence, final int outcome, final long slot,
+        final DirectBuffer result, final int resultLength)
     {
         final CommandStatus status;
         switch (outcome)
@@ -304,8 +310,7 @@ public final class Replica implements CommitListener, ResponseSink
                 status = CommandStatus.REJECTED;
                 break;
         }
-        out.answer(sessionId, sequence, status, nodeId, slot, host.result(), 0,
-            status == CommandStatus.OK ? host.resultLength() : 0);
+        out.answer(sessionId, sequence, status, nodeId, slot, result, 0, status == CommandStatus.OK ? resultLength : 0);
     }
 
     // ------------------------------------------------------------------ CommitListener
@@ -318,21 +323,22 @@ public final class Replica implements CommitListener, ResponseSink
             if (entry.isConfig())
             {
                 // no machine's business: the slot still counts as applied; the runtime keeps the configuration
-                out.applied(slot, entry, host.applyNoop(slot, entry.timestampNs()));
+                out.applied(slot, entry, host.applyNoop(slot, entry.timestampNs()), EMPTY, 0, 0);
                 out.configurationApplied(slot, entry);
             }
             else if (entry.isNoop())
             {
-                out.applied(slot, entry, host.applyNoop(slot, entry.timestampNs()));
+                out.applied(slot, entry, host.applyNoop(slot, entry.timestampNs()), EMPTY, 0, 0);
             }
             else
             {
                 final long sessionId = entry.sessionId();
                 final long sequence = entry.sequence();
                 entryPayload.wrap(entry.payloadArray(), 0, entry.payloadLength());
+                answerLength = 0;
                 final int outcome = host.apply(slot, entry.timestampNs(), sessionId, sequence, entryPayload, 0,
-                    entry.payloadLength());
-                out.applied(slot, entry, outcome);
+                    entry.payloadLength()); // a command's answer arrives through onAnswer, deferred ones before it
+                out.applied(slot, entry, outcome, answer, 0, answerLength);
                 if (sequence == 0)
                 {
                     onEventApplied(sessionId, entryPayload.getByte(0));
@@ -340,7 +346,7 @@ public final class Replica implements CommitListener, ResponseSink
                 else if (pending.take(slot, sessionId, sequence) && outcome != StateMachineHost.PENDING &&
                     outcome != StateMachineHost.WAITING)
                 {
-                    respond(sessionId, sequence, outcome, slot);
+                    respond(sessionId, sequence, outcome, slot, answer, answerLength);
                 }
             }
         }
@@ -376,6 +382,19 @@ public final class Replica implements CommitListener, ResponseSink
         {
             keeper.onTick();
         }
+    }
+
+    /**
+     * The answer of the command being applied, reported by the host (the one route of every answer): kept until
+     * {@code apply} returns, then observed and sent (if this replica's client awaits it) before the deferred answers
+     * that apply produced. The host's buffer stays as it is until the host's next call, which comes after.
+     */
+    @Override
+    public void onAnswer(final long sessionId, final long sequence, final long slot, final int outcome,
+        final DirectBuffer result, final int offset, final int length)
+    {
+        answer.wrap(result, offset, length);
+        answerLength = length;
     }
 
     /**

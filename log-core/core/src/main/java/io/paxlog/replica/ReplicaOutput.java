@@ -34,8 +34,12 @@ public interface ReplicaOutput
     {
     }
 
-    /** Every applied entry with the host's outcome (observation: the simulator's checks). */
-    default void applied(final long slot, final Entry entry, final int outcome)
+    /**
+     * Every applied entry with the host's outcome and, for a command, the answer the host reported (empty for other
+     * entries and for commands without an immediate result): observation, the simulator's checks.
+     */
+    default void applied(final long slot, final Entry entry, final int outcome, final DirectBuffer answer,
+        final int offset, final int length)
     {
     }
 

@@ -130,14 +130,15 @@ final class SafetyChecks
     }
 
     /** Agreement and exactly-once, on every apply at every node. */
-    void onApplied(final SimNode node, final long slot, final Entry entry, final int outcome)
+    void onApplied(final SimNode node, final long slot, final Entry entry, final int outcome,
+        final org.agrona.DirectBuffer answer, final int answerOffset, final int answerLength)
     {
         final boolean effective = outcome == StateMachineHost.APPLIED || outcome == StateMachineHost.PENDING;
         if (outcome == StateMachineHost.APPLIED && entry.sequence() > 0 && entry.payloadLength() > 0 &&
             entry.payloadArray()[0] == Machines.LOCKS)
         {
             onLockAnswer(node, entry.sessionId(), entry.sequence(), slot,
-                SimResults.toLong(node.host.result(), node.host.resultLength()));
+                SimResults.toLong(answer, answerOffset, answerLength));
         }
         final Entry first = chosen.get(slot);
         if (first == null)

@@ -583,9 +583,10 @@ final class SimNode
             sim.onConfigApplied(SimNode.this, slot, m);
         }
 
-        public void applied(final long slot, final Entry entry, final int outcome)
+        public void applied(final long slot, final Entry entry, final int outcome, final DirectBuffer answer,
+            final int offset, final int length)
         {
-            sim.safety().onApplied(SimNode.this, slot, entry, outcome);
+            sim.safety().onApplied(SimNode.this, slot, entry, outcome, answer, offset, length);
         }
 
         public void sessionClosed(final long sessionId)
