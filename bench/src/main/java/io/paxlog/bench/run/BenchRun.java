@@ -97,6 +97,12 @@ public final class BenchRun implements Callable<Integer>
         description = "JMH warm-up and measurement iterations, 1 s each (default 3; --quick: 1).")
     Integer jmhIterations;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+        description = "Run every write point N times (1.." + RunConfig.REPEAT_MAX + ", default 1), the systems " +
+        "interleaved (A B C A B C ...); each percentile and each ratio is then reported as the median of the N runs " +
+        "with its min-max, and the summary line uses the medians.")
+    int repeat;
+
     @Option(names = "--topology", paramLabel = "T", defaultValue = "in-process",
         description = "in-process (every node and the client in this JVM, the default on small boxes) or " +
         "processes (each node its own JVM).")
@@ -207,7 +213,7 @@ public final class BenchRun implements Callable<Integer>
             c.warmupSeconds() + " probe_seconds=" + c.probeSeconds() + " max_probes=" + c.maxProbes() +
             " p99_limit_us=" + c.p99LimitUs() + " failover_trials=" + c.failoverTrials() + " failover_rate=" +
             c.failoverRate() + " replay_entries=" + c.replayEntries() + " jmh_iterations=" + c.jmhIterations() +
-            " topology=" + c.settings().topology() + " idle=" + c.settings().idleStrategy() +
+            " repeat=" + c.repeat() + " topology=" + c.settings().topology() + " idle=" + c.settings().idleStrategy() +
             (c.settings().cpus() == null ? "" : " cpus=" + c.settings().cpus());
     }
 
@@ -248,6 +254,8 @@ public final class BenchRun implements Callable<Integer>
         final long replay = positive(replayEntries, quick ? 200_000 : 1_000_000, "--replay-entries", 100_000_000);
         final int jmhIter = (int)positive(jmhIterations == null ? null : (long)jmhIterations, quick ? 1 : 3,
             "--jmh-iterations", 50);
+        require(repeat >= 1 && repeat <= RunConfig.REPEAT_MAX, "--repeat must be 1.." + RunConfig.REPEAT_MAX +
+            ", got " + repeat);
         require(topology.equals("in-process") || topology.equals("processes"),
             "--topology must be in-process or processes, got '" + topology + "'");
         require(BenchSettings.IDLE_STRATEGIES.contains(idle), "--idle must be one of " +
@@ -267,7 +275,7 @@ public final class BenchRun implements Callable<Integer>
             settings = settings.withTempRoot(tempRoot);
         }
         return new RunConfig(sys, scen, List.copyOf(r), List.copyOf(z), sec, warm, probe, probes, p99LimitUs, trials,
-            failoverRate, replay, jmhIter, settings);
+            failoverRate, replay, jmhIter, settings, repeat);
     }
 
     private static List<String> distinct(final List<String> values)

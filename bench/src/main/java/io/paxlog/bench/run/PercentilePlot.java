@@ -112,7 +112,7 @@ public final class PercentilePlot
                     file = String.format(Locale.ROOT, "write-%dmps-%dB.png", r.rate(), r.bytes());
                     title = String.format(Locale.ROOT, "write round trip, %,d msg/s, %d B (open loop)", r.rate(),
                         r.bytes());
-                    label = r.system();
+                    label = r.repeat() > 0 ? r.system() + " run " + r.repeat() : r.system();
                 }
                 case "max-rate" ->
                 {

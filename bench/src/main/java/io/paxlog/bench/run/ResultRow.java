@@ -21,20 +21,30 @@ import java.util.Locale;
  * @param value     the figure of a figure row, else {@link Double#NaN}
  * @param unit      the unit of {@code value} ({@code msg/s}, {@code entries/s}, {@code B/op}, {@code ns/op})
  * @param note      free text for the reader (configuration, why something is missing), may be empty
+ * @param repeat    which of the {@code --repeat} runs of a write point this is (1..N), or 0 when the point ran once
  */
 public record ResultRow(String scenario, String system, String kind, long rate, int bytes, Histogram histogram,
-    long sent, long received, double value, String unit, String note)
+    long sent, long received, double value, String unit, String note, int repeat)
 {
     public static ResultRow latency(final String scenario, final String system, final String kind, final long rate,
         final int bytes, final Histogram histogram, final long sent, final long received, final String note)
     {
-        return new ResultRow(scenario, system, kind, rate, bytes, histogram, sent, received, Double.NaN, "", note);
+        return latency(scenario, system, kind, rate, bytes, histogram, sent, received, note, 0);
+    }
+
+    /** A latency row of run {@code repeat} (1..N) of a point measured {@code --repeat N} times (0: once). */
+    public static ResultRow latency(final String scenario, final String system, final String kind, final long rate,
+        final int bytes, final Histogram histogram, final long sent, final long received, final String note,
+        final int repeat)
+    {
+        return new ResultRow(scenario, system, kind, rate, bytes, histogram, sent, received, Double.NaN, "", note,
+            repeat);
     }
 
     public static ResultRow figure(final String scenario, final String system, final String kind, final double value,
         final String unit, final String note)
     {
-        return new ResultRow(scenario, system, kind, 0, 0, null, 0, 0, value, unit, note);
+        return new ResultRow(scenario, system, kind, 0, 0, null, 0, 0, value, unit, note, 0);
     }
 
     public boolean isLatency()
@@ -82,6 +92,10 @@ public record ResultRow(String scenario, String system, String kind, long rate, 
         {
             sb.append('-').append(bytes).append('B');
         }
+        if (repeat > 0)
+        {
+            sb.append("-r").append(repeat);
+        }
         return sb.toString().replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
@@ -95,8 +109,8 @@ public record ResultRow(String scenario, String system, String kind, long rate, 
         }
         return String.format(Locale.ROOT,
             "%-10s %-14s %-14s rate=%-6d bytes=%-5d p50=%.1fus p90=%.1fus p99=%.1fus p99.9=%.1fus max=%.1fus " +
-            "sent=%d lost=%d%s",
+            "sent=%d lost=%d%s%s",
             scenario, system, kind, rate, bytes, us(50), us(90), us(99), us(99.9), maxUs(), sent, lost(),
-            note.isEmpty() ? "" : "  (" + note + ")");
+            repeat > 0 ? " repeat=" + repeat : "", note.isEmpty() ? "" : "  (" + note + ")");
     }
 }

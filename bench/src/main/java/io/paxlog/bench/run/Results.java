@@ -74,10 +74,62 @@ public final class Results
         return rows.stream().filter(which).findFirst();
     }
 
-    private Optional<ResultRow> headlineWrite(final String system)
+    /** The write rows of {@code system} at a point, one per repeat (one row when the point ran once). */
+    private List<ResultRow> writes(final String system, final long rate, final int bytes)
     {
-        return find(r -> r.scenario().equals("write") && r.system().equals(system) && r.rate() == HEADLINE_RATE &&
-            r.bytes() == HEADLINE_BYTES && r.received() > 0);
+        return rows.stream().filter(r -> r.scenario().equals("write") && r.system().equals(system) &&
+            r.rate() == rate && r.bytes() == bytes && r.received() > 0).toList();
+    }
+
+    /** Median, min and max of values measured in several runs. */
+    record Spread(double median, double min, double max)
+    {
+        static Optional<Spread> of(final List<Double> values)
+        {
+            final List<Double> v = values.stream().filter(d -> !d.isNaN()).sorted().toList();
+            if (v.isEmpty())
+            {
+                return Optional.empty();
+            }
+            final int n = v.size();
+            final double median = n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+            return Optional.of(new Spread(median, v.get(0), v.get(n - 1)));
+        }
+
+        String text(final String format)
+        {
+            return String.format(Locale.ROOT, format, median) + (min == max ? "" :
+                " [" + String.format(Locale.ROOT, format, min) + "-" + String.format(Locale.ROOT, format, max) + "]");
+        }
+    }
+
+    /**
+     * {@code a}'s percentile over {@code b}'s at one write point, one ratio per repeat (runs paired by their repeat
+     * number: interleaved, so each pair ran under the same conditions): their median and min-max.
+     */
+    Optional<Spread> ratioSpread(final String a, final String b, final long rate, final int bytes,
+        final double percentile)
+    {
+        final List<ResultRow> as = writes(a, rate, bytes);
+        final List<ResultRow> bs = writes(b, rate, bytes);
+        final List<Double> ratios = new ArrayList<>();
+        for (final ResultRow x : as)
+        {
+            for (final ResultRow y : bs)
+            {
+                if (x.repeat() == y.repeat() && y.us(percentile) > 0)
+                {
+                    ratios.add(x.us(percentile) / y.us(percentile));
+                }
+            }
+        }
+        return Spread.of(ratios);
+    }
+
+    private String headlineRatio(final String a, final String b, final double percentile)
+    {
+        return ratioSpread(a, b, HEADLINE_RATE, HEADLINE_BYTES, percentile).map(r -> String.format(Locale.ROOT,
+            "%.2f", r.median())).orElse("n/a");
     }
 
     private Optional<ResultRow> figure(final String scenario, final String system, final String kind)
@@ -91,21 +143,19 @@ public final class Results
      * aeron-floor-2 p50 at the same point; D = Paxlog lease-read p50 / Paxlog write p50 in the reads scenario (the
      * same closed loop, one after the other); E = Paxlog max rate / Aeron Cluster max rate (p99 under 1 ms). A ratio
      * whose inputs were not measured in this run is {@code n/a}; one over a zero is {@code inf} (Paxlog sustained a
-     * rate Aeron Cluster sustained none of) or {@code n/a} (neither did).
+     * rate Aeron Cluster sustained none of) or {@code n/a} (neither did). With {@code --repeat N} the write ratios
+     * A, B and C are the medians of the N paired runs (summary.md gives their min-max).
      */
     public String summaryLine()
     {
-        final Optional<ResultRow> px = headlineWrite("paxlog");
-        final Optional<ResultRow> ac = headlineWrite("aeron-cluster");
-        final Optional<ResultRow> f2 = headlineWrite("aeron-floor-2");
         final Optional<ResultRow> read = figure("reads", "paxlog", "lease-read");
         final Optional<ResultRow> readWrite = figure("reads", "paxlog", "write");
         final Optional<ResultRow> pxMax = figure("max-rate", "paxlog", "max-rate");
         final Optional<ResultRow> acMax = figure("max-rate", "aeron-cluster", "max-rate");
         return "summary" +
-            " write_p50_ratio=" + ratio(px.map(r -> r.us(50)), ac.map(r -> r.us(50))) +
-            " write_p99_ratio=" + ratio(px.map(r -> r.us(99)), ac.map(r -> r.us(99))) +
-            " floor_ratio=" + ratio(px.map(r -> r.us(50)), f2.map(r -> r.us(50))) +
+            " write_p50_ratio=" + headlineRatio("paxlog", "aeron-cluster", 50) +
+            " write_p99_ratio=" + headlineRatio("paxlog", "aeron-cluster", 99) +
+            " floor_ratio=" + headlineRatio("paxlog", "aeron-floor-2", 50) +
             " lease_read_ratio=" + ratio(read.map(r -> r.us(50)), readWrite.map(r -> r.us(50))) +
             " max_rate_ratio=" + ratio(pxMax.map(ResultRow::value), acMax.map(ResultRow::value));
     }
@@ -146,14 +196,15 @@ public final class Results
     {
         final StringBuilder sb = new StringBuilder(
             "scenario,system,kind,rate_msg_s,bytes,p50_us,p90_us,p99_us,p99_9_us,p99_99_us,max_us,sent,received," +
-            "lost,value,unit,note\n");
+            "lost,value,unit,note,repeat\n");
         for (final ResultRow r : rows)
         {
             sb.append(String.join(",", r.scenario(), r.system(), r.kind(), Long.toString(r.rate()),
                 Integer.toString(r.bytes()), num(r.us(50)), num(r.us(90)), num(r.us(99)), num(r.us(99.9)),
                 num(r.us(99.99)), num(r.maxUs()), r.isLatency() ? Long.toString(r.sent()) : "",
                 r.isLatency() ? Long.toString(r.received()) : "", r.isLatency() ? Long.toString(r.lost()) : "",
-                num(r.value()), r.unit(), '"' + r.note().replace("\"", "'") + '"')).append('\n');
+                num(r.value()), r.unit(), '"' + r.note().replace("\"", "'") + '"', Integer.toString(r.repeat())))
+                .append('\n');
         }
         return sb.toString();
     }
@@ -173,6 +224,7 @@ public final class Results
             failures.forEach(f -> sb.append("- ").append(f).append('\n'));
             sb.append('\n');
         }
+        repeats(sb);
         final Map<String, List<ResultRow>> byScenario = new LinkedHashMap<>();
         rows.forEach(r -> byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r));
         for (final Map.Entry<String, List<ResultRow>> e : byScenario.entrySet())
@@ -216,6 +268,53 @@ public final class Results
         }
         sb.append("## Machine\n\n```\n").append(machine).append("```\n");
         return sb.toString();
+    }
+
+    /** With {@code --repeat}: each write point's percentiles and ratios as medians with their min-max. */
+    private void repeats(final StringBuilder sb)
+    {
+        final List<ResultRow> repeated = rows.stream().filter(r -> r.scenario().equals("write") && r.repeat() > 0)
+            .toList();
+        if (repeated.isEmpty())
+        {
+            return;
+        }
+        final int n = repeated.stream().mapToInt(ResultRow::repeat).max().orElse(0);
+        sb.append("## write, ").append(n).append(" interleaved runs: median [min-max]\n\n");
+        sb.append("| system | rate msg/s | bytes | runs | p50 µs | p99 µs | p99.9 µs |\n|---|---:|---:|---:|---|---|---|\n");
+        final Map<String, List<ResultRow>> byPoint = new LinkedHashMap<>();
+        repeated.forEach(r -> byPoint.computeIfAbsent(r.system() + "|" + r.rate() + "|" + r.bytes(),
+            k -> new ArrayList<>()).add(r));
+        for (final List<ResultRow> point : byPoint.values())
+        {
+            final ResultRow first = point.get(0);
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %s | %s | %s |%n", first.system(),
+                first.rate(), first.bytes(), point.size(), spread(point, 50), spread(point, 99), spread(point, 99.9)));
+        }
+        sb.append("\n| point | ratio | median [min-max] |\n|---|---|---|\n");
+        for (final List<ResultRow> point : byPoint.values())
+        {
+            final ResultRow first = point.get(0);
+            if (!first.system().equals("paxlog"))
+            {
+                continue;
+            }
+            for (final String other : List.of("aeron-cluster", "aeron-floor-2"))
+            {
+                for (final double percentile : new double[] {50, 99})
+                {
+                    ratioSpread("paxlog", other, first.rate(), first.bytes(), percentile).ifPresent(r ->
+                        sb.append(String.format(Locale.ROOT, "| %d msg/s %d B | paxlog / %s p%s | %s |%n",
+                            first.rate(), first.bytes(), other, percentile == 50 ? "50" : "99", r.text("%.2f"))));
+                }
+            }
+        }
+        sb.append('\n');
+    }
+
+    private static String spread(final List<ResultRow> runs, final double percentile)
+    {
+        return Spread.of(runs.stream().map(r -> r.us(percentile)).toList()).map(s -> s.text("%.1f")).orElse("");
     }
 
     private static String md(final double v)

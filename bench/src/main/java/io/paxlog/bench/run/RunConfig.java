@@ -21,11 +21,15 @@ import java.util.List;
  * @param replayEntries    journal entries written and replayed by the replay scenario
  * @param jmhIterations    JMH warm-up and measurement iterations (1 s each) per micro-benchmark
  * @param settings         message size, idle strategy, topology and temp root the targets start with
+ * @param repeat           how many times each write point runs, the systems interleaved (1: once)
  */
 public record RunConfig(List<String> systems, List<String> scenarios, List<Long> rates, List<Integer> sizes,
     long seconds, long warmupSeconds, long probeSeconds, int maxProbes, long p99LimitUs, int failoverTrials,
-    long failoverRate, long replayEntries, int jmhIterations, BenchSettings settings)
+    long failoverRate, long replayEntries, int jmhIterations, BenchSettings settings, int repeat)
 {
+    /** The most {@code --repeat} accepts. */
+    public static final int REPEAT_MAX = 20;
+
     public static final List<String> SCENARIOS =
         List.of("write", "max-rate", "reads", "failover", "replay", "allocation", "jmh");
 

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Write round trips at fixed rates, open loop, for every system, rate and size: each system is started once per
  * message size and loaded at each rate in ascending order (restarted after a run that lost messages, so late
- * answers cannot leak into the next run). A run that loses messages fails the benchmark. Allocation is metered
+ * answers cannot leak into the next run). With {@code --repeat N} this happens N times per size, the systems
+ * interleaved (A B C, A B C, ...), so that a drift of the machine over the run falls on every system alike; each
+ * run's rows carry their repeat number and {@link Results} reports medians with their min-max. A run that loses messages fails the benchmark. Allocation is metered
  * over every run: bytes per operation over every thread of this JVM, and for Paxlog the leader's duty-cycle
  * thread alone; at the headline point (10k msg/s and 32 B, or else the first rate and size) they become the
  * {@code allocation} scenario's figures.
@@ -41,42 +43,52 @@ final class WriteScenario
         final int allocationSize = sizes.contains(Results.HEADLINE_BYTES) ? Results.HEADLINE_BYTES : sizes.get(0);
         for (final int size : sizes)
         {
-            for (final String system : config.systems())
+            for (int repeat = 1; repeat <= config.repeat(); repeat++)
             {
-                final BenchSettings settings = config.settings().withMessageBytes(size);
-                BenchTarget target = null;
-                try
+                runSystems(rates, loads, size, config.repeat() > 1 ? repeat : 0,
+                    allocationFigures && repeat == 1, allocationRate, allocationSize);
+            }
+        }
+    }
+
+    private void runSystems(final List<Long> rates, final OpenLoopLoad[] loads, final int size, final int repeat,
+        final boolean allocationFigures, final long allocationRate, final int allocationSize)
+    {
+        for (final String system : config.systems())
+        {
+            final BenchSettings settings = config.settings().withMessageBytes(size);
+            BenchTarget target = null;
+            try
+            {
+                for (int i = 0; i < rates.size(); i++)
                 {
-                    for (int i = 0; i < rates.size(); i++)
+                    if (target == null)
                     {
-                        if (target == null)
-                        {
-                            target = Systems.create(system);
-                            target.start(settings);
-                        }
-                        final long rate = rates.get(i);
-                        final Point p = measure(target, loads[i], system, rate, size);
-                        if (p.lost)
-                        {
-                            target.close();
-                            target = null;
-                        }
-                        if (allocationFigures && rate == allocationRate && size == allocationSize)
-                        {
-                            allocationFigures(system, p);
-                        }
+                        target = Systems.create(system);
+                        target.start(settings);
                     }
-                }
-                catch (final Exception ex)
-                {
-                    results.fail("write " + system + " " + size + " B: " + ex);
-                }
-                finally
-                {
-                    if (target != null)
+                    final long rate = rates.get(i);
+                    final Point p = measure(target, loads[i], system, rate, size, repeat);
+                    if (p.lost)
                     {
                         target.close();
+                        target = null;
                     }
+                    if (allocationFigures && rate == allocationRate && size == allocationSize)
+                    {
+                        allocationFigures(system, p);
+                    }
+                }
+            }
+            catch (final Exception ex)
+            {
+                results.fail("write " + system + " " + size + " B: " + ex);
+            }
+            finally
+            {
+                if (target != null)
+                {
+                    target.close();
                 }
             }
         }
@@ -85,7 +97,7 @@ final class WriteScenario
     private record Point(boolean lost, long ops, long processBytes, long leaderBytes) { }
 
     private Point measure(final BenchTarget target, final OpenLoopLoad load, final String system, final long rate,
-        final int size)
+        final int size, final int repeat)
     {
         final int leader = target instanceof PaxlogTarget px ? px.leaderId() : -1;
         final AllocationMeter meter = new AllocationMeter(leader >= 0 ? PaxlogTarget.nodeThreadName(leader) : null);
@@ -98,7 +110,7 @@ final class WriteScenario
             leaderBytes >= 0 ? String.format(Locale.ROOT, ", %.2f B/op on the leader thread",
                 perOp(leaderBytes, ops)) : "");
         results.add(ResultRow.latency("write", system, "write", rate, size, r.histogram(), r.sent(), r.received(),
-            note));
+            note, repeat));
         final boolean lost = r.lost() != 0 || r.notSent() != 0;
         if (lost)
         {

@@ -48,6 +48,31 @@ class BenchRunSmokeTest
         assertTrue(Files.readString(out.resolve("machine.txt")).contains("cores: "));
     }
 
+    /** --repeat runs each write point N times, the systems interleaved, and reports medians with their min-max. */
+    @Test
+    void repeatRunsEveryWritePointNTimesAndReportsMedians(@TempDir final Path out) throws Exception
+    {
+        final int code = BenchRun.execute("--systems", "paxlog,aeron-cluster", "--scenarios", "write", "--repeat", "2",
+            "--rates", "200", "--sizes", "32", "--seconds", "1", "--warmup", "1", "--out", out.toString());
+        final String md = Files.readString(out.resolve("summary.md"));
+        assertEquals(0, code, "exit code; summary.md:\n" + md);
+        assertTrue(md.contains("## write, 2 interleaved runs: median [min-max]"), md);
+        assertTrue(md.contains("| 200 msg/s 32 B | paxlog / aeron-cluster p50 |"), md);
+        for (final String system : List.of("paxlog", "aeron-cluster"))
+        {
+            for (final int run : new int[] {1, 2})
+            {
+                assertTrue(Files.exists(out.resolve("write-" + system + "-200mps-32B-r" + run + ".hgrm")),
+                    system + " run " + run);
+            }
+        }
+        final List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
+        final List<String> order = csv.stream().filter(l -> l.startsWith("write,"))
+            .map(l -> l.split(",")[1] + "#" + l.substring(l.lastIndexOf(',') + 1)).toList();
+        assertEquals(List.of("paxlog#1", "aeron-cluster#1", "paxlog#2", "aeron-cluster#2"), order,
+            "interleaved: A B A B");
+    }
+
     @Test
     void usageErrorsExitTwo()
     {
@@ -57,6 +82,8 @@ class BenchRunSmokeTest
         assertEquals(2, BenchRun.execute("--topology", "cloud"));
         assertEquals(2, BenchRun.execute("--sizes", "8"));
         assertEquals(2, BenchRun.execute("--no-such-flag"));
+        assertEquals(2, BenchRun.execute("--repeat", "0"));
+        assertEquals(2, BenchRun.execute("--repeat", "21"));
         assertEquals(0, BenchRun.execute("--help"));
     }
 }

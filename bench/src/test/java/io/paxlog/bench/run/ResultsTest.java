@@ -74,4 +74,31 @@ class ResultsTest
         assertTrue(md.contains("![write-10000mps-32B.png](write-10000mps-32B.png)"), md);
         assertTrue(md.contains("cores: 2"), md);
     }
+
+    /**
+     * With --repeat the headline ratios are the medians of the runs paired by repeat number, not of one run: an
+     * outlier run (here the second, where Paxlog was slow) moves the min-max, not the summary.
+     */
+    @Test
+    void repeatedRunsGiveMedianRatiosWithTheirSpread()
+    {
+        final Results r = new Results(null);
+        final long[] paxlog = {300_000, 900_000, 330_000};
+        final long[] cluster = {600_000, 600_000, 600_000};
+        for (int run = 1; run <= 3; run++)
+        {
+            r.add(ResultRow.latency("write", "paxlog", "write", 10_000, 32, constant(paxlog[run - 1]), 100, 100, "",
+                run));
+            r.add(ResultRow.latency("write", "aeron-cluster", "write", 10_000, 32, constant(cluster[run - 1]), 100,
+                100, "", run));
+        }
+        assertEquals("summary write_p50_ratio=0.55 write_p99_ratio=0.55 floor_ratio=n/a lease_read_ratio=n/a " +
+            "max_rate_ratio=n/a", r.summaryLine());
+        final String md = r.markdown("m\n", java.util.List.of());
+        assertTrue(md.contains("## write, 3 interleaved runs: median [min-max]"), md);
+        assertTrue(md.contains("| paxlog | 10000 | 32 | 3 | 330.2 [300.0-900.1] |"), md);
+        assertTrue(md.contains("| 10000 msg/s 32 B | paxlog / aeron-cluster p50 | 0.55 [0.50-1.50] |"), md);
+        assertTrue(r.csv().contains(",3\n"), "the repeat column: " + r.csv());
+        assertEquals("write-paxlog-10000mps-32B-r2", r.rows().get(2).key());
+    }
 }
