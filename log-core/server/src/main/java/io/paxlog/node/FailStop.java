@@ -132,7 +132,7 @@ final class FailStop
         final String what = failure instanceof InvariantViolation || failure instanceof StateMachineException ?
             failure.getMessage() : failure.toString();
         final String line = (what + (whileStarting ? " (while starting: restoring the snapshot or replaying the " +
-            "journal)" : "")).replaceAll("\\p{Cntrl}", " ");
-        return line.length() <= REASON_CHARS_MAX ? line : line.substring(0, REASON_CHARS_MAX) + "...";
+            "journal)" : ""));
+        return StateMachineException.oneLine(line, REASON_CHARS_MAX);
     }
 }

@@ -20,7 +20,7 @@ public final class StateMachineException extends RuntimeException
         final Throwable cause)
     {
         super("state machine " + machineId + " (" + machineClass + ") threw from " + call +
-            (slot > 0 ? " at slot " + slot : "") + ": " + oneLine(String.valueOf(cause)), cause);
+            (slot > 0 ? " at slot " + slot : "") + ": " + oneLine(String.valueOf(cause), CAUSE_CHARS_MAX), cause);
         this.machineId = machineId;
         this.call = call;
         this.slot = slot;
@@ -43,10 +43,10 @@ public final class StateMachineException extends RuntimeException
         return slot;
     }
 
-    /** {@code text} on one line (control characters as spaces), at most {@value #CAUSE_CHARS_MAX} characters. */
-    static String oneLine(final String text)
+    /** {@code text} on one line (control characters as spaces), cut to {@code charsMax} characters and "...". */
+    static String oneLine(final String text, final int charsMax)
     {
         final String line = text.replaceAll("\\p{Cntrl}", " ");
-        return line.length() <= CAUSE_CHARS_MAX ? line : line.substring(0, CAUSE_CHARS_MAX) + "...";
+        return line.length() <= charsMax ? line : line.substring(0, charsMax) + "...";
     }
 }
