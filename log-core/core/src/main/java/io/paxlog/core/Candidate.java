@@ -286,7 +286,7 @@ final class Candidate
         {
             return null; // since replaced by a higher-ballot value that is no configuration
         }
-        return Membership.decode(e.payloadArray(), 0, e.payloadLength());
+        return Membership.decode(e.payloadArray(), e.payloadOffset(), e.payloadLength());
     }
 
     private void rememberConfigOffset(final int k)

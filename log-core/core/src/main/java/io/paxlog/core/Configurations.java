@@ -124,7 +124,7 @@ final class Configurations
         {
             return;
         }
-        final Membership m = Membership.decode(entry.payloadArray(), 0, entry.payloadLength());
+        final Membership m = Membership.decode(entry.payloadArray(), entry.payloadOffset(), entry.payloadLength());
         if (m == null)
         {
             return;

@@ -87,7 +87,10 @@ public final class ConsensusNode
         this.listener = listener;
         this.selfId = config.nodeId();
         this.timer = new ElectionTimer(config, selfId);
-        this.log = new EntryLog(config.logCapacitySlots());
+        final boolean reuseNeededBytes = config.planted(PlantedBug.RING_REUSES_NEEDED_BYTES);
+        this.log = new EntryLog(config.logCapacitySlots(),
+            reuseNeededBytes ? 2 * config.logSlackBytes() : config.logCapacityBytes(),
+            reuseNeededBytes ? 0 : config.logSlackBytes(), reuseNeededBytes);
         this.acceptor = new Acceptor(config);
         this.candidate = new Candidate(config.promiseEntriesMax());
         this.leader = new Leader(config);
@@ -238,13 +241,14 @@ public final class ConsensusNode
         {
             return TOO_LARGE;
         }
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
-            windowFull(entry.payloadLength()))
-        {
-            return BACK_PRESSURE; // window full, or fenced behind an uncommitted configuration (membership.md)
-        }
         final long slot = log.lastSlot() + 1;
-        appendAccepted(slot, leader.ballot(), entry);
+        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
+            windowFull(entry.payloadLength()) || !log.canStore(slot, entry.payloadLength(), EntryLog.Room.ACCEPTED))
+        {
+            // window full, log full (slots or bytes), or fenced behind an uncommitted configuration (membership.md)
+            return BACK_PRESSURE;
+        }
+        appendAccepted(slot, leader.ballot(), entry, EntryLog.Room.ACCEPTED);
         windowBytes += FrameBudget.entryBytes(entry);
         markOwnAppend(slot);
         return slot;
@@ -266,7 +270,7 @@ public final class ConsensusNode
             return TOO_LARGE;
         }
         if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
-            windowFull(length))
+            windowFull(length) || !log.canStore(log.lastSlot() + 1, length, EntryLog.Room.ACCEPTED))
         {
             return BACK_PRESSURE;
         }
@@ -277,7 +281,8 @@ public final class ConsensusNode
      * Proposes configuration {@code next} as leader (docs/membership.md): a configuration entry carrying its header
      * and the runtime's {@code tail} (member addresses), which governs the slots above it once committed; nothing
      * else is proposed until it is. Returns the slot, {@link #NOT_LEADER}, {@link #CONFIG_BUSY} or
-     * {@link #BACK_PRESSURE}. Allocates (a rare, operator-driven call).
+     * {@link #BACK_PRESSURE}, or {@link #TOO_LARGE} (header and tail over {@link CoreConfig#CONFIG_ENTRY_BYTES_MAX}).
+     * Allocates (a rare, operator-driven call).
      */
     public long proposeConfig(final long nowNs, final Membership next, final byte[] tail, final int tailOffset,
         final int tailLength)
@@ -289,6 +294,10 @@ public final class ConsensusNode
         if (configs.pendingCount() > 0 || log.commitSlot() < leader.startSlot())
         {
             return CONFIG_BUSY;
+        }
+        if (Membership.HEADER_LENGTH + tailLength > CoreConfig.CONFIG_ENTRY_BYTES_MAX)
+        {
+            return TOO_LARGE;
         }
         final byte[] payload = new byte[Membership.HEADER_LENGTH + tailLength];
         next.encodeHeader(payload, 0);
@@ -691,11 +700,13 @@ public final class ConsensusNode
         for (long slot = candidate.fromSlot(); slot <= candidate.maxSlot(); slot++)
         {
             final Entry recovered = candidate.recovered(slot);
-            appendAccepted(slot, ballot, recovered != null ? recovered : proposal.setNoop(Math.max(nowNs, maxTimestampNs)));
+            // the log is sized for every value a promise may carry (CoreConfig: logCapacityBytes)
+            appendAccepted(slot, ballot, recovered != null ? recovered : proposal.setNoop(Math.max(nowNs, maxTimestampNs)),
+                EntryLog.Room.CHOSEN);
         }
         final long startSlot = log.lastSlot() + 1;
         stampOffsetNs = maxTimestampNs == Long.MIN_VALUE ? 0 : Math.max(0, maxTimestampNs + 1 - nowNs);
-        appendAccepted(startSlot, ballot, proposal.setNoop(logTimeNs(nowNs)));
+        appendAccepted(startSlot, ballot, proposal.setNoop(logTimeNs(nowNs)), EntryLog.Room.CHOSEN);
         windowBytes = 0;
         for (long slot = appliedSlot + 1; slot <= log.lastSlot(); slot++)
         {
@@ -759,11 +770,11 @@ public final class ConsensusNode
             {
                 continue;
             }
-            if (!storable(slot))
+            if (!storable(slot, entries[i], EntryLog.Room.ACCEPTED))
             {
                 break; // too far ahead of our commit point for the ring: not accepted (yet), as if lost
             }
-            appendAccepted(slot, ballot, entries[i]);
+            appendAccepted(slot, ballot, entries[i], EntryLog.Room.ACCEPTED);
         }
         learnCommit(nowNs, ballot, commitSlot);
         outbox.accepted(from, ballot, sendTimeNs, log.contiguousInBallot(ballot));
@@ -902,11 +913,11 @@ public final class ConsensusNode
                     Invariants.check(entries[i].equals(log.entry(slot)), "leader log disagrees with committed ", slot);
                     continue;
                 }
-                if (!storable(slot))
+                if (!storable(slot, entries[i], EntryLog.Room.CHOSEN))
                 {
                     break;
                 }
-                appendCommittedValue(slot, ballots[i], entries[i]);
+                appendCommittedValue(slot, ballots[i], entries[i], EntryLog.Room.CHOSEN);
             }
             log.markCommitted(slot);
             configs.onCommitted(log.commitSlot());
@@ -934,10 +945,10 @@ public final class ConsensusNode
         }
     }
 
-    private void appendAccepted(final long slot, final long ballot, final Entry entry)
+    private void appendAccepted(final long slot, final long ballot, final Entry entry, final EntryLog.Room room)
     {
         Invariants.check(ballot >= acceptor.promisedBallot(), "accepting below the promised ballot");
-        appendCommittedValue(slot, ballot, entry);
+        appendCommittedValue(slot, ballot, entry, room);
     }
 
     /** As leader, notes the journal position after its own append of {@code slot} (see {@link #ownDurableSlot}). */
@@ -976,9 +987,9 @@ public final class ConsensusNode
     }
 
     /** Stores a value learned as committed (catch-up): chosen values may be held whatever the promise. */
-    private void appendCommittedValue(final long slot, final long ballot, final Entry entry)
+    private void appendCommittedValue(final long slot, final long ballot, final Entry entry, final EntryLog.Room room)
     {
-        log.put(slot, ballot, entry);
+        log.put(slot, ballot, entry, room);
         if (slot > log.commitSlot())
         {
             configs.onStored(slot, entry);
@@ -991,9 +1002,9 @@ public final class ConsensusNode
      * Whether an acceptor may store {@code slot} learned from a peer: within half the ring above the commit point,
      * so that a journal replay (whose commit marks may trail a catch-up batch) can always hold it too.
      */
-    private boolean storable(final long slot)
+    private boolean storable(final long slot, final Entry entry, final EntryLog.Room room)
     {
-        return slot - log.commitSlot() <= log.capacity() / 2 && log.canStore(slot);
+        return slot - log.commitSlot() <= log.capacity() / 2 && log.canStore(slot, entry.payloadLength(), room);
     }
 
     private void deliverCommitted()
@@ -1010,6 +1021,7 @@ public final class ConsensusNode
             }
             listener.onCommitted(appliedSlot, log.ballot(appliedSlot), log.entry(appliedSlot));
         }
+        log.markApplied(appliedSlot);
     }
 
     private long leaseTime(final long echoSendTimeNs, final long nowNs)

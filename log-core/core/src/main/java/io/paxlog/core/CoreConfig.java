@@ -88,6 +88,16 @@ public final class CoreConfig
     public static final int PEER_WINDOW_BYTES_DEFAULT = 1 << 20;
     public static final String LOG_CAPACITY_SLOTS_PROP = "paxlog.log.capacity.slots";
     public static final int LOG_CAPACITY_SLOTS_DEFAULT = 1 << 17;
+    /**
+     * Bytes of payload the log holds in memory (one array, allocated at start; docs/performance.md). 0, the default,
+     * takes the least the other limits need: twice ({@link #PROMISE_BYTES_MAX_PROP} + {@link #WINDOW_BYTES_MAX_PROP})
+     * and four of the largest records, so that a new leader can hold every value a promise may carry on top of
+     * half a ring of accepted values (about 69 MiB with the defaults).
+     */
+    public static final String LOG_CAPACITY_BYTES_PROP = "paxlog.log.capacity.bytes";
+    public static final int LOG_CAPACITY_BYTES_DEFAULT = 0;
+    /** The largest configuration entry: a membership header and the runtime's member addresses. */
+    public static final int CONFIG_ENTRY_BYTES_MAX = 16 << 10;
     public static final String RANDOM_SEED_PROP = "paxlog.random.seed";
     /** This node joins a running cluster: its id is not among the members it starts with (docs/membership.md). */
     public static final String JOIN_PROP = "paxlog.join";
@@ -120,6 +130,7 @@ public final class CoreConfig
     private int windowBytesMax = WINDOW_BYTES_MAX_DEFAULT;
     private int peerWindowBytes = PEER_WINDOW_BYTES_DEFAULT;
     private int logCapacitySlots = LOG_CAPACITY_SLOTS_DEFAULT;
+    private int logCapacityBytes = LOG_CAPACITY_BYTES_DEFAULT;
     private long randomSeed;
     private long initialVoters;
     private boolean joining;
@@ -157,6 +168,7 @@ public final class CoreConfig
         windowBytesMax = intProp(props, WINDOW_BYTES_MAX_PROP, windowBytesMax);
         peerWindowBytes = intProp(props, PEER_WINDOW_BYTES_PROP, peerWindowBytes);
         logCapacitySlots = intProp(props, LOG_CAPACITY_SLOTS_PROP, logCapacitySlots);
+        logCapacityBytes = intProp(props, LOG_CAPACITY_BYTES_PROP, logCapacityBytes);
         randomSeed = longProp(props, RANDOM_SEED_PROP, randomSeed);
         joining = boolProp(props, JOIN_PROP, joining);
         membershipCatchupSlots = intProp(props, MEMBERSHIP_CATCHUP_SLOTS_PROP, membershipCatchupSlots);
@@ -279,6 +291,17 @@ public final class CoreConfig
                 "overhead) and be at most half of " + PROMISE_BYTES_MAX_PROP + " (" + promiseBytesMax + ")");
         }
         range(PEER_WINDOW_BYTES_PROP, peerWindowBytes, 1024, 1 << 30);
+        final long logBytesMin = logCapacityBytesMin();
+        if (logCapacityBytes == 0 && logBytesMin <= Integer.MAX_VALUE - 8)
+        {
+            logCapacityBytes = (int)logBytesMin;
+        }
+        if (logCapacityBytes < logBytesMin || logCapacityBytes % 8 != 0)
+        {
+            throw new ConfigException(LOG_CAPACITY_BYTES_PROP, logCapacityBytes, "must be a multiple of 8 of at " +
+                "least " + logBytesMin + " (twice " + PROMISE_BYTES_MAX_PROP + " + " + WINDOW_BYTES_MAX_PROP +
+                ", and four of the largest records)" + (logBytesMin > Integer.MAX_VALUE ? ": lower them" : ""));
+        }
         if (!plantedBugs.isEmpty() && !allowPlantedBugs)
         {
             throw new ConfigException("plantedBugs", plantedBugs.toString(), "only test harnesses may plant bugs");
@@ -432,6 +455,24 @@ public final class CoreConfig
         return planted(PlantedBug.COUNT_BOUNDED_BATCHES) ? Long.MAX_VALUE : frameLengthMax - FrameBudget.MESSAGE_OVERHEAD_BYTES;
     }
     /** Slots the in-memory log ring holds; older committed slots live only in the journal. */
+    /** Bytes of payload the log holds ({@link #LOG_CAPACITY_BYTES_PROP}); after {@link #conclude()}, never 0. */
+    public int logCapacityBytes() { return logCapacityBytes; }
+    public CoreConfig logCapacityBytes(final int v) { logCapacityBytes = v; return this; }
+
+    /**
+     * Bytes of the log a store at runtime leaves free beyond its own, so that a journal replay (whose ring may
+     * wrap elsewhere) always fits what was stored: two of the largest records.
+     */
+    public int logSlackBytes()
+    {
+        return 2 * PayloadRing.recordBytes(Math.max(commandBytesMax, CONFIG_ENTRY_BYTES_MAX));
+    }
+
+    private long logCapacityBytesMin()
+    {
+        return 2L * (promiseBytesMax + windowBytesMax) + 2L * logSlackBytes();
+    }
+
     public int logCapacitySlots() { return logCapacitySlots; }
     public CoreConfig logCapacitySlots(final int v) { logCapacitySlots = v; return this; }
     public long randomSeed() { return randomSeed; }

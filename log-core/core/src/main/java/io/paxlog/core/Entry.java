@@ -12,10 +12,11 @@ import java.util.Arrays;
  *
  * <p><b>Reuse.</b> An entry is a reusable holder: the core keeps one per cell of its log ring and overwrites it
  * in place ({@link #copyFrom}, {@link #setCommand}), and adapters decode incoming frames into scratch entries.
- * Its payload array only grows, so once warmed up nothing is allocated. An entry handed to an SPI
- * ({@link Journal}, {@link Outbox}, {@link CommitListener}) is valid only during that call: keep a {@link #copy()}
- * if you need it later. {@link #payloadArray()} may be longer than the payload; the payload is its first
- * {@link #payloadLength()} bytes.
+ * Its payload array only grows, so once warmed up nothing is allocated. The log's own entries are read-only
+ * views of its payload ring (an {@link EntryLog} stores payloads in one array sized in bytes, not per entry). An
+ * entry handed to an SPI ({@link Journal}, {@link Outbox}, {@link CommitListener}) is valid only during that call:
+ * keep a {@link #copy()} if you need it later. The payload is the {@link #payloadLength()} bytes of
+ * {@link #payloadArray()} from {@link #payloadOffset()}; the array may hold other bytes around them.
  */
 public final class Entry
 {
@@ -32,7 +33,10 @@ public final class Entry
     private long sequence;
     private long timestampNs;
     private byte[] payload = EMPTY;
+    private int payloadOffset;
     private int payloadLength;
+    /** A read-only view of bytes this entry does not own (a cell of the log's payload ring). */
+    private boolean view;
 
     /** An empty holder (a no-op at time 0) to be filled in place. */
     public Entry()
@@ -90,6 +94,7 @@ public final class Entry
     {
         Invariants.check(type == TYPE_NOOP || type == TYPE_COMMAND || type == TYPE_CONFIG, "entry type");
         Invariants.check(payloadLength >= 0, "payload length");
+        Invariants.check(!view, "the log's entries are read-only views: copy one to change it");
         this.type = type;
         this.sessionId = sessionId;
         this.sequence = sequence;
@@ -116,8 +121,27 @@ public final class Entry
         if (other != this)
         {
             setHeader(other.type, other.sessionId, other.sequence, other.timestampNs, other.payloadLength);
-            System.arraycopy(other.payload, 0, payload, 0, other.payloadLength);
+            System.arraycopy(other.payload, other.payloadOffset, payload, 0, other.payloadLength);
         }
+        return this;
+    }
+
+    /**
+     * Makes this entry a read-only view of {@code length} bytes of {@code array} from {@code offset}, valid while
+     * those bytes are: how the log lends its cells, and an adapter its decoded frames, without a payload array per
+     * entry. A view cannot be changed in place ({@link #setHeader} fails); {@link #copy()} it to keep or change it.
+     */
+    public Entry wrapView(final byte type, final long sessionId, final long sequence, final long timestampNs,
+        final byte[] array, final int offset, final int length)
+    {
+        this.view = true;
+        this.type = type;
+        this.sessionId = sessionId;
+        this.sequence = sequence;
+        this.timestampNs = timestampNs;
+        this.payload = array;
+        this.payloadOffset = offset;
+        this.payloadLength = length;
         return this;
     }
 
@@ -157,10 +181,19 @@ public final class Entry
         return timestampNs;
     }
 
-    /** The backing array: the payload is its first {@link #payloadLength()} bytes. Callers must not modify it. */
+    /**
+     * The backing array: the payload is its {@link #payloadLength()} bytes from {@link #payloadOffset()}. Callers
+     * must not modify it.
+     */
     public byte[] payloadArray()
     {
         return payload;
+    }
+
+    /** Where the payload starts in {@link #payloadArray()}: 0 unless this entry is a view of the log's ring. */
+    public int payloadOffset()
+    {
+        return payloadOffset;
     }
 
     public int payloadLength()
@@ -171,7 +204,7 @@ public final class Entry
     /** A new array holding exactly the payload. */
     public byte[] copyPayload()
     {
-        return Arrays.copyOf(payload, payloadLength);
+        return Arrays.copyOfRange(payload, payloadOffset, payloadOffset + payloadLength);
     }
 
     @Override
@@ -188,7 +221,8 @@ public final class Entry
         final Entry e = (Entry)o;
         return type == e.type && sessionId == e.sessionId && sequence == e.sequence &&
             timestampNs == e.timestampNs && payloadLength == e.payloadLength &&
-            Arrays.equals(payload, 0, payloadLength, e.payload, 0, e.payloadLength);
+            Arrays.equals(payload, payloadOffset, payloadOffset + payloadLength, e.payload, e.payloadOffset,
+                e.payloadOffset + e.payloadLength);
     }
 
     @Override
@@ -200,7 +234,7 @@ public final class Entry
         h = 31 * h + Long.hashCode(timestampNs);
         for (int i = 0; i < payloadLength; i++)
         {
-            h = 31 * h + payload[i];
+            h = 31 * h + payload[payloadOffset + i];
         }
         return h;
     }
@@ -210,7 +244,7 @@ public final class Entry
     {
         if (isConfig())
         {
-            final Membership m = Membership.decode(payload, 0, payloadLength);
+            final Membership m = Membership.decode(payload, payloadOffset, payloadLength);
             return "config(" + (m == null ? "undecodable" : m.toString()) + ")@" + timestampNs;
         }
         return isNoop() ? "noop@" + timestampNs :

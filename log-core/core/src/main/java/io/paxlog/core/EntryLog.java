@@ -6,35 +6,73 @@ package io.paxlog.core;
  * up to it is committed and was held with its chosen value. Slots start at 1; slot {@code s} lives in cell
  * {@code s mod capacity}.
  *
- * <p>Storing a slot evicts the slot one capacity below it, which is allowed only once that slot is committed
- * ({@link #canStore}); the log therefore never loses an uncommitted entry, and it holds at most the latest
- * {@code capacity} slots. Older committed slots live only in the journal and the state machine. Cells and their
- * payload arrays ({@link #CELL_PAYLOAD_BYTES}, growing once for a larger payload) are allocated up front and
- * reused on every lap: no allocation in steady state, nor while the ring first fills.
+ * <p><b>Bounded in slots and in bytes.</b> Payloads live in one {@link PayloadRing} of {@code capacityBytes},
+ * allocated up front: storing allocates nothing whatever the payload size, and the log never holds more than that
+ * many payload bytes. A slot leaves the log when its cell is reused one capacity later or when the ring needs its
+ * bytes, and either happens only to a slot that is committed and applied ({@link #markApplied}); the log therefore
+ * never loses an entry still needed, and refuses a store instead ({@link #canStore}). Older committed slots live
+ * only in the journal and the state machine. A store says how much of the ring it may fill ({@link Room}): an
+ * accepted value at most half, so that a chosen value learned by catch-up always finds room behind it, and a
+ * journal replay all of it, so that whatever the node stored before a restart fits again.
+ *
+ * <p>{@link #entry} lends the cell's entry, a read-only view of the ring valid until the next store.
  */
-final class EntryLog
+final class EntryLog implements PayloadRing.Owner
 {
-    /** Payload bytes each cell holds from the start; larger payloads grow the cell's array once. */
-    static final int CELL_PAYLOAD_BYTES = 64;
+    /** How much of the payload ring a store may fill. */
+    enum Room
+    {
+        /** A value accepted (or proposed) and not yet known to be chosen: half the ring. */
+        ACCEPTED,
+        /** A value known to be chosen (catch-up) or re-proposed by a new leader: all but the replay slack. */
+        CHOSEN,
+        /** A journal replay on start: the whole ring. */
+        REPLAY
+    }
+
     private final int mask;
     private final Entry[] cells;
     private final long[] cellSlots;
+    private final int[] cellOffsets;
     private final long[] ballots;
     private final boolean[] committedFlags;
+    private final PayloadRing ring;
+    private final int slackBytes;
+    private final boolean reuseNeededBytes;
     private long lastSlot;
     private long commitSlot;
+    private long appliedSlot;
+    /** Every slot up to this one has left the log: slots leave as a prefix, whatever order their bytes go in. */
+    private long evictedSlot;
 
-    EntryLog(final int capacity)
+    /**
+     * @param capacity      cells: a power of two
+     * @param capacityBytes bytes of the payload ring: a multiple of 8
+     * @param slackBytes    bytes a store at runtime leaves free beyond its own ({@link Room#CHOSEN}), so that a
+     *                      journal replay, whose ring may wrap at another place, fits too: twice the largest record
+     */
+    EntryLog(final int capacity, final int capacityBytes, final int slackBytes)
+    {
+        this(capacity, capacityBytes, slackBytes, false);
+    }
+
+    /** @param reuseNeededBytes the planted bug {@link PlantedBug#RING_REUSES_NEEDED_BYTES} */
+    EntryLog(final int capacity, final int capacityBytes, final int slackBytes, final boolean reuseNeededBytes)
     {
         Invariants.check(capacity >= 2 && Integer.bitCount(capacity) == 1, "log capacity must be a power of two");
+        Invariants.check(slackBytes >= 0 && 2L * slackBytes <= capacityBytes, "log slack must be within half the ring");
         this.mask = capacity - 1;
         this.cells = new Entry[capacity];
         this.cellSlots = new long[capacity];
+        this.cellOffsets = new int[capacity];
         this.ballots = new long[capacity];
         this.committedFlags = new boolean[capacity];
+        this.ring = new PayloadRing(capacityBytes);
+        this.slackBytes = slackBytes;
+        this.reuseNeededBytes = reuseNeededBytes;
         for (int i = 0; i < capacity; i++)
         {
-            cells[i] = new Entry(CELL_PAYLOAD_BYTES); // allocated up front: no allocation (or GC) while the ring fills
+            cells[i] = new Entry(0); // views of the ring: allocated up front, nothing per store
         }
     }
 
@@ -55,7 +93,7 @@ final class EntryLog
 
     boolean has(final long slot)
     {
-        return slot >= 1 && cellSlots[index(slot)] == slot;
+        return slot > evictedSlot && cellSlots[index(slot)] == slot;
     }
 
     /** The entry held at {@code slot} (valid until the slot's cell is reused), or null. */
@@ -70,45 +108,131 @@ final class EntryLog
     }
 
     /**
-     * True if {@code slot} may be stored: it is already held, its cell is free, or the cell holds an older
-     * committed slot. False for a slot so far ahead of the commit point that storing it would evict an
-     * uncommitted one (an acceptor then simply does not accept it yet), or one older than the ring.
+     * True if {@code slot} may be stored with a payload of {@code payloadLength} bytes in {@code room}: its cell is
+     * free, holds the slot already, or holds an older slot that is committed and applied; and the payload ring has
+     * the bytes, reclaiming only committed and applied slots. False for a slot so far ahead of the commit point that
+     * storing it would evict one still needed (an acceptor then simply does not accept it yet), or one older than
+     * the ring.
      */
-    boolean canStore(final long slot)
+    boolean canStore(final long slot, final int payloadLength, final Room room)
     {
         if (slot < 1)
         {
             return false;
         }
+        if (slot <= evictedSlot)
+        {
+            return false;
+        }
         final long held = cellSlots[index(slot)];
-        return held == slot || (slot > commitSlot && (held == 0 || (held < slot && held <= commitSlot)));
+        final boolean cellFree = held == slot || (slot > commitSlot && (held == 0 || (held < slot && evictable(held))));
+        return cellFree && (payloadLength == 0 || ring.canStore(payloadLength, usedBytesMax(room), this));
     }
 
     /** Stores a copy of {@code entry} at {@code slot} in {@code ballot}; a committed slot keeps its value. */
-    void put(final long slot, final long ballot, final Entry entry)
+    void put(final long slot, final long ballot, final Entry entry, final Room room)
     {
         Invariants.check(slot >= 1, "slot must be >= 1");
         final int i = index(slot);
         final long held = cellSlots[i];
-        if (held == slot)
+        if (held == slot && slot > evictedSlot)
         {
             if (committedFlags[i] || slot <= commitSlot)
             {
                 Invariants.check(entry.equals(cells[i]), "committed slot rewritten with a different value: ", slot);
             }
+            if (entry.equals(cells[i]))
+            {
+                ballots[i] = ballot; // the same value in a newer ballot: nothing to copy
+                return;
+            }
         }
         else
         {
-            Invariants.check(canStore(slot), "log ring full (raise paxlog.log.capacity.slots): cannot store slot ",
-                slot);
-            cellSlots[i] = slot;
-            committedFlags[i] = false;
+            Invariants.check(canStore(slot, 0, room), "log ring full (raise paxlog.log.capacity.slots): cannot " +
+                "store slot ", slot);
+            if (held != 0)
+            {
+                evict(held, cellOffsets[i]);
+            }
         }
-        cells[i].copyFrom(entry);
+        Invariants.check(entry.payloadArray() != ring.array(), "a log entry stored again at another slot: copy it");
+        final int length = entry.payloadLength();
+        final int offset = length == 0 ? 0 : ring.store(slot, length, usedBytesMax(room), this);
+        Invariants.check(offset >= 0, "log full in bytes (raise paxlog.log.capacity.bytes): cannot store slot ", slot);
+        System.arraycopy(entry.payloadArray(), entry.payloadOffset(), ring.array(), offset, length);
+        cells[i].wrapView(entry.type(), entry.sessionId(), entry.sequence(), entry.timestampNs(), ring.array(),
+            offset, length);
+        cellSlots[i] = slot;
+        cellOffsets[i] = length == 0 ? -1 : offset;
+        committedFlags[i] = held == slot && committedFlags[i];
         ballots[i] = ballot;
         if (slot > lastSlot)
         {
             lastSlot = slot;
+        }
+    }
+
+    /** Every slot up to {@code slot} has been applied: once committed, it may leave the log when space is needed. */
+    void markApplied(final long slot)
+    {
+        appliedSlot = Math.max(appliedSlot, slot);
+    }
+
+    /** Bytes of the payload ring in use, padding and records no longer needed (but not yet reclaimed) included. */
+    int usedBytes()
+    {
+        return ring.usedBytes();
+    }
+
+    int capacityBytes()
+    {
+        return ring.capacity();
+    }
+
+    @Override
+    public boolean evictable(final long slot, final int payloadOffset)
+    {
+        return reuseNeededBytes || !live(slot, payloadOffset) || evictable(slot);
+    }
+
+    @Override
+    public void evict(final long slot, final int payloadOffset)
+    {
+        if (live(slot, payloadOffset))
+        {
+            Invariants.check(reuseNeededBytes || evictable(slot), "evicting a slot still needed: ", slot);
+            final int i = index(slot);
+            cellSlots[i] = 0;
+            committedFlags[i] = false;
+            // every older slot goes with it (all are committed and applied): the log keeps one unbroken run, so a
+            // catch-up or a promise that starts at a held slot finds every committed slot after it
+            evictedSlot = Math.max(evictedSlot, slot);
+        }
+    }
+
+    /** Whether the record of {@code slot} at {@code payloadOffset} is the one its cell holds now. */
+    private boolean live(final long slot, final int payloadOffset)
+    {
+        final int i = index(slot);
+        return slot > evictedSlot && cellSlots[i] == slot && cellOffsets[i] == payloadOffset;
+    }
+
+    private boolean evictable(final long slot)
+    {
+        return slot <= commitSlot && slot <= appliedSlot;
+    }
+
+    private int usedBytesMax(final Room room)
+    {
+        switch (room)
+        {
+            case ACCEPTED:
+                return ring.capacity() / 2;
+            case CHOSEN:
+                return ring.capacity() - slackBytes;
+            default:
+                return ring.capacity();
         }
     }
 
@@ -120,8 +244,11 @@ final class EntryLog
     {
         java.util.Arrays.fill(cellSlots, 0);
         java.util.Arrays.fill(committedFlags, false);
+        ring.clear();
+        evictedSlot = baseSlot;
         lastSlot = baseSlot;
         commitSlot = baseSlot;
+        appliedSlot = baseSlot;
     }
 
     /**
@@ -141,6 +268,8 @@ final class EntryLog
         }
         commitSlot = Math.max(commitSlot, baseSlot);
         lastSlot = Math.max(lastSlot, baseSlot);
+        appliedSlot = Math.max(appliedSlot, baseSlot);
+        evictedSlot = Math.max(evictedSlot, baseSlot);
         advanceCommit();
     }
 

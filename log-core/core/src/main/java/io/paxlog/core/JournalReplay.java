@@ -48,7 +48,7 @@ final class JournalReplay implements Journal.Replay
         {
             return; // covered by the snapshot (or committed and since evicted)
         }
-        log.put(slot, ballot, entry);
+        log.put(slot, ballot, entry, EntryLog.Room.REPLAY);
         if (slot > log.commitSlot())
         {
             configs.onStored(slot, entry);

@@ -176,6 +176,11 @@ final class MembershipChange
             proposed(next, slot);
             return 1;
         }
+        if (slot == ConsensusNode.TOO_LARGE)
+        {
+            finish(false, "configuration entry over " + CoreConfig.CONFIG_ENTRY_BYTES_MAX + " bytes");
+            return 0;
+        }
         return 0; // busy or back-pressure: the next tick retries
     }
 

@@ -48,7 +48,13 @@ public enum PlantedBug
      * empty journal instead of being refused, so it votes having forgotten its promises and accepted entries. The
      * simulator replaces disks for it; a real node skips its identity check.
      */
-    WIPED_REJOINS_AS_SELF("wiped-rejoins-as-self");
+    WIPED_REJOINS_AS_SELF("wiped-rejoins-as-self"),
+    /**
+     * The log's payload ring is sized for four of the largest records instead of what the other limits need, and
+     * reuses the bytes of its oldest record whether or not the slot is still needed (uncommitted, or committed and
+     * not yet applied), as a ring buffer that overwrites would: accepted values are lost under large commands.
+     */
+    RING_REUSES_NEEDED_BYTES("ring-reuses-needed-bytes");
 
     private final String cliName;
 

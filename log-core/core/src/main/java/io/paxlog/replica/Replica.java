@@ -334,7 +334,7 @@ public final class Replica implements CommitListener, ResponseSink
             {
                 final long sessionId = entry.sessionId();
                 final long sequence = entry.sequence();
-                entryPayload.wrap(entry.payloadArray(), 0, entry.payloadLength());
+                entryPayload.wrap(entry.payloadArray(), entry.payloadOffset(), entry.payloadLength());
                 answerLength = 0;
                 final int outcome = host.apply(slot, entry.timestampNs(), sessionId, sequence, entryPayload, 0,
                     entry.payloadLength()); // a command's answer arrives through onAnswer, deferred ones before it

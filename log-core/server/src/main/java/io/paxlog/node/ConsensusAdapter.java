@@ -49,7 +49,12 @@ final class ConsensusAdapter implements FragmentHandler
     private final long[] slots;
     private final long[] ballots;
     /** Payload bytes each scratch entry holds from the start (it grows once for a larger payload). */
-    private static final int SCRATCH_PAYLOAD_BYTES = 64;
+    /**
+     * The payloads of the frame being decoded, one after another: a frame's payloads fit in its length, which is at
+     * most the frame limit, so this array (allocated once) holds every frame's and no entry needs one of its own.
+     */
+    private final byte[] payloads;
+    private int payloadsUsed;
     private final Entry[] entries;
     private long nowNs;
     private long dropped;
@@ -69,9 +74,10 @@ final class ConsensusAdapter implements FragmentHandler
         this.slots = new long[entriesMax];
         this.ballots = new long[entriesMax];
         this.entries = new Entry[entriesMax];
+        this.payloads = new byte[frameLengthMax];
         for (int i = 0; i < entriesMax; i++)
         {
-            entries[i] = new Entry(SCRATCH_PAYLOAD_BYTES); // reused by every frame: a follower allocates nothing
+            entries[i] = new Entry(0); // views of the payloads array, reused by every frame: nothing allocated
         }
     }
 
@@ -237,7 +243,7 @@ final class ConsensusAdapter implements FragmentHandler
             }
             else
             {
-                group.getPayload(e.payloadArray(), 0, e.payloadLength());
+                group.getPayload(e.payloadArray(), e.payloadOffset(), e.payloadLength());
                 if (!validConfig(e))
                 {
                     return false;
@@ -278,7 +284,7 @@ final class ConsensusAdapter implements FragmentHandler
             }
             else
             {
-                group.getPayload(e.payloadArray(), 0, e.payloadLength());
+                group.getPayload(e.payloadArray(), e.payloadOffset(), e.payloadLength());
                 if (!validConfig(e))
                 {
                     return false;
@@ -318,7 +324,7 @@ final class ConsensusAdapter implements FragmentHandler
             }
             else
             {
-                group.getPayload(e.payloadArray(), 0, e.payloadLength());
+                group.getPayload(e.payloadArray(), e.payloadOffset(), e.payloadLength());
                 if (!validConfig(e))
                 {
                     return false;
@@ -331,9 +337,10 @@ final class ConsensusAdapter implements FragmentHandler
     }
 
     /**
-     * Fills the reused scratch entry {@code i} from the fixed fields and makes room for a payload of
-     * {@code payloadLength} for the caller to read from the frame (fields are read in schema order). Null if the
-     * entry is invalid. The core copies what it keeps, so the scratch entries are reused by the next frame.
+     * Fills the reused scratch entry {@code i} from the fixed fields, a view of the next {@code payloadLength}
+     * bytes of {@link #payloads} for the caller to read the payload into from the frame (fields are read in schema
+     * order; entry 0 starts the frame's payloads over). Null if the entry is invalid. The core copies what it
+     * keeps, so the scratch entries and their bytes are reused by the next frame.
      */
     private Entry decodeEntry(final int i, final EntryType type, final long sessionId, final long sequence,
         final long timestampNs, final int payloadLength)
@@ -342,12 +349,22 @@ final class ConsensusAdapter implements FragmentHandler
         {
             return null;
         }
+        if (i == 0)
+        {
+            payloadsUsed = 0;
+        }
         if (type == EntryType.NOOP)
         {
-            return entries[i].setNoop(timestampNs);
+            return entries[i].wrapView(Entry.TYPE_NOOP, 0, 0, timestampNs, payloads, 0, 0);
         }
-        return entries[i].setHeader(type == EntryType.CONFIG ? Entry.TYPE_CONFIG : Entry.TYPE_COMMAND, sessionId,
-            sequence, timestampNs, payloadLength);
+        if (payloadLength > payloads.length - payloadsUsed)
+        {
+            return null; // more payload than a frame within the limit can carry: the frame checker lets none through
+        }
+        final int offset = payloadsUsed;
+        payloadsUsed += payloadLength;
+        return entries[i].wrapView(type == EntryType.CONFIG ? Entry.TYPE_CONFIG : Entry.TYPE_COMMAND, sessionId,
+            sequence, timestampNs, payloads, offset, payloadLength);
     }
 
     /**
@@ -356,7 +373,7 @@ final class ConsensusAdapter implements FragmentHandler
      */
     private static boolean validConfig(final Entry e)
     {
-        return !e.isConfig() || AddressBook.parseTail(e.payloadArray(), 0, e.payloadLength()) != null;
+        return !e.isConfig() || AddressBook.parseTail(e.payloadArray(), e.payloadOffset(), e.payloadLength()) != null;
     }
 
     /**
@@ -371,7 +388,7 @@ final class ConsensusAdapter implements FragmentHandler
             final Entry e = entries[i];
             if (e.isConfig())
             {
-                book.learnConfig(e.payloadArray(), 0, e.payloadLength());
+                book.learnConfig(e.payloadArray(), e.payloadOffset(), e.payloadLength());
             }
         }
     }

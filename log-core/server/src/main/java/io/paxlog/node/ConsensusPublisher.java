@@ -31,7 +31,8 @@ final class ConsensusPublisher implements Outbox
     private final int selfId;
     private final int[] peerPublication;
     private final HeldFrames held;
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+    /** Sized for the largest frame at start (the envelope included), so no frame grows it: nothing allocated. */
+    private final ExpandableArrayBuffer buffer;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final PrepareEncoder prepare = new PrepareEncoder();
     private final PromiseEncoder promise = new PromiseEncoder();
@@ -50,8 +51,10 @@ final class ConsensusPublisher implements Outbox
     private long unaddressed;
 
     /** A publisher with no peers yet ({@link #peer} adds them as their addresses become known). */
-    ConsensusPublisher(final int selfId, final HeldFrames held, final FrameEnvelope envelope)
+    ConsensusPublisher(final int selfId, final HeldFrames held, final FrameEnvelope envelope,
+        final int frameLengthMax)
     {
+        this.buffer = new ExpandableArrayBuffer(frameLengthMax + FrameEnvelope.PREFIX_LENGTH + 1024);
         this.envelope = envelope;
         this.prefix = envelope == null ? 0 : FrameEnvelope.PREFIX_LENGTH;
         this.selfId = selfId;
@@ -112,7 +115,7 @@ final class ConsensusPublisher implements Outbox
         {
             final Entry e = entries[i];
             group.next().slot(slots[i]).ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId())
-                .sequence(e.sequence()).timestampNs(e.timestampNs()).putPayload(e.payloadArray(), 0, e.payloadLength());
+                .sequence(e.sequence()).timestampNs(e.timestampNs()).putPayload(e.payloadArray(), e.payloadOffset(), e.payloadLength());
         }
         hold(to, promise.encodedLength());
     }
@@ -136,7 +139,7 @@ final class ConsensusPublisher implements Outbox
         {
             final Entry e = entries[i];
             group.next().entryType(type(e)).sessionId(e.sessionId()).sequence(e.sequence())
-                .timestampNs(e.timestampNs()).putPayload(e.payloadArray(), 0, e.payloadLength());
+                .timestampNs(e.timestampNs()).putPayload(e.payloadArray(), e.payloadOffset(), e.payloadLength());
         }
         hold(to, accept.encodedLength());
     }
@@ -191,7 +194,7 @@ final class ConsensusPublisher implements Outbox
         {
             final Entry e = entries[i];
             group.next().ballot(ballots[i]).entryType(type(e)).sessionId(e.sessionId()).sequence(e.sequence())
-                .timestampNs(e.timestampNs()).putPayload(e.payloadArray(), 0, e.payloadLength());
+                .timestampNs(e.timestampNs()).putPayload(e.payloadArray(), e.payloadOffset(), e.payloadLength());
         }
         hold(to, catchupResponse.encodedLength());
     }

@@ -151,7 +151,7 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         final io.paxlog.auth.FrameAuthenticator frameAuthenticator = config.auth().newFrameAuthenticator();
         final FrameEnvelope envelope = frameAuthenticator == null ? null :
             new FrameEnvelope(frameAuthenticator, config.clusterId(), config.nodeId(), book::hears);
-        this.publisher = new ConsensusPublisher(config.nodeId(), held, envelope);
+        this.publisher = new ConsensusPublisher(config.nodeId(), held, envelope, config.frameLengthMax());
         book.listener(this::onAddress); // a publication to each member known now, and to each one learned later
         this.core = new ConsensusNode(config.core(), journal, publisher, replica);
         replica.bind(core);
@@ -172,9 +172,12 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
                 adapter.nowNs(releaseNs); // the core sees the frame arrive at its release time
                 adapter.onFragment(buffer, offset, length, null);
             });
+        // reassembly buffers sized for the largest frame (consensus) and the largest request (clients) at start:
+        // a frame larger than any before must not allocate on the duty cycle
         this.consensusAssembler = new FragmentAssembler(failStop.guard(faultShim != null ? faultShim :
-            consensusAdapter));
-        this.clientAssembler = new FragmentAssembler(failStop.guard(clientAdapter));
+            consensusAdapter), config.frameLengthMax() + FrameEnvelope.PREFIX_LENGTH + 1024);
+        this.clientAssembler = new FragmentAssembler(failStop.guard(clientAdapter),
+            config.core().commandBytesMax() + 4096);
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs(), config.mtu());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
@@ -569,7 +572,7 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     public void configurationApplied(final long slot, final Entry entry)
     {
         final boolean wasMember = content.membership().isMember(config.nodeId());
-        content.applied(entry.payloadArray(), 0, entry.payloadLength());
+        content.applied(entry.payloadArray(), entry.payloadOffset(), entry.payloadLength());
         final Membership now = content.membership();
         NodeLog.info("node " + config.nodeId() + ": configuration at slot " + slot + ": " + now +
             (wasMember && !now.isMember(config.nodeId()) ? " (this node is no longer a member: it may be " +

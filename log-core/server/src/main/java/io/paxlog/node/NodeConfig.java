@@ -36,14 +36,19 @@ public final class NodeConfig
     public static final String DRIVER_PROP = "paxlog.aeron.driver";
     public static final String DRIVER_DEFAULT = "embedded";
     /**
-     * How an embedded media driver runs: {@code shared} (the default: one SHARED-mode driver thread beside the
-     * node's duty-cycle thread, as Aeron Cluster runs its drivers) or {@code invoker} (the driver and the Aeron
-     * client conductor run on the node's own duty-cycle thread: one busy thread per node, no hand-off between
-     * threads on the way in or out; fewer threads for small boxes, at the price of the driver's work, and the JDK's
-     * receive-side allocation, on the duty cycle). Ignored with an external driver.
+     * How an embedded media driver runs: {@code shared} (one SHARED-mode driver thread and the Aeron client's
+     * conductor beside the node's duty-cycle thread, as Aeron Cluster runs its drivers: three busy threads per
+     * node), {@code invoker} (the driver and the conductor run on the node's own duty-cycle thread: one busy thread
+     * per node and no hand-off between threads on the way in or out, at the price of the driver's work on the duty
+     * cycle), or {@code auto}, the default: invoker on a machine with fewer than {@value #SHARED_CORES_MIN} cores,
+     * shared otherwise. On the 2-core box invoker's write p99 was 0.16x shared's at 10k msg/s (docs/performance.md).
+     * What {@code auto} chose is in the start-up line and in {@code ops/cluster status}. Ignored with an external
+     * driver.
      */
     public static final String THREADING_PROP = "paxlog.aeron.threading";
-    public static final String THREADING_DEFAULT = "shared";
+    public static final String THREADING_DEFAULT = "auto";
+    /** {@code auto} threading runs the driver on threads of its own only with at least this many cores. */
+    public static final int SHARED_CORES_MIN = 4;
     /**
      * The MTU of the node's publications, consensus and responses (Aeron's {@code mtu} channel parameter): how large
      * a datagram carries a fragment of a frame. 8 KiB by default: large accepts, promises and answers go in a sixth
@@ -153,6 +158,7 @@ public final class NodeConfig
     private int mtu;
     private int receiveWindowBytes;
     private boolean driverInvoked;
+    private String threadingChoice;
     private int frameLengthMax;
     private int sessionsMax;
     private int sessionTimeoutMs;
@@ -306,11 +312,13 @@ public final class NodeConfig
         aeronDir = props.getProperty(AERON_DIR_PROP,
             "/dev/shm/paxlog-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode()) + "-" + core.nodeId());
         final String threading = props.getProperty(THREADING_PROP, THREADING_DEFAULT);
-        if (!threading.equals("shared") && !threading.equals("invoker"))
+        if (!threading.equals("shared") && !threading.equals("invoker") && !threading.equals("auto"))
         {
-            throw new ConfigException(THREADING_PROP, threading, "expected shared or invoker");
+            throw new ConfigException(THREADING_PROP, threading, "expected auto, shared or invoker");
         }
-        driverInvoked = threading.equals("invoker");
+        driverInvoked = threading.equals("invoker") ||
+            (threading.equals("auto") && Runtime.getRuntime().availableProcessors() < SHARED_CORES_MIN);
+        threadingChoice = (driverInvoked ? "invoker" : "shared") + (threading.equals("auto") ? "(auto)" : "");
         mtu = intProp(MTU_PROP, MTU_DEFAULT, 1024, 65504);
         if (mtu % 32 != 0)
         {
@@ -641,6 +649,12 @@ public final class NodeConfig
 
     /** Whether an embedded driver runs on the node's duty-cycle thread ({@value #THREADING_PROP}=invoker). */
     public boolean driverInvoked() { return driverInvoked; }
+
+    /**
+     * The threading the node runs, as status shows it: {@code invoker} or {@code shared}, with {@code (auto)} when
+     * {@value #THREADING_PROP} left the choice to the machine's core count. An external driver is {@code external}.
+     */
+    public String threadingChoice() { return embeddedDriver ? threadingChoice : "external"; }
     public int frameLengthMax() { return frameLengthMax; }
     public int sessionsMax() { return sessionsMax; }
     /** Take a snapshot (and compact the journal) every this many applied entries; 0 = only on request. */

@@ -106,7 +106,9 @@ public final class NodeMain
         }
         NodeLog.info("paxlog node " + config.nodeId() + " starting: members=" + config.members().length +
             " sync=" + config.sync().name().toLowerCase(Locale.ROOT) + " (" + describe(config.sync()) + ")" +
-            " idle=" + config.idle() + " machines=" + config.machines() + " aeron.dir=" + config.aeronDir() +
+            " idle=" + config.idle() + " threading=" + config.threadingChoice() + " cores=" +
+            Runtime.getRuntime().availableProcessors() + " log.capacity.bytes=" + config.core().logCapacityBytes() +
+            " machines=" + config.machines() + " aeron.dir=" + config.aeronDir() +
             " chronicle.analytics.disable=" + System.getProperty("chronicle.analytics.disable"));
         final CountDownLatch stop = new CountDownLatch(1);
         String transportLost = null;

@@ -82,7 +82,7 @@ final class ConsensusFrames
     {
         final HeldFrames held = new HeldFrames(1 << 20);
         final FrameEnvelope envelope = new FrameEnvelope(new HmacFrameAuthenticator(KEY), CLUSTER_ID, SENDER, MEMBERS);
-        final ConsensusPublisher publisher = new ConsensusPublisher(SENDER, held, envelope);
+        final ConsensusPublisher publisher = new ConsensusPublisher(SENDER, held, envelope, 1 << 20);
         for (int m = 0; m < MEMBERS; m++)
         {
             publisher.peer(m, 0); // every frame to the one (null) publication the capture reads from

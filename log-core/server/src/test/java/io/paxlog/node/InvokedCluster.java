@@ -28,6 +28,8 @@ final class InvokedCluster implements AutoCloseable
     private final Thread[] nodeThreads;
     private final Properties overrides;
     private final java.util.function.IntFunction<Properties> nodeOverrides;
+    /** Each node's machines; null: {@link Machines#standard()}, whose counter machine {@link #machines} shows. */
+    private final java.util.function.Supplier<StateMachine[]> machineFactory;
     private final Object[] nodeLocks;
     /** Members 0..initial-1 are the cluster's first configuration; the others join later. */
     private final int initial;
@@ -54,7 +56,14 @@ final class InvokedCluster implements AutoCloseable
     InvokedCluster(final int n, final String sync, final boolean threadPerNode, final Properties overrides,
         final java.util.function.IntFunction<Properties> nodeOverrides) throws IOException
     {
-        this(n, n, sync, threadPerNode, overrides, nodeOverrides);
+        this(n, n, sync, threadPerNode, overrides, nodeOverrides, null);
+    }
+
+    /** As above, each node hosting the machines {@code machineFactory} makes ({@link #machines} stays empty). */
+    InvokedCluster(final int n, final String sync, final boolean threadPerNode, final Properties overrides,
+        final java.util.function.Supplier<StateMachine[]> machineFactory) throws IOException
+    {
+        this(n, n, sync, threadPerNode, overrides, id -> new Properties(), machineFactory);
     }
 
     /**
@@ -65,13 +74,15 @@ final class InvokedCluster implements AutoCloseable
     InvokedCluster(final int initial, final int slots, final String sync, final Properties overrides)
         throws IOException
     {
-        this(initial, slots, sync, false, overrides, id -> new Properties());
+        this(initial, slots, sync, false, overrides, id -> new Properties(), null);
     }
 
     private InvokedCluster(final int initial, final int n, final String sync, final boolean threadPerNode,
-        final Properties overrides, final java.util.function.IntFunction<Properties> nodeOverrides) throws IOException
+        final Properties overrides, final java.util.function.IntFunction<Properties> nodeOverrides,
+        final java.util.function.Supplier<StateMachine[]> machineFactory) throws IOException
     {
         this.initial = initial;
+        this.machineFactory = machineFactory;
         this.overrides = overrides;
         this.nodeOverrides = nodeOverrides;
         this.nodeLocks = new Object[n];
@@ -157,8 +168,8 @@ final class InvokedCluster implements AutoCloseable
     /** Starts (or restarts from its journal) node {@code id}; built outside the lock so the others keep running. */
     void start(final int id)
     {
-        final StateMachine[] standard = Machines.standard();
-        final CounterMachine machine = (CounterMachine)standard[Machines.COUNTERS];
+        final StateMachine[] standard = machineFactory == null ? Machines.standard() : machineFactory.get();
+        final CounterMachine machine = machineFactory == null ? (CounterMachine)standard[Machines.COUNTERS] : null;
         final PaxlogNode node = PaxlogNode.startInvoked(config(id), standard);
         synchronized (nodeLocks[id])
         {

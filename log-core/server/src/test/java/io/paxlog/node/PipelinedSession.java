@@ -37,7 +37,10 @@ final class PipelinedSession implements AutoCloseable
     private final Aeron aeron;
     private final Publication publication;
     private final Subscription responses;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+    private final UnsafeBuffer buffer;
+    /** 0: counter increments of "x"; else {@link SizedCommandMachine} commands of this many bytes, id = sequence. */
+    private final int commandBytes;
+    private final UnsafeBuffer sized;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final CommandRequestEncoder commandEncoder = new CommandRequestEncoder();
@@ -61,7 +64,20 @@ final class PipelinedSession implements AutoCloseable
     PipelinedSession(final Member leader, final int outstanding, final io.paxlog.auth.ClientCredentials credentials)
         throws Exception
     {
+        this(leader, outstanding, credentials, 0);
+    }
+
+    /**
+     * As above; {@code commandBytes} above 0 sends {@link SizedCommandMachine} commands of that many bytes (the
+     * cluster hosts that machine alone) instead of counter increments.
+     */
+    PipelinedSession(final Member leader, final int outstanding, final io.paxlog.auth.ClientCredentials credentials,
+        final int commandBytes) throws Exception
+    {
         this.outstanding = outstanding;
+        this.commandBytes = commandBytes;
+        this.buffer = new UnsafeBuffer(new byte[1024 + commandBytes]);
+        this.sized = new UnsafeBuffer(new byte[Math.max(16, commandBytes)]);
         final String dir = ScratchDirs.create("paxlog-alloc-client").toString();
         driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(dir)
             .threadingMode(ThreadingMode.SHARED).dirDeleteOnStart(true).dirDeleteOnShutdown(true));
@@ -124,8 +140,15 @@ final class PipelinedSession implements AutoCloseable
 
     private boolean send(final long sequence)
     {
-        commandEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).sessionId(SESSION_ID).sequence(sequence)
-            .putPayload(command, 0, command.length);
+        commandEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).sessionId(SESSION_ID).sequence(sequence);
+        if (commandBytes == 0)
+        {
+            commandEncoder.putPayload(command, 0, command.length);
+        }
+        else
+        {
+            commandEncoder.putPayload(sized, 0, SizedCommandMachine.encode(sized, sequence, commandBytes));
+        }
         return publication.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + commandEncoder.encodedLength()) > 0;
     }
 

@@ -135,7 +135,7 @@ final class SafetyChecks
     {
         final boolean effective = outcome == StateMachineHost.APPLIED || outcome == StateMachineHost.PENDING;
         if (outcome == StateMachineHost.APPLIED && entry.sequence() > 0 && entry.payloadLength() > 0 &&
-            entry.payloadArray()[0] == Machines.LOCKS)
+            entry.payloadArray()[entry.payloadOffset()] == Machines.LOCKS)
         {
             onLockAnswer(node, entry.sessionId(), entry.sequence(), slot,
                 SimResults.toLong(answer, answerOffset, answerLength));

@@ -573,7 +573,7 @@ final class SimNode
         public void configurationApplied(final long slot, final Entry entry)
         {
             // the runtime keeps the configuration (for its snapshots); state machines see only the log time
-            final Membership m = Membership.decode(entry.payloadArray(), 0, entry.payloadLength());
+            final Membership m = Membership.decode(entry.payloadArray(), entry.payloadOffset(), entry.payloadLength());
             if (m == null)
             {
                 sim.violation("n" + id + " applied a configuration entry that does not decode at slot " + slot);

@@ -68,9 +68,9 @@ public final class SimParams
     /** Some writes are large commands (about {@link KvCommand#PADDED_BYTES} bytes): one in four when set. */
     boolean largeCommands;
     /** The frame limit every member runs with ({@link CoreConfig#frameLengthMax()}); messages over it are refused. */
-    int frameLengthMax = CoreConfig.FRAME_LENGTH_MAX_DEFAULT;
-    /** The largest command the leader proposes. */
-    int commandBytesMax = CoreConfig.COMMAND_BYTES_MAX_DEFAULT;
+    int frameLengthMax = 256 << 10;
+    /** The largest command the leader proposes (small commands are about a hundred bytes). */
+    int commandBytesMax = 4096;
     private Membership initialMembership;
 
     /**
@@ -130,7 +130,8 @@ public final class SimParams
         p.syncLatencyNs = 100_000L + rnd.nextLong(2_000_000L);
         p.compactEveryEntries = rnd.nextInt(4) == 0 ? 0 : 50 + rnd.nextInt(450);
         // drawn last, so the draws above stay what they were for every seed; the planted bug needs large commands
-        p.largeCommands = rnd.nextBoolean() || planted.contains(PlantedBug.COUNT_BOUNDED_BATCHES);
+        p.largeCommands = rnd.nextBoolean() || planted.contains(PlantedBug.COUNT_BOUNDED_BATCHES) ||
+            planted.contains(PlantedBug.RING_REUSES_NEEDED_BYTES);
         if (p.largeCommands)
         {
             // a frame holds one large command, and a few at most: batches, promises and catch-ups must split
@@ -169,8 +170,11 @@ public final class SimParams
             .catchupEntriesMax(64)
             .frameLengthMax(frameLengthMax)
             .commandBytesMax(commandBytesMax)
-            .promiseBytesMax(largeCommands ? 1 << 20 : 4 << 20)
-            .windowBytesMax(largeCommands ? 256 << 10 : 2 << 20)
+            .promiseBytesMax(1 << 20)
+            .windowBytesMax(largeCommands ? 256 << 10 : 512 << 10)
+            // the least these limits need (about 2.6 MiB per node with large commands, 3.1 MiB without): with
+            // large commands the payload ring wraps after about 150 of them, and every store must find room
+            .logCapacityBytes(Integer.getInteger("sim.logBytes", 0))
             .joining(nodeId >= nodes)
             .membershipCatchupTimeoutNs(800_000_000L)
             .randomSeed(seed)
