@@ -49,6 +49,24 @@ class CoreConfigTest
     }
 
     @Test
+    void logBytesDefaultToWhatTheOtherLimitsNeedAndLessIsRefused()
+    {
+        final CoreConfig c = new CoreConfig().nodeId(0).conclude();
+        final long least = 2L * (c.promiseBytesMax() + c.windowBytesMax()) + 2L * c.logSlackBytes();
+        assertEquals(least, c.logCapacityBytes());
+        assertEquals(72_351_808, c.logCapacityBytes(), "69 MiB with the defaults");
+        final CoreConfig small = new CoreConfig().nodeId(0).promiseBytesMax(4 << 20).windowBytesMax(1 << 20)
+            .commandBytesMax(4096).conclude();
+        assertEquals(2L * (5 << 20) + 4L * PayloadRing.recordBytes(CoreConfig.CONFIG_ENTRY_BYTES_MAX),
+            small.logCapacityBytes(), "the configuration entry is the largest record here");
+        final ConfigException ex = assertThrows(ConfigException.class,
+            () -> new CoreConfig().nodeId(0).logCapacityBytes(64 << 20).conclude());
+        assertEquals("paxlog.log.capacity.bytes=67108864: must be a multiple of 8 of at least 72351808 (twice " +
+            "paxlog.promise.bytes.max + paxlog.window.bytes.max, and four of the largest records)", ex.getMessage());
+        assertEquals(128 << 20, new CoreConfig().nodeId(0).logCapacityBytes(128 << 20).conclude().logCapacityBytes());
+    }
+
+    @Test
     void plantedBugsAreRefusedOutsideTestHarnesses()
     {
         assertThrows(ConfigException.class,

@@ -109,6 +109,10 @@ public final class ChronicleJournal implements Journal, AutoCloseable
     private long segmentsStarted;
     private long bytesWritten;
     private boolean writesStopped;
+    /** Runs every {@link #KEEP_ALIVE_RECORDS} records a replay reads ({@link #keepAliveDuringReplay}). */
+    private Runnable keepAlive = () -> { };
+    private long replayedRecords;
+    private static final int KEEP_ALIVE_RECORDS = 1024;
 
     public ChronicleJournal(final Path dir, final SyncPolicy policy)
     {
@@ -367,6 +371,16 @@ public final class ChronicleJournal implements Journal, AutoCloseable
         return syncs;
     }
 
+    /**
+     * Work a long replay must keep doing on the replaying thread, every 1,024 records: with invoker threading the
+     * node's Aeron client conductor and media driver run on that thread, and Aeron closes a client whose conductor
+     * waits more than its inter-service timeout (10 s).
+     */
+    public void keepAliveDuringReplay(final Runnable keepAlive)
+    {
+        this.keepAlive = keepAlive;
+    }
+
     public void replay(final Replay handler)
     {
         final List<Path> segments = segments();
@@ -416,6 +430,10 @@ public final class ChronicleJournal implements Journal, AutoCloseable
                         break;
                     }
                     index = dc.index();
+                    if ((++replayedRecords & (KEEP_ALIVE_RECORDS - 1)) == 0)
+                    {
+                        keepAlive.run();
+                    }
                     final Bytes<?> bytes = dc.wire().bytes();
                     length = (int)Math.min(bytes.readRemaining(), RECORD_MAX);
                     bytes.read(scratch, 0, length);

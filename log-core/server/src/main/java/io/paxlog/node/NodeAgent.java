@@ -134,6 +134,18 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory,
         final AgentInvoker[] transportInvokers, final TransportWatch transport)
     {
+        this(config, aeron, clock, hostFactory, transportInvokers, transport, null);
+    }
+
+    /**
+     * As above, with the node's {@code journal} already open (null: opened here). {@link PaxlogNode} opens it before
+     * the transport: with invoker threading nothing services the Aeron client until the duty cycle runs, and the
+     * journal's first open (Chronicle's classes) can take seconds on a loaded machine.
+     */
+    NodeAgent(final NodeConfig config, final Aeron aeron, final NanoClock clock,
+        final java.util.function.Function<ResponseSink, StateMachineHost> hostFactory,
+        final AgentInvoker[] transportInvokers, final TransportWatch transport, final ChronicleJournal journal)
+    {
         this.conductorInvoker = transportInvokers == null ? null : transportInvokers[0];
         this.driverInvoker = transportInvokers == null ? null : transportInvokers[1];
         this.config = config;
@@ -142,7 +154,11 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
         this.replica = new Replica(config.nodeId(), config.sessionsMax(), config.sessionTimeoutNs() / 1_000_000L,
             config.core().windowSlots(), hostFactory, this);
         this.service = replica.host();
-        this.journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
+        this.journal = journal != null ? journal : new ChronicleJournal(config.dir().resolve("journal"), config.sync());
+        if (conductorInvoker != null)
+        {
+            this.journal.keepAliveDuringReplay(this::invokeTransport);
+        }
         this.failStop = new FailStop(journal);
         this.aeron = aeron;
         this.transport = transport;
@@ -172,12 +188,11 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
                 adapter.nowNs(releaseNs); // the core sees the frame arrive at its release time
                 adapter.onFragment(buffer, offset, length, null);
             });
-        // reassembly buffers sized for the largest frame (consensus) and the largest request (clients) at start:
-        // a frame larger than any before must not allocate on the duty cycle
+        // reassembly buffers start small and double up to the largest message seen: Aeron makes one per sender's
+        // image on its first fragmented message, so one sized for the largest frame up front would cost 2 MiB then
         this.consensusAssembler = new FragmentAssembler(failStop.guard(faultShim != null ? faultShim :
-            consensusAdapter), config.frameLengthMax() + FrameEnvelope.PREFIX_LENGTH + 1024);
-        this.clientAssembler = new FragmentAssembler(failStop.guard(clientAdapter),
-            config.core().commandBytesMax() + 4096);
+            consensusAdapter));
+        this.clientAssembler = new FragmentAssembler(failStop.guard(clientAdapter));
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs(), config.mtu());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
@@ -256,6 +271,17 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
             failStop.record(t, false);
             throw failStop.termination();
         }
+    }
+
+    /**
+     * Services the Aeron client's conductor and the media driver that run on this thread (invoker threading) while
+     * a long start-up step (the journal's replay) keeps the duty cycle from running: what arrives meanwhile waits in
+     * the images for the first cycle.
+     */
+    private void invokeTransport()
+    {
+        conductorInvoker.invoke();
+        driverInvoker.invoke();
     }
 
     private int dutyCycle()

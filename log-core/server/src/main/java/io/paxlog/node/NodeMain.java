@@ -143,7 +143,8 @@ public final class NodeMain
                 {
                     node.agent().requestSnapshot();
                 }
-                writeStatus(node.agent().status(), journalBytes(config, ++ticks), statusFile, tmp);
+                writeStatus(node.agent().status(), journalBytes(config, ++ticks), config.threadingChoice(), statusFile,
+                    tmp);
             }
             if (transportLost == null && failure == null)
             {
@@ -292,8 +293,8 @@ public final class NodeMain
         return journalBytesCached;
     }
 
-    private static void writeStatus(final NodeAgent.NodeStatus s, final long journalBytes, final Path file,
-        final Path tmp)
+    private static void writeStatus(final NodeAgent.NodeStatus s, final long journalBytes, final String threading,
+        final Path file, final Path tmp)
     {
         if (s == null)
         {
@@ -301,7 +302,8 @@ public final class NodeMain
         }
         try
         {
-            Files.writeString(tmp, statusLine(s, journalBytes) + " updated_ms=" + System.currentTimeMillis() + "\n");
+            Files.writeString(tmp, statusLine(s, journalBytes) + " threading=" + threading + " updated_ms=" +
+                System.currentTimeMillis() + "\n");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException ex)

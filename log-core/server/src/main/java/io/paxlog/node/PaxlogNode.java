@@ -21,9 +21,9 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an {@link AgentInvoker}
  * ({@link #startInvoked}), as tests do.
  *
- * <p>Threads. By default ({@code paxlog.aeron.threading=shared}) the embedded driver runs in Aeron's SHARED
- * threading mode on a thread of its own beside the node's duty-cycle thread. With
- * {@code paxlog.aeron.threading=invoker}, {@link #start} runs the embedded driver and the Aeron client's conductor
+ * <p>Threads. With {@code paxlog.aeron.threading=shared} the embedded driver runs in Aeron's SHARED threading
+ * mode on a thread of its own beside the node's duty-cycle thread. With {@code paxlog.aeron.threading=invoker}
+ * (what the default, {@code auto}, picks on a machine with fewer than four cores), {@link #start} runs the embedded driver and the Aeron client's conductor
  * on the node's own duty-cycle thread (Aeron's INVOKER threading): one busy thread per node instead of three, and
  * no hand-off between a driver thread and the node on the way in or out. {@link #startInvoked} always keeps a
  * SHARED driver thread (the test drives only the node's agent). Either way the driver idles with the node's
@@ -56,16 +56,27 @@ public final class PaxlogNode implements AutoCloseable
     {
         this.config = config;
         IdentityClaim.claim(config); // before the journal, the driver and any frame: refused, nothing is touched
+        // the journal before the transport: with invoker threading nothing services the Aeron client until the duty
+        // cycle runs, and a first open of Chronicle can take seconds on a loaded machine
+        final ChronicleJournal journal = new ChronicleJournal(config.dir().resolve("journal"), config.sync());
         MediaDriver d = null;
         final boolean invoked = config.embeddedDriver() && driverInvoked;
         if (config.embeddedDriver())
         {
-            d = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(config.aeronDir())
-                .threadingMode(invoked ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
-                .sharedIdleStrategy(idleStrategy(config.idle()))
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
+            try
+            {
+                d = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(config.aeronDir())
+                    .threadingMode(invoked ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
+                    .sharedIdleStrategy(idleStrategy(config.idle()))
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true));
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(journal);
+                throw ex;
+            }
         }
         this.driver = d;
         final TransportWatch transport = new TransportWatch();
@@ -82,11 +93,12 @@ public final class PaxlogNode implements AutoCloseable
             a = Aeron.connect(aeronContext);
             final StateMachine[] guarded = GuardedMachine.guard(machines); // their exceptions stop the node
             this.agent = new NodeAgent(config, a, epochAlignedClock(), sink -> new StateMachineHost(sink, guarded),
-                invoked ? new AgentInvoker[] {a.conductorAgentInvoker(), d.sharedAgentInvoker()} : null, transport);
+                invoked ? new AgentInvoker[] {a.conductorAgentInvoker(), d.sharedAgentInvoker()} : null, transport,
+                journal);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(a, d);
+            CloseHelper.quietCloseAll(a, d, journal);
             throw ex;
         }
         this.aeron = a;

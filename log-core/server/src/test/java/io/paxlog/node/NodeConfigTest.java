@@ -40,10 +40,17 @@ class NodeConfigTest
         assertEquals(3, c.members().length);
         assertEquals(SyncPolicy.NONE, c.sync());
         assertEquals("backoff", c.idle());
-        assertEquals(false, c.driverInvoked(), "the driver gets a SHARED thread of its own by default");
+        final boolean fewCores = Runtime.getRuntime().availableProcessors() < NodeConfig.SHARED_CORES_MIN;
+        assertEquals(fewCores, c.driverInvoked(), "auto: the driver on the duty cycle only under 4 cores");
+        assertEquals((fewCores ? "invoker" : "shared") + "(auto)", c.threadingChoice());
         final Properties invoker = valid();
         invoker.setProperty(NodeConfig.THREADING_PROP, "invoker");
         assertEquals(true, NodeConfig.fromProperties(invoker).conclude().driverInvoked());
+        assertEquals("invoker", NodeConfig.fromProperties(invoker).conclude().threadingChoice());
+        final Properties shared = valid();
+        shared.setProperty(NodeConfig.THREADING_PROP, "shared");
+        assertEquals(false, NodeConfig.fromProperties(shared).conclude().driverInvoked());
+        assertEquals("shared", NodeConfig.fromProperties(shared).conclude().threadingChoice());
         assertEquals(2, c.core().acceptQuorum());
         assertEquals("aeron:udp?endpoint=127.0.0.1:20003", c.self().consensusChannel());
         assertEquals("|rcv-wnd=2097152|so-rcvbuf=2097152", c.receiveWindowParams(), "2 MiB receiver windows");
@@ -78,7 +85,7 @@ class NodeConfigTest
         assertEquals("paxlog.node.id=3: must be one of the member ids in paxlog.cluster.members (0,1,2): every " +
             "node needs its own address there", error("paxlog.node.id", "3"));
         assertEquals("paxlog.idle=spin: expected backoff, yielding, busy-spin or sleeping", error(NodeConfig.IDLE_PROP, "spin"));
-        assertEquals("paxlog.aeron.threading=dedicated: expected shared or invoker",
+        assertEquals("paxlog.aeron.threading=dedicated: expected auto, shared or invoker",
             error(NodeConfig.THREADING_PROP, "dedicated"));
         assertEquals("paxlog.cluster.members=0=localhost:1: '0=localhost:1': expected id=host:consensusPort:clientPort",
             error(NodeConfig.MEMBERS_PROP, "0=localhost:1"));
