@@ -114,8 +114,8 @@ final class WriteScenario
         final String note = String.format(Locale.ROOT, "alloc %.1f B/op in this JVM%s (warm-up and measured); %s " +
             "in the measured window", perOp(processBytes, ops), leaderBytes >= 0 ? String.format(Locale.ROOT,
                 ", %.2f B/op on the leader thread", perOp(leaderBytes, ops)) : "", pauses.text());
-        results.add(ResultRow.latency("write", system, "write", rate, size, r.histogram(), r.sent(), r.received(),
-            note, repeat));
+        results.add(ResultRow.openLoop("write", system, rate, size, r.histogram(), r.sent(), r.received(),
+            r.notSent(), pauses, note, repeat));
         final boolean lost = r.lost() != 0 || r.notSent() != 0;
         if (lost)
         {
