@@ -51,7 +51,7 @@ final class ThroughputPlot
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setXAxisDecimalPattern("#,###");
             chart.getStyler().setYAxisDecimalPattern("#,###.#");
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // the low-rate points sit top left
             chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             double minRate = Double.MAX_VALUE;
             double maxRate = 0;
