@@ -38,6 +38,7 @@ public final class OpenLoopLoad
     private final long warmupNs;
     private long stragglerTimeoutNs = DEFAULT_STRAGGLER_TIMEOUT_NS;
     private IdleStrategy idle = new YieldingIdleStrategy();
+    private Runnable measuredWindowStart = () -> { };
 
     /**
      * @param ratePerSecond messages per second, 1 to 1e9
@@ -88,6 +89,19 @@ public final class OpenLoopLoad
         return this;
     }
 
+    /**
+     * Called once per {@link #run}, on the load thread, when the measured window opens: just before the first
+     * measured message is sent (its intended time, the end of the warm-up, has come), or at the end of the sending
+     * if the run gave up before then. The window closes when {@link #run} returns (the last answer arrived or the
+     * straggler timeout ran out). Used to read meters, such as garbage-collection pauses, over the measured window
+     * alone. Default: nothing.
+     */
+    public OpenLoopLoad onMeasuredWindowStart(final Runnable callback)
+    {
+        this.measuredWindowStart = callback;
+        return this;
+    }
+
     /** The intended send time of message {@code i}, relative to the start of the run. */
     public long intendedOffsetNs(final long i)
     {
@@ -112,6 +126,7 @@ public final class OpenLoopLoad
         final long giveUpNs = startNs + warmupNs + durationNs + stragglerTimeoutNs;
         long next = 0;
         long notSent = 0;
+        boolean windowOpen = false;
         idle.reset();
         while (next < total)
         {
@@ -119,6 +134,11 @@ public final class OpenLoopLoad
             int work = 0;
             if (System.nanoTime() - intendedNs >= 0)
             {
+                if (next == warmupCount && !windowOpen)
+                {
+                    windowOpen = true;
+                    measuredWindowStart.run();
+                }
                 boolean sent = target.offer(next, intendedNs);
                 while (!sent && System.nanoTime() - giveUpNs < 0)
                 {
@@ -138,6 +158,10 @@ public final class OpenLoopLoad
             idle.idle(work);
         }
         final long sentTotal = next;
+        if (!windowOpen)
+        {
+            measuredWindowStart.run(); // the sending ended before the first measured message went out
+        }
 
         final long lastSendNs = System.nanoTime();
         final long stragglerDeadlineNs = lastSendNs + stragglerTimeoutNs;

@@ -78,6 +78,50 @@ class OpenLoopLoadTest
         assertEquals(1_000_000_000L, load.intendedOffsetNs(3000));
     }
 
+    /** The measured-window callback runs once, just before the first measured message is offered. */
+    @Test
+    void theMeasuredWindowOpensOnceWhenTheWarmUpEnds()
+    {
+        final FakeTarget target = new FakeTarget();
+        final long[] offeredAtCallback = {-1};
+        final int[] calls = {0};
+        final long startNs = System.nanoTime();
+        final long[] callbackNs = {0};
+        final OpenLoopLoad.Result r = new OpenLoopLoad(1000, 300 * MS, 200 * MS).stragglerTimeoutNs(200 * MS)
+            .onMeasuredWindowStart(() ->
+            {
+                calls[0]++;
+                offeredAtCallback[0] = target.offered;
+                callbackNs[0] = System.nanoTime();
+            })
+            .run(target);
+        assertEquals(1, calls[0]);
+        assertEquals(200, offeredAtCallback[0], "every warm-up message and no measured one offered before it");
+        assertTrue(callbackNs[0] - startNs >= 199 * MS, "not before the warm-up's end");
+        assertEquals(300, r.sent());
+
+        final FakeTarget noWarmup = new FakeTarget();
+        offeredAtCallback[0] = -1;
+        new OpenLoopLoad(1000, 100 * MS, 0).stragglerTimeoutNs(100 * MS)
+            .onMeasuredWindowStart(() -> offeredAtCallback[0] = noWarmup.offered).run(noWarmup);
+        assertEquals(0, offeredAtCallback[0], "no warm-up: before the first message");
+    }
+
+    /** A run that gave up during its warm-up still opens (an empty) measured window, once. */
+    @Test
+    void theMeasuredWindowOpensEvenWhenTheRunGaveUpInItsWarmUp()
+    {
+        final FakeTarget target = new FakeTarget();
+        target.stallAtId = 50;
+        target.stallNs = 10_000 * MS; // refuses everything from message 50 on
+        final int[] calls = {0};
+        final OpenLoopLoad.Result r = new OpenLoopLoad(1000, 100 * MS, 200 * MS).stragglerTimeoutNs(50 * MS)
+            .onMeasuredWindowStart(() -> calls[0]++).run(target);
+        assertEquals(1, calls[0]);
+        assertEquals(0, r.sent());
+        assertEquals(250, r.notSent());
+    }
+
     @Test
     void lostMessagesAreReported()
     {

@@ -23,19 +23,30 @@ import java.util.concurrent.Callable;
 @Command(name = "bench/run", mixinStandardHelpOptions = true, version = "paxlog bench/run 0.1.0", sortOptions = false, usageHelpWidth = 110,
     description = {
         "Runs the latency benchmark: open-loop write round trips (coordinated-omission corrected, HdrHistogram) of",
-        "Paxlog, Aeron Cluster and the raw-Aeron floors at fixed rates and sizes, each system's max rate with p99",
-        "under a limit, Paxlog's lease and follower reads, leader fail-over, journal replay, allocation per",
-        "operation and the JMH micro-benchmarks. Writes .hgrm files, summary.md, summary.csv, PNG plots and",
-        "machine.txt into the output folder and ends with:",
+        "Paxlog, Aeron Cluster and the raw-Aeron floors at fixed rates and sizes, each system's throughput (the",
+        "highest doubled offered rate it sustains: all sent and answered, none lost, p99 under a limit, 10 ms by",
+        "default), each system's max rate with p99 under a limit, Paxlog's lease and follower reads, leader",
+        "fail-over, journal replay, allocation per operation and the JMH micro-benchmarks. Writes .hgrm files,",
+        "summary.md, summary.csv, PNG plots and machine.txt into the output folder and ends with:",
         "  summary write_p50_ratio=A write_p99_ratio=B floor_ratio=C lease_read_ratio=D max_rate_ratio=E",
+        "    worst_p99_ratio=W throughput_ratio=T",
+        "(one line; W: the largest Paxlog / Aeron Cluster write p99 ratio over the sizes at 10k msg/s;",
+        "T: Paxlog / Aeron Cluster throughput at 32 B). A throughput point a system does not sustain is a",
+        "measurement, not a failure: only write points that lose messages and errors make the exit code 1.",
         "On a shared machine quote the ratios of one run, not absolute times."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:every run completed, nothing lost", "1:a run lost messages or a system failed",
         "2:usage error"})
 public final class BenchRun implements Callable<Integer>
 {
-    @Option(names = "--quick", description = "A short run (under 5 minutes on 2 cores): every system and scenario, " +
-        "only the 10k msg/s 32 B write point, short runs, few probes and trials. Explicit options still apply.")
+    /** The throughput scenario's sizes unless {@code --sizes} gives others: 32 and 288 bytes. */
+    static final List<Integer> THROUGHPUT_SIZES = List.of(32, 288);
+    /** The highest {@code --throughput-start} and {@code --throughput-top}, msg/s. */
+    static final long THROUGHPUT_RATE_MAX = 10_000_000;
+
+    @Option(names = "--quick", description = "A short run: every system and scenario, only the 10k msg/s 32 B " +
+        "write point, the throughput scan at 32 B only, short runs, few probes and trials. Explicit options still " +
+        "apply.")
     boolean quick;
 
     @Option(names = "--systems", split = ",", paramLabel = "LIST",
@@ -44,8 +55,8 @@ public final class BenchRun implements Callable<Integer>
     List<String> systems;
 
     @Option(names = "--scenarios", split = ",", paramLabel = "LIST",
-        description = "Scenarios to run, comma-separated (default: all): write, max-rate, reads, failover, replay, " +
-        "allocation, jmh.")
+        description = "Scenarios to run, comma-separated (default: all): write, throughput, max-rate, reads, " +
+        "failover, replay, allocation, jmh.")
     List<String> scenarios;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -58,7 +69,8 @@ public final class BenchRun implements Callable<Integer>
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES",
         description = "Write scenario message sizes, bytes, 16..1048576 (the client's largest command; default " +
-            "32,288,1344; --quick: 32).")
+            "32,288,1344; --quick: 32). Also the throughput scenario's sizes when given (its default: 32,288; " +
+            "--quick: 32).")
     List<Integer> sizes;
 
     @Option(names = "--seconds", paramLabel = "S",
@@ -66,7 +78,7 @@ public final class BenchRun implements Callable<Integer>
     Long seconds;
 
     @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds before each run (default 3; " +
-        "--quick: 2).")
+        "--quick: 2); the throughput scenario has its own, --throughput-warmup.")
     Long warmup;
 
     @Option(names = "--probe-seconds", paramLabel = "S",
@@ -80,6 +92,32 @@ public final class BenchRun implements Callable<Integer>
     @Option(names = "--p99-limit-us", paramLabel = "US", defaultValue = "1000",
         description = "The p99 a max-rate probe must stay under, microseconds (default ${DEFAULT-VALUE}).")
     long p99LimitUs;
+
+    @Option(names = "--throughput-start", paramLabel = "MSG_PER_S", defaultValue = "10000",
+        description = "The throughput scenario's first offered rate; each next point doubles it (default " +
+        "${DEFAULT-VALUE}).")
+    long throughputStartMsgPerSec;
+
+    @Option(names = "--throughput-top", paramLabel = "MSG_PER_S", defaultValue = "1000000",
+        description = "The throughput scan ends with the first doubled rate at or above this (default " +
+        "${DEFAULT-VALUE}: from 10000 the last point is 1280000), or earlier, after the first rate no system " +
+        "sustained. Every system runs at every rate until then: no early stop at a system's first failure.")
+    long throughputTopMsgPerSec;
+
+    @Option(names = "--throughput-seconds", paramLabel = "S",
+        description = "Measured seconds per throughput point, each on a freshly started system (default 4; " +
+        "--quick: 1).")
+    Long throughputSeconds;
+
+    @Option(names = "--throughput-warmup", paramLabel = "S", defaultValue = "1",
+        description = "Warm-up seconds before each throughput point (default ${DEFAULT-VALUE}).")
+    long throughputWarmupSeconds;
+
+    @Option(names = "--throughput-p99-limit-us", paramLabel = "US", defaultValue = "10000",
+        description = "A system sustains an offered rate when it sent and answered every message, lost none and " +
+        "kept p99 under this many microseconds (default ${DEFAULT-VALUE}); its throughput is the highest rate it " +
+        "sustains.")
+    long throughputP99LimitUs;
 
     @Option(names = "--failover-trials", paramLabel = "N",
         description = "Leader kills per system in the failover scenario (default 5; --quick: 2).")
@@ -98,9 +136,10 @@ public final class BenchRun implements Callable<Integer>
     Integer jmhIterations;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
-        description = "Run every write point N times (1.." + RunConfig.REPEAT_MAX + ", default 1), the systems " +
-        "interleaved (A B C A B C ...); each percentile and each ratio is then reported as the median of the N runs " +
-        "with its min-max, and the summary line uses the medians.")
+        description = "Run every write and throughput point N times (1.." + RunConfig.REPEAT_MAX + ", default 1), " +
+        "the systems interleaved (A B C A B C ...); each percentile and each ratio is then reported as the median " +
+        "of the N runs with its min-max, the summary line uses the medians, and a throughput point is sustained " +
+        "when more than half of its runs sustained it.")
     int repeat;
 
     @Option(names = "--topology", paramLabel = "T", defaultValue = "in-process",
@@ -161,7 +200,7 @@ public final class BenchRun implements Callable<Integer>
         System.out.println("bench/run: " + settingsLine + "\nresults: " + outDir.toAbsolutePath());
 
         final long startNs = System.nanoTime();
-        final Results results = new Results();
+        final Results results = new Results(System.out, config.throughput().p99LimitUs());
         final WriteScenario writes = new WriteScenario(config, results);
         if (config.runs("write"))
         {
@@ -170,6 +209,10 @@ public final class BenchRun implements Callable<Integer>
         else if (config.runs("allocation"))
         {
             writes.run(List.of(Results.HEADLINE_RATE), List.of(Results.HEADLINE_BYTES), true);
+        }
+        if (config.runs("throughput"))
+        {
+            new ThroughputScenario(config, results).run();
         }
         if (config.runs("max-rate"))
         {
@@ -196,7 +239,8 @@ public final class BenchRun implements Callable<Integer>
             Files.readString(Path.of("/proc/loadavg")).trim() + "\nrun time: " +
             (System.nanoTime() - startNs) / 1_000_000_000L + " s\n";
         Files.writeString(outDir.resolve("machine.txt"), machine);
-        final List<String> plots = PercentilePlot.plotAll(results.rows(), outDir);
+        final List<String> plots = new ArrayList<>(PercentilePlot.plotAll(results.rows(), outDir));
+        plots.addAll(ThroughputPlot.plotAll(results, outDir));
         results.write(outDir, machine, plots);
         System.out.println("results: " + outDir.toAbsolutePath() + " (summary.md, summary.csv, " +
             results.rows().stream().filter(r -> r.isLatency() && r.histogram().getTotalCount() > 0).count() +
@@ -212,7 +256,10 @@ public final class BenchRun implements Callable<Integer>
             " rates=" + c.rates() + " sizes=" + c.sizes() + " seconds=" + c.seconds() + " warmup=" +
             c.warmupSeconds() + " probe_seconds=" + c.probeSeconds() + " max_probes=" + c.maxProbes() +
             " p99_limit_us=" + c.p99LimitUs() + " failover_trials=" + c.failoverTrials() + " failover_rate=" +
-            c.failoverRate() + " replay_entries=" + c.replayEntries() + " jmh_iterations=" + c.jmhIterations() +
+            c.failoverRate() + " throughput_rates=" + c.throughput().rates() + " throughput_sizes=" +
+            c.throughput().sizes() + " throughput_seconds=" + c.throughput().seconds() + " throughput_warmup=" +
+            c.throughput().warmupSeconds() + " throughput_p99_limit_us=" + c.throughput().p99LimitUs() +
+            " replay_entries=" + c.replayEntries() + " jmh_iterations=" + c.jmhIterations() +
             " repeat=" + c.repeat() + " topology=" + c.settings().topology() + " idle=" + c.settings().idleStrategy() +
             (c.settings().cpus() == null ? "" : " cpus=" + c.settings().cpus());
     }
@@ -254,6 +301,16 @@ public final class BenchRun implements Callable<Integer>
         final long replay = positive(replayEntries, quick ? 200_000 : 1_000_000, "--replay-entries", 100_000_000);
         final int jmhIter = (int)positive(jmhIterations == null ? null : (long)jmhIterations, quick ? 1 : 3,
             "--jmh-iterations", 50);
+        require(throughputStartMsgPerSec >= 1 && throughputStartMsgPerSec <= THROUGHPUT_RATE_MAX,
+            "--throughput-start must be 1.." + THROUGHPUT_RATE_MAX + " msg/s, got " + throughputStartMsgPerSec);
+        require(throughputTopMsgPerSec >= throughputStartMsgPerSec && throughputTopMsgPerSec <= THROUGHPUT_RATE_MAX,
+            "--throughput-top must be --throughput-start.." + THROUGHPUT_RATE_MAX + " msg/s, got " +
+            throughputTopMsgPerSec);
+        final long throughputSec = positive(throughputSeconds, quick ? 1 : 4, "--throughput-seconds", 60);
+        require(throughputWarmupSeconds >= 0 && throughputWarmupSeconds <= 60,
+            "--throughput-warmup must be 0..60 seconds, got " + throughputWarmupSeconds);
+        require(throughputP99LimitUs >= 1 && throughputP99LimitUs <= 10_000_000,
+            "--throughput-p99-limit-us must be 1..10000000, got " + throughputP99LimitUs);
         require(repeat >= 1 && repeat <= RunConfig.REPEAT_MAX, "--repeat must be 1.." + RunConfig.REPEAT_MAX +
             ", got " + repeat);
         require(topology.equals("in-process") || topology.equals("processes"),
@@ -274,8 +331,11 @@ public final class BenchRun implements Callable<Integer>
         {
             settings = settings.withTempRoot(tempRoot);
         }
+        final RunConfig.ThroughputPlan throughput = new RunConfig.ThroughputPlan(throughputStartMsgPerSec,
+            throughputTopMsgPerSec, sizes != null || quick ? List.copyOf(z) : THROUGHPUT_SIZES, throughputSec,
+            throughputWarmupSeconds, throughputP99LimitUs);
         return new RunConfig(sys, scen, List.copyOf(r), List.copyOf(z), sec, warm, probe, probes, p99LimitUs, trials,
-            failoverRate, replay, jmhIter, settings, repeat);
+            failoverRate, replay, jmhIter, settings, repeat, throughput);
     }
 
     private static List<String> distinct(final List<String> values)

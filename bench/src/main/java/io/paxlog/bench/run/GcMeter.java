@@ -9,42 +9,49 @@ import javax.management.openmbean.CompositeData;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
- * The garbage-collection pauses of this JVM between {@link #start} and {@link #stop}: their count, total and longest,
- * from the collectors' notifications (one per collection, with its duration). With the {@code in-process} topology
- * that is every node, driver and client of the system under test, so a pause inside a measured window is a pause of
- * that system. Concurrent cycles (G1's or ZGC's concurrent work, reported as "end of GC cycle" or by a collector
- * named "... Cycles") are not pauses and are not counted. Listeners are added at {@link #start} and removed at
- * {@link #stop}; the counters are updated on the JMX notification thread, read after {@link #stop}.
+ * The garbage-collection pauses of this JVM inside one window: their count, total and longest, from the collectors'
+ * notifications (one per collection, with its duration). With the {@code in-process} topology that is every node,
+ * driver and client of the system under test, so a pause inside a measured window is a pause of that system.
+ * Concurrent cycles (G1's or ZGC's concurrent work, reported as "end of GC cycle" or by a collector named
+ * "... Cycles") are not pauses and are not counted.
+ *
+ * <p>{@link #start} adds the listeners and opens the window; {@link #mark} moves the window's start to now (an
+ * open-loop run calls it when its warm-up ends, so that warm-up pauses are left out); {@link #stop} closes the window
+ * and removes the listeners. Which collections fall inside the window is decided by each collector's collection
+ * count, read at both ends, against the id each notification carries (the collector's count after that collection),
+ * not by when a notification arrives: the notifications come on the JMX service thread, possibly late, so
+ * {@link #stop} waits (up to {@link #LATE_NOTIFICATION_WAIT_MS}) for those of the collections counted by then.
  */
 final class GcMeter implements NotificationListener
 {
-    /** Pauses in one window: how many, their sum and the longest, in milliseconds. */
-    record Pauses(int count, double totalMs, double maxMs)
+    /** How long {@link #stop} waits for the notifications of collections that ended inside the window. */
+    static final long LATE_NOTIFICATION_WAIT_MS = 1_000;
+
+    /** One stop-the-world collection: its collector, its id (the collector's count after it), its duration. */
+    private record Pause(String collector, long id, long durationMs)
     {
-        String text()
-        {
-            return String.format(Locale.ROOT, "gc %d pauses, %.1f ms total, %.1f ms max", count, totalMs, maxMs);
-        }
     }
 
+    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private int count;
-    private long totalMs;
-    private long maxMs;
+    private final List<Pause> pauses = new ArrayList<>();
+    /** The highest collection id notified so far, per collector (pauses and concurrent cycles alike). */
+    private final Map<String, Long> notifiedIds = new HashMap<>();
+    private volatile Map<String, Long> countsAtWindowStart = Map.of();
 
     void start()
     {
         synchronized (this)
         {
-            count = 0;
-            totalMs = 0;
-            maxMs = 0;
+            pauses.clear();
+            notifiedIds.clear();
         }
-        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        for (final GarbageCollectorMXBean gc : collectors)
         {
             if (gc instanceof NotificationEmitter e)
             {
@@ -52,10 +59,34 @@ final class GcMeter implements NotificationListener
                 emitters.add(e);
             }
         }
+        mark();
     }
 
-    Pauses stop()
+    /** The window starts again now: collections that ended before this call are not counted by {@link #stop}. */
+    void mark()
     {
+        countsAtWindowStart = counts();
+    }
+
+    /** Closes the window: the pauses of the collections counted after the window's start and by now. */
+    GcPauses stop()
+    {
+        final Map<String, Long> end = counts();
+        final long deadlineMs = System.currentTimeMillis() + LATE_NOTIFICATION_WAIT_MS;
+        try
+        {
+            synchronized (this)
+            {
+                while (!allNotified(end) && System.currentTimeMillis() < deadlineMs)
+                {
+                    wait(10);
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
         for (final NotificationEmitter e : emitters)
         {
             try
@@ -70,14 +101,56 @@ final class GcMeter implements NotificationListener
         emitters.clear();
         synchronized (this)
         {
-            return new Pauses(count, totalMs, maxMs);
+            return inWindow(end);
         }
     }
 
-    /** Pauses counted so far in this window (any thread). */
+    /** Pauses counted so far in this window, from the notifications that arrived (any thread). */
     synchronized int pausesSoFar()
     {
-        return count;
+        return inWindow(null).count();
+    }
+
+    private Map<String, Long> counts()
+    {
+        final Map<String, Long> counts = new HashMap<>();
+        for (final GarbageCollectorMXBean gc : collectors)
+        {
+            counts.put(gc.getName(), gc.getCollectionCount());
+        }
+        return counts;
+    }
+
+    private boolean allNotified(final Map<String, Long> end)
+    {
+        for (final Map.Entry<String, Long> e : end.entrySet())
+        {
+            final long start = countsAtWindowStart.getOrDefault(e.getKey(), 0L);
+            if (e.getValue() > start && notifiedIds.getOrDefault(e.getKey(), 0L) < e.getValue())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The pauses after the window's start and, when {@code end} is given, counted by then. */
+    private GcPauses inWindow(final Map<String, Long> end)
+    {
+        int count = 0;
+        long totalMs = 0;
+        long maxMs = 0;
+        for (final Pause p : pauses)
+        {
+            if (p.id() > countsAtWindowStart.getOrDefault(p.collector(), 0L) &&
+                (end == null || p.id() <= end.getOrDefault(p.collector(), Long.MAX_VALUE)))
+            {
+                count++;
+                totalMs += p.durationMs();
+                maxMs = Math.max(maxMs, p.durationMs());
+            }
+        }
+        return new GcPauses(count, totalMs, maxMs);
     }
 
     public void handleNotification(final Notification notification, final Object handback)
@@ -88,16 +161,15 @@ final class GcMeter implements NotificationListener
         }
         final GarbageCollectionNotificationInfo info =
             GarbageCollectionNotificationInfo.from((CompositeData)notification.getUserData());
-        if (!isPause(info.getGcName(), info.getGcAction()))
-        {
-            return;
-        }
-        final long ms = info.getGcInfo().getDuration();
+        final long id = info.getGcInfo().getId();
         synchronized (this)
         {
-            count++;
-            totalMs += ms;
-            maxMs = Math.max(maxMs, ms);
+            notifiedIds.merge(info.getGcName(), id, Math::max);
+            if (isPause(info.getGcName(), info.getGcAction()))
+            {
+                pauses.add(new Pause(info.getGcName(), id, info.getGcInfo().getDuration()));
+            }
+            notifyAll();
         }
     }
 

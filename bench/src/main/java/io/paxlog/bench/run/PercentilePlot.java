@@ -97,9 +97,9 @@ public final class PercentilePlot
         final Map<String, PercentilePlot> plots = new LinkedHashMap<>();
         for (final ResultRow r : rows)
         {
-            if (!r.isLatency())
+            if (!r.isLatency() || r.scenario().equals(Throughput.SCENARIO))
             {
-                continue;
+                continue; // figures have no distribution; throughput points have their own chart (ThroughputPlot)
             }
             final boolean failover = r.scenario().equals("failover");
             final String file;

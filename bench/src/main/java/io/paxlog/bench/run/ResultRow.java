@@ -5,11 +5,12 @@ import org.HdrHistogram.Histogram;
 import java.util.Locale;
 
 /**
- * One line of a benchmark run's results: either a latency distribution (a write, read or fail-over point, with its
- * histogram) or a single named figure (a max rate, a replay rate, an allocation rate, a JMH score).
+ * One line of a benchmark run's results: either a latency distribution (a write, throughput, read or fail-over point,
+ * with its histogram) or a single named figure (a throughput, a max rate, a replay rate, an allocation rate, a JMH
+ * score).
  *
- * @param scenario  the scenario that produced it: {@code write}, {@code max-rate}, {@code reads}, {@code failover},
- *                  {@code replay}, {@code allocation} or {@code jmh}
+ * @param scenario  the scenario that produced it: {@code write}, {@code throughput}, {@code max-rate},
+ *                  {@code reads}, {@code failover}, {@code replay}, {@code allocation} or {@code jmh}
  * @param system    {@code paxlog}, {@code aeron-cluster}, {@code aeron-floor-1} or {@code aeron-floor-2}
  * @param kind      what was measured within the scenario: {@code write}, {@code lease-read}, {@code follower-read},
  *                  {@code kill-to-ack}, or the figure's name for figure rows
@@ -21,10 +22,15 @@ import java.util.Locale;
  * @param value     the figure of a figure row, else {@link Double#NaN}
  * @param unit      the unit of {@code value} ({@code msg/s}, {@code entries/s}, {@code B/op}, {@code ns/op})
  * @param note      free text for the reader (configuration, why something is missing), may be empty
- * @param repeat    which of the {@code --repeat} runs of a write point this is (1..N), or 0 when the point ran once
+ * @param repeat    which of the {@code --repeat} runs of a write or throughput point this is (1..N), or 0 when the
+ *                  point ran once
+ * @param notSent   messages of an open-loop run never sent because the system pushed back until the run gave up
+ *                  (0 for other rows)
+ * @param gc        this JVM's garbage-collection pauses inside the run's measured window, or {@code null} when not
+ *                  measured
  */
 public record ResultRow(String scenario, String system, String kind, long rate, int bytes, Histogram histogram,
-    long sent, long received, double value, String unit, String note, int repeat)
+    long sent, long received, double value, String unit, String note, int repeat, long notSent, GcPauses gc)
 {
     public static ResultRow latency(final String scenario, final String system, final String kind, final long rate,
         final int bytes, final Histogram histogram, final long sent, final long received, final String note)
@@ -38,13 +44,25 @@ public record ResultRow(String scenario, String system, String kind, long rate, 
         final int repeat)
     {
         return new ResultRow(scenario, system, kind, rate, bytes, histogram, sent, received, Double.NaN, "", note,
-            repeat);
+            repeat, 0, null);
+    }
+
+    /**
+     * The row of one open-loop run at a fixed rate ({@code write} or {@code throughput} scenario): its measured
+     * messages, those it could not send, and the GC pauses of its measured window.
+     */
+    public static ResultRow openLoop(final String scenario, final String system, final long rate, final int bytes,
+        final Histogram histogram, final long sent, final long received, final long notSent, final GcPauses gc,
+        final String note, final int repeat)
+    {
+        return new ResultRow(scenario, system, "write", rate, bytes, histogram, sent, received, Double.NaN, "", note,
+            repeat, notSent, gc);
     }
 
     public static ResultRow figure(final String scenario, final String system, final String kind, final double value,
         final String unit, final String note)
     {
-        return new ResultRow(scenario, system, kind, 0, 0, null, 0, 0, value, unit, note, 0);
+        return new ResultRow(scenario, system, kind, 0, 0, null, 0, 0, value, unit, note, 0, 0, null);
     }
 
     public boolean isLatency()
@@ -109,8 +127,9 @@ public record ResultRow(String scenario, String system, String kind, long rate, 
         }
         return String.format(Locale.ROOT,
             "%-10s %-14s %-14s rate=%-6d bytes=%-5d p50=%.1fus p90=%.1fus p99=%.1fus p99.9=%.1fus max=%.1fus " +
-            "sent=%d lost=%d%s%s",
+            "sent=%d lost=%d%s%s%s",
             scenario, system, kind, rate, bytes, us(50), us(90), us(99), us(99.9), maxUs(), sent, lost(),
-            repeat > 0 ? " repeat=" + repeat : "", note.isEmpty() ? "" : "  (" + note + ")");
+            notSent > 0 ? " not_sent=" + notSent : "", repeat > 0 ? " repeat=" + repeat : "",
+            note.isEmpty() ? "" : "  (" + note + ")");
     }
 }

@@ -23,10 +23,13 @@ public final class Results
     /** The reference point of the headline write ratios: 10,000 msg/s of 32-byte messages. */
     public static final long HEADLINE_RATE = 10_000;
     public static final int HEADLINE_BYTES = 32;
+    /** The p99 a throughput point must stay under to be sustained, unless the run says otherwise: 10 ms. */
+    public static final long DEFAULT_THROUGHPUT_P99_LIMIT_US = 10_000;
 
     private final List<ResultRow> rows = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private final PrintStream console;
+    private final long throughputP99LimitUs;
 
     /** Results that echo each row and failure to {@link System#out} as they come. */
     public Results()
@@ -37,7 +40,17 @@ public final class Results
     /** @param console where each row and failure is echoed as it comes, or {@code null} for nowhere */
     public Results(final PrintStream console)
     {
+        this(console, DEFAULT_THROUGHPUT_P99_LIMIT_US);
+    }
+
+    /**
+     * @param console              where each row and failure is echoed as it comes, or {@code null} for nowhere
+     * @param throughputP99LimitUs the p99 under which a throughput point is sustained ({@link Throughput})
+     */
+    public Results(final PrintStream console, final long throughputP99LimitUs)
+    {
         this.console = console;
+        this.throughputP99LimitUs = throughputP99LimitUs;
     }
 
     public void add(final ResultRow row)
@@ -132,19 +145,54 @@ public final class Results
             "%.2f", r.median())).orElse("n/a");
     }
 
+    /**
+     * The largest Paxlog / Aeron Cluster p99 ratio over the sizes written at 10k msg/s: per size the ratio (with
+     * {@code --repeat}, the median of the paired runs' ratios), then the largest of them; {@code n/a} when no size
+     * has both.
+     */
+    private String worstP99Ratio()
+    {
+        final List<Integer> sizes = rows.stream().filter(r -> r.scenario().equals("write") &&
+            r.rate() == HEADLINE_RATE).map(ResultRow::bytes).distinct().sorted().toList();
+        return sizes.stream().map(b -> ratioSpread("paxlog", "aeron-cluster", HEADLINE_RATE, b, 99))
+            .flatMap(Optional::stream).map(Spread::median).max(Double::compare)
+            .map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a");
+    }
+
+    /** {@code system}'s throughput points at {@code bytes}, one per offered rate, ascending. */
+    List<Throughput.Point> throughputPoints(final String system, final int bytes)
+    {
+        return Throughput.points(rows, system, bytes, throughputP99LimitUs);
+    }
+
+    /** {@code system}'s throughput at {@code bytes} ({@link Throughput}), empty when the scenario did not run it. */
+    Optional<Long> throughput(final String system, final int bytes)
+    {
+        final List<Throughput.Point> points = throughputPoints(system, bytes);
+        return points.isEmpty() ? Optional.empty() : Optional.of(Throughput.throughput(points));
+    }
+
+    long throughputP99LimitUs()
+    {
+        return throughputP99LimitUs;
+    }
+
     private Optional<ResultRow> figure(final String scenario, final String system, final String kind)
     {
         return find(r -> r.scenario().equals(scenario) && r.system().equals(system) && r.kind().equals(kind));
     }
 
     /**
-     * {@code summary write_p50_ratio=A write_p99_ratio=B floor_ratio=C lease_read_ratio=D max_rate_ratio=E}:
+     * {@code summary write_p50_ratio=A write_p99_ratio=B floor_ratio=C lease_read_ratio=D max_rate_ratio=E
+     * worst_p99_ratio=W throughput_ratio=T}:
      * A, B = Paxlog / Aeron Cluster write latency at 10k msg/s 32 B (p50, p99); C = Paxlog write p50 /
      * aeron-floor-2 p50 at the same point; D = Paxlog lease-read p50 / Paxlog write p50 in the reads scenario (the
-     * same closed loop, one after the other); E = Paxlog max rate / Aeron Cluster max rate (p99 under 1 ms). A ratio
-     * whose inputs were not measured in this run is {@code n/a}; one over a zero is {@code inf} (Paxlog sustained a
-     * rate Aeron Cluster sustained none of) or {@code n/a} (neither did). With {@code --repeat N} the write ratios
-     * A, B and C are the medians of the N paired runs (summary.md gives their min-max).
+     * same closed loop, one after the other); E = Paxlog max rate / Aeron Cluster max rate (p99 under 1 ms);
+     * W = the largest Paxlog / Aeron Cluster write p99 ratio over the sizes written at 10k msg/s; T = Paxlog
+     * throughput / Aeron Cluster throughput at 32 B ({@link Throughput}). A ratio whose inputs were not measured in
+     * this run is {@code n/a}; one over a zero is {@code inf} (Paxlog sustained a rate Aeron Cluster sustained none
+     * of) or {@code n/a} (neither did). With {@code --repeat N} the write ratios A, B, C and W use the medians of the
+     * N paired runs (summary.md gives their min-max).
      */
     public String summaryLine()
     {
@@ -157,7 +205,10 @@ public final class Results
             " write_p99_ratio=" + headlineRatio("paxlog", "aeron-cluster", 99) +
             " floor_ratio=" + headlineRatio("paxlog", "aeron-floor-2", 50) +
             " lease_read_ratio=" + ratio(read.map(r -> r.us(50)), readWrite.map(r -> r.us(50))) +
-            " max_rate_ratio=" + ratio(pxMax.map(ResultRow::value), acMax.map(ResultRow::value));
+            " max_rate_ratio=" + ratio(pxMax.map(ResultRow::value), acMax.map(ResultRow::value)) +
+            " worst_p99_ratio=" + worstP99Ratio() +
+            " throughput_ratio=" + ratio(throughput("paxlog", HEADLINE_BYTES).map(Long::doubleValue),
+                throughput("aeron-cluster", HEADLINE_BYTES).map(Long::doubleValue));
     }
 
     static String ratio(final Optional<Double> numerator, final Optional<Double> denominator)
@@ -196,14 +247,16 @@ public final class Results
     {
         final StringBuilder sb = new StringBuilder(
             "scenario,system,kind,rate_msg_s,bytes,p50_us,p90_us,p99_us,p99_9_us,p99_99_us,max_us,sent,received," +
-            "lost,value,unit,note,repeat\n");
+            "lost,value,unit,note,repeat,not_sent,gc_pauses,gc_total_ms,gc_max_ms\n");
         for (final ResultRow r : rows)
         {
             sb.append(String.join(",", r.scenario(), r.system(), r.kind(), Long.toString(r.rate()),
                 Integer.toString(r.bytes()), num(r.us(50)), num(r.us(90)), num(r.us(99)), num(r.us(99.9)),
                 num(r.us(99.99)), num(r.maxUs()), r.isLatency() ? Long.toString(r.sent()) : "",
                 r.isLatency() ? Long.toString(r.received()) : "", r.isLatency() ? Long.toString(r.lost()) : "",
-                num(r.value()), r.unit(), '"' + r.note().replace("\"", "'") + '"', Integer.toString(r.repeat())))
+                num(r.value()), r.unit(), '"' + r.note().replace("\"", "'") + '"', Integer.toString(r.repeat()),
+                r.isLatency() ? Long.toString(r.notSent()) : "", r.gc() == null ? "" : Integer.toString(r.gc().count()),
+                r.gc() == null ? "" : num(r.gc().totalMs()), r.gc() == null ? "" : num(r.gc().maxMs())))
                 .append('\n');
         }
         return sb.toString();
@@ -229,7 +282,15 @@ public final class Results
         rows.forEach(r -> byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r));
         for (final Map.Entry<String, List<ResultRow>> e : byScenario.entrySet())
         {
-            sb.append("## ").append(e.getKey()).append("\n\n");
+            if (e.getKey().equals(Throughput.SCENARIO))
+            {
+                throughputTables(sb);
+                sb.append("### throughput, every run\n\n");
+            }
+            else
+            {
+                sb.append("## ").append(e.getKey()).append("\n\n");
+            }
             final List<ResultRow> latency = e.getValue().stream().filter(ResultRow::isLatency).toList();
             final List<ResultRow> figures = e.getValue().stream().filter(r -> !r.isLatency()).toList();
             if (!latency.isEmpty())
@@ -310,6 +371,65 @@ public final class Results
             }
         }
         sb.append('\n');
+    }
+
+    /**
+     * The throughput scenario: each system's throughput per size (with {@code --repeat}, also each run's own), then
+     * every point with its percentiles (medians [min-max] over the runs), counts (summed over the runs) and GC.
+     */
+    private void throughputTables(final StringBuilder sb)
+    {
+        final List<String> systems = Throughput.systems(rows);
+        final List<Integer> sizes = Throughput.sizes(rows);
+        final boolean repeated = rows.stream().anyMatch(r -> r.scenario().equals(Throughput.SCENARIO) &&
+            r.repeat() > 0);
+        sb.append(String.format(Locale.ROOT, "## throughput: the highest offered rate sustained (everything sent " +
+            "and answered, none lost, p99 < %s µs)%n%n", md(throughputP99LimitUs)));
+        sb.append("| system | bytes | throughput msg/s |").append(repeated ? " each run's own msg/s |" : "")
+            .append("\n|---|---:|---:|").append(repeated ? "---|" : "").append('\n');
+        for (final int bytes : sizes)
+        {
+            for (final String system : systems)
+            {
+                final List<Throughput.Point> points = throughputPoints(system, bytes);
+                if (points.isEmpty())
+                {
+                    continue;
+                }
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %d |", system, bytes, Throughput.throughput(points)));
+                if (repeated)
+                {
+                    sb.append(' ').append(String.join(", ", Throughput.perRun(points, throughputP99LimitUs).stream()
+                        .map(String::valueOf).toList())).append(" |");
+                }
+                sb.append('\n');
+            }
+        }
+        sb.append("\n| system | bytes | rate msg/s | sustained | p50 µs | p99 µs | p99.9 µs | sent | answered " +
+            "| lost | not sent | GC pauses in the measured window |\n" +
+            "|---|---:|---:|---|---|---|---|---:|---:|---:|---:|---|\n");
+        for (final int bytes : sizes)
+        {
+            for (final String system : systems)
+            {
+                for (final Throughput.Point p : throughputPoints(system, bytes))
+                {
+                    final String sustained = (p.sustained() ? "yes" : "no") + (p.runs().size() > 1 ?
+                        " (" + p.sustainedRuns() + "/" + p.runs().size() + " runs)" : "");
+                    sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %d | %d | %d | %d " +
+                        "| %s |%n", system, bytes, p.rateMsgPerSec(), sustained, spreadText(p.us(50)),
+                        spreadText(p.us(99)), spreadText(p.us(99.9)), p.sent(), p.answered(), p.lost(), p.notSent(),
+                        p.gc().map(GcPauses::text).orElse("")));
+                }
+            }
+        }
+        sb.append(repeated ? "\nPercentiles: median [min-max] of the runs; counts and GC pauses: summed over the " +
+            "runs (longest pause: the longest of any run).\n\n" : "\n");
+    }
+
+    private static String spreadText(final Optional<Spread> spread)
+    {
+        return spread.map(s -> s.text("%.1f")).orElse("");
     }
 
     private static String spread(final List<ResultRow> runs, final double percentile)

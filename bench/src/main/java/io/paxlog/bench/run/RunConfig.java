@@ -2,6 +2,7 @@ package io.paxlog.bench.run;
 
 import io.paxlog.bench.BenchSettings;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,17 +22,48 @@ import java.util.List;
  * @param replayEntries    journal entries written and replayed by the replay scenario
  * @param jmhIterations    JMH warm-up and measurement iterations (1 s each) per micro-benchmark
  * @param settings         message size, idle strategy, topology and temp root the targets start with
- * @param repeat           how many times each write point runs, the systems interleaved (1: once)
+ * @param repeat           how many times each write and throughput point runs, the systems interleaved (1: once)
+ * @param throughput       what the throughput scenario offers and when it counts a rate as sustained
  */
 public record RunConfig(List<String> systems, List<String> scenarios, List<Long> rates, List<Integer> sizes,
     long seconds, long warmupSeconds, long probeSeconds, int maxProbes, long p99LimitUs, int failoverTrials,
-    long failoverRate, long replayEntries, int jmhIterations, BenchSettings settings, int repeat)
+    long failoverRate, long replayEntries, int jmhIterations, BenchSettings settings, int repeat,
+    ThroughputPlan throughput)
 {
     /** The most {@code --repeat} accepts. */
     public static final int REPEAT_MAX = 20;
 
     public static final List<String> SCENARIOS =
-        List.of("write", "max-rate", "reads", "failover", "replay", "allocation", "jmh");
+        List.of("write", "throughput", "max-rate", "reads", "failover", "replay", "allocation", "jmh");
+
+    /**
+     * The throughput scenario's plan: offered rates doubling from {@code startRateMsgPerSec} up to the first one at
+     * or above {@code topRateMsgPerSec}, at each message size.
+     *
+     * @param startRateMsgPerSec the first offered rate
+     * @param topRateMsgPerSec   the scan ends with the first doubled rate at or above this one
+     * @param sizes              message sizes, bytes
+     * @param seconds            measured seconds of each point
+     * @param warmupSeconds      unmeasured warm-up seconds before each point
+     * @param p99LimitUs         the p99 a run must stay under to sustain its rate, microseconds
+     */
+    public record ThroughputPlan(long startRateMsgPerSec, long topRateMsgPerSec, List<Integer> sizes, long seconds,
+        long warmupSeconds, long p99LimitUs)
+    {
+        /** The offered rates, ascending: start, 2 x start, 4 x start, ... up to the first at or above the top. */
+        public List<Long> rates()
+        {
+            final List<Long> rates = new ArrayList<>();
+            long rate = startRateMsgPerSec;
+            rates.add(rate);
+            while (rate < topRateMsgPerSec)
+            {
+                rate *= 2;
+                rates.add(rate);
+            }
+            return List.copyOf(rates);
+        }
+    }
 
     public boolean runs(final String scenario)
     {

@@ -15,10 +15,12 @@ import java.util.concurrent.TimeUnit;
  * message size and loaded at each rate in ascending order (restarted after a run that lost messages, so late
  * answers cannot leak into the next run). With {@code --repeat N} this happens N times per size, the systems
  * interleaved (A B C, A B C, ...), so that a drift of the machine over the run falls on every system alike; each
- * run's rows carry their repeat number and {@link Results} reports medians with their min-max. A run that loses messages fails the benchmark. Allocation is metered
- * over every run: bytes per operation over every thread of this JVM, and for Paxlog the leader's duty-cycle
- * thread alone; so are this JVM's garbage-collection pauses ({@link GcMeter}: count, total, longest) in each run; at the headline point (10k msg/s and 32 B, or else the first rate and size) they become the
- * {@code allocation} scenario's figures.
+ * run's rows carry their repeat number and {@link Results} reports medians with their min-max. A run that loses
+ * messages fails the benchmark. Allocation is metered over every run: bytes per operation over every thread of
+ * this JVM, and for Paxlog the leader's duty-cycle thread alone; at the headline point (10k msg/s and 32 B, or
+ * else the first rate and size) these become the {@code allocation} scenario's figures. This JVM's
+ * garbage-collection pauses ({@link GcMeter}: count, total, longest) are counted in each run's measured window
+ * alone, from the end of its warm-up to its last answer.
  */
 final class WriteScenario
 {
@@ -104,16 +106,16 @@ final class WriteScenario
         final GcMeter gc = new GcMeter();
         meter.start();
         gc.start();
-        final OpenLoopLoad.Result r = load.run(target);
-        final GcMeter.Pauses pauses = gc.stop();
+        final OpenLoopLoad.Result r = load.onMeasuredWindowStart(gc::mark).run(target);
+        final GcPauses pauses = gc.stop();
         final long processBytes = meter.stopAll();
         final long leaderBytes = meter.stopNamed();
         final long ops = r.warmupReceived() + r.received();
-        final String note = String.format(Locale.ROOT, "alloc %.1f B/op in this JVM%s; %s (warm-up and measured)",
-            perOp(processBytes, ops), leaderBytes >= 0 ? String.format(Locale.ROOT,
+        final String note = String.format(Locale.ROOT, "alloc %.1f B/op in this JVM%s (warm-up and measured); %s " +
+            "in the measured window", perOp(processBytes, ops), leaderBytes >= 0 ? String.format(Locale.ROOT,
                 ", %.2f B/op on the leader thread", perOp(leaderBytes, ops)) : "", pauses.text());
-        results.add(ResultRow.latency("write", system, "write", rate, size, r.histogram(), r.sent(), r.received(),
-            note, repeat));
+        results.add(ResultRow.openLoop("write", system, rate, size, r.histogram(), r.sent(), r.received(),
+            r.notSent(), pauses, note, repeat));
         final boolean lost = r.lost() != 0 || r.notSent() != 0;
         if (lost)
         {

@@ -20,7 +20,7 @@ class GcMeterTest
         {
             Thread.sleep(20); // notifications arrive on the JMX thread
         }
-        final GcMeter.Pauses pauses = meter.stop();
+        final GcPauses pauses = meter.stop();
         assertTrue(pauses.count() >= 1, pauses.text());
         assertTrue(pauses.maxMs() <= pauses.totalMs(), pauses.text());
         assertTrue(pauses.text().startsWith("gc " + pauses.count() + " pauses, "), pauses.text());
@@ -28,6 +28,61 @@ class GcMeterTest
         Thread.sleep(200);
         meter.start();
         assertEquals(0, meter.stop().count(), "a window with no collection");
+    }
+
+    /** A pause before {@link GcMeter#mark} (a warm-up's) is left out; one after it is counted. */
+    @Test
+    void markLeavesOutThePausesBeforeIt() throws Exception
+    {
+        final GcMeter meter = new GcMeter();
+        meter.start();
+        System.gc(); // the "warm-up" pause
+        awaitPauses(meter, 1);
+        meter.mark();
+        assertEquals(0, meter.pausesSoFar(), "the warm-up pause is before the mark");
+        System.gc(); // the "measured window" pause
+        awaitPauses(meter, 1);
+        final GcPauses measured = meter.stop();
+        assertTrue(measured.count() >= 1, measured.text()); // at least the System.gc() after the mark
+        final GcMeter unmarked = new GcMeter();
+        unmarked.start();
+        System.gc();
+        System.gc();
+        awaitPauses(unmarked, 2);
+        final GcPauses both = unmarked.stop();
+        assertTrue(both.count() >= 2, "without a mark the window starts at start(): " + both.text());
+    }
+
+    /** stop() waits for the notification of a collection that ended inside the window, however late it comes. */
+    @Test
+    void stopCountsACollectionWhoseNotificationHasNotArrivedYet()
+    {
+        final GcMeter meter = new GcMeter();
+        meter.start();
+        System.gc();
+        final GcPauses pauses = meter.stop(); // at once, without waiting for the JMX thread
+        assertTrue(pauses.count() >= 1, pauses.text());
+    }
+
+    /** A collection that ended before mark() stays out, even when its notification arrives after the mark. */
+    @Test
+    void aWarmUpPauseNotifiedAfterTheMarkStaysOut() throws Exception
+    {
+        final GcMeter meter = new GcMeter();
+        meter.start();
+        System.gc();
+        meter.mark(); // at once: the notification of that collection is most likely still on its way
+        Thread.sleep(200);
+        assertEquals(0, meter.stop().count());
+    }
+
+    private static void awaitPauses(final GcMeter meter, final int count) throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + 5_000;
+        while (meter.pausesSoFar() < count && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(20); // notifications arrive on the JMX thread
+        }
     }
 
     @Test

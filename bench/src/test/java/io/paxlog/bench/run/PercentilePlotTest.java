@@ -51,4 +51,35 @@ class PercentilePlotTest
             assertArrayEquals(new byte[] {(byte)0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4), f);
         }
     }
+
+    /** Throughput points get one latency-throughput chart per size, not percentile charts. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void throughputPointsMakeOneP99AgainstRateChartPerSize(@TempDir final Path dir) throws Exception
+    {
+        final Results results = new Results(null);
+        for (final int bytes : new int[] {32, 288})
+        {
+            for (long rate = 10_000; rate <= 80_000; rate *= 2)
+            {
+                for (final String system : List.of("paxlog", "aeron-cluster"))
+                {
+                    final Histogram h = new Histogram(60_000_000_000L, 3);
+                    h.recordValueWithCount(rate * 10, 100);
+                    results.add(ResultRow.openLoop("throughput", system, rate, bytes, h, 100, 100, 0, null, "", 0));
+                }
+            }
+        }
+        final Histogram empty = new Histogram(60_000_000_000L, 3); // nothing answered: no p99, left out
+        results.add(ResultRow.openLoop("throughput", "paxlog", 160_000, 32, empty, 100, 0, 0, null, "", 0));
+        assertEquals(List.of(), PercentilePlot.plotAll(results.rows(), dir));
+        final List<String> files = ThroughputPlot.plotAll(results, dir);
+        assertEquals(List.of("throughput-32B.png", "throughput-288B.png"), files);
+        for (final String f : files)
+        {
+            final byte[] png = Files.readAllBytes(dir.resolve(f));
+            assertTrue(png.length > 1000, f + " is " + png.length + " bytes");
+            assertArrayEquals(new byte[] {(byte)0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4), f);
+        }
+    }
 }
