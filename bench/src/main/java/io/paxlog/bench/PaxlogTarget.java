@@ -25,7 +25,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Paxlog under the benchmark: a 3-node cluster (each node its own embedded media driver, SHARED threading, the
+ * Paxlog under the benchmark: a 3-node cluster (each node its own embedded media driver, threading as configured, the
  * settings' idle strategy, sync none, no periodic snapshots, as the Aeron Cluster baseline does not snapshot
  * either), hosting an {@link EchoMachine}; one pipelined {@link PaxlogClient} session in this JVM. A response
  * comes after the message is committed by a majority and applied on the leader.
@@ -67,29 +67,33 @@ public final class PaxlogTarget implements FailoverTarget
 
     private final String threading;
 
-    /** Paxlog with its default threading: each node's embedded driver on a SHARED driver thread of its own. */
+    /**
+     * Paxlog as a user gets it: every setting at its default, threading included ({@code auto}: invoker on a machine
+     * with fewer than four cores, shared otherwise; the start-up line says which).
+     */
     public PaxlogTarget()
     {
         this(NodeConfig.THREADING_DEFAULT);
     }
 
     /**
-     * @param threading {@code shared} (the default, as Aeron Cluster's drivers run) or {@code invoker} (each
-     *                  node's driver on its duty-cycle thread: {@code paxlog.aeron.threading}); the target is then
-     *                  named {@code paxlog-invoker}
+     * @param threading {@code auto} (the default), {@code shared} (each node's driver on SHARED threads of its own,
+     *                  as Aeron Cluster's drivers run) or {@code invoker} (each node's driver on its duty-cycle
+     *                  thread): {@code paxlog.aeron.threading}; the target is named {@code paxlog} for the default
+     *                  and {@code paxlog-shared} or {@code paxlog-invoker} otherwise
      */
     public PaxlogTarget(final String threading)
     {
-        if (!threading.equals("shared") && !threading.equals("invoker"))
+        if (!threading.equals("auto") && !threading.equals("shared") && !threading.equals("invoker"))
         {
-            throw new IllegalArgumentException("threading must be shared or invoker, got " + threading);
+            throw new IllegalArgumentException("threading must be auto, shared or invoker, got " + threading);
         }
         this.threading = threading;
     }
 
     public String name()
     {
-        return threading.equals("shared") ? "paxlog" : "paxlog-" + threading;
+        return threading.equals(NodeConfig.THREADING_DEFAULT) ? "paxlog" : "paxlog-" + threading;
     }
 
     public synchronized void start(final BenchSettings settings) throws Exception
