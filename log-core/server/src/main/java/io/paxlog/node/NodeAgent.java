@@ -1,7 +1,6 @@
 package io.paxlog.node;
 
 import io.aeron.Aeron;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.paxlog.auth.ClientAuthenticator;
@@ -53,6 +52,11 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     static final int CLIENT_STREAM = io.paxlog.codecs.ProtocolLimits.CLIENT_STREAM;
     private static final int FRAGMENT_LIMIT = 64;
     /**
+     * Client messages joined at once: clients whose messages span several Aeron frames (commands over about 1.4 KB)
+     * and arrive interleaved; a client beyond these has its message dropped and retries it.
+     */
+    static final int CLIENT_REASSEMBLY_SLOTS = 16;
+    /**
      * The most bytes of frames held at once: the largest promise (all its parts) and a full round of accepts
      * ({@link NodeConfig} checks {@code paxlog.promise.bytes.max} against it).
      */
@@ -71,8 +75,8 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     private final ConsensusNode core;
     private final ConsensusAdapter consensusAdapter;
     private final ClientAdapter clientAdapter;
-    private final FragmentAssembler consensusAssembler;
-    private final FragmentAssembler clientAssembler;
+    private final Reassembler consensusAssembler;
+    private final Reassembler clientAssembler;
     private final ClientSessions sessions;
     private final Subscription consensusSubscription;
     private final Subscription clientSubscription;
@@ -188,11 +192,6 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
                 adapter.nowNs(releaseNs); // the core sees the frame arrive at its release time
                 adapter.onFragment(buffer, offset, length, null);
             });
-        // reassembly buffers start small and double up to the largest message seen: Aeron makes one per sender's
-        // image on its first fragmented message, so one sized for the largest frame up front would cost 2 MiB then
-        this.consensusAssembler = new FragmentAssembler(failStop.guard(faultShim != null ? faultShim :
-            consensusAdapter));
-        this.clientAssembler = new FragmentAssembler(failStop.guard(clientAdapter));
         this.sessions = new ClientSessions(aeron, held, config.sessionsMax(), config.sessionTimeoutNs(), config.mtu());
         this.gate = new ClientGate(config.auth().newClientAuthenticator(), sessions, config.nodeId());
         this.membershipRequests = new MembershipRequests(config.nodeId(), core, book, sessions);
@@ -200,6 +199,13 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
             CONSENSUS_STREAM);
         this.clientSubscription = aeron.addSubscription(config.self().clientChannel() + config.receiveWindowParams(),
             CLIENT_STREAM);
+        // messages longer than an Aeron frame are joined in buffers of the longest frame, allocated once (Reassembler):
+        // one per peer whose long message is in progress at once, at most every other member
+        this.consensusAssembler = new Reassembler(failStop.guard(faultShim != null ? faultShim : consensusAdapter),
+            config.frameLengthMax(), io.paxlog.core.Membership.MEMBERS_MAX - 1,
+            sessionId -> consensusSubscription.imageBySessionId(sessionId) != null);
+        this.clientAssembler = new Reassembler(failStop.guard(clientAdapter), config.frameLengthMax(),
+            CLIENT_REASSEMBLY_SLOTS, sessionId -> clientSubscription.imageBySessionId(sessionId) != null);
         this.counters = new NodeCounters(aeron, config.nodeId());
         this.figures = new NodeFigures(config.nodeId());
         if (config.authWarning() != null)
@@ -614,14 +620,15 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     // ------------------------------------------------------------------ observation
 
     /**
-     * Frames received and dropped (malformed, failing authentication, or no room in the fault shim) count as dropped
-     * frames; the authentication drops are also counted by reason.
+     * Frames received and dropped (malformed, failing authentication, no room in the fault shim, or a long message that
+     * could not be joined) count as dropped frames; the authentication drops are also counted by reason.
      */
     private void updateStatus(final long statusNs)
     {
         statusUpdatedNs = statusNs;
         final long shimDropped = faultShim == null ? 0 : faultShim.dropped();
-        figures.refresh(core, statusNs, consensusAdapter.dropped() + clientAdapter.dropped() + shimDropped,
+        figures.refresh(core, statusNs, consensusAdapter.dropped() + clientAdapter.dropped() + shimDropped +
+            consensusAssembler.dropped() + clientAssembler.dropped(),
             held.dropped(), faultShim == null ? 0 : faultShim.heldFrames(), faultShim == null ? 0 : faultShim.delayNs());
         figures.refreshAuth(consensusAdapter, gate.refused());
         figures.publish(counters);
