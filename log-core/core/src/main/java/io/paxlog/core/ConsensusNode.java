@@ -57,10 +57,6 @@ public final class ConsensusNode
     private long lastTickNs = Long.MIN_VALUE;
     /** The election deadline this node already extended once after a stall of its own (MIN_VALUE: none). */
     private long stallGraceDeadlineNs = Long.MIN_VALUE;
-    /**
-     * Until then a follower that stalled itself promises no other node's ballot (see {@link #stalledPromiseGrace}).
-     */
-    private long promiseGraceUntilNs = Long.MIN_VALUE;
     private long lastCatchupRequestNs = Long.MIN_VALUE / 2;
     private long maxTimestampNs = Long.MIN_VALUE;
     private long stampOffsetNs;
@@ -445,10 +441,6 @@ public final class ConsensusNode
             {
                 final boolean stalled = lastTickNs != Long.MIN_VALUE &&
                     nowNs - lastTickNs > config.heartbeatIntervalNs();
-                if (stalled)
-                {
-                    stalledPromiseGrace(nowNs);
-                }
                 lastTickNs = nowNs;
                 if (nowNs >= electionDeadlineNs)
                 {
@@ -491,22 +483,6 @@ public final class ConsensusNode
                 }
                 return change.drive(nowNs) + flush(nowNs);
             }
-        }
-    }
-
-    /**
-     * A follower that has not run for longer than a heartbeat interval (a pause, or starved of CPU) has frames waiting,
-     * its leader's among them, and its lease to that leader looks expired on its clock only because it has not read
-     * them yet. For two heartbeat intervals from the first sign of the stall it promises no other node's ballot (a
-     * LEASE refusal), once per stall, so that a candidate's prepare polled first cannot depose a live leader (a
-     * restarted member's prepare did, in PausedFollowerTest, when a starved follower promised it). Liveness only:
-     * refusing a promise never weakens a ballot or lease rule.
-     */
-    private void stalledPromiseGrace(final long nowNs)
-    {
-        if (promiseGraceUntilNs <= lastTickNs)
-        {
-            promiseGraceUntilNs = nowNs + 2 * config.heartbeatIntervalNs();
         }
     }
 
@@ -560,19 +536,6 @@ public final class ConsensusNode
         }
         maxSeenBallot = Math.max(maxSeenBallot, ballot);
         NackReason refusal = acceptor.promiseRefusal(ballot, nowNs);
-        long refusalRemainingNs = refusal == null ? 0 : acceptor.refusalRemainingNs(refusal, nowNs);
-        if (refusal == null && role == Role.FOLLOWER && leaderId >= 0 && Ballot.nodeId(ballot) != leaderId)
-        {
-            if (lastTickNs != Long.MIN_VALUE && nowNs - lastTickNs > config.heartbeatIntervalNs())
-            {
-                stalledPromiseGrace(nowNs); // this prepare is handled before this cycle's tick
-            }
-            if (nowNs < promiseGraceUntilNs)
-            {
-                refusal = NackReason.LEASE;
-                refusalRemainingNs = promiseGraceUntilNs - nowNs;
-            }
-        }
         if (refusal == null && log.commitSlot() >= fromSlot + config.promiseEntriesMax() - config.windowSlots())
         {
             refusal = NackReason.BEHIND;
@@ -597,7 +560,8 @@ public final class ConsensusNode
         if (refusal != null)
         {
             batch.clear(count);
-            outbox.nack(from, ballot, acceptor.promisedBallot(), refusalRemainingNs, log.commitSlot(), refusal);
+            outbox.nack(from, ballot, acceptor.promisedBallot(), acceptor.refusalRemainingNs(refusal, nowNs),
+                log.commitSlot(), refusal);
             return;
         }
         if (ballot > ownBallot())

@@ -413,36 +413,7 @@ class ConsensusNodeTest
         assertEquals(Role.CANDIDATE, f.role());
     }
 
-    /**
-     * A follower starved past its lease polls a candidate's prepare before its leader's waiting heartbeats: it refuses
-     * (LEASE) for two heartbeat intervals from the stall instead of promising and deposing a live leader (seen in
-     * PausedFollowerTest under invoker threading: a restarted member's prepare, a starved follower's promise, the
-     * leader's accept refused). Once the grace is over a silent leader's lease is no obstacle.
-     */
     @Test
-    void followerThatStalledItselfPromisesNoOtherBallotForTwoHeartbeats()
-    {
-        final long ms = 1_000_000L;
-        final Recorder r = new Recorder();
-        final ConsensusNode f = node(1, r, 0);
-        final long t = 2 * T;
-        f.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
-        f.onTick(t + ms);
-        final long resumed = t + 300 * ms; // three leases without running
-        f.onPrepare(resumed, 2, Ballot.of(2, 2), 1, resumed);
-        assertEquals("nack to=2 LEASE promised=1.0 remainingMs=40", r.last());
-        f.onTick(resumed + ms);
-        f.onPrepare(resumed + 20 * ms, 2, Ballot.of(3, 2), 1, resumed + 20 * ms);
-        assertEquals("nack to=2 LEASE promised=1.0 remainingMs=20", r.last(), "still in the grace");
-        for (long now = resumed + 2 * ms; now <= resumed + 41 * ms; now += ms)
-        {
-            f.onTick(now); // running again, and the leader stays silent
-        }
-        f.onPrepare(resumed + 41 * ms, 2, Ballot.of(4, 2), 1, resumed + 41 * ms);
-        assertEquals("promise to=2 b=4.2", r.last(), "the grace is over and the leader's lease long expired");
-    }
-
-        @Test
     void followerThatKeptRunningCampaignsAtItsDeadline()
     {
         final long ms = 1_000_000L;
