@@ -239,6 +239,25 @@ final class Candidate
         return true;
     }
 
+    /** Whether {@code member}'s promise counts already. */
+    boolean promisedBy(final int member)
+    {
+        return (promised & (1L << member)) != 0;
+    }
+
+    /**
+     * True if the promises so far and {@code member}'s would make an election quorum of {@code committed} and of
+     * every configuration recovered so far: what a candidate waits for before it promises its own ballot.
+     */
+    boolean wouldWinWith(final int member, final Membership committed)
+    {
+        final long saved = promised;
+        promised |= 1L << member;
+        final boolean won = won(committed);
+        promised = saved;
+        return won;
+    }
+
     /** True if the refusals leave some configuration that must be satisfied without an election quorum. */
     boolean cannotWin(final Membership committed)
     {

@@ -510,17 +510,40 @@ public final class ConsensusNode
         final long ballot = Ballot.nextAbove(Math.max(maxSeenBallot, acceptor.promisedBallot()), selfId);
         maxSeenBallot = ballot;
         lastOwnBallot = ballot;
-        promise(ballot);
         candidate.reset(ballot, log.commitSlot() + 1);
         transition(Role.CANDIDATE, ballot, nowNs, "election timeout");
         electionDeadlineNs = nowNs + config.electionTimeoutNs();
         phase1LimitNs = nowNs + config.electionTimeoutNs() * (1 + promisePartsMax());
-        final int count = batch.collectHeld(log, candidate.fromSlot());
-        candidate.addPromise(selfId, candidate.fromSlot(), Long.MAX_VALUE, batch.slots, batch.ballots, batch.entries, 0,
-            count);
-        batch.clear(count);
         candidate.markAsked(1L << selfId);
-        askMembers(nowNs, configs.membersInEffect() | candidate.recoveredMembers());
+        askMembers(nowNs, configs.membersInEffect());
+        promiseOwnBallotOrWin(nowNs);
+    }
+
+    /**
+     * A candidate promises its own ballot last: only once the other promises and its own would win. Until then it
+     * still accepts from a live leader, and the first accept from one ends the candidacy (onAccept). A member that
+     * campaigned before it heard the leader (it restarted, say, and the leader's publication had not reconnected
+     * yet) used to promise its own ballot at once, refuse the leader's next accept with it, and so depose a leader
+     * the other members still held a lease for (PausedFollowerTest under invoker threading). Its own promise is an
+     * ordinary one made later, reporting what it holds then (values it accepted meanwhile included), so phase 1 is
+     * unchanged; and the candidate's ballot still bounds the prepares it promises (onPrepare). Then, with its own
+     * promise counted, the candidate wins once every configuration recovered has an election quorum.
+     */
+    private void promiseOwnBallotOrWin(final long nowNs)
+    {
+        if (!candidate.promisedBy(selfId))
+        {
+            if (!candidate.wouldWinWith(selfId, configs.committed()))
+            {
+                return;
+            }
+            promise(candidate.ballot());
+            final int count = batch.collectHeld(log, candidate.fromSlot());
+            candidate.addPromise(selfId, candidate.fromSlot(), Long.MAX_VALUE, batch.slots, batch.ballots,
+                batch.entries, 0, count);
+            batch.clear(count);
+            askMembers(nowNs, candidate.recoveredMembers()); // configurations its own log holds may name others
+        }
         if (candidate.won(configs.committed()))
         {
             becomeLeader(nowNs);
@@ -536,6 +559,13 @@ public final class ConsensusNode
         }
         maxSeenBallot = Math.max(maxSeenBallot, ballot);
         NackReason refusal = acceptor.promiseRefusal(ballot, nowNs);
+        // a candidate refuses a lower ballot as if it had promised its own already (promiseOwnBallotOrWin)
+        final long floorBallot = role == Role.CANDIDATE ? Math.max(acceptor.promisedBallot(), candidate.ballot()) :
+            acceptor.promisedBallot();
+        if (refusal == null && ballot < floorBallot)
+        {
+            refusal = NackReason.BALLOT;
+        }
         if (refusal == null && log.commitSlot() >= fromSlot + config.promiseEntriesMax() - config.windowSlots())
         {
             refusal = NackReason.BEHIND;
@@ -560,8 +590,8 @@ public final class ConsensusNode
         if (refusal != null)
         {
             batch.clear(count);
-            outbox.nack(from, ballot, acceptor.promisedBallot(), acceptor.refusalRemainingNs(refusal, nowNs),
-                log.commitSlot(), refusal);
+            outbox.nack(from, ballot, floorBallot, acceptor.refusalRemainingNs(refusal, nowNs), log.commitSlot(),
+                refusal);
             return;
         }
         if (ballot > ownBallot())
@@ -631,12 +661,10 @@ public final class ConsensusNode
             return;
         }
         candidate.addPromise(from, coverFromSlot, coverToSlot, slots, ballots, entries, 0, count);
+        final boolean progressed = candidate.lastPartProgressed();
         askMembers(nowNs, candidate.recoveredMembers()); // configurations it learned name members to ask too
-        if (candidate.won(configs.committed()))
-        {
-            becomeLeader(nowNs);
-        }
-        else if (candidate.lastPartProgressed())
+        promiseOwnBallotOrWin(nowNs);
+        if (role == Role.CANDIDATE && progressed)
         {
             // a promise still arriving in parts: wait for the rest (up to one election timeout per part of the
             // largest promise since phase 1 began) rather than time out and pre-empt it with a new ballot
@@ -749,6 +777,11 @@ public final class ConsensusNode
         if (ballot > ownBallot() || (role == Role.CANDIDATE && ballot >= candidate.ballot()))
         {
             stepDownIfActive(nowNs, "accept from higher ballot ", ballot);
+        }
+        else if (role == Role.CANDIDATE && !candidate.promisedBy(selfId))
+        {
+            // a leader it has not promised against is alive: the candidacy ends (promiseOwnBallotOrWin)
+            stepDown(nowNs, "accept from a live leader at " + Ballot.toString(ballot));
         }
         Invariants.check(role == Role.FOLLOWER, "a leader never accepts another leader's ballot");
         if (config.planted(PlantedBug.RECONFIG_SKIP_CATCHUP) && config.joining() && log.lastSlot() == 0 &&

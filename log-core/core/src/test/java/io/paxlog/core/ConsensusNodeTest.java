@@ -413,6 +413,52 @@ class ConsensusNodeTest
         assertEquals(Role.CANDIDATE, f.role());
     }
 
+    /**
+     * A candidate promises its own ballot only once the promises of others would make it win, so a member that
+     * campaigned before it heard a live leader (restarted, the leader's publication not reconnected yet) does not
+     * refuse that leader's next accept and depose it; the first accept ends the candidacy. Seen in
+     * PausedFollowerTest under invoker threading: "accept refused: 3.0 promised" from the restarted member alone,
+     * while the other follower refused the candidate (LEASE).
+     */
+    @Test
+    void aCandidatePromisesItsOwnBallotLastAndALiveLeadersAcceptEndsTheCandidacy()
+    {
+        final long ms = 1_000_000L;
+        final Recorder r = new Recorder();
+        final ConsensusNode f = node(1, r, 0);
+        final long t = 2 * T;
+        f.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
+        for (long now = t + ms; f.role() == Role.FOLLOWER && now < t + 10 * T; now += ms)
+        {
+            f.onTick(now); // the leader falls silent (to this member): it campaigns
+        }
+        assertEquals(Role.CANDIDATE, f.role());
+        final long ballot = f.activeBallot();
+        assertEquals(B1_0, f.promisedBallot(), "its own ballot is not promised yet");
+        final long now = t + 10 * T;
+        f.onAccept(now, 0, B1_0, now, 0, 1, new Entry[0], 0); // the leader is alive after all
+        assertEquals("accepted to=0 b=1.0 ack=0", r.last(), "accepted, not refused with the candidate's ballot");
+        assertEquals(Role.FOLLOWER, f.role());
+        assertEquals(B1_0, f.promisedBallot());
+
+        // a prepare below a running candidacy's ballot is refused as before, with that ballot
+        final Recorder r2 = new Recorder();
+        final ConsensusNode c = node(1, r2, 0);
+        c.onAccept(t, 0, B1_0, t, 0, 1, new Entry[0], 0);
+        for (long at = t + ms; c.role() == Role.FOLLOWER && at < t + 10 * T; at += ms)
+        {
+            c.onTick(at);
+        }
+        final long own = c.activeBallot();
+        c.onPrepare(now, 2, Ballot.of(Ballot.round(own) - 1, 2), 1, now);
+        assertTrue(r2.last().startsWith("nack to=2 BALLOT promised=" + Ballot.toString(own)), r2.last());
+        // a promise from member 2 makes a quorum with its own: it promises its ballot and wins
+        c.onPromise(now + 1, 2, own, now, 0, 1, Long.MAX_VALUE, new long[0], new long[0], new Entry[0], 0);
+        assertEquals(Role.LEADER, c.role());
+        assertEquals(own, c.promisedBallot());
+        assertTrue(ballot > B1_0);
+    }
+
     @Test
     void followerThatKeptRunningCampaignsAtItsDeadline()
     {
