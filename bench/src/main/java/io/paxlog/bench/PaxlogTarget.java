@@ -68,8 +68,8 @@ public final class PaxlogTarget implements FailoverTarget
     private final String threading;
 
     /**
-     * Paxlog as a user gets it: every setting at its default, threading included ({@code shared} for now; the
-     * start-up line says what the node runs).
+     * Paxlog as a user gets it: every setting at its default, threading included ({@code auto}: invoker on a machine
+     * with fewer than four cores, shared otherwise; the start-up line says which).
      */
     public PaxlogTarget()
     {
@@ -77,10 +77,10 @@ public final class PaxlogTarget implements FailoverTarget
     }
 
     /**
-     * @param threading {@code shared} (the default: each node's driver on SHARED threads of its own, as Aeron
-     *                  Cluster's drivers run), {@code invoker} (each node's driver on its duty-cycle thread) or
-     *                  {@code auto} (invoker under four cores): {@code paxlog.aeron.threading}; the target is named
-     *                  {@code paxlog} for the default and {@code paxlog-invoker} or {@code paxlog-auto} otherwise
+     * @param threading {@code auto} (the default), {@code shared} (each node's driver on SHARED threads of its own,
+     *                  as Aeron Cluster's drivers run) or {@code invoker} (each node's driver on its duty-cycle
+     *                  thread): {@code paxlog.aeron.threading}; the target is named {@code paxlog} for the default
+     *                  and {@code paxlog-shared} or {@code paxlog-invoker} otherwise
      */
     public PaxlogTarget(final String threading)
     {

@@ -50,8 +50,8 @@ public final class BenchRun implements Callable<Integer>
     boolean quick;
 
     @Option(names = "--systems", split = ",", paramLabel = "LIST",
-        description = "Systems to run, comma-separated (default: all): paxlog (every default), paxlog-auto (threading " +
-        "chosen by the core count), paxlog-invoker (each node's " +
+        description = "Systems to run, comma-separated (default: all): paxlog (every default), paxlog-shared (each " +
+        "node's media driver on threads of its own), paxlog-invoker (each node's " +
         "media driver on its duty-cycle thread), aeron-cluster, aeron-floor-1, aeron-floor-2.")
     List<String> systems;
 

@@ -40,14 +40,13 @@ public final class NodeConfig
      * conductor beside the node's duty-cycle thread, as Aeron Cluster runs its drivers: three busy threads per
      * node), {@code invoker} (the driver and the conductor run on the node's own duty-cycle thread: one busy thread
      * per node and no hand-off between threads on the way in or out, at the price of the driver's work on the duty
-     * cycle), or {@code auto}: invoker on a machine with fewer than {@value #SHARED_CORES_MIN} cores, shared
-     * otherwise. On the 2-core box invoker's write p99 was 0.16x shared's at 10k msg/s (docs/performance.md), but
-     * {@code auto} is not the default yet: with it PausedFollowerTest's leader lost its leadership in 2 of 5 runs
-     * (issue 16). What the node runs is in the start-up line and in {@code ops/cluster status}. Ignored with an
-     * external driver.
+     * cycle), or {@code auto}, the default: invoker on a machine with fewer than {@value #SHARED_CORES_MIN} cores,
+     * shared otherwise. On the 2-core box invoker's write p99 was 0.16x shared's at 10k msg/s (docs/performance.md).
+     * What {@code auto} chose is in the start-up line and in {@code ops/cluster status}. Ignored with an external
+     * driver.
      */
     public static final String THREADING_PROP = "paxlog.aeron.threading";
-    public static final String THREADING_DEFAULT = "shared";
+    public static final String THREADING_DEFAULT = "auto";
     /** {@code auto} threading runs the driver on threads of its own only with at least this many cores. */
     public static final int SHARED_CORES_MIN = 4;
     /**

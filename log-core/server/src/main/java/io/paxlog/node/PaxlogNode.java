@@ -21,10 +21,9 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  * {@link NodeAgent} on its own thread ({@link #start}) or driven by the caller through an {@link AgentInvoker}
  * ({@link #startInvoked}), as tests do.
  *
- * <p>Threads. By default ({@code paxlog.aeron.threading=shared}) the embedded driver runs in Aeron's SHARED
- * threading mode on a thread of its own beside the node's duty-cycle thread. With
- * {@code paxlog.aeron.threading=invoker} (what {@code auto} picks on a machine with fewer than four cores),
- * {@link #start} runs the embedded driver and the Aeron client's conductor
+ * <p>Threads. With {@code paxlog.aeron.threading=shared} the embedded driver runs in Aeron's SHARED threading
+ * mode on a thread of its own beside the node's duty-cycle thread. With {@code paxlog.aeron.threading=invoker}
+ * (what the default, {@code auto}, picks on a machine with fewer than four cores), {@link #start} runs the embedded driver and the Aeron client's conductor
  * on the node's own duty-cycle thread (Aeron's INVOKER threading): one busy thread per node instead of three, and
  * no hand-off between a driver thread and the node on the way in or out. {@link #startInvoked} always keeps a
  * SHARED driver thread (the test drives only the node's agent). Either way the driver idles with the node's

@@ -40,15 +40,9 @@ class NodeConfigTest
         assertEquals(3, c.members().length);
         assertEquals(SyncPolicy.NONE, c.sync());
         assertEquals("backoff", c.idle());
-        assertEquals(false, c.driverInvoked(), "the driver gets SHARED threads of its own by default");
-        assertEquals("shared", c.threadingChoice());
         final boolean fewCores = Runtime.getRuntime().availableProcessors() < NodeConfig.SHARED_CORES_MIN;
-        final Properties auto = valid();
-        auto.setProperty(NodeConfig.THREADING_PROP, "auto");
-        assertEquals(fewCores, NodeConfig.fromProperties(auto).conclude().driverInvoked(),
-            "auto: the driver on the duty cycle only under 4 cores");
-        assertEquals((fewCores ? "invoker" : "shared") + "(auto)", NodeConfig.fromProperties(auto).conclude()
-            .threadingChoice());
+        assertEquals(fewCores, c.driverInvoked(), "auto: the driver on the duty cycle only under 4 cores");
+        assertEquals((fewCores ? "invoker" : "shared") + "(auto)", c.threadingChoice());
         final Properties invoker = valid();
         invoker.setProperty(NodeConfig.THREADING_PROP, "invoker");
         assertEquals(true, NodeConfig.fromProperties(invoker).conclude().driverInvoked());
