@@ -112,7 +112,6 @@ public final class PaxlogTarget implements FailoverTarget
             client = new PaxlogClient(new PaxlogClientContext()
                 .members(members)
                 .aeronDirectoryName(root.resolve("client").toString())
-                .maxOutstanding(PaxlogClient.SESSION_WINDOW)
                 .maxPayloadBytes(Math.max(64, length))
                 .responseListener(new Listener()));
             client.command(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // opens the session

@@ -28,9 +28,11 @@ public final class ProtocolLimits
     /**
      * How many of a session's most recent sequences the cluster deduplicates (a retried command within it is
      * answered from the cache; an older one is refused), and so the most commands a client may have outstanding.
-     * A power of two: the host indexes its cache by {@code sequence & (SESSION_WINDOW - 1)}.
+     * A power of two: the host indexes its cache by {@code sequence & (cells - 1)}, growing it (16, 32, ... up to
+     * this) only as deep as a session pipelines. Thousands, so that one session can keep a round trip of about a
+     * millisecond busy at hundreds of thousands of commands per second.
      */
-    public static final int SESSION_WINDOW = 128;
+    public static final int SESSION_WINDOW = 4096;
 
     /** The largest member id: configurations hold ids 0..63, one bit each in a {@code long}. */
     public static final int MEMBER_ID_MAX = 63;

@@ -7,7 +7,6 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
@@ -18,11 +17,13 @@ import java.util.Arrays;
  *
  * <p><b>Entries.</b> A client command entry carries its session, its sequence (1, 2, ...) and a payload whose
  * first byte is the machine id; the rest goes to that machine. An entry with sequence 0 is a host event, its
- * first byte the kind: {@link #EVENT_OPEN} (then the session TTL in ms, 8 bytes), {@link #EVENT_CLOSE} or
+ * first byte the kind: {@link #EVENT_OPEN} (then the session TTL in ms, 8 bytes, and its window, 4), {@link #EVENT_CLOSE} or
  * {@link #EVENT_TICK} (only lets log time advance so timers fire). Build them with the static helpers.
  *
- * <p><b>Exactly-once.</b> Each session keeps the results of its {@link #SESSION_WINDOW} most recent sequences; a
- * retried command is answered from there. A sequence at or below the session's highest minus the window is
+ * <p><b>Exactly-once.</b> Each session keeps the results of its {@code window} most recent sequences, the window its
+ * client asked for when it opened the session (its most commands in flight, rounded up to a power of two, at most
+ * {@link #SESSION_WINDOW}); a retried command is answered from there. Memory per session: about 21 bytes per window
+ * cell plus each cached result. A sequence at or below the session's highest minus the window is
  * refused ({@link #TOO_OLD}). Commands of an unknown (never opened, or closed) session are refused
  * ({@link #NO_SESSION}).
  *
@@ -35,7 +36,10 @@ import java.util.Arrays;
  */
 public final class StateMachineHost
 {
-    public static final int SESSION_WINDOW = 128;
+    /** The largest exactly-once window a session may ask for (a power of two). */
+    public static final int SESSION_WINDOW = 4096;
+    /** The window of a session whose open did not state one (an open entry written before windows were stated). */
+    public static final int SESSION_WINDOW_UNSTATED = 128;
     public static final byte EVENT_OPEN = 1;
     public static final byte EVENT_CLOSE = 2;
     public static final byte EVENT_TICK = 3;
@@ -63,28 +67,55 @@ public final class StateMachineHost
     /** Outcome: applied before and still waiting for its answer (a retry of a {@link #PENDING} command). */
     public static final int WAITING = 8;
 
+    /** An open event: kind, TTL in ms (8 bytes), window (4 bytes); big-endian. */
+    public static final int OPEN_EVENT_LENGTH = 13;
+    /** An open event written before windows were stated: kind and TTL; its session's window is 128. */
+    static final int OPEN_EVENT_LENGTH_UNSTATED = 9;
+    /** Version 2 added each session's window; version 1 snapshots (no version field) restore with 128. */
+    private static final int SNAPSHOT_VERSION = 2;
+
     private static final byte CELL_EMPTY = 0;
     private static final byte CELL_DONE = 1;
     private static final byte CELL_PENDING = 2;
 
+    /**
+     * A session and its exactly-once cache: the outcomes of the sequences inside its window
+     * ({@code (highestSequence - window, highestSequence]}), in {@code window} cells indexed by
+     * {@code sequence & (window - 1)}. The window is the one its client asked for at open, rounded up to a power of
+     * two; two sequences inside it never share a cell.
+     */
     private static final class Session
     {
         final long id;
+        final int window;
         long ttlNs;
         long highestSequence;
-        final long[] sequences = new long[SESSION_WINDOW];
-        final byte[] states = new byte[SESSION_WINDOW];
-        final int[] resultLengths = new int[SESSION_WINDOW];
-        final ExpandableArrayBuffer[] results = new ExpandableArrayBuffer[SESSION_WINDOW];
+        final long[] sequences;
+        final byte[] states;
+        final int[] resultLengths;
+        final ExpandableArrayBuffer[] results;
 
-        Session(final long id, final long ttlNs)
+        Session(final long id, final long ttlNs, final int window)
         {
             this.id = id;
             this.ttlNs = ttlNs;
+            this.window = window;
+            sequences = new long[window];
+            states = new byte[window];
+            resultLengths = new int[window];
+            results = new ExpandableArrayBuffer[window];
         }
 
-        void store(final int cell, final long sequence, final byte state, final DirectBuffer src, final int length)
+        /** The cell holding {@code sequence}, or -1. */
+        int find(final long sequence)
         {
+            final int cell = (int)(sequence & (window - 1));
+            return sequences[cell] == sequence && states[cell] != CELL_EMPTY ? cell : -1;
+        }
+
+        void store(final long sequence, final byte state, final DirectBuffer src, final int length)
+        {
+            final int cell = (int)(sequence & (window - 1));
             if (results[cell] == null)
             {
                 results[cell] = new ExpandableArrayBuffer(Math.max(16, length));
@@ -148,13 +179,13 @@ public final class StateMachineHost
             {
                 return;
             }
-            final int cell = cell(sequence);
-            if (s.sequences[cell] != sequence || s.states[cell] != CELL_PENDING)
+            final int cell = s.find(sequence);
+            if (cell < 0 || s.states[cell] != CELL_PENDING)
             {
                 return;
             }
             scratch.putBytes(0, result, offset, length);
-            s.store(cell, sequence, CELL_DONE, scratch, length);
+            s.store(sequence, CELL_DONE, scratch, length);
             sink.onDeferredResponse(sessionId, sequence, slot, scratch, 0, length);
         }
     }
@@ -237,15 +268,14 @@ public final class StateMachineHost
         ctx.sequence = sequence;
         ctx.machineId = machineId;
         final int r = machines[machineId].apply(ctx, payload, offset + 1, length - 1, result);
-        final int cell = cell(sequence);
         s.highestSequence = Math.max(s.highestSequence, sequence);
         if (r == StateMachine.PENDING)
         {
-            s.store(cell, sequence, CELL_PENDING, result, 0);
+            s.store(sequence, CELL_PENDING, result, 0);
             return PENDING;
         }
         resultLength = r;
-        s.store(cell, sequence, CELL_DONE, result, r);
+        s.store(sequence, CELL_DONE, result, r);
         return APPLIED;
     }
 
@@ -256,17 +286,19 @@ public final class StateMachineHost
         ctx.slot = slot;
         ctx.sessionId = sessionId;
         ctx.sequence = 0;
-        if (kind == EVENT_OPEN && length == 9)
+        if (kind == EVENT_OPEN && (length == OPEN_EVENT_LENGTH || length == OPEN_EVENT_LENGTH_UNSTATED))
         {
             final long ttlMs = payload.getLong(offset + 1, ByteOrder.BIG_ENDIAN);
+            final int window = length == OPEN_EVENT_LENGTH ?
+                windowFor(payload.getInt(offset + 9, ByteOrder.BIG_ENDIAN)) : SESSION_WINDOW_UNSTATED;
             final long ttlNs = Math.max(1, Math.min(ttlMs, SESSION_TTL_MAX_MS)) * 1_000_000L;
             final Session s = sessions.get(sessionId);
             if (s != null)
             {
-                s.ttlNs = ttlNs;
+                s.ttlNs = ttlNs; // a session's window is the one of its first open
                 return EVENT;
             }
-            sessions.put(sessionId, new Session(sessionId, ttlNs));
+            sessions.put(sessionId, new Session(sessionId, ttlNs, window));
             for (int i = 0; i < machines.length; i++)
             {
                 ctx.machineId = i;
@@ -297,6 +329,23 @@ public final class StateMachineHost
         fireTimers(slot);
     }
 
+    /** Session {@code sessionId}'s exactly-once window (0 if it is not open). */
+    public int sessionWindow(final long sessionId)
+    {
+        final Session s = sessions.get(sessionId);
+        return s == null ? 0 : s.window;
+    }
+
+    /**
+     * The window a session asking for {@code requested} gets: the power of two at or above it, within
+     * 1..{@link #SESSION_WINDOW} ({@link #SESSION_WINDOW_UNSTATED} for 0 or less: not stated).
+     */
+    public static int windowFor(final int requested)
+    {
+        return requested <= 0 ? SESSION_WINDOW_UNSTATED :
+            Integer.highestOneBit(Math.min(SESSION_WINDOW, requested) * 2 - 1);
+    }
+
     /**
      * What became of ({@code sessionId}, {@code sequence}): {@link #DUPLICATE} (result in {@link #result()}),
      * {@link #WAITING} (applied, answer to come), {@link #TOO_OLD}, {@link #NO_SESSION} or {@link #UNKNOWN}.
@@ -310,12 +359,12 @@ public final class StateMachineHost
 
     private int lookup(final Session s, final long sequence)
     {
-        if (sequence < 1 || sequence <= s.highestSequence - SESSION_WINDOW)
+        if (sequence < 1 || sequence <= s.highestSequence - s.window)
         {
             return TOO_OLD;
         }
-        final int cell = cell(sequence);
-        if (s.sequences[cell] != sequence || s.states[cell] == CELL_EMPTY)
+        final int cell = s.find(sequence);
+        if (cell < 0)
         {
             return UNKNOWN;
         }
@@ -326,11 +375,6 @@ public final class StateMachineHost
         resultLength = s.resultLengths[cell];
         result.putBytes(0, s.results[cell], 0, resultLength);
         return DUPLICATE;
-    }
-
-    private static int cell(final long sequence)
-    {
-        return (int)(sequence & (SESSION_WINDOW - 1));
     }
 
     /**
@@ -484,7 +528,7 @@ public final class StateMachineHost
     /** Writes the host's and every machine's state, deterministically (sorted, independent of hash order). */
     public void snapshot(final SnapshotWriter w)
     {
-        w.writeInt(machines.length).writeLong(appliedSlot).writeLong(logTimeNs);
+        w.writeInt(-SNAPSHOT_VERSION).writeInt(machines.length).writeLong(appliedSlot).writeLong(logTimeNs);
         final long[] ids = new long[sessions.size()];
         int n = 0;
         for (final Session s : sessions.values())
@@ -496,19 +540,22 @@ public final class StateMachineHost
         for (final long id : ids)
         {
             final Session s = sessions.get(id);
-            w.writeLong(s.id).writeLong(s.ttlNs).writeLong(s.highestSequence);
-            int used = 0;
-            for (int c = 0; c < SESSION_WINDOW; c++)
-            {
-                used += s.states[c] != CELL_EMPTY ? 1 : 0;
-            }
-            w.writeInt(used);
-            for (int c = 0; c < SESSION_WINDOW; c++)
+            w.writeLong(s.id).writeLong(s.ttlNs).writeInt(s.window).writeLong(s.highestSequence);
+            final long[] used = new long[s.window];
+            int count = 0;
+            for (int c = 0; c < s.sequences.length; c++)
             {
                 if (s.states[c] != CELL_EMPTY)
                 {
-                    w.writeLong(s.sequences[c]).writeByte(s.states[c]).writeBytes(s.results[c], 0, s.resultLengths[c]);
+                    used[count++] = s.sequences[c];
                 }
+            }
+            Arrays.sort(used, 0, count);
+            w.writeInt(count);
+            for (int u = 0; u < count; u++)
+            {
+                final int c = s.find(used[u]);
+                w.writeLong(s.sequences[c]).writeByte(s.states[c]).writeBytes(s.results[c], 0, s.resultLengths[c]);
             }
         }
         final long[] keys = new long[timers.size()];
@@ -533,7 +580,14 @@ public final class StateMachineHost
     /** Replaces all state with a snapshot {@link #snapshot} wrote; call before applying anything. */
     public void restore(final SnapshotReader r)
     {
-        final int machineCount = r.readInt();
+        final int first = r.readInt();
+        final int version = first < 0 ? -first : 1; // version 1 began with the machine count; later ones with -version
+        if (version > SNAPSHOT_VERSION)
+        {
+            throw new IllegalStateException("host snapshot version " + version + " is newer than this host's " +
+                SNAPSHOT_VERSION);
+        }
+        final int machineCount = first < 0 ? r.readInt() : first;
         if (machineCount != machines.length)
         {
             throw new IllegalStateException("snapshot holds " + machineCount + " state machines, this host has " +
@@ -545,7 +599,9 @@ public final class StateMachineHost
         final int sessionCount = r.readInt();
         for (int i = 0; i < sessionCount; i++)
         {
-            final Session s = new Session(r.readLong(), r.readLong());
+            final long id = r.readLong();
+            final long ttlNs = r.readLong();
+            final Session s = new Session(id, ttlNs, version >= 2 ? windowFor(r.readInt()) : SESSION_WINDOW_UNSTATED);
             s.highestSequence = r.readLong();
             final int used = r.readInt();
             for (int u = 0; u < used; u++)
@@ -554,7 +610,7 @@ public final class StateMachineHost
                 final byte state = r.readByte();
                 final byte[] bytes = r.readBytes();
                 scratch.putBytes(0, bytes);
-                s.store(cell(seq), seq, state, scratch, bytes.length);
+                s.store(seq, state, scratch, bytes.length);
             }
             sessions.put(s.id, s);
         }
@@ -604,18 +660,21 @@ public final class StateMachineHost
         return machines[machineId];
     }
 
-    /** The payload of an open-session event with a TTL in milliseconds. */
-    public static byte[] openEvent(final long ttlMs)
+    /** The payload of an open-session event with a TTL in milliseconds and an exactly-once window. */
+    public static byte[] openEvent(final long ttlMs, final int window)
     {
-        return ByteBuffer.allocate(9).order(ByteOrder.BIG_ENDIAN).put(EVENT_OPEN).putLong(ttlMs).array();
+        final byte[] event = new byte[OPEN_EVENT_LENGTH];
+        openEvent(new org.agrona.concurrent.UnsafeBuffer(event), 0, ttlMs, window);
+        return event;
     }
 
-    /** Writes an open-session event into {@code dst}; returns its length. */
-    public static int openEvent(final MutableDirectBuffer dst, final int offset, final long ttlMs)
+    /** Writes an open-session event into {@code dst} ({@link #OPEN_EVENT_LENGTH} bytes); returns its length. */
+    public static int openEvent(final MutableDirectBuffer dst, final int offset, final long ttlMs, final int window)
     {
         dst.putByte(offset, EVENT_OPEN);
         dst.putLong(offset + 1, ttlMs, ByteOrder.BIG_ENDIAN);
-        return 9;
+        dst.putInt(offset + 9, window, ByteOrder.BIG_ENDIAN);
+        return OPEN_EVENT_LENGTH;
     }
 
     public static byte[] closeEvent()

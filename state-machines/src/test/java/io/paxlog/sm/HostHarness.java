@@ -32,7 +32,12 @@ final class HostHarness
 
     void open(final long sessionId, final long ttlMs)
     {
-        event(sessionId, StateMachineHost.openEvent(ttlMs));
+        open(sessionId, ttlMs, StateMachineHost.SESSION_WINDOW_UNSTATED);
+    }
+
+    void open(final long sessionId, final long ttlMs, final int window)
+    {
+        event(sessionId, StateMachineHost.openEvent(ttlMs, window));
     }
 
     void close(final long sessionId)
@@ -45,7 +50,7 @@ final class HostHarness
         event(0, StateMachineHost.tickEvent());
     }
 
-    private void event(final long sessionId, final byte[] payload)
+    void event(final long sessionId, final byte[] payload)
     {
         lastOutcome = host.apply(++slot, timeNs, sessionId, 0, new UnsafeBuffer(payload), 0, payload.length);
     }

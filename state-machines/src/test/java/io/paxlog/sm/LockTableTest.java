@@ -385,11 +385,11 @@ class LockTableTest
 
         apply(1, release("L5"));
         assertEquals(LockTable.WAITERS_MAX - onL5, table.waiterCount(), "all of session 2's waits on L5 granted");
-        // the host reports only answers to sequences still in the session's window (the latest 128)
+        // the host reports only answers to sequences still in the session's window (the latest of its window)
         assertEquals(2, holderSession(h.query(holder("L5"))));
         final long highest = seqs.get(2L);
-        final long inWindow = l5Sequences.stream().filter(q -> q > highest - StateMachineHost.SESSION_WINDOW).count();
-        assertEquals(inWindow, h.deferred.size(), "L5 waits among session 2's latest 128 sequences");
+        final long inWindow = l5Sequences.stream().filter(q -> q > highest - h.host.sessionWindow(2)).count();
+        assertEquals(inWindow, h.deferred.size(), "L5 waits among session 2's window of latest sequences");
         assertTrue(inWindow > 0);
         for (final HostHarness.Deferred d : h.deferred)
         {

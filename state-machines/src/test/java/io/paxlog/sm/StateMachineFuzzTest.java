@@ -83,7 +83,7 @@ class StateMachineFuzzTest
                 {
                     final long ttlMs = length >= 9 ? new UnsafeBuffer(bytes).getLong(1, java.nio.ByteOrder.BIG_ENDIAN) :
                         10_000;
-                    both(a, b, ++slot, timeNs, session, 0, StateMachineHost.openEvent(ttlMs));
+                    both(a, b, ++slot, timeNs, session, 0, StateMachineHost.openEvent(ttlMs, 1 + (int)(session % StateMachineHost.SESSION_WINDOW)));
                     break;
                 }
                 case Op.COMMAND:

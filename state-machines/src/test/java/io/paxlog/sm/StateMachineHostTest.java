@@ -353,11 +353,14 @@ class StateMachineHostTest
     void sequencesOutsideTheWindowAreTooOld()
     {
         h.open(1, 10_000);
-        for (long seq = 1; seq <= 200; seq++)
+        final int w = h.host.sessionWindow(1);
+        assertEquals(StateMachineHost.SESSION_WINDOW_UNSTATED, w);
+        final long n = w + 72;
+        for (long seq = 1; seq <= n; seq++)
         {
             assertEquals(seq, valueOf(h.apply(1, seq, echo(0))));
         }
-        final long oldest = 200 - StateMachineHost.SESSION_WINDOW + 1;
+        final long oldest = n - w + 1;
         assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(1, oldest - 1));
         assertEquals(StateMachineHost.DUPLICATE, h.host.lookup(1, oldest));
         assertEquals(oldest, h.host.result().getLong(0, BE));
@@ -367,15 +370,95 @@ class StateMachineHostTest
         final byte[] dup = h.apply(1, oldest, echo(0));
         assertEquals(StateMachineHost.DUPLICATE, h.lastOutcome);
         assertEquals(oldest, valueOf(dup));
-        assertEquals(200, m0.applied);
+        assertEquals(n, m0.applied);
 
         // a jump ahead moves the window with it; gaps inside it are still unknown
-        assertEquals(201, valueOf(h.apply(1, 400, echo(0))));
-        assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(1, 400 - StateMachineHost.SESSION_WINDOW));
-        assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(1, 200));
-        assertEquals(StateMachineHost.UNKNOWN, h.host.lookup(1, 399));
-        assertEquals(202, valueOf(h.apply(1, 399, echo(0))), "a late sequence inside the window applies");
+        final long jump = n + w + 72;
+        assertEquals(n + 1, valueOf(h.apply(1, jump, echo(0))));
+        assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(1, jump - w));
+        assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(1, n));
+        assertEquals(StateMachineHost.UNKNOWN, h.host.lookup(1, jump - 1));
+        assertEquals(n + 2, valueOf(h.apply(1, jump - 1, echo(0))), "a late sequence inside the window applies");
         assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(1, 0));
+    }
+
+    @Test
+    void eachSessionKeepsTheWindowItsClientAskedForRoundedUpToAPowerOfTwo()
+    {
+        assertEquals(1, StateMachineHost.windowFor(1));
+        assertEquals(1024, StateMachineHost.windowFor(1000));
+        assertEquals(4096, StateMachineHost.windowFor(4096));
+        assertEquals(StateMachineHost.SESSION_WINDOW, StateMachineHost.windowFor(Integer.MAX_VALUE));
+        assertEquals(StateMachineHost.SESSION_WINDOW_UNSTATED, StateMachineHost.windowFor(0));
+
+        h.open(2, 10_000, 1000);
+        assertEquals(1024, h.host.sessionWindow(2));
+        // answered out of order, as a pipelining client's retries land: 1,000 sequences, odd ones first
+        for (long seq = 1; seq <= 1000; seq += 2)
+        {
+            h.apply(2, seq, echo(1));
+        }
+        for (long seq = 2; seq <= 1000; seq += 2)
+        {
+            h.apply(2, seq, echo(1));
+        }
+        for (long seq = 1; seq <= 1000; seq++)
+        {
+            assertEquals(StateMachineHost.DUPLICATE, h.host.lookup(2, seq), "seq " + seq);
+        }
+        h.apply(2, 1024, echo(1));
+        assertEquals(StateMachineHost.DUPLICATE, h.host.lookup(2, 1), "the window's far end");
+        h.apply(2, 1025, echo(1));
+        assertEquals(StateMachineHost.TOO_OLD, h.host.lookup(2, 1));
+        assertEquals(StateMachineHost.DUPLICATE, h.host.lookup(2, 2));
+        h.open(2, 10_000, 8);
+        assertEquals(1024, h.host.sessionWindow(2), "a re-open keeps the first open's window");
+
+        // a legacy open event (no window) gets 128
+        final byte[] legacy = Arrays.copyOf(StateMachineHost.openEvent(10_000, 4096), 9);
+        h.event(3, legacy);
+        assertEquals(StateMachineHost.SESSION_WINDOW_UNSTATED, h.host.sessionWindow(3));
+
+        // the window survives a snapshot, and the restored host answers alike
+        final SnapshotWriter w = new SnapshotWriter();
+        h.host.snapshot(w);
+        final byte[] image = Arrays.copyOf(w.buffer().byteArray(), w.length());
+        final HostHarness r = new HostHarness(new Probe(0, new ArrayList<>()), new Probe(1, new ArrayList<>()));
+        r.host.restore(new SnapshotReader(new UnsafeBuffer(image), 0, image.length));
+        assertEquals(1024, r.host.sessionWindow(2));
+        assertEquals(StateMachineHost.SESSION_WINDOW_UNSTATED, r.host.sessionWindow(3));
+        final SnapshotWriter again = new SnapshotWriter();
+        r.host.snapshot(again);
+        assertArrayEquals(image, Arrays.copyOf(again.buffer().byteArray(), again.length()));
+        for (long seq = 0; seq <= 1026; seq++)
+        {
+            final int expected = h.host.lookup(2, seq);
+            final int expectedLength = h.host.resultLength();
+            assertEquals(expected, r.host.lookup(2, seq), "seq " + seq);
+            assertEquals(expectedLength, r.host.resultLength(), "seq " + seq);
+        }
+    }
+
+    @Test
+    void aVersionOneSnapshotRestoresItsSessionsWithTheUnstatedWindow()
+    {
+        final SnapshotWriter w = new SnapshotWriter();
+        // version 1: machine count, applied slot, log time, sessions (id, ttl, highest, cells), timers, machines
+        w.writeInt(2).writeLong(5).writeLong(t0).writeInt(1);
+        w.writeLong(9).writeLong(10_000 * MS).writeLong(3).writeInt(1);
+        w.writeLong(3).writeByte((byte)1).writeBytes(new UnsafeBuffer(new byte[] {1, 2}), 0, 2);
+        w.writeInt(0);
+        final SnapshotWriter machines = new SnapshotWriter();
+        m0.snapshot(machines);
+        m1.snapshot(machines);
+        final byte[] image = new byte[w.length() + machines.length()];
+        w.buffer().getBytes(0, image, 0, w.length());
+        machines.buffer().getBytes(0, image, w.length(), machines.length());
+        final HostHarness r = new HostHarness(new Probe(0, new ArrayList<>()), new Probe(1, new ArrayList<>()));
+        r.host.restore(new SnapshotReader(new UnsafeBuffer(image), 0, image.length));
+        assertEquals(StateMachineHost.SESSION_WINDOW_UNSTATED, r.host.sessionWindow(9));
+        assertEquals(StateMachineHost.DUPLICATE, r.host.lookup(9, 3));
+        assertEquals(2, r.host.resultLength());
     }
 
     @Test
@@ -517,7 +600,7 @@ class StateMachineHostTest
         }, new Probe(0, log));
         long slot = 0;
         final long t = 1_000_000_000L;
-        final byte[] open = StateMachineHost.openEvent(10_000);
+        final byte[] open = StateMachineHost.openEvent(10_000, 16);
         host.apply(++slot, t, 7, 0, new UnsafeBuffer(open), 0, open.length);
         final byte[] pend = cmd(0, PEND, 0, 0, "");
         final byte[] answerIt = respond(0, 7, 1, "done");

@@ -55,6 +55,8 @@ final class ClientTransport
     private final MessageHeaderEncoder connectHeader = new MessageHeaderEncoder();
     private final String responseChannel;
     private final long sessionTtlMs;
+    /** The exactly-once window the session asks for: the client's maxOutstanding. */
+    private final int sessionWindow;
     private final ClientCredentials credentials;
     /** Per member id, the answer to its challenge, sent with the next connect to it; null when none is pending. */
     private final byte[][] challengeAnswers = new byte[ProtocolLimits.MEMBER_IDS][];
@@ -69,11 +71,12 @@ final class ClientTransport
      * Launches the media driver (deleting {@code aeronDir} on start and on close) and adds the publications to
      * {@code initial} (distinct ids in 0..{@value Member#ID_MAX}, as the context checked).
      */
-    ClientTransport(final Member[] initial, final String aeronDir, final long sessionTtlMs,
+    ClientTransport(final Member[] initial, final String aeronDir, final long sessionTtlMs, final int sessionWindow,
         final ClientCredentials credentials, final int mtuBytes)
     {
         this.channelSuffix = "|mtu=" + mtuBytes;
         this.sessionTtlMs = sessionTtlMs;
+        this.sessionWindow = sessionWindow;
         this.credentials = credentials;
         // the route first: a member that cannot be reached is refused before a media driver is launched
         final String local = localAddressToward(initial[0]);
@@ -235,7 +238,7 @@ final class ClientTransport
         }
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + connect.wrapAndApplyHeader(connectFrame, 0,
             connectHeader).correlationId(sessionId).responseStreamId(ProtocolLimits.RESPONSE_STREAM)
-            .sessionTtlMs(sessionTtlMs).responseChannel(responseChannel).putCredentials(proof, 0, proof.length)
+            .sessionTtlMs(sessionTtlMs).window(sessionWindow).responseChannel(responseChannel).putCredentials(proof, 0, proof.length)
             .encodedLength();
         final long result = offer(member, connectFrame, 0, length);
         if (result > 0)

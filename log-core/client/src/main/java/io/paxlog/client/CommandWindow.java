@@ -13,8 +13,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The commands outstanding, indexed by sequence in a ring of {@code maxOutstanding} cells (at most
- * {@link PaxlogClient#SESSION_WINDOW}): each cell holds the encoded CommandRequest frame, so every attempt resends
- * the <em>same</em> sequence, plus the cell's state (sent, delayed by a back-pressured publication, awaiting a
+ * {@link PaxlogClient#SESSION_WINDOW}). Each command's encoded CommandRequest frame lives in a byte ring of
+ * {@code maxOutstandingBytes}, frames one after another in sequence order (a frame that would not fit before the
+ * ring's end starts the next lap), so every attempt resends the <em>same</em> sequence; space is reclaimed as the
+ * lowest unanswered command is answered. The credits are both: a command is offered only while fewer than
+ * {@code maxOutstanding} sequences and its frame's bytes fit. Each cell holds the command's frame position and
+ * state (sent, delayed by a back-pressured publication, awaiting a
  * connection, parked), its target, its attempt count and its deadlines. A sequence may be offered only while
  * {@code sequence - lowestUnanswered < maxOutstanding}. Also: the commandAsync calls queued for a place in the
  * window, and the end of the session (everything outstanding fails). An answered or failed command leaves the
@@ -35,8 +39,10 @@ import java.util.concurrent.CompletableFuture;
  */
 final class CommandWindow
 {
-    private static final int COMMAND_FRAME_OVERHEAD = MessageHeaderEncoder.ENCODED_LENGTH +
+    /** A CommandRequest frame's bytes besides its payload: message header, block, payload length. */
+    static final int COMMAND_FRAME_OVERHEAD_BYTES = MessageHeaderEncoder.ENCODED_LENGTH +
         CommandRequestEncoder.BLOCK_LENGTH + CommandRequestEncoder.payloadHeaderLength();
+    private static final int FRAME_ALIGNMENT = 8;
 
     /** The longest refusal reason a client quotes from a REJECTED answer. */
     private static final int REJECTION_REASON_MAX = 200;
@@ -62,7 +68,11 @@ final class CommandWindow
     private final CommandRequestEncoder commandEncoder = new CommandRequestEncoder();
     private final UnsafeBuffer asyncPayload = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer ring;
-    private final int cellSize;
+    private final int ringBytes;
+    /** Bytes ever reserved (the next frame's position) and the position of the lowest unanswered frame. */
+    private long ringHead;
+    private long ringTail;
+    private final long[] cellPosition;
     private final long[] cellSequence;
     private final byte[] cellState;
     private final int[] cellTarget;
@@ -98,8 +108,9 @@ final class CommandWindow
         this.attemptTimeoutNs = context.attemptTimeoutNs();
         this.callTimeoutNs = context.callTimeoutNs();
         this.retryDelayNs = context.retryDelayNs();
-        this.cellSize = BitUtil.align(COMMAND_FRAME_OVERHEAD + maxPayloadBytes, 8);
-        this.ring = new UnsafeBuffer(new byte[cellSize * maxOutstanding]);
+        this.ringBytes = context.maxOutstandingBytes();
+        this.ring = new UnsafeBuffer(new byte[ringBytes]);
+        this.cellPosition = new long[maxOutstanding];
         this.cellSequence = new long[maxOutstanding];
         this.cellState = new byte[maxOutstanding];
         this.cellTarget = new int[maxOutstanding];
@@ -142,6 +153,29 @@ final class CommandWindow
         return closedReason;
     }
 
+    /** The ring bytes a command of {@code payloadLength} bytes takes. */
+    static int frameBytes(final int payloadLength)
+    {
+        return BitUtil.align(COMMAND_FRAME_OVERHEAD_BYTES + payloadLength, FRAME_ALIGNMENT);
+    }
+
+    /** Where a frame of {@code frameBytes} would go (the next lap's start if it does not fit before the end), or -1. */
+    private long reserve(final int frameBytes)
+    {
+        long position = ringHead;
+        final int index = (int)(position % ringBytes);
+        if (index + frameBytes > ringBytes)
+        {
+            position += ringBytes - index;
+        }
+        return position + frameBytes - ringTail > ringBytes ? -1 : position;
+    }
+
+    private int index(final int cell)
+    {
+        return (int)(cellPosition[cell] % ringBytes);
+    }
+
     void checkPayload(final int length)
     {
         if (length < 0 || length > maxPayloadBytes)
@@ -154,26 +188,30 @@ final class CommandWindow
     /** The timeout message of a command that never got a place in the window. */
     String notSentMessage()
     {
-        return "command was not sent within " + callTimeoutNs / 1_000_000 + " ms: " + maxOutstanding +
-            " commands stayed outstanding (session " + sessionId + ")";
+        return "command was not sent within " + callTimeoutNs / 1_000_000 + " ms: the session's credits stayed " +
+            "taken (maxOutstanding=" + maxOutstanding + " commands, maxOutstandingBytes=" + ringBytes + "; " +
+            outstanding + " outstanding, session " + sessionId + ")";
     }
 
     // ------------------------------------------------------------------ offering
 
     /**
      * Encodes the next sequence into its cell and sends it to the leader (or waits for the leader's connection).
-     * Returns the sequence, or {@link PaxlogClient#BACK_PRESSURED} (window full or publication back-pressured)
-     * consuming no sequence.
+     * Returns the sequence, or {@link PaxlogClient#BACK_PRESSURED} (credits taken, in commands or bytes, or the
+     * publication back-pressured) consuming no sequence.
      */
     long offer(final DirectBuffer payload, final int offset, final int length, final long now)
     {
         final long sequence = lastSequence + 1;
-        if (sequence - lowestUnanswered >= maxOutstanding)
+        final int frameBytes = frameBytes(length);
+        final long position = outstanding == 0 ? 0 : reserve(frameBytes); // an empty ring starts again at 0
+        if (sequence - lowestUnanswered >= maxOutstanding || position < 0)
         {
             return PaxlogClient.BACK_PRESSURED;
         }
         final int cell = cell(sequence);
-        commandEncoder.wrapAndApplyHeader(ring, cell * cellSize, headerEncoder).sessionId(sessionId)
+        cellPosition[cell] = position;
+        commandEncoder.wrapAndApplyHeader(ring, index(cell), headerEncoder).sessionId(sessionId)
             .sequence(sequence).putPayload(payload, offset, length);
         final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + commandEncoder.encodedLength();
         final int target = members.leader();
@@ -186,7 +224,7 @@ final class CommandWindow
         long result = Publication.NOT_CONNECTED;
         if (!park && members.isOpen(target))
         {
-            result = transport.offer(target, ring, cell * cellSize, frameLength);
+            result = transport.offer(target, ring, index(cell), frameLength);
             if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
             {
                 return PaxlogClient.BACK_PRESSURED;
@@ -196,7 +234,9 @@ final class CommandWindow
         if (outstanding == 0)
         {
             lowestUnanswered = sequence;
+            ringTail = position;
         }
+        ringHead = position + frameBytes;
         outstanding++;
         cellSequence[cell] = sequence;
         cellFrameLength[cell] = frameLength;
@@ -249,7 +289,7 @@ final class CommandWindow
             awaitConnect(cell, target, now);
             return;
         }
-        final long result = transport.offer(target, ring, cell * cellSize, cellFrameLength[cell]);
+        final long result = transport.offer(target, ring, index(cell), cellFrameLength[cell]);
         if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
         {
             cellState[cell] = DELAYED;
@@ -587,6 +627,7 @@ final class CommandWindow
                 s++;
             }
             lowestUnanswered = s;
+            ringTail = s <= lastSequence ? cellPosition[cell(s)] : ringHead;
         }
     }
 

@@ -5,7 +5,8 @@ import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.protocol.Member;
 
 /**
- * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 64,
+ * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 1,024,
+ * maxOutstandingBytes the larger of 1 MiB and two frames of maxPayloadBytes,
  * keepAliveIntervalNs 1 s, sessionTimeoutNs 10 s (should match the cluster's {@code paxlog.session.timeout.ms}),
  * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, no listener, no credentials. {@link #conclude()} validates once and names the
  * setting, the value and the rule broken; the client copies the settings, so a context may be reused.
@@ -17,7 +18,16 @@ public final class PaxlogClientContext
 {
     public static final long ATTEMPT_TIMEOUT_DEFAULT_NS = 200_000_000L;
     public static final long CALL_TIMEOUT_DEFAULT_NS = 10_000_000_000L;
-    public static final int MAX_OUTSTANDING_DEFAULT = 64;
+    /**
+     * Commands in flight per session by default: enough to keep a round trip of about a millisecond busy at several
+     * hundred thousand commands per second (64 and 128 held one session under 80,000 msg/s on the 2-core bench box,
+     * 1,024 carried 160,000; docs/performance.md).
+     */
+    public static final int MAX_OUTSTANDING_DEFAULT = 1024;
+    /** The bytes of command frames in flight per session by default, unless two of the largest commands need more. */
+    public static final int MAX_OUTSTANDING_BYTES_DEFAULT = 1 << 20;
+    /** The most bytes of command frames a session may keep in flight (its resend ring). */
+    public static final int MAX_OUTSTANDING_BYTES_LIMIT = 1 << 30;
     public static final long KEEP_ALIVE_INTERVAL_DEFAULT_NS = 1_000_000_000L;
     public static final long SESSION_TIMEOUT_DEFAULT_NS = 10_000_000_000L;
     public static final long RETRY_DELAY_DEFAULT_NS = 1_000_000L;
@@ -32,6 +42,7 @@ public final class PaxlogClientContext
     private long attemptTimeoutNs = ATTEMPT_TIMEOUT_DEFAULT_NS;
     private long callTimeoutNs = CALL_TIMEOUT_DEFAULT_NS;
     private int maxOutstanding = MAX_OUTSTANDING_DEFAULT;
+    private int maxOutstandingBytes;
     private long keepAliveIntervalNs = KEEP_ALIVE_INTERVAL_DEFAULT_NS;
     private long sessionTimeoutNs = SESSION_TIMEOUT_DEFAULT_NS;
     private long sessionTtlMs;
@@ -158,7 +169,27 @@ public final class PaxlogClientContext
         return retryDelayNs;
     }
 
-    /** The largest command payload; the resend ring takes maxOutstanding times this. */
+    /**
+     * The most bytes of command frames (payload plus the frame's header, rounded up to 8) a session keeps in flight: the size of its resend ring, the client's credit in bytes beside
+     * {@link #maxOutstanding} in commands. A command that would exceed either waits (back-pressure). 0, the default,
+     * means the larger of {@value #MAX_OUTSTANDING_BYTES_DEFAULT} and two frames of {@link #maxPayloadBytes}; a value
+     * set must hold at least one such frame.
+     */
+    public PaxlogClientContext maxOutstandingBytes(final int maxOutstandingBytes)
+    {
+        this.maxOutstandingBytes = maxOutstandingBytes;
+        return this;
+    }
+
+    /** The resend ring's size in bytes: as set, or the default this context's maxPayloadBytes implies. */
+    public int maxOutstandingBytes()
+    {
+        return maxOutstandingBytes != 0 ? maxOutstandingBytes :
+            (int)Math.min(MAX_OUTSTANDING_BYTES_LIMIT, Math.max(MAX_OUTSTANDING_BYTES_DEFAULT,
+            2L * CommandWindow.frameBytes(Math.max(0, Math.min(maxPayloadBytes, MAX_PAYLOAD_BYTES_LIMIT)))));
+    }
+
+    /** The largest command payload. */
     public PaxlogClientContext maxPayloadBytes(final int maxPayloadBytes)
     {
         this.maxPayloadBytes = maxPayloadBytes;
@@ -289,6 +320,13 @@ public final class PaxlogClientContext
         {
             throw new IllegalArgumentException("maxPayloadBytes=" + maxPayloadBytes + ": must be in 1.." +
                 MAX_PAYLOAD_BYTES_LIMIT);
+        }
+        if (maxOutstandingBytes != 0 && (maxOutstandingBytes < CommandWindow.frameBytes(maxPayloadBytes) ||
+            maxOutstandingBytes > MAX_OUTSTANDING_BYTES_LIMIT))
+        {
+            throw new IllegalArgumentException("maxOutstandingBytes=" + maxOutstandingBytes + ": must be 0 (the " +
+                "default) or in " + CommandWindow.frameBytes(maxPayloadBytes) + ".." + MAX_OUTSTANDING_BYTES_LIMIT +
+                " (at least one frame of maxPayloadBytes=" + maxPayloadBytes + ")");
         }
         if (mtuBytes < 1024 || mtuBytes > 65504 || mtuBytes % 32 != 0)
         {

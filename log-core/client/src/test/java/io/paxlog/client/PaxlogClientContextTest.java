@@ -24,13 +24,16 @@ class PaxlogClientContextTest
     void defaultsConcludeAndAreTheDocumentedOnes()
     {
         final PaxlogClientContext c = valid().conclude();
-        assertEquals(64, c.maxOutstanding());
+        assertEquals(1024, c.maxOutstanding());
+        assertEquals(1 << 20, c.maxOutstandingBytes());
         assertEquals(1_000_000_000L, c.keepAliveIntervalNs());
         assertEquals(200_000_000L, c.attemptTimeoutNs());
         assertEquals(10_000_000_000L, c.callTimeoutNs());
         assertEquals(16 * 1024, c.maxPayloadBytes());
         valid().maxOutstanding(1).conclude();
-        valid().maxOutstanding(128).conclude();
+        valid().maxOutstanding(4096).conclude();
+        assertEquals(2 * CommandWindow.frameBytes(1 << 20), valid().maxPayloadBytes(1 << 20).maxOutstandingBytes(),
+            "the default ring holds two of the largest commands");
     }
 
     @Test
@@ -43,11 +46,16 @@ class PaxlogClientContextTest
     }
 
     @Test
-    void maxOutstandingMustBeOneTo128()
+    void maxOutstandingMustBeOneTo4096AndTheBytesMustHoldOneLargestCommand()
     {
-        expect(c -> c.maxOutstanding(0), "maxOutstanding=0: must be in 1..128");
-        expect(c -> c.maxOutstanding(129), "maxOutstanding=129: must be in 1..128");
+        expect(c -> c.maxOutstanding(0), "maxOutstanding=0: must be in 1..4096");
+        expect(c -> c.maxOutstanding(4097), "maxOutstanding=4097: must be in 1..4096");
         expect(c -> c.maxOutstanding(-5), "maxOutstanding=-5");
+        final int frame = CommandWindow.frameBytes(16 * 1024);
+        valid().maxOutstandingBytes(frame).conclude();
+        expect(c -> c.maxOutstandingBytes(frame - 1), "maxOutstandingBytes=" + (frame - 1) + ": must be 0 (the " +
+            "default) or in " + frame + ".." + (1 << 30) + " (at least one frame of maxPayloadBytes=16384)");
+        expect(c -> c.maxOutstandingBytes(-1), "maxOutstandingBytes=-1");
     }
 
     @Test
@@ -76,8 +84,8 @@ class PaxlogClientContextTest
     void theClientValidatesBeforeStartingItsDriver()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> new PaxlogClient(valid().maxOutstanding(200)));
-        assertTrue(ex.getMessage().startsWith("maxOutstanding=200"), ex.getMessage());
+            () -> new PaxlogClient(valid().maxOutstanding(5000)));
+        assertTrue(ex.getMessage().startsWith("maxOutstanding=5000"), ex.getMessage());
         final IllegalArgumentException old = assertThrows(IllegalArgumentException.class,
             () -> new PaxlogClient(new Member[0], "/tmp/paxlog-context-test", 1, 1));
         assertTrue(old.getMessage().startsWith("members:"), old.getMessage());

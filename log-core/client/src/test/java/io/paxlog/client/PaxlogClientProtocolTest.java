@@ -106,6 +106,63 @@ class PaxlogClientProtocolTest
         assertEquals(0, client.outstanding());
     }
 
+    /**
+     * The credit in bytes: frames sit one after another in the resend ring, whose space comes back only as the lowest
+     * unanswered command is answered; a frame that does not fit before the ring's end starts the next lap, and every
+     * resend after many laps still carries its own payload.
+     */
+    @Test
+    void theByteCreditBoundsTheFramesInFlightAndFramesAcrossTheRingsLapsKeepTheirPayloads() throws Exception
+    {
+        final FakeMember m = fakes(1)[0];
+        m.onCommand = (fake, session, seq, attempt) ->
+        {
+            if (seq != 1 || fake.answerSeqOne)
+            {
+                fake.respond(session, seq, CommandStatus.OK, 0, seq, seq);
+            }
+        };
+        final int big = 1000;
+        final Tally tally = new Tally(64);
+        final PaxlogClient client = client(context(m).maxOutstanding(64).maxPayloadBytes(big)
+            .maxOutstandingBytes(3 * CommandWindow.frameBytes(big)).attemptTimeoutNs(150 * MS).responseListener(tally));
+        for (int i = 1; i <= 3; i++)
+        {
+            assertEquals(i, client.offerCommand(sized(i, big), 0, big));
+        }
+        assertEquals(PaxlogClient.BACK_PRESSURED, client.offerCommand(sized(4, big), 0, big),
+            "three frames of 1,000 B fill the ring: the fourth waits though 61 more sequences are free");
+        run(() -> tally.answered == 2, client);
+        assertEquals(PaxlogClient.BACK_PRESSURED, client.offerCommand(sized(4, 8), 0, 8),
+            "seq 1 is unanswered, so the ring's space after it is not free yet");
+        m.answerSeqOne = true;
+        run(() -> tally.answered == 3, client);
+        assertEquals("1000:1", m.payloads.get(1L), "seq 1 resent with its own payload");
+
+        // many laps of mixed sizes, one unanswered at a time being resent
+        for (int seq = 4; seq <= 60; seq++)
+        {
+            final int length = seq % 3 == 0 ? big : 8 + seq * 7;
+            final int s = seq;
+            run(() -> client.offerCommand(sized(s, length), 0, length) == s, client);
+        }
+        run(() -> tally.answered == 60, client);
+        for (long seq = 1; seq <= 60; seq++)
+        {
+            final int length = seq <= 3 ? big : seq % 3 == 0 ? big : 8 + (int)seq * 7;
+            assertEquals(length + ":" + seq, m.payloads.get(seq), "seq " + seq);
+        }
+        assertEquals(0, tally.failed);
+        assertEquals(0, client.outstanding());
+    }
+
+    private static UnsafeBuffer sized(final long v, final int length)
+    {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[Math.max(8, length)]);
+        b.putLong(0, v);
+        return b;
+    }
+
     @Test
     void theWindowCountsFromTheLowestUnansweredSequenceAndALostAttemptIsResentWithTheSameSequence()
         throws Exception
@@ -807,6 +864,8 @@ class PaxlogClientProtocolTest
         final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
         final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
         final Map<Long, Integer> sequences = new ConcurrentHashMap<>();
+        /** Per sequence, the last attempt's payload as "length:first 8 bytes as a long". */
+        final Map<Long, String> payloads = new ConcurrentHashMap<>();
         final Thread thread = new Thread(this::loop, "fake-member");
         Publication toClient;
         volatile CommandPolicy onCommand = (fake, session, seq, attempt) -> { };
@@ -947,6 +1006,10 @@ class PaxlogClientProtocolTest
                     final long session = command.sessionId();
                     final long seq = command.sequence();
                     final int attempt = sequences.merge(seq, 1, Integer::sum);
+                    final int payloadLength = command.payloadLength();
+                    final UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadLength]);
+                    command.getPayload(payload, 0, payloadLength);
+                    payloads.put(seq, payloadLength + ":" + (payloadLength >= 8 ? payload.getLong(0) : -1));
                     onCommand.onCommand(this, session, seq, attempt);
                 }
                 case QueryRequestDecoder.TEMPLATE_ID ->

@@ -100,8 +100,11 @@ public final class Replica implements CommitListener, ResponseSink
 
     // ------------------------------------------------------------------ requests
 
-    /** A client asks to open (or re-open) its session at this member. */
-    public void onSessionConnect(final long nowNs, final long sessionId, final long ttlMs)
+    /**
+     * A client asks to open (or re-open) its session at this member, with the exactly-once {@code window} it needs
+     * (its most commands in flight; 0 when its SessionConnect did not say: {@link StateMachineHost#SESSION_WINDOW_UNSTATED}).
+     */
+    public void onSessionConnect(final long nowNs, final long sessionId, final long ttlMs, final int window)
     {
         this.nowNs = nowNs;
         keeper.heard(sessionId, nowNs);
@@ -123,9 +126,14 @@ public final class Replica implements CommitListener, ResponseSink
             out.sessionEvent(sessionId, SessionEventCode.REJECTED, nodeId, "session TTL must be in 0.." +
                 StateMachineHost.SESSION_TTL_MAX_MS + " ms: " + ttlMs);
         }
+        else if (window < 0 || window > StateMachineHost.SESSION_WINDOW)
+        {
+            out.sessionEvent(sessionId, SessionEventCode.REJECTED, nodeId, "session window must be in 1.." +
+                StateMachineHost.SESSION_WINDOW + " commands: " + window);
+        }
         else
         {
-            keeper.proposeOpen(sessionId, ttlMs, nowNs, proposer); // OPEN is sent once it is applied
+            keeper.proposeOpen(sessionId, ttlMs, window, nowNs, proposer); // OPEN is sent once it is applied
         }
     }
 

@@ -68,17 +68,19 @@ public final class SessionKeeper
     }
 
     /**
-     * Proposes opening {@code sessionId} with {@code ttlMs} (0 for the default) unless an open is already in
-     * flight; returns false on back-pressure (the client retries its connect).
+     * Proposes opening {@code sessionId} with {@code ttlMs} (0 for the default) and exactly-once {@code window} (as
+     * {@link StateMachineHost#windowFor(int)} takes it) unless an open is already in flight; returns false on
+     * back-pressure (the client retries its connect).
      */
-    public boolean proposeOpen(final long sessionId, final long ttlMs, final long nowNs, final Proposer proposer)
+    public boolean proposeOpen(final long sessionId, final long ttlMs, final int window, final long nowNs,
+        final Proposer proposer)
     {
         final long proposedAt = openProposedNs.get(sessionId);
         if (proposedAt != NEVER && nowNs - proposedAt < RETRY_NS)
         {
             return true;
         }
-        final int length = StateMachineHost.openEvent(openEvent, 0, ttlMs > 0 ? ttlMs : defaultTtlMs);
+        final int length = StateMachineHost.openEvent(openEvent, 0, ttlMs > 0 ? ttlMs : defaultTtlMs, window);
         if (proposer.propose(sessionId, openEvent, 0, length) <= 0)
         {
             return false;

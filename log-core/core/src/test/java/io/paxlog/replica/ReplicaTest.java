@@ -87,7 +87,7 @@ class ReplicaTest
 
     private void open(final long sessionId)
     {
-        replica.onSessionConnect(now, sessionId, 0);
+        replica.onSessionConnect(now, sessionId, 0, 64);
         step(MS);
     }
 
@@ -128,15 +128,24 @@ class ReplicaTest
         start(1);
         open(1);
         open(2);
-        replica.onSessionConnect(now, 3, -5);
+        replica.onSessionConnect(now, 3, -5, 64);
         assertEquals(List.of("event s1 OPEN",
             "event s2 REJECTED too many open sessions in the cluster (paxlog.sessions.max=1)",
             "event s3 REJECTED too many open sessions in the cluster (paxlog.sessions.max=1)"), said);
         said.clear();
         start(4);
-        replica.onSessionConnect(now, 3, StateMachineHost.SESSION_TTL_MAX_MS + 1);
+        replica.onSessionConnect(now, 3, StateMachineHost.SESSION_TTL_MAX_MS + 1, 64);
         assertEquals(List.of("event s3 REJECTED session TTL must be in 0.." + StateMachineHost.SESSION_TTL_MAX_MS +
             " ms: " + (StateMachineHost.SESSION_TTL_MAX_MS + 1)), said);
+        said.clear();
+        replica.onSessionConnect(now, 3, 0, StateMachineHost.SESSION_WINDOW + 1);
+        assertEquals(List.of("event s3 REJECTED session window must be in 1.." + StateMachineHost.SESSION_WINDOW +
+            " commands: " + (StateMachineHost.SESSION_WINDOW + 1)), said);
+        said.clear();
+        replica.onSessionConnect(now, 3, 0, 1000);
+        step(MS);
+        assertEquals(List.of("event s3 OPEN"), said);
+        assertEquals(1024, replica.host().sessionWindow(3), "the window asked for, rounded up to a power of two");
     }
 
     /** A command over the core's limit is refused with the reason; a sequence below 1 is refused. */

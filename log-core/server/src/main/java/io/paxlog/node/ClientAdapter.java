@@ -100,6 +100,7 @@ final class ClientAdapter implements FragmentHandler
                 final long correlationId = connect.correlationId();
                 final int streamId = connect.responseStreamId();
                 final long ttlMs = connect.sessionTtlMs();
+                final int window = connect.window() == SessionConnectDecoder.windowNullValue() ? 0 : connect.window();
                 if (connect.responseChannelLength() > CHANNEL_MAX)
                 {
                     return false;
@@ -114,7 +115,8 @@ final class ClientAdapter implements FragmentHandler
                     return false;
                 }
                 connect.wrapCredentials(credentials);
-                agent.onSessionConnect(correlationId, channel, streamId, ttlMs, credentials, 0, credentials.capacity());
+                agent.onSessionConnect(correlationId, channel, streamId, ttlMs, window, credentials, 0,
+                    credentials.capacity());
                 return true;
             }
             case CommandRequestDecoder.TEMPLATE_ID:

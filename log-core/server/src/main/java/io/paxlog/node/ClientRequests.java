@@ -21,8 +21,11 @@ import org.agrona.DirectBuffer;
  */
 abstract class ClientRequests
 {
-    /** A SessionConnect: a client opens a session; the answer goes to {@code channel}, {@code streamId}. */
-    abstract void onSessionConnect(long correlationId, String channel, int streamId, long ttlMs,
+    /**
+     * A SessionConnect: a client opens a session with an exactly-once {@code window} (0: not stated, a version-6
+     * client); the answer goes to {@code channel}, {@code streamId}.
+     */
+    abstract void onSessionConnect(long correlationId, String channel, int streamId, long ttlMs, int window,
         DirectBuffer credentials, int credentialsOffset, int credentialsLength);
 
     /** A CommandRequest: command {@code sequence} of session {@code sessionId}, for the log. */

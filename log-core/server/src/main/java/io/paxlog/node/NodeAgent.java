@@ -416,7 +416,7 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
     // ------------------------------------------------------------------ client requests
 
     void onSessionConnect(final long correlationId, final String channel, final int streamId, final long ttlMs,
-        final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
+        final int window, final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
     {
         if (!gate.admit(nowNs, ClientAuthenticator.SESSION, correlationId, channel, streamId, credentials,
             credentialsOffset, credentialsLength))
@@ -429,7 +429,7 @@ public final class NodeAgent extends ClientRequests implements Agent, ReplicaOut
                 NodeConfig.SESSIONS_MAX_PROP + "=" + config.sessionsMax() + ")");
             return;
         }
-        replica.onSessionConnect(nowNs, correlationId, ttlMs);
+        replica.onSessionConnect(nowNs, correlationId, ttlMs, window);
     }
 
     void onCommand(final long sessionId, final long sequence, final DirectBuffer payload, final int offset,

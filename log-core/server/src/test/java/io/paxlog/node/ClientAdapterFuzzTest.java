@@ -234,9 +234,9 @@ class ClientAdapterFuzzTest
         final byte[] command = {1, 0, 1, 'x', 0, 0, 0, 0, 0, 0, 0, 1};
         final byte[] query = {2, 0, 1, 'x'};
         final Map<String, Request> requests = new LinkedHashMap<>();
-        requests.put("session-connect", new Request(Request.CONNECT, false, new long[] {11, 30_000}, new int[] {103},
+        requests.put("session-connect", new Request(Request.CONNECT, false, new long[] {11, 30_000}, new int[] {103, 1024},
             channel, credentials));
-        requests.put("session-connect-v2", new Request(Request.CONNECT, true, new long[] {12, 0}, new int[] {103},
+        requests.put("session-connect-v2", new Request(Request.CONNECT, true, new long[] {12, 0}, new int[] {103, 0},
             channel));
         requests.put("command", new Request(Request.COMMAND, false, new long[] {0x1234_5678_9ABCL, 1}, new int[0],
             command));
@@ -372,11 +372,11 @@ class ClientAdapterFuzzTest
         }
 
         void onSessionConnect(final long correlationId, final String channel, final int streamId, final long ttlMs,
-            final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
+            final int window, final DirectBuffer credentials, final int credentialsOffset, final int credentialsLength)
         {
             channel("response channel", channel, true);
             record(Request.CONNECT, correlationId, Request.describe(Request.CONNECT, new long[] {correlationId, ttlMs},
-                new int[] {streamId}, channel, credentials(credentials, credentialsOffset, credentialsLength, 3)));
+                new int[] {streamId, window}, channel, credentials(credentials, credentialsOffset, credentialsLength, 3)));
         }
 
         void onCommand(final long sessionId, final long sequence, final DirectBuffer payload, final int offset,
@@ -469,7 +469,7 @@ class ClientAdapterFuzzTest
         private static final String[] NONE = new String[0];
         static final Kind[] KINDS = {
             new Kind("connect", SessionConnectDecoder.TEMPLATE_ID, new String[] {"correlationId", "ttlMs"},
-                new String[] {"streamId"}, new String[] {"channel", "credentials"}, true),
+                new String[] {"streamId", "window"}, new String[] {"channel", "credentials"}, true),
             new Kind("command", CommandRequestDecoder.TEMPLATE_ID, new String[] {"sessionId", "sequence"}, NONE,
                 new String[] {"payload"}, false),
             new Kind("query", QueryRequestDecoder.TEMPLATE_ID, new String[] {"sessionId", "correlationId", "minSlot"},
@@ -592,7 +592,7 @@ class ClientAdapterFuzzTest
             final int body = switch (kind)
             {
                 case CONNECT -> new SessionConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
-                    .correlationId(longs[0]).responseStreamId(ints[0]).sessionTtlMs(longs[1])
+                    .correlationId(longs[0]).responseStreamId(ints[0]).sessionTtlMs(longs[1]).window(ints[1])
                     .putResponseChannel(var(0), 0, var(0).length).putCredentials(var(1), 0, var(1).length)
                     .encodedLength();
                 case COMMAND -> new CommandRequestEncoder().wrapAndApplyHeader(buffer, 0, header).sessionId(longs[0])

@@ -96,7 +96,7 @@ class NodeSnapshotTest
         final StateMachineHost host = new StateMachineHost(ResponseSink.NONE, Machines.standard());
         if (value != 0)
         {
-            final byte[] open = StateMachineHost.openEvent(60_000);
+            final byte[] open = StateMachineHost.openEvent(60_000, 64);
             host.apply(1, 1_000, 42, 0, new UnsafeBuffer(open), 0, open.length);
             final byte[] add = CounterMachine.add("x", value);
             assertEquals(StateMachineHost.APPLIED, host.apply(2, 2_000, 42, 1, new UnsafeBuffer(add), 0, add.length));

@@ -37,7 +37,7 @@ interface Msg
     enum Status { OK, REDIRECT, BUSY, REJECTED, SESSION_CLOSED }
 
     /** A client asks the leader to open its session (proposed through the log). */
-    record SessionOpen(long sessionId, long ttlMs) implements Msg { }
+    record SessionOpen(long sessionId, long ttlMs, int window) implements Msg { }
 
     /** Keeps a session alive (the leader closes sessions it has not heard from for their TTL). */
     record KeepAlive(long sessionId) implements Msg { }

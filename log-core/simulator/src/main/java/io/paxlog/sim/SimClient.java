@@ -22,6 +22,8 @@ final class SimClient
     static final long ATTEMPT_TIMEOUT_NS = 60_000_000L;
     static final long OP_DEADLINE_NS = 1_500_000_000L;
     static final long SESSION_TTL_MS = 500;
+    /** The exactly-once window each session asks for: this client keeps one command in flight. */
+    static final int SESSION_WINDOW = 8;
     static final int KEYS = 3;
     static final int LOCKS = 2;
     private static final int SESSION_ID_STRIDE = 1000;
@@ -123,7 +125,7 @@ final class SimClient
         attemptDeadlineNs = now + ATTEMPT_TIMEOUT_NS;
         openSent = true;
         openRedirected = false;
-        sim.send(endpoint, target, new Msg.SessionOpen(sessionId, SESSION_TTL_MS));
+        sim.send(endpoint, target, new Msg.SessionOpen(sessionId, SESSION_TTL_MS, SESSION_WINDOW));
         sim.scheduleClient(this, attemptDeadlineNs);
     }
 

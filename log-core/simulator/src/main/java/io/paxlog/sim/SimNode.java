@@ -398,7 +398,7 @@ final class SimNode
     private void onSessionOpen(final int client, final Msg.SessionOpen m, final long now)
     {
         clientOf.put(m.sessionId(), client);
-        replica.onSessionConnect(now, m.sessionId(), m.ttlMs());
+        replica.onSessionConnect(now, m.sessionId(), m.ttlMs(), m.window());
     }
 
     /**
