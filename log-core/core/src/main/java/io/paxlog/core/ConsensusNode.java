@@ -242,10 +242,8 @@ public final class ConsensusNode
             return TOO_LARGE;
         }
         final long slot = log.lastSlot() + 1;
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
-            windowFull(entry.payloadLength()) || !log.canStore(slot, entry.payloadLength(), EntryLog.Room.ACCEPTED))
+        if (backPressured(entry.payloadLength()))
         {
-            // window full, log full (slots or bytes), or fenced behind an uncommitted configuration (membership.md)
             return BACK_PRESSURE;
         }
         appendAccepted(slot, leader.ballot(), entry, EntryLog.Room.ACCEPTED);
@@ -269,12 +267,21 @@ public final class ConsensusNode
         {
             return TOO_LARGE;
         }
-        if (log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
-            windowFull(length) || !log.canStore(log.lastSlot() + 1, length, EntryLog.Room.ACCEPTED))
+        if (backPressured(length))
         {
             return BACK_PRESSURE;
         }
         return propose(nowNs, proposal.setCommand(sessionId, sequence, logTimeNs(nowNs), payload, offset, length));
+    }
+
+    /**
+     * True when a command of {@code payloadLength} bytes must wait: the window of uncommitted slots or bytes is full,
+     * the log is full (slots or bytes), or proposals are fenced behind an uncommitted configuration (membership.md).
+     */
+    private boolean backPressured(final int payloadLength)
+    {
+        return log.lastSlot() - log.commitSlot() >= config.windowSlots() || configs.pendingCount() > 0 ||
+            windowFull(payloadLength) || !log.canStore(log.lastSlot() + 1, payloadLength, EntryLog.Room.ACCEPTED);
     }
 
     /**
