@@ -17,8 +17,8 @@ import java.util.Arrays;
  *
  * <p><b>Entries.</b> A client command entry carries its session, its sequence (1, 2, ...) and a payload whose
  * first byte is the machine id; the rest goes to that machine. An entry with sequence 0 is a host event, its
- * first byte the kind: {@link #EVENT_OPEN} (then the session TTL in ms, 8 bytes, and its window, 4), {@link #EVENT_CLOSE} or
- * {@link #EVENT_TICK} (only lets log time advance so timers fire). Build them with the static helpers.
+ * first byte the kind: {@link #EVENT_OPEN} (then the session TTL in ms, 8 bytes, and its window, 4),
+ * {@link #EVENT_CLOSE} or {@link #EVENT_TICK} (only lets log time advance so timers fire). Build them with the static helpers.
  *
  * <p><b>Exactly-once.</b> Each session keeps the results of its {@code window} most recent sequences, the window its
  * client asked for when it opened the session (its most commands in flight, rounded up to a power of two, at most

@@ -238,7 +238,8 @@ final class ClientTransport
         }
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + connect.wrapAndApplyHeader(connectFrame, 0,
             connectHeader).correlationId(sessionId).responseStreamId(ProtocolLimits.RESPONSE_STREAM)
-            .sessionTtlMs(sessionTtlMs).window(sessionWindow).responseChannel(responseChannel).putCredentials(proof, 0, proof.length)
+            .sessionTtlMs(sessionTtlMs).window(sessionWindow).responseChannel(responseChannel)
+            .putCredentials(proof, 0, proof.length)
             .encodedLength();
         final long result = offer(member, connectFrame, 0, length);
         if (result > 0)

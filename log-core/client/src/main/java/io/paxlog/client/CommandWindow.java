@@ -16,11 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link PaxlogClient#SESSION_WINDOW}). Each command's encoded CommandRequest frame lives in a byte ring of
  * {@code maxOutstandingBytes}, frames one after another in sequence order (a frame that would not fit before the
  * ring's end starts the next lap), so every attempt resends the <em>same</em> sequence; space is reclaimed as the
- * lowest unanswered command is answered. The credits are both: a command is offered only while fewer than
- * {@code maxOutstanding} sequences and its frame's bytes fit. Each cell holds the command's frame position and
- * state (sent, delayed by a back-pressured publication, awaiting a
- * connection, parked), its target, its attempt count and its deadlines. A sequence may be offered only while
- * {@code sequence - lowestUnanswered < maxOutstanding}. Also: the commandAsync calls queued for a place in the
+ * lowest unanswered command is answered. The credits are both: a sequence is offered only while
+ * {@code sequence - lowestUnanswered < maxOutstanding} and its frame's bytes fit. Each cell holds the command's
+ * frame position and state (sent, delayed by a back-pressured publication, awaiting a connection, parked), its
+ * target, its attempt count and its deadlines. Also: the commandAsync calls queued for a place in the
  * window, and the end of the session (everything outstanding fails). An answered or failed command leaves the
  * window at once, so its outcome is delivered (by {@link CommandOutcomes}) exactly once.
  *
@@ -196,7 +195,7 @@ final class CommandWindow
     // ------------------------------------------------------------------ offering
 
     /**
-     * Encodes the next sequence into its cell and sends it to the leader (or waits for the leader's connection).
+     * Encodes the next sequence into the ring and sends it to the leader (or waits for the leader's connection).
      * Returns the sequence, or {@link PaxlogClient#BACK_PRESSURED} (credits taken, in commands or bytes, or the
      * publication back-pressured) consuming no sequence.
      */

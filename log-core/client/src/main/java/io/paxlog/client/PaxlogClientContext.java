@@ -170,7 +170,8 @@ public final class PaxlogClientContext
     }
 
     /**
-     * The most bytes of command frames (payload plus the frame's header, rounded up to 8) a session keeps in flight: the size of its resend ring, the client's credit in bytes beside
+     * The most bytes of command frames (payload plus the frame's header, rounded up to 8) a session keeps in
+     * flight: the size of its resend ring, the client's credit in bytes beside
      * {@link #maxOutstanding} in commands. A command that would exceed either waits (back-pressure). 0, the default,
      * means the larger of {@value #MAX_OUTSTANDING_BYTES_DEFAULT} and two frames of {@link #maxPayloadBytes}; a value
      * set must hold at least one such frame.

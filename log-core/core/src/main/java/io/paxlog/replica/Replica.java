@@ -102,7 +102,8 @@ public final class Replica implements CommitListener, ResponseSink
 
     /**
      * A client asks to open (or re-open) its session at this member, with the exactly-once {@code window} it needs
-     * (its most commands in flight; 0 when its SessionConnect did not say: {@link StateMachineHost#SESSION_WINDOW_UNSTATED}).
+     * (its most commands in flight; 0 when its SessionConnect did not say, which gets
+     * {@link StateMachineHost#SESSION_WINDOW_UNSTATED}).
      */
     public void onSessionConnect(final long nowNs, final long sessionId, final long ttlMs, final int window)
     {
