@@ -15,7 +15,7 @@ import io.aeron.cluster.service.ClusteredService;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.logbuffer.Header;
-import io.paxlog.node.PaxlogNode;
+import io.paxlog.protocol.IdleStrategies;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -111,7 +111,7 @@ final class AeronClusterMember implements AutoCloseable
         final File archiveDir = dir.resolve("archive").toFile();
         final File clusterDir = dir.resolve("cluster").toFile();
         final String ephemeral = "aeron:udp?endpoint=" + TargetSupport.HOST + ":0";
-        final Supplier<IdleStrategy> idle = () -> PaxlogNode.idleStrategy(spec.idleStrategy());
+        final Supplier<IdleStrategy> idle = () -> IdleStrategies.create(spec.idleStrategy());
 
         final MediaDriver.Context driverContext = TargetSupport.driverContext(idle.get(), dir.resolve("driver"))
             .errorHandler(errors);

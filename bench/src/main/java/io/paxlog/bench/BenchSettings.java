@@ -1,6 +1,6 @@
 package io.paxlog.bench;
 
-import io.paxlog.node.PaxlogNode;
+import io.paxlog.protocol.IdleStrategies;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ public record BenchSettings(int messageBytes, String idleStrategy, Path tempRoot
     public static final List<Integer> STANDARD_SIZES = List.of(32, 288, 1344);
 
     /** The idle strategy names understood by {@link #newIdleStrategy()}. */
-    public static final List<String> IDLE_STRATEGIES = List.of("backoff", "busy-spin", "yielding", "sleeping");
+    public static final List<String> IDLE_STRATEGIES = IdleStrategies.NAMES;
 
     /** Every node of the target in the caller's JVM. */
     public static final String IN_PROCESS = "in-process";
@@ -140,6 +140,6 @@ public record BenchSettings(int messageBytes, String idleStrategy, Path tempRoot
     /** A new instance of the named idle strategy (each node thread needs its own). */
     public IdleStrategy newIdleStrategy()
     {
-        return PaxlogNode.idleStrategy(idleStrategy);
+        return IdleStrategies.create(idleStrategy);
     }
 }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 /**
  * Paxlog under the benchmark: a 3-node cluster (each node its own embedded media driver, threading as configured, the
  * settings' idle strategy, sync none, no periodic snapshots, as the Aeron Cluster baseline does not snapshot
- * either), hosting an {@link EchoMachine}; one pipelined {@link PaxlogClient} session in this JVM. A response
+ * either), hosting an {@link EchoMachine}; one pipelined {@link PaxlogClient} session in this JVM (its media driver on the
+ * settings' idle strategy too, as the Aeron Cluster and floor clients run theirs; client defaults otherwise). A response
  * comes after the message is committed by a majority and applied on the leader.
  *
  * <p>Topology ({@link BenchSettings#topology()}): {@code in-process}, the nodes are {@link PaxlogNode}s in this
@@ -113,6 +114,7 @@ public final class PaxlogTarget implements FailoverTarget
                 .members(members)
                 .aeronDirectoryName(root.resolve("client").toString())
                 .maxPayloadBytes(Math.max(64, length))
+                .idleStrategy(settings.idleStrategy())
                 .responseListener(new Listener()));
             client.command(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // opens the session
         }

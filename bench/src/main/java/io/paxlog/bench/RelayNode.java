@@ -7,7 +7,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.paxlog.node.PaxlogNode;
+import io.paxlog.protocol.IdleStrategies;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -49,7 +49,7 @@ final class RelayNode implements Agent, AutoCloseable
         Aeron c = null;
         try
         {
-            d = MediaDriver.launch(TargetSupport.driverContext(PaxlogNode.idleStrategy(idleStrategy),
+            d = MediaDriver.launch(TargetSupport.driverContext(IdleStrategies.create(idleStrategy),
                 dir.resolve("driver")));
             c = Aeron.connect(new Aeron.Context().aeronDirectoryName(d.aeronDirectoryName()));
         }
@@ -74,7 +74,7 @@ final class RelayNode implements Agent, AutoCloseable
     /** Starts the forwarding agent on its own thread. */
     void start()
     {
-        runner = new AgentRunner(PaxlogNode.idleStrategy(idleStrategy), this::onError, null, this);
+        runner = new AgentRunner(IdleStrategies.create(idleStrategy), this::onError, null, this);
         AgentRunner.startOnThread(runner);
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -139,22 +140,55 @@ public final class Results
         return Spread.of(ratios);
     }
 
+    /**
+     * The rate of the headline write ratios: {@value #HEADLINE_RATE} msg/s when the run wrote at it, otherwise the
+     * written rate nearest to it (the lower of two as near), so that a run of {@code --rates 1000} has its ratios
+     * at 1,000 msg/s; {@value #HEADLINE_RATE} when nothing was written.
+     */
+    long headlineRate()
+    {
+        return rows.stream().filter(r -> r.scenario().equals("write") && r.rate() > 0).map(ResultRow::rate)
+            .distinct().min(Comparator.comparingLong((Long r) -> Math.abs(r - HEADLINE_RATE)).thenComparingLong(r -> r))
+            .orElse(HEADLINE_RATE);
+    }
+
     private String headlineRatio(final String a, final String b, final double percentile)
     {
-        return ratioSpread(a, b, HEADLINE_RATE, HEADLINE_BYTES, percentile).map(r -> String.format(Locale.ROOT,
+        return ratioSpread(a, b, headlineRate(), HEADLINE_BYTES, percentile).map(r -> String.format(Locale.ROOT,
             "%.2f", r.median())).orElse("n/a");
     }
 
     /**
-     * The largest Paxlog / Aeron Cluster p99 ratio over the sizes written at 10k msg/s: per size the ratio (with
+     * With {@code --repeat}: Paxlog's throughput over Aeron Cluster's at {@code bytes}, one ratio per repeat (each
+     * run's own throughput, paired by repeat number), as median and min-max; runs where Aeron Cluster sustained no
+     * rate are left out. Empty when the scenario did not run both.
+     */
+    Optional<Spread> throughputRatioSpread(final int bytes)
+    {
+        final List<Long> px = Throughput.perRun(throughputPoints("paxlog", bytes), throughputP99LimitUs);
+        final List<Long> ac = Throughput.perRun(throughputPoints("aeron-cluster", bytes), throughputP99LimitUs);
+        final List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(px.size(), ac.size()); i++)
+        {
+            if (ac.get(i) > 0)
+            {
+                ratios.add(px.get(i).doubleValue() / ac.get(i));
+            }
+        }
+        return Spread.of(ratios);
+    }
+
+    /**
+     * The largest Paxlog / Aeron Cluster p99 ratio over the sizes written at the headline rate: per size the ratio (with
      * {@code --repeat}, the median of the paired runs' ratios), then the largest of them; {@code n/a} when no size
      * has both.
      */
     private String worstP99Ratio()
     {
+        final long rate = headlineRate();
         final List<Integer> sizes = rows.stream().filter(r -> r.scenario().equals("write") &&
-            r.rate() == HEADLINE_RATE).map(ResultRow::bytes).distinct().sorted().toList();
-        return sizes.stream().map(b -> ratioSpread("paxlog", "aeron-cluster", HEADLINE_RATE, b, 99))
+            r.rate() == rate).map(ResultRow::bytes).distinct().sorted().toList();
+        return sizes.stream().map(b -> ratioSpread("paxlog", "aeron-cluster", rate, b, 99))
             .flatMap(Optional::stream).map(Spread::median).max(Double::compare)
             .map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("n/a");
     }
@@ -185,14 +219,16 @@ public final class Results
     /**
      * {@code summary write_p50_ratio=A write_p99_ratio=B floor_ratio=C lease_read_ratio=D max_rate_ratio=E
      * worst_p99_ratio=W throughput_ratio=T}:
-     * A, B = Paxlog / Aeron Cluster write latency at 10k msg/s 32 B (p50, p99); C = Paxlog write p50 /
+     * A, B = Paxlog / Aeron Cluster write latency at 10k msg/s 32 B (p50, p99; at the written rate nearest 10k when
+     * the run did not write at 10k, {@link #headlineRate()}); C = Paxlog write p50 /
      * aeron-floor-2 p50 at the same point; D = Paxlog lease-read p50 / Paxlog write p50 in the reads scenario (the
      * same closed loop, one after the other); E = Paxlog max rate / Aeron Cluster max rate (p99 under 1 ms);
-     * W = the largest Paxlog / Aeron Cluster write p99 ratio over the sizes written at 10k msg/s; T = Paxlog
+     * W = the largest Paxlog / Aeron Cluster write p99 ratio over the sizes written at that rate; T = Paxlog
      * throughput / Aeron Cluster throughput at 32 B ({@link Throughput}). A ratio whose inputs were not measured in
      * this run is {@code n/a}; one over a zero is {@code inf} (Paxlog sustained a rate Aeron Cluster sustained none
      * of) or {@code n/a} (neither did). With {@code --repeat N} the write ratios A, B, C and W use the medians of the
-     * N paired runs (summary.md gives their min-max).
+     * N paired runs, and T is the ratio of the majority-rule throughputs (summary.md gives the min-max of each, T's
+     * from each run's own throughput).
      */
     public String summaryLine()
     {
@@ -271,6 +307,11 @@ public final class Results
     {
         final StringBuilder sb = new StringBuilder("# Paxlog benchmark results\n\n");
         sb.append("```\n").append(summaryLine()).append("\n```\n\n");
+        if (headlineRate() != HEADLINE_RATE)
+        {
+            sb.append(String.format(Locale.ROOT, "The write ratios of the summary line are at %d msg/s, the written " +
+                "rate nearest %d.%n%n", headlineRate(), HEADLINE_RATE));
+        }
         if (!failures.isEmpty())
         {
             sb.append("**Run failed:**\n\n");
@@ -403,6 +444,16 @@ public final class Results
                         .map(String::valueOf).toList())).append(" |");
                 }
                 sb.append('\n');
+            }
+        }
+        if (repeated)
+        {
+            sb.append("\n| bytes | paxlog / aeron-cluster throughput, each run's own paired by run: median [min-max] " +
+                "|\n|---:|---|\n");
+            for (final int bytes : sizes)
+            {
+                throughputRatioSpread(bytes).ifPresent(r -> sb.append(String.format(Locale.ROOT,
+                    "| %d | %s |%n", bytes, r.text("%.2f"))));
             }
         }
         sb.append("\n| system | bytes | rate msg/s | sustained | p50 µs | p99 µs | p99.9 µs | sent | answered " +

@@ -269,4 +269,60 @@ class ResultsTest
         assertTrue(line.endsWith(",\"n\",0,7,3,58.0,28.0"), line);
         assertEquals("write-paxlog-10000mps-32B", r.rows().get(0).key());
     }
+
+    /** A run that did not write at 10k (--rates 1000) has its write ratios at the written rate nearest 10k. */
+    @Test
+    void withoutTenThousandTheWriteRatiosAreAtTheWrittenRateNearestIt()
+    {
+        final Results r = new Results(null);
+        r.add(write("paxlog", 1_000, 32, 300_000));
+        r.add(write("aeron-cluster", 1_000, 32, 600_000));
+        r.add(write("aeron-floor-2", 1_000, 32, 200_000));
+        r.add(write("paxlog", 1_000, 288, 900_000));
+        r.add(write("aeron-cluster", 1_000, 288, 600_000));
+        r.add(write("paxlog", 50_000, 32, 9_000_000));          // further from 10k than 1k: not the headline rate
+        r.add(write("aeron-cluster", 50_000, 32, 1_000_000));
+        assertEquals(1_000, r.headlineRate());
+        assertEquals("summary write_p50_ratio=0.50 write_p99_ratio=0.50 floor_ratio=1.50 lease_read_ratio=n/a " +
+            "max_rate_ratio=n/a worst_p99_ratio=1.50 throughput_ratio=n/a", r.summaryLine());
+        assertTrue(r.markdown("m\n", java.util.List.of()).contains("The write ratios of the summary line are at " +
+            "1000 msg/s, the written rate nearest 10000."));
+        final Results tenK = new Results(null);
+        tenK.add(write("paxlog", 10_000, 32, 300_000));
+        tenK.add(write("paxlog", 9_000, 32, 300_000));
+        assertEquals(10_000, tenK.headlineRate());
+        assertFalse(tenK.markdown("m\n", java.util.List.of()).contains("The write ratios of the summary line"));
+        final Results tie = new Results(null);
+        tie.add(write("paxlog", 15_000, 32, 300_000));
+        tie.add(write("paxlog", 5_000, 32, 300_000));
+        assertEquals(5_000, tie.headlineRate(), "of two as near, the lower");
+        assertEquals(Results.HEADLINE_RATE, new Results(null).headlineRate());
+    }
+
+    /**
+     * With --repeat, T's spread pairs each run's own throughput: Paxlog 20k, 10k, 40k against Aeron Cluster 20k, 20k,
+     * 10k give 1.00, 0.50 and 4.00, while T itself is the ratio of the majority-rule throughputs (20k / 20k).
+     */
+    @Test
+    void theThroughputRatioHasTheSpreadOfEachRunsOwn()
+    {
+        final Results r = new Results(null);
+        for (int run = 1; run <= 3; run++)
+        {
+            r.add(point("paxlog", 10_000, 32, 1_000_000, 0, 0, run));
+            r.add(point("paxlog", 20_000, 32, run == 2 ? 12_000_000 : 1_000_000, 0, 0, run));
+            r.add(point("paxlog", 40_000, 32, 1_000_000, run == 3 ? 0 : 1, 0, run));
+            r.add(point("aeron-cluster", 10_000, 32, 1_000_000, 0, 0, run));
+            r.add(point("aeron-cluster", 20_000, 32, run == 3 ? 12_000_000 : 1_000_000, 0, 0, run));
+            r.add(point("aeron-cluster", 40_000, 32, 1_000_000, 1, 0, run));
+        }
+        final Results.Spread t = r.throughputRatioSpread(32).orElseThrow();
+        assertEquals(1.0, t.median(), 1e-9);
+        assertEquals(0.5, t.min(), 1e-9);
+        assertEquals(4.0, t.max(), 1e-9);
+        assertTrue(r.summaryLine().endsWith(" throughput_ratio=1.00"), r.summaryLine());
+        final String md = r.markdown("m\n", java.util.List.of());
+        assertTrue(md.contains("| 32 | 1.00 [0.50-4.00] |"), md);
+        assertTrue(r.throughputRatioSpread(288).isEmpty(), "no 288 B points");
+    }
 }

@@ -14,11 +14,11 @@ import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.SessionCloseEncoder;
 import io.paxlog.codecs.SessionConnectEncoder;
 import io.paxlog.codecs.SessionKeepAliveEncoder;
+import io.paxlog.protocol.IdleStrategies;
 import io.paxlog.protocol.LoopbackPorts;
 import io.paxlog.protocol.Member;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -68,11 +68,12 @@ final class ClientTransport
     private final int closeFrameLength;
 
     /**
-     * Launches the media driver (deleting {@code aeronDir} on start and on close) and adds the publications to
+     * Launches the media driver (SHARED, {@code idleStrategy} by its {@link IdleStrategies} name; deleting
+     * {@code aeronDir} on start and on close) and adds the publications to
      * {@code initial} (distinct ids in 0..{@value Member#ID_MAX}, as the context checked).
      */
     ClientTransport(final Member[] initial, final String aeronDir, final long sessionTtlMs, final int sessionWindow,
-        final ClientCredentials credentials, final int mtuBytes)
+        final ClientCredentials credentials, final int mtuBytes, final String idleStrategy)
     {
         this.channelSuffix = "|mtu=" + mtuBytes;
         this.sessionTtlMs = sessionTtlMs;
@@ -88,7 +89,7 @@ final class ClientTransport
             launched = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy())
+                .sharedIdleStrategy(IdleStrategies.create(idleStrategy))
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));

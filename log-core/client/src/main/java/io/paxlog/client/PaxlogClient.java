@@ -108,7 +108,7 @@ public final class PaxlogClient implements AutoCloseable
         final Member[] memberList = context.members();
         final long startNs = System.nanoTime();
         this.transport = new ClientTransport(memberList, context.aeronDirectoryName(), context.sessionTtlMs(),
-            context.maxOutstanding(), context.credentials(), context.mtuBytes());
+            context.maxOutstanding(), context.credentials(), context.mtuBytes(), context.idleStrategy());
         this.members = new ClientMembers(transport, memberList, context, startNs);
         final CommandOutcomes outcomes = new CommandOutcomes(context.responseListener(), context.maxOutstanding());
         this.window = new CommandWindow(transport, members, outcomes, context);

@@ -2,13 +2,14 @@ package io.paxlog.client;
 
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.auth.SharedSecretCredentials;
+import io.paxlog.protocol.IdleStrategies;
 import io.paxlog.protocol.Member;
 
 /**
  * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 1,024,
  * maxOutstandingBytes the larger of 1 MiB and two frames of maxPayloadBytes,
  * keepAliveIntervalNs 1 s, sessionTimeoutNs 10 s (should match the cluster's {@code paxlog.session.timeout.ms}),
- * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, no listener, no credentials. {@link #conclude()} validates once and names the
+ * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, idleStrategy backoff, no listener, no credentials. {@link #conclude()} validates once and names the
  * setting, the value and the rule broken; the client copies the settings, so a context may be reused.
  *
  * <p><b>Threading.</b> Not thread-safe: a context is filled in and concluded on one thread, then handed to
@@ -49,6 +50,7 @@ public final class PaxlogClientContext
     private long retryDelayNs = RETRY_DELAY_DEFAULT_NS;
     private int maxPayloadBytes = MAX_PAYLOAD_BYTES_DEFAULT;
     private int mtuBytes = MTU_BYTES_DEFAULT;
+    private String idleStrategy = IdleStrategies.BACKOFF;
     private ResponseListener responseListener;
     private ClientCredentials credentials;
 
@@ -218,6 +220,23 @@ public final class PaxlogClientContext
         return mtuBytes;
     }
 
+    /**
+     * The idle strategy of the client's embedded media driver (one SHARED thread that sends the commands and receives
+     * the answers), by its {@link IdleStrategies} name, as a node's {@code paxlog.idle}: {@code backoff} (the
+     * default), {@code yielding}, {@code busy-spin} or {@code sleeping}. Run the client as the nodes run: a driver
+     * parked in backoff adds up to a millisecond to the answer that wakes it.
+     */
+    public PaxlogClientContext idleStrategy(final String idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    public String idleStrategy()
+    {
+        return idleStrategy;
+    }
+
     /** Receives the outcome of each {@link PaxlogClient#offerCommand}; optional (without one they are discarded). */
     public PaxlogClientContext responseListener(final ResponseListener responseListener)
     {
@@ -332,6 +351,11 @@ public final class PaxlogClientContext
         if (mtuBytes < 1024 || mtuBytes > 65504 || mtuBytes % 32 != 0)
         {
             throw new IllegalArgumentException("mtuBytes=" + mtuBytes + ": must be a multiple of 32 in 1024..65504");
+        }
+        if (!IdleStrategies.known(idleStrategy))
+        {
+            throw new IllegalArgumentException("idleStrategy=" + (idleStrategy == null ? "null" :
+                Member.oneLine(idleStrategy)) + ": must be one of " + String.join(", ", IdleStrategies.NAMES));
         }
         return this;
     }

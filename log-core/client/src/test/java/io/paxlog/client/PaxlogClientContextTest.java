@@ -30,6 +30,11 @@ class PaxlogClientContextTest
         assertEquals(200_000_000L, c.attemptTimeoutNs());
         assertEquals(10_000_000_000L, c.callTimeoutNs());
         assertEquals(16 * 1024, c.maxPayloadBytes());
+        assertEquals("backoff", c.idleStrategy());
+        for (final String idle : new String[] {"backoff", "yielding", "busy-spin", "sleeping"})
+        {
+            valid().idleStrategy(idle).conclude();
+        }
         valid().maxOutstanding(1).conclude();
         valid().maxOutstanding(4096).conclude();
         assertEquals(2 * CommandWindow.frameBytes(1 << 20), valid().maxPayloadBytes(1 << 20).maxOutstandingBytes(),
@@ -78,6 +83,8 @@ class PaxlogClientContextTest
         expect(c -> c.retryDelayNs(200_000_000L), "less than attemptTimeoutNs=200000000");
         expect(c -> c.maxPayloadBytes(0), "maxPayloadBytes=0: must be in 1..1048576");
         expect(c -> c.maxPayloadBytes((1 << 20) + 1), "maxPayloadBytes=1048577");
+        expect(c -> c.idleStrategy("spin"), "idleStrategy='spin': must be one of backoff, yielding, busy-spin, sleeping");
+        expect(c -> c.idleStrategy(null), "idleStrategy=null: must be one of");
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class NodeConfig
     public static final String RECEIVE_WINDOW_PROP = "paxlog.aeron.receive.window.bytes";
     public static final int RECEIVE_WINDOW_DEFAULT = 2 << 20;
     public static final String IDLE_PROP = "paxlog.idle";
-    public static final String IDLE_DEFAULT = "backoff";
+    public static final String IDLE_DEFAULT = io.paxlog.protocol.IdleStrategies.BACKOFF;
     /** The core's frame limit ({@link CoreConfig#FRAME_LENGTH_MAX_PROP}), which the node also receives with. */
     public static final String FRAME_LENGTH_MAX_PROP = CoreConfig.FRAME_LENGTH_MAX_PROP;
     public static final int FRAME_LENGTH_MAX_DEFAULT = CoreConfig.FRAME_LENGTH_MAX_DEFAULT;
@@ -333,9 +333,10 @@ public final class NodeConfig
                 ")");
         }
         idle = props.getProperty(IDLE_PROP, IDLE_DEFAULT);
-        if (!idle.equals("backoff") && !idle.equals("yielding") && !idle.equals("busy-spin") && !idle.equals("sleeping"))
+        if (!io.paxlog.protocol.IdleStrategies.known(idle))
         {
-            throw new ConfigException(IDLE_PROP, idle, "expected backoff, yielding, busy-spin or sleeping");
+            throw new ConfigException(IDLE_PROP, idle, "expected one of " +
+                String.join(", ", io.paxlog.protocol.IdleStrategies.NAMES));
         }
         frameLengthMax = core.frameLengthMax();
         if (core.promiseBytesMax() + 8L * frameLengthMax > NodeAgent.HELD_BYTES_MAX)

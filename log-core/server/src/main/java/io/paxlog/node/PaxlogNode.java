@@ -3,18 +3,14 @@ package io.paxlog.node;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.paxlog.protocol.IdleStrategies;
 import io.paxlog.sm.StateMachine;
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.YieldingIdleStrategy;
 
 /**
  * A running node: an embedded media driver (its own directory) or an external one, an Aeron client, and the
@@ -68,7 +64,7 @@ public final class PaxlogNode implements AutoCloseable
                 d = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(config.aeronDir())
                     .threadingMode(invoked ? ThreadingMode.INVOKER : ThreadingMode.SHARED)
-                    .sharedIdleStrategy(idleStrategy(config.idle()))
+                    .sharedIdleStrategy(IdleStrategies.create(config.idle()))
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
             }
@@ -111,7 +107,7 @@ public final class PaxlogNode implements AutoCloseable
     public static PaxlogNode start(final NodeConfig config, final StateMachine... machines)
     {
         final PaxlogNode node = new PaxlogNode(config, config.driverInvoked(), machines);
-        node.runner = new AgentRunner(idleStrategy(config.idle()), node::onAgentError, null, node.agent);
+        node.runner = new AgentRunner(IdleStrategies.create(config.idle()), node::onAgentError, null, node.agent);
         AgentRunner.startOnThread(node.runner);
         return node;
     }
@@ -123,22 +119,6 @@ public final class PaxlogNode implements AutoCloseable
         node.invoker = new AgentInvoker(node::onAgentError, null, node.agent);
         node.invoker.start();
         return node;
-    }
-
-    /** A new idle strategy by its {@code paxlog.idle} name: backoff (default), busy-spin, yielding or sleeping. */
-    public static IdleStrategy idleStrategy(final String name)
-    {
-        switch (name)
-        {
-            case "busy-spin":
-                return new BusySpinIdleStrategy();
-            case "yielding":
-                return new YieldingIdleStrategy();
-            case "sleeping":
-                return new SleepingMillisIdleStrategy(1);
-            default:
-                return new BackoffIdleStrategy();
-        }
     }
 
     /**

@@ -84,7 +84,7 @@ class NodeConfigTest
         assertEquals("paxlog.sync=sometimes: expected none or batch", error(NodeConfig.SYNC_PROP, "sometimes"));
         assertEquals("paxlog.node.id=3: must be one of the member ids in paxlog.cluster.members (0,1,2): every " +
             "node needs its own address there", error("paxlog.node.id", "3"));
-        assertEquals("paxlog.idle=spin: expected backoff, yielding, busy-spin or sleeping", error(NodeConfig.IDLE_PROP, "spin"));
+        assertEquals("paxlog.idle=spin: expected one of backoff, yielding, busy-spin, sleeping", error(NodeConfig.IDLE_PROP, "spin"));
         assertEquals("paxlog.aeron.threading=dedicated: expected auto, shared or invoker",
             error(NodeConfig.THREADING_PROP, "dedicated"));
         assertEquals("paxlog.cluster.members=0=localhost:1: '0=localhost:1': expected id=host:consensusPort:clientPort",
