@@ -115,6 +115,12 @@ public final class BenchRun implements Callable<Integer>
         description = "Warm-up seconds before each throughput point (default ${DEFAULT-VALUE}).")
     long throughputWarmupSeconds;
 
+    @Option(names = "--throughput-refine", paramLabel = "N",
+        description = "After the doubling scan, refine each system's throughput N times between its highest " +
+        "sustained rate and the next rate it failed, at their geometric middle (default 2, so rates 19% apart are " +
+        "told apart instead of 100%; --quick: 0; at most " + RunConfig.ThroughputPlan.REFINE_STEPS_MAX + ").")
+    Integer throughputRefine;
+
     @Option(names = "--throughput-p99-limit-us", paramLabel = "US", defaultValue = "10000",
         description = "A system sustains an offered rate when it sent and answered every message, lost none and " +
         "kept p99 under this many microseconds (default ${DEFAULT-VALUE}); its throughput is the highest rate it " +
@@ -261,6 +267,7 @@ public final class BenchRun implements Callable<Integer>
             c.failoverRate() + " throughput_rates=" + c.throughput().rates() + " throughput_sizes=" +
             c.throughput().sizes() + " throughput_seconds=" + c.throughput().seconds() + " throughput_warmup=" +
             c.throughput().warmupSeconds() + " throughput_p99_limit_us=" + c.throughput().p99LimitUs() +
+            " throughput_refine=" + c.throughput().refineSteps() +
             " replay_entries=" + c.replayEntries() + " jmh_iterations=" + c.jmhIterations() +
             " repeat=" + c.repeat() + " topology=" + c.settings().topology() + " idle=" + c.settings().idleStrategy() +
             (c.settings().cpus() == null ? "" : " cpus=" + c.settings().cpus());
@@ -333,9 +340,12 @@ public final class BenchRun implements Callable<Integer>
         {
             settings = settings.withTempRoot(tempRoot);
         }
+        final int refine = throughputRefine != null ? throughputRefine : quick ? 0 : 2;
+        require(refine >= 0 && refine <= RunConfig.ThroughputPlan.REFINE_STEPS_MAX, "--throughput-refine must be 0.." +
+            RunConfig.ThroughputPlan.REFINE_STEPS_MAX + ", got " + refine);
         final RunConfig.ThroughputPlan throughput = new RunConfig.ThroughputPlan(throughputStartMsgPerSec,
             throughputTopMsgPerSec, sizes != null || quick ? List.copyOf(z) : THROUGHPUT_SIZES, throughputSec,
-            throughputWarmupSeconds, throughputP99LimitUs);
+            throughputWarmupSeconds, throughputP99LimitUs, refine);
         return new RunConfig(sys, scen, List.copyOf(r), List.copyOf(z), sec, warm, probe, probes, p99LimitUs, trials,
             failoverRate, replay, jmhIter, settings, repeat, throughput);
     }

@@ -46,10 +46,16 @@ public record RunConfig(List<String> systems, List<String> scenarios, List<Long>
      * @param seconds            measured seconds of each point
      * @param warmupSeconds      unmeasured warm-up seconds before each point
      * @param p99LimitUs         the p99 a run must stay under to sustain its rate, microseconds
+     * @param refineSteps        after the doubling scan, how many times each system's throughput is refined between
+     *                           its highest sustained rate and the next rate it failed (the geometric middle, each
+     *                           step halving the gap in ratio: 2 steps tell rates apart by 19%, not 100%)
      */
     public record ThroughputPlan(long startRateMsgPerSec, long topRateMsgPerSec, List<Integer> sizes, long seconds,
-        long warmupSeconds, long p99LimitUs)
+        long warmupSeconds, long p99LimitUs, int refineSteps)
     {
+        /** The most {@code --throughput-refine} accepts. */
+        public static final int REFINE_STEPS_MAX = 6;
+
         /** The offered rates, ascending: start, 2 x start, 4 x start, ... up to the first at or above the top. */
         public List<Long> rates()
         {

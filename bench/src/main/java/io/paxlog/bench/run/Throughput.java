@@ -21,6 +21,9 @@ import java.util.TreeSet;
  *   <li>A system's <em>throughput</em> at a size is the highest rate whose point it sustained, whatever happened
  *       at lower rates: a system that failed at 40k msg/s and sustained 80k has a throughput of 80k. There is no
  *       early stop at the first failure. 0 when it sustained no rate.</li>
+ *   <li>After the doubling scan, each system's throughput is refined ({@link #refineRate}): its next point is the
+ *       geometric middle of its highest sustained rate and the lowest failed rate above it, so that two systems a
+ *       few percent apart are not a factor of two apart, or equal, by the luck of one point.</li>
  * </ul>
  */
 final class Throughput
@@ -154,6 +157,39 @@ final class Throughput
             }
         }
         return best;
+    }
+
+    /** Refinement rates are rounded to this many msg/s. */
+    static final long REFINE_GRAIN_MSG_PER_SEC = 1_000;
+
+    /**
+     * The next rate to refine {@code points}' throughput at: the geometric middle (rounded to
+     * {@value #REFINE_GRAIN_MSG_PER_SEC} msg/s) between the highest sustained rate and the lowest rate above it whose
+     * point was not sustained; 0 when there is no such gap to narrow (nothing sustained, nothing failed above it, or
+     * the two are within a grain).
+     */
+    static long refineRate(final List<Point> points)
+    {
+        final long sustained = throughput(points);
+        if (sustained == 0)
+        {
+            return 0;
+        }
+        long failed = 0;
+        for (final Point p : points)
+        {
+            if (p.rateMsgPerSec() > sustained && !p.sustained() && (failed == 0 || p.rateMsgPerSec() < failed))
+            {
+                failed = p.rateMsgPerSec();
+            }
+        }
+        if (failed == 0)
+        {
+            return 0;
+        }
+        final long middle = Math.round(Math.sqrt((double)sustained * failed) / REFINE_GRAIN_MSG_PER_SEC) *
+            REFINE_GRAIN_MSG_PER_SEC;
+        return middle > sustained && middle < failed ? middle : 0;
     }
 
     /** With {@code --repeat}: each run's own throughput (the highest rate that run sustained), by repeat number. */

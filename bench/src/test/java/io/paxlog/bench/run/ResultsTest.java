@@ -325,4 +325,37 @@ class ResultsTest
         assertTrue(md.contains("| 32 | 1.00 [0.50-4.00] |"), md);
         assertTrue(r.throughputRatioSpread(288).isEmpty(), "no 288 B points");
     }
+
+    /** The refinement narrows the last gap at its geometric middle, rounded to 1,000 msg/s, until none is left. */
+    @Test
+    void refinementProbesTheGeometricMiddleOfTheGapAboveTheThroughput()
+    {
+        final Results r = new Results(null);
+        r.add(point("paxlog", 80_000, 32, 1_000_000, 0, 0, 0));
+        r.add(point("paxlog", 160_000, 32, 1_000_000, 0, 0, 0));
+        r.add(point("paxlog", 320_000, 32, 30_000_000, 0, 0, 0));
+        r.add(point("paxlog", 640_000, 32, 30_000_000, 0, 0, 0));
+        assertEquals(226_000, Throughput.refineRate(r.throughputPoints("paxlog", 32)), "sqrt(160k x 320k)");
+        r.add(point("paxlog", 226_000, 32, 30_000_000, 0, 0, 0));
+        assertEquals(190_000, Throughput.refineRate(r.throughputPoints("paxlog", 32)), "sqrt(160k x 226k)");
+        r.add(point("paxlog", 190_000, 32, 1_000_000, 0, 0, 0));
+        assertEquals(java.util.Optional.of(190_000L), r.throughput("paxlog", 32), "the refined throughput");
+        assertEquals(207_000, Throughput.refineRate(r.throughputPoints("paxlog", 32)), "sqrt(190k x 226k)");
+
+        final Results noFailure = new Results(null);
+        noFailure.add(point("x", 10_000, 32, 1_000_000, 0, 0, 0));
+        assertEquals(0, Throughput.refineRate(noFailure.throughputPoints("x", 32)), "sustained the top: no gap");
+        final Results none = new Results(null);
+        none.add(point("x", 10_000, 32, 30_000_000, 0, 0, 0));
+        assertEquals(0, Throughput.refineRate(none.throughputPoints("x", 32)), "sustained nothing: no gap");
+        final Results narrow = new Results(null);
+        narrow.add(point("x", 10_000, 32, 1_000_000, 0, 0, 0));
+        narrow.add(point("x", 10_900, 32, 30_000_000, 0, 0, 0));
+        assertEquals(0, Throughput.refineRate(narrow.throughputPoints("x", 32)), "within one grain: done");
+        final Results belowFails = new Results(null);
+        belowFails.add(point("x", 10_000, 32, 30_000_000, 0, 0, 0)); // a failure below the throughput is not a gap
+        belowFails.add(point("x", 20_000, 32, 1_000_000, 0, 0, 0));
+        belowFails.add(point("x", 40_000, 32, 30_000_000, 0, 0, 0));
+        assertEquals(28_000, Throughput.refineRate(belowFails.throughputPoints("x", 32)), "sqrt(20k x 40k)");
+    }
 }

@@ -44,5 +44,14 @@ class RunConfigTest
         assertEquals(1, parse("--quick").throughput().seconds());
         assertEquals(List.of(32, 288, 1344), parse().sizes(), "the write scenario keeps its own default sizes");
         assertTrue(parse().runs("throughput"), "part of the default scenarios");
+        assertEquals(2, plan.refineSteps(), "two refinement steps by default");
+        assertEquals(0, parse("--quick").throughput().refineSteps(), "none in a quick run");
+        assertEquals(4, parse("--throughput-refine", "4").throughput().refineSteps());
+        for (final String bad : new String[] {"-1", "7"})
+        {
+            final IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> parse("--throughput-refine", bad));
+            assertEquals("--throughput-refine must be 0..6, got " + bad, ex.getMessage());
+        }
     }
 }
