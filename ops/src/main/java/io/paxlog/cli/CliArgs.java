@@ -41,4 +41,15 @@ public final class CliArgs
         }
         return n;
     }
+
+    /** A value of {@code flag} in {@code min..max}; a larger or smaller one is refused naming the range. */
+    public static long longInRange(final String flag, final String v, final long min, final long max)
+    {
+        final long n = parseLong(flag, v);
+        if (n < min || n > max)
+        {
+            throw new IllegalArgumentException(flag + " '" + v + "': must be in " + min + ".." + max);
+        }
+        return n;
+    }
 }

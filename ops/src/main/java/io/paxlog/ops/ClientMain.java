@@ -12,8 +12,8 @@ import io.paxlog.sm.LockCommands;
 import io.paxlog.sm.LockResults;
 import io.paxlog.sm.LockTable;
 
+import static io.paxlog.cli.CliArgs.longInRange;
 import static io.paxlog.cli.CliArgs.parseLong;
-import static io.paxlog.cli.CliArgs.positiveLong;
 import static io.paxlog.cli.CliArgs.value;
 
 import java.io.IOException;
@@ -37,14 +37,22 @@ public final class ClientMain
         "       ops/client --dir DIR counter cas NAME EXPECTED NEW",
         "       ops/client --dir DIR lock acquire NAME [--timeout-ms T] [--session-ttl-ms S] [--hold-ms H] [--release]",
         "       ops/client --dir DIR lock release NAME",
+        "  --repeat K          counter add: K adds one after the other, 1..1000000000; the value after the last",
+        "                      is printed, and a failure says how many were acknowledged before it",
         "  --dir DIR           the cluster directory written by ops/cluster up (reads DIR/cluster.properties)",
         "  --timeout-ms T      lock acquire: wait up to T ms for the lock (default 0: try once); otherwise give up",
-        "                      a call after T ms (default 10000)",
-        "  --session-ttl-ms S  the cluster closes this session (releasing its locks) S ms after it falls silent",
+        "                      a call after T ms (default 10000); 0..86400000",
+        "  --session-ttl-ms S  the cluster closes this session (releasing its locks) S ms after it falls silent;",
+        "                      1..86400000",
         "  --hold-ms H         lock acquire: keep the session alive H ms after the grant, then exit; the lock stays",
-        "                      held until the session's TTL runs out, unless --release is given",
+        "                      held until the session's TTL runs out, unless --release is given; 0..86400000",
         "  lock release NAME   releases NAME if this invocation's session holds it (a lock held by an earlier",
         "                      invocation is released when that session's TTL runs out)");
+
+    /** The most adds one {@code --repeat} makes. */
+    static final long REPEAT_MAX = 1_000_000_000L;
+    /** The longest {@code --timeout-ms}, {@code --hold-ms} and {@code --session-ttl-ms}: a day. */
+    static final long MS_MAX = 86_400_000L;
 
     private ClientMain()
     {
@@ -63,7 +71,7 @@ public final class ClientMain
         long sessionTtlMs;
         long holdMs;
         boolean release;
-        int repeat = 1;
+        long repeat = 1;
         ReadConsistency read = ReadConsistency.LINEARIZABLE;
         final List<String> words = new ArrayList<>();
     }
@@ -139,13 +147,47 @@ public final class ClientMain
         }
     }
 
+    /** Where each ops/client run's embedded media driver lives: this prefix and the process id. */
+    static final String DRIVER_DIR_PREFIX = "paxlog-client-";
+
+    /**
+     * Removes the media-driver directories that earlier ops/client runs left in {@code parent} when they were killed
+     * (about 47 MB each): those named {@value #DRIVER_DIR_PREFIX}PID whose process is gone. Returns how many.
+     */
+    static int removeStaleDriverDirs(final Path parent)
+    {
+        int removed = 0;
+        final java.io.File[] entries = parent.toFile().listFiles();
+        if (entries == null)
+        {
+            return 0;
+        }
+        for (final java.io.File entry : entries)
+        {
+            final String name = entry.getName();
+            if (!entry.isDirectory() || !name.startsWith(DRIVER_DIR_PREFIX) ||
+                !name.substring(DRIVER_DIR_PREFIX.length()).matches("[0-9]{1,18}"))
+            {
+                continue;
+            }
+            final long pid = Long.parseLong(name.substring(DRIVER_DIR_PREFIX.length()));
+            if (ProcessHandle.of(pid).isEmpty())
+            {
+                org.agrona.IoUtil.delete(entry, true);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     /** The client's settings from the cluster directory (IllegalArgumentException, one line, if they are bad). */
     private static PaxlogClientContext context(final Options o, final long callTimeoutMs)
     {
+        removeStaleDriverDirs(Path.of("/dev/shm"));
         final PaxlogClientContext context = new PaxlogClientContext()
             .members(members(Path.of(o.dir)))
             .credentials(credentials(Path.of(o.dir)))
-            .aeronDirectoryName("/dev/shm/paxlog-client-" + ProcessHandle.current().pid())
+            .aeronDirectoryName("/dev/shm/" + DRIVER_DIR_PREFIX + ProcessHandle.current().pid())
             .attemptTimeoutNs(200_000_000L)
             .callTimeoutNs(callTimeoutMs * 1_000_000L)
             .sessionTtlMs(o.sessionTtlMs);
@@ -164,12 +206,13 @@ public final class ClientMain
             switch (args[i])
             {
                 case "--dir" -> o.dir = value(args, ++i, "--dir");
-                case "--timeout-ms" -> o.timeoutMs = nonNegative("--timeout-ms", value(args, ++i, "--timeout-ms"));
+                case "--timeout-ms" ->
+                    o.timeoutMs = longInRange("--timeout-ms", value(args, ++i, "--timeout-ms"), 0, MS_MAX);
                 case "--session-ttl-ms" ->
-                    o.sessionTtlMs = positiveLong("--session-ttl-ms", value(args, ++i, "--session-ttl-ms"));
-                case "--hold-ms" -> o.holdMs = nonNegative("--hold-ms", value(args, ++i, "--hold-ms"));
+                    o.sessionTtlMs = longInRange("--session-ttl-ms", value(args, ++i, "--session-ttl-ms"), 1, MS_MAX);
+                case "--hold-ms" -> o.holdMs = longInRange("--hold-ms", value(args, ++i, "--hold-ms"), 0, MS_MAX);
                 case "--release" -> o.release = true;
-                case "--repeat" -> o.repeat = (int)positiveLong("--repeat", value(args, ++i, "--repeat"));
+                case "--repeat" -> o.repeat = longInRange("--repeat", value(args, ++i, "--repeat"), 1, REPEAT_MAX);
                 case "--read" -> o.read = consistency(value(args, ++i, "--read"));
                 case "--help", "-h" ->
                 {
@@ -247,9 +290,24 @@ public final class ClientMain
             default ->
             {
                 final byte[] add = CounterMachine.add(name, parseLong("DELTA", o.words.get(3)));
-                for (int i = 0; i < o.repeat; i++)
+                long acknowledged = 0;
+                try
                 {
-                    result = client.command(add).value();
+                    for (long i = 0; i < o.repeat; i++)
+                    {
+                        result = client.command(add).value();
+                        acknowledged++;
+                    }
+                }
+                catch (final PaxlogException ex)
+                {
+                    if (o.repeat > 1)
+                    {
+                        System.err.println("ops/client: " + ex.getMessage() + "; " + acknowledged + " of " + o.repeat +
+                            " adds were acknowledged before it");
+                        return 1;
+                    }
+                    throw ex;
                 }
             }
         }
@@ -304,16 +362,6 @@ public final class ClientMain
                 LockResults.statusName(LockResults.status(released)).toLowerCase(java.util.Locale.ROOT));
         }
         return 0;
-    }
-
-    private static long nonNegative(final String flag, final String v)
-    {
-        final long n = parseLong(flag, v);
-        if (n < 0)
-        {
-            throw new IllegalArgumentException(flag + " '" + v + "': must be >= 0");
-        }
-        return n;
     }
 
     private static ReadConsistency consistency(final String v)

@@ -7,6 +7,7 @@ import io.paxlog.sim.SimParams;
 import io.paxlog.sim.Simulation;
 
 import static io.paxlog.cli.CliArgs.parseLong;
+import static io.paxlog.cli.CliArgs.longInRange;
 import static io.paxlog.cli.CliArgs.positiveLong;
 import static io.paxlog.cli.CliArgs.value;
 
@@ -22,6 +23,9 @@ import java.util.regex.Pattern;
  */
 public final class SimMain
 {
+    /** The most worker threads {@code --threads} starts. */
+    static final int THREADS_MAX = 256;
+
     static final String USAGE = String.join("\n",
         "usage: ops/sim [--seeds N] [--first-seed S] [--nodes N] [--quorum RxWy] [--membership] [--plant BUG]",
         "               [--threads T]",
@@ -35,7 +39,7 @@ public final class SimMain
         "  --plant BUG       run with a planted bug: " + plantNames(),
         "  --drift-factor F  clock rates spread F times the configured drift bound (F > 1 breaks the lease bound)",
         "  --max-failures K  stop after K failing seeds (default: run all)",
-        "  --threads T       worker threads (default: available processors)");
+        "  --threads T       worker threads, 1..256 (default: available processors)");
 
     private SimMain()
     {
@@ -121,7 +125,7 @@ public final class SimMain
         double driftFactor = 1.0;
         boolean membership;
         int maxFailures;
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = Math.min(THREADS_MAX, Runtime.getRuntime().availableProcessors());
         boolean help;
 
         static Options parse(final String[] args)
@@ -142,8 +146,9 @@ public final class SimMain
                     case "--plant" -> o.plant(value(args, ++i, a));
                     case "--scenario" -> o.scenario(value(args, ++i, a));
                     case "--drift-factor" -> o.driftFactor = driftFactor(value(args, ++i, a));
-                    case "--max-failures" -> o.maxFailures = (int)positiveLong(a, value(args, ++i, a));
-                    case "--threads" -> o.threads = (int)positiveLong(a, value(args, ++i, a));
+                    case "--max-failures" -> o.maxFailures = (int)longInRange(a, value(args, ++i, a), 1,
+                        Integer.MAX_VALUE);
+                    case "--threads" -> o.threads = (int)longInRange(a, value(args, ++i, a), 1, THREADS_MAX);
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }

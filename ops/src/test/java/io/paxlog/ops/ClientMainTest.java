@@ -34,6 +34,75 @@ class ClientMainTest
         assertEquals(2, ClientMain.run(new String[] {"--dir", dir, "--read", "soon", "counter", "get", "x"}));
     }
 
+    /**
+     * Numeric options are range-checked, not cast: {@code --repeat 2147483648} threw a NullPointerException (an int
+     * cast made it negative, so nothing was added and nothing printed) and {@code --repeat 4294967297} made one add.
+     */
+    @Test
+    void numericOptionsOutOfRangeAreRefusedNamingTheRange() throws Exception
+    {
+        final String dir = ScratchDirs.create("px").toString();
+        for (final String[] bad : new String[][] {{"--repeat", "2147483648"}, {"--repeat", "4294967297"},
+            {"--repeat", "1000000001"}, {"--timeout-ms", "9223372036854775807"}, {"--hold-ms", "86400001"},
+            {"--session-ttl-ms", "0"}, {"--session-ttl-ms", "86400001"}})
+        {
+            final String text = stderrOf(() -> assertEquals(2, ClientMain.run(new String[] {"--dir", dir, bad[0],
+                bad[1], "counter", "add", "x", "1"}), String.join(" ", bad)));
+            assertTrue(text.startsWith("ops/client: " + bad[0] + " '" + bad[1] + "': must be in "), text);
+        }
+    }
+
+    /** A --repeat run that fails part-way says how many adds were acknowledged before the failure. */
+    @Test
+    void aFailedRepeatSaysHowManyAddsWereAcknowledged() throws Exception
+    {
+        final Path dir = ScratchDirs.create("paxlog-no-cluster");
+        final int port = io.paxlog.protocol.LoopbackPorts.free();
+        Files.writeString(dir.resolve("cluster.properties"), "paxlog.cluster.members=0=127.0.0.1:" + port + ":" +
+            port + "\n");
+        final int[] rc = new int[1];
+        final String text = stderrOf(() -> rc[0] = ClientMain.run(new String[] {"--dir", dir.toString(),
+            "--timeout-ms", "300", "--repeat", "5", "counter", "add", "x", "1"}));
+        assertEquals(1, rc[0], text);
+        assertEquals(1, text.lines().count(), "one line: " + text);
+        assertTrue(text.endsWith("; 0 of 5 adds were acknowledged before it\n"), text);
+    }
+
+    /** A killed ops/client leaves its driver's directory; the next run removes it, and leaves live ones alone. */
+    @Test
+    void staleClientDriverDirectoriesOfDeadProcessesAreRemoved() throws Exception
+    {
+        final Path shm = ScratchDirs.create("paxlog-fake-shm");
+        final Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        final Path stale = Files.createDirectories(shm.resolve("paxlog-client-" + dead.pid()));
+        Files.writeString(stale.resolve("cnc.dat"), "x");
+        final Path live = Files.createDirectories(shm.resolve("paxlog-client-" + ProcessHandle.current().pid()));
+        final Path other = Files.createDirectories(shm.resolve("paxlog-client-abc"));
+        assertEquals(1, ClientMain.removeStaleDriverDirs(shm));
+        assertFalse(Files.exists(stale), "the dead process's directory is gone");
+        assertTrue(Files.exists(live), "a live process's directory stays");
+        assertTrue(Files.exists(other), "a name that is not ours stays");
+    }
+
+    /** What {@code body} wrote to System.err, without a Jazzer agent's "INFO: Instrumented ..." lines. */
+    private static String stderrOf(final Runnable body)
+    {
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try
+        {
+            body.run();
+        }
+        finally
+        {
+            System.setErr(saved);
+        }
+        return err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("INFO: "))
+            .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    }
+
     @Test
     void aHostThatInjectsChannelParametersOrDoesNotResolveIsOneLineAndExitTwo() throws IOException
     {

@@ -1,6 +1,7 @@
 package io.paxlog.client;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -14,6 +15,7 @@ import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.SessionCloseEncoder;
 import io.paxlog.codecs.SessionConnectEncoder;
 import io.paxlog.codecs.SessionKeepAliveEncoder;
+import io.paxlog.protocol.ConfigException;
 import io.paxlog.protocol.IdleStrategies;
 import io.paxlog.protocol.LoopbackPorts;
 import io.paxlog.protocol.Member;
@@ -21,6 +23,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -28,7 +31,8 @@ import java.net.SocketException;
 import java.security.SecureRandom;
 
 /**
- * The client's end of the wire: its embedded media driver, one exclusive publication to the client channel of each
+ * The client's end of the wire: its media driver (embedded, external, or the application's Aeron client's), one
+ * exclusive publication to the client channel of each
  * member it knows, by member id (0..{@value Member#ID_MAX}: those configured at start, then those learned from
  * redirects, each added once, on the client's thread, and moved if its address changes), the subscription its
  * answers arrive on, the session id, the SessionConnect (encoded at each offer, with the credentials made for it or
@@ -44,8 +48,11 @@ final class ClientTransport
     static final int UNCHANGED = 1;
     static final int FAILED = 2;
     private static final byte[] NO_CREDENTIALS = new byte[0];
+    /** The embedded media driver, or null with an external one or the application's Aeron client. */
     private final MediaDriver driver;
     private final Aeron aeron;
+    /** False when {@link #aeron} is the application's: then only what this transport added is closed. */
+    private final boolean ownsAeron;
     private final ExclusivePublication[] publications = new ExclusivePublication[ProtocolLimits.MEMBER_IDS];
     private final Member[] members = new Member[ProtocolLimits.MEMBER_IDS];
     private final Subscription responses;
@@ -68,32 +75,52 @@ final class ClientTransport
     private final int closeFrameLength;
 
     /**
-     * Launches the media driver (SHARED, {@code idleStrategy} by its {@link IdleStrategies} name; deleting
-     * {@code aeronDir} on start and on close) and adds the publications to
-     * {@code initial} (distinct ids in 0..{@value Member#ID_MAX}, as the context checked).
+     * Connects the session's transport as {@code context} says (concluded): launches a media driver (SHARED, its
+     * {@link PaxlogClientContext#idleStrategy}; deleting its directory on start and on close), or connects to the
+     * external driver running in {@link PaxlogClientContext#aeronDirectoryName} (refused in one line when none is),
+     * or uses the application's {@link PaxlogClientContext#aeron}; then adds the response subscription and a
+     * publication to each configured member.
      */
-    ClientTransport(final Member[] initial, final String aeronDir, final long sessionTtlMs, final int sessionWindow,
-        final ClientCredentials credentials, final int mtuBytes, final String idleStrategy)
+    ClientTransport(final PaxlogClientContext context)
     {
-        this.channelSuffix = "|mtu=" + mtuBytes;
-        this.sessionTtlMs = sessionTtlMs;
-        this.sessionWindow = sessionWindow;
-        this.credentials = credentials;
+        final Member[] initial = context.members();
+        this.channelSuffix = "|mtu=" + context.mtuBytes();
+        this.sessionTtlMs = context.sessionTtlMs();
+        this.sessionWindow = context.maxOutstanding();
+        this.credentials = context.credentials();
         // the route first: a member that cannot be reached is refused before a media driver is launched
         final String local = localAddressToward(initial[0]);
         this.responseChannel = "aeron:udp?endpoint=" + local + ":" + freePort(local);
+        final String aeronDir = context.aeronDirectoryName();
         MediaDriver launched = null;
-        Aeron connected = null;
+        Aeron connected = context.aeron();
+        this.ownsAeron = connected == null;
+        Subscription subscription = null;
         try
         {
-            launched = MediaDriver.launch(new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(IdleStrategies.create(idleStrategy))
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
-            connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
-            this.responses = connected.addSubscription(responseChannel, ProtocolLimits.RESPONSE_STREAM);
+            if (connected == null && PaxlogClientContext.EXTERNAL.equals(context.mediaDriver()))
+            {
+                if (!CommonContext.isDriverActive(new File(aeronDir), PaxlogClientContext.DRIVER_TIMEOUT_DEFAULT_MS,
+                    text -> { }))
+                {
+                    throw new PaxlogException("mediaDriver=external: no media driver is running in " +
+                        ConfigException.printable(aeronDir) + " (start one there, or use the embedded driver)");
+                }
+            }
+            else if (connected == null)
+            {
+                launched = MediaDriver.launch(new MediaDriver.Context()
+                    .aeronDirectoryName(aeronDir)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(IdleStrategies.create(context.idleStrategy()))
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true));
+            }
+            if (connected == null)
+            {
+                connected = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
+            }
+            subscription = connected.addSubscription(responseChannel, ProtocolLimits.RESPONSE_STREAM);
             for (final Member member : initial)
             {
                 publications[member.id()] = connected.addExclusivePublication(member.clientChannel() + channelSuffix,
@@ -103,9 +130,16 @@ final class ClientTransport
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(connected, launched);
+            CloseHelper.quietCloseAll(publications);
+            CloseHelper.quietClose(subscription);
+            if (ownsAeron)
+            {
+                CloseHelper.quietClose(connected);
+            }
+            CloseHelper.quietClose(launched);
             throw ex;
         }
+        this.responses = subscription;
         this.driver = launched;
         this.aeron = connected;
         this.sessionId = new SecureRandom().nextLong() & Long.MAX_VALUE;
@@ -278,9 +312,17 @@ final class ClientTransport
         }
     }
 
-    /** Closes Aeron and the media driver. */
+    /**
+     * Closes the publications and the subscription, then the Aeron client and the media driver when they are the
+     * session's own (an external driver and the application's Aeron client are left running).
+     */
     void close()
     {
-        CloseHelper.closeAll(aeron, driver);
+        CloseHelper.quietCloseAll(publications);
+        CloseHelper.quietClose(responses);
+        if (ownsAeron)
+        {
+            CloseHelper.closeAll(aeron, driver);
+        }
     }
 }

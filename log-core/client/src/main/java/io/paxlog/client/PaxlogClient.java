@@ -2,6 +2,7 @@ package io.paxlog.client;
 
 import io.paxlog.codecs.ProtocolLimits;
 import io.paxlog.codecs.ReadConsistency;
+import io.paxlog.protocol.JvmFlags;
 import io.paxlog.protocol.Member;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -104,11 +105,11 @@ public final class PaxlogClient implements AutoCloseable
     /** Launches the client's embedded media driver and opens the session (lazily: the first call connects). */
     public PaxlogClient(final PaxlogClientContext context)
     {
+        JvmFlags.require("paxlog client", JvmFlags.CLIENT); // one line, not an IllegalAccessError inside Agrona
         context.conclude();
         final Member[] memberList = context.members();
         final long startNs = System.nanoTime();
-        this.transport = new ClientTransport(memberList, context.aeronDirectoryName(), context.sessionTtlMs(),
-            context.maxOutstanding(), context.credentials(), context.mtuBytes(), context.idleStrategy());
+        this.transport = new ClientTransport(context);
         this.members = new ClientMembers(transport, memberList, context, startNs);
         final CommandOutcomes outcomes = new CommandOutcomes(context.responseListener(), context.maxOutstanding());
         this.window = new CommandWindow(transport, members, outcomes, context);

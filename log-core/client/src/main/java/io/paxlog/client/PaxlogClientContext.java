@@ -1,16 +1,21 @@
 package io.paxlog.client;
 
+import io.aeron.Aeron;
 import io.paxlog.auth.ClientCredentials;
 import io.paxlog.auth.SharedSecretCredentials;
 import io.paxlog.protocol.IdleStrategies;
 import io.paxlog.protocol.Member;
+import io.paxlog.protocol.Setting;
+
+import java.util.List;
 
 /**
  * Settings of a client. Defaults: attemptTimeoutNs 200 ms, callTimeoutNs 10 s, maxOutstanding 1,024,
  * maxOutstandingBytes the larger of 1 MiB and two frames of maxPayloadBytes,
  * keepAliveIntervalNs 1 s, sessionTimeoutNs 10 s (should match the cluster's {@code paxlog.session.timeout.ms}),
- * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, idleStrategy backoff, no listener, no credentials. {@link #conclude()} validates once and names the
- * setting, the value and the rule broken; the client copies the settings, so a context may be reused.
+ * retryDelayNs 1 ms, maxPayloadBytes 16 KiB, an embedded media driver idling in backoff, no listener, no credentials.
+ * {@link #conclude()} validates once and names the setting, the value and the rule broken; the client copies the
+ * settings, so a context may be reused (a shared {@link #aeron} client stays the application's).
  *
  * <p><b>Threading.</b> Not thread-safe: a context is filled in and concluded on one thread, then handed to
  * {@link PaxlogClient#PaxlogClient(PaxlogClientContext)}; it is not read again after that constructor returns.
@@ -35,8 +40,62 @@ public final class PaxlogClientContext
     public static final int MAX_PAYLOAD_BYTES_DEFAULT = 16 * 1024;
     /** The largest payload a node accepts. */
     public static final int MAX_PAYLOAD_BYTES_LIMIT = 1 << 20;
+    /** {@link #mediaDriver}: launch an embedded media driver in {@link #aeronDirectoryName} (the default). */
+    public static final String EMBEDDED = "embedded";
+    /** {@link #mediaDriver}: connect to the media driver already running in {@link #aeronDirectoryName}. */
+    public static final String EXTERNAL = "external";
+    /** How long the client waits for an external media driver's heartbeat before it says none is running. */
+    public static final long DRIVER_TIMEOUT_DEFAULT_MS = 10_000;
     /** The MTU of the client's request publications, as the node's {@code paxlog.aeron.mtu} (8 KiB). */
     public static final int MTU_BYTES_DEFAULT = 8192;
+
+    /**
+     * Every setter above as docs/settings.md lists it, built from the constants (SettingsReferenceTest fails when a
+     * setter has no entry).
+     */
+    public static final List<Setting> SETTINGS = List.of(
+        new Setting("members", Setting.REQUIRED, "", "distinct ids in 0.." + Member.ID_MAX + ", any order",
+            "The members to try (the first as the leader first); the client learns later ones from redirects."),
+        new Setting("aeronDirectoryName", Setting.REQUIRED + " unless aeron is set", "path", "a valid path",
+            "The media driver's directory: the embedded driver's (deleted on start and on close), or the running " +
+            "external driver's (never deleted)."),
+        new Setting("mediaDriver", EMBEDDED, "", EMBEDDED + " or " + EXTERNAL, "Launch a media driver of the " +
+            "client's own, or connect to the one already running in aeronDirectoryName (never deleted or stopped)."),
+        new Setting("aeron", "none", "", "a connected, open Aeron client", "The application's Aeron client, shared: " +
+            "the session adds its publications and subscription to it and closes only those."),
+        new Setting("attemptTimeoutNs", Long.toString(ATTEMPT_TIMEOUT_DEFAULT_NS), "ns", "> 0",
+            "How long one attempt waits for an answer before the command is sent again (to the next member)."),
+        new Setting("callTimeoutNs", Long.toString(CALL_TIMEOUT_DEFAULT_NS), "ns", "> 0",
+            "How long a call, all its attempts together, may take before it fails with a timeout."),
+        new Setting("maxOutstanding", Integer.toString(MAX_OUTSTANDING_DEFAULT), "commands",
+            "1.." + PaxlogClient.SESSION_WINDOW, "The most commands in flight in the session; the cluster keeps " +
+            "that many cached answers for it."),
+        new Setting("maxOutstandingBytes", "0 (the larger of " + MAX_OUTSTANDING_BYTES_DEFAULT + " and two frames " +
+            "of maxPayloadBytes)", "bytes", "0, or one frame of maxPayloadBytes.." + MAX_OUTSTANDING_BYTES_LIMIT,
+            "The most bytes of command frames in flight (the resend ring); a command over it or maxOutstanding " +
+            "waits."),
+        new Setting("keepAliveIntervalNs", Long.toString(KEEP_ALIVE_INTERVAL_DEFAULT_NS), "ns",
+            "> 0, at most half of sessionTimeoutNs", "A member sent nothing else for this long gets a keep-alive " +
+            "(from poll())."),
+        new Setting("sessionTimeoutNs", Long.toString(SESSION_TIMEOUT_DEFAULT_NS), "ns", "> 0",
+            "The cluster's session timeout (paxlog.session.timeout.ms); a member not sent anything for half of it is " +
+            "reconnected first."),
+        new Setting("sessionTtlMs", "0 (the cluster's)", "ms", "0..86400000", "The leader closes the session " +
+            "(releasing its locks) after hearing nothing from it for this long."),
+        new Setting("retryDelayNs", Long.toString(RETRY_DELAY_DEFAULT_NS), "ns", ">= 0, below attemptTimeoutNs",
+            "The pause before sending again after BUSY or a redirect that names no leader."),
+        new Setting("maxPayloadBytes", Integer.toString(MAX_PAYLOAD_BYTES_DEFAULT), "bytes",
+            "1.." + MAX_PAYLOAD_BYTES_LIMIT, "The largest command payload the client sends."),
+        new Setting("mtuBytes", Integer.toString(MTU_BYTES_DEFAULT), "bytes", "a multiple of 32 in 1024..65504",
+            "The MTU of the request publications; 1408 where IP fragmentation is unwelcome."),
+        new Setting("idleStrategy", IdleStrategies.BACKOFF, "", String.join(", ", IdleStrategies.NAMES),
+            "How the client's media driver idles; run it as the nodes run (paxlog.idle)."),
+        new Setting("responseListener", "none", "", "a ResponseListener", "Receives the outcome of each " +
+            "offerCommand; without one the outcomes are discarded."),
+        new Setting("credentials", "none", "", "a ClientCredentials", "What the client proves itself with to a " +
+            "cluster that authenticates clients (paxlog.client.secret.file)."),
+        new Setting("clientSecret", "none", "", "the cluster's client secret", "Shared-secret credentials: the " +
+            "same as credentials(new SharedSecretCredentials(secret))."));
 
     private Member[] members;
     private String aeronDirectoryName;
@@ -51,6 +110,8 @@ public final class PaxlogClientContext
     private int maxPayloadBytes = MAX_PAYLOAD_BYTES_DEFAULT;
     private int mtuBytes = MTU_BYTES_DEFAULT;
     private String idleStrategy = IdleStrategies.BACKOFF;
+    private String mediaDriver = EMBEDDED;
+    private Aeron aeron;
     private ResponseListener responseListener;
     private ClientCredentials credentials;
 
@@ -69,7 +130,10 @@ public final class PaxlogClientContext
         return members == null ? null : members.clone();
     }
 
-    /** Directory of the client's embedded media driver (deleted on start and on close). */
+    /**
+     * Directory of the media driver: the embedded driver's (deleted on start and on close), or, with
+     * {@link #mediaDriver} {@value #EXTERNAL}, the running driver's (never deleted). Not needed with {@link #aeron}.
+     */
     public PaxlogClientContext aeronDirectoryName(final String aeronDirectoryName)
     {
         this.aeronDirectoryName = aeronDirectoryName;
@@ -79,6 +143,42 @@ public final class PaxlogClientContext
     public String aeronDirectoryName()
     {
         return aeronDirectoryName;
+    }
+
+    /**
+     * {@value #EMBEDDED} (the default): the client launches a media driver of its own in
+     * {@link #aeronDirectoryName}, deleting that directory on start and on close. {@value #EXTERNAL}: the client
+     * connects to the media driver already running there (an {@code aeronmd}, or the application's), and never
+     * deletes, restarts or stops it; a directory with no live driver is refused at start in one line. As a node's
+     * {@code paxlog.aeron.driver}.
+     */
+    public PaxlogClientContext mediaDriver(final String mediaDriver)
+    {
+        this.mediaDriver = mediaDriver;
+        return this;
+    }
+
+    public String mediaDriver()
+    {
+        return mediaDriver;
+    }
+
+    /**
+     * The application's own connected Aeron client, shared instead of a client (and a media driver) of the
+     * session's own: the session adds its publications and its subscription to it, closes them on
+     * {@link PaxlogClient#close()}, and never closes the Aeron client itself. {@link #aeronDirectoryName},
+     * {@link #mediaDriver} and {@link #idleStrategy} are then not used. The session's calls still run on the
+     * thread that calls {@link PaxlogClient#poll()}.
+     */
+    public PaxlogClientContext aeron(final Aeron aeron)
+    {
+        this.aeron = aeron;
+        return this;
+    }
+
+    public Aeron aeron()
+    {
+        return aeron;
     }
 
     /** How long one attempt waits for an answer before the command is resent (to the next member). */
@@ -105,7 +205,11 @@ public final class PaxlogClientContext
         return callTimeoutNs;
     }
 
-    /** The most commands outstanding, counted from the lowest unanswered sequence: 1..128. */
+    /**
+     * The most commands outstanding, counted from the lowest unanswered sequence: 1..{@value
+     * PaxlogClient#SESSION_WINDOW}, 1,024 by default. The session states it at connect and every replica keeps that
+     * many cached answers for it.
+     */
     public PaxlogClientContext maxOutstanding(final int maxOutstanding)
     {
         this.maxOutstanding = maxOutstanding;
@@ -299,18 +403,30 @@ public final class PaxlogClientContext
             }
             seenIds |= 1L << id;
         }
-        if (aeronDirectoryName == null || aeronDirectoryName.isBlank())
+        if (!EMBEDDED.equals(mediaDriver) && !EXTERNAL.equals(mediaDriver))
+        {
+            throw new IllegalArgumentException("mediaDriver=" + (mediaDriver == null ? "null" :
+                Member.oneLine(mediaDriver)) + ": must be " + EMBEDDED + " or " + EXTERNAL);
+        }
+        if (aeron != null && aeron.isClosed())
+        {
+            throw new IllegalArgumentException("aeron: the Aeron client given is closed");
+        }
+        if (aeron == null && (aeronDirectoryName == null || aeronDirectoryName.isBlank()))
         {
             throw new IllegalArgumentException("aeronDirectoryName: required (the client's media driver directory)");
         }
-        try
+        if (aeron == null)
         {
-            java.nio.file.Path.of(aeronDirectoryName);
-        }
-        catch (final java.nio.file.InvalidPathException ex)
-        {
-            throw new IllegalArgumentException("aeronDirectoryName=" + Member.oneLine(aeronDirectoryName) +
-                ": not a valid path (" + ex.getReason() + ")");
+            try
+            {
+                java.nio.file.Path.of(aeronDirectoryName);
+            }
+            catch (final java.nio.file.InvalidPathException ex)
+            {
+                throw new IllegalArgumentException("aeronDirectoryName=" + Member.oneLine(aeronDirectoryName) +
+                    ": not a valid path (" + ex.getReason() + ")");
+            }
         }
         positive("attemptTimeoutNs", attemptTimeoutNs);
         positive("callTimeoutNs", callTimeoutNs);

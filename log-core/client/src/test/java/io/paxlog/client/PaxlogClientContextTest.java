@@ -31,6 +31,9 @@ class PaxlogClientContextTest
         assertEquals(10_000_000_000L, c.callTimeoutNs());
         assertEquals(16 * 1024, c.maxPayloadBytes());
         assertEquals("backoff", c.idleStrategy());
+        assertEquals("embedded", c.mediaDriver());
+        assertEquals(null, c.aeron());
+        valid().mediaDriver("external").conclude();
         for (final String idle : new String[] {"backoff", "yielding", "busy-spin", "sleeping"})
         {
             valid().idleStrategy(idle).conclude();
@@ -85,6 +88,9 @@ class PaxlogClientContextTest
         expect(c -> c.maxPayloadBytes((1 << 20) + 1), "maxPayloadBytes=1048577");
         expect(c -> c.idleStrategy("spin"), "idleStrategy='spin': must be one of backoff, yielding, busy-spin, sleeping");
         expect(c -> c.idleStrategy(null), "idleStrategy=null: must be one of");
+        expect(c -> c.mediaDriver("remote"), "mediaDriver='remote': must be embedded or external");
+        expect(c -> c.mediaDriver(null), "mediaDriver=null: must be embedded or external");
+        expect(c -> c.mediaDriver("external").aeronDirectoryName(null), "aeronDirectoryName: required");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.paxlog.core;
 
 import io.paxlog.protocol.ConfigException;
+import io.paxlog.protocol.Setting;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -107,6 +109,82 @@ public final class CoreConfig
     /** How long a membership change waits for a new member to catch up before it fails (it stays a learner). */
     public static final String MEMBERSHIP_CATCHUP_TIMEOUT_PROP = "paxlog.membership.catchup.timeout.ns";
     public static final long MEMBERSHIP_CATCHUP_TIMEOUT_DEFAULT_NS = 30_000_000_000L;
+
+    /**
+     * Every property above as docs/settings.md lists it (built from the constants; SettingsReferenceTest fails when a
+     * {@code *_PROP} has no entry).
+     */
+    public static final List<Setting> SETTINGS = List.of(
+        new Setting(NODE_ID_PROP, Setting.REQUIRED, "", "0.." + (MEMBER_COUNT_MAX - 1) + ", one of the member ids",
+            "This node's id: its entry in paxlog.cluster.members."),
+        new Setting(MEMBER_COUNT_PROP, Integer.toString(MEMBER_COUNT_DEFAULT), "members", "1.." + MEMBER_COUNT_MAX,
+            "How many members the configuration starts with. A node sets it from paxlog.cluster.members; only a " +
+            "core without a node (a test harness) reads it."),
+        new Setting(ACCEPT_QUORUM_PROP, "0 (majority)", "members", "0, or 1..N with W + R > N",
+            "The accept (phase 2) quorum W: how many members must journal an entry before it commits."),
+        new Setting(ELECTION_QUORUM_PROP, "0 (majority)", "members", "0, or 1..N with W + R > N",
+            "The election (phase 1) quorum R: how many promises a candidate needs. A lease or a ReadIndex read " +
+            "needs N - R + 1 acknowledgements."),
+        new Setting(LEASE_TIMEOUT_PROP, Long.toString(LEASE_TIMEOUT_DEFAULT_NS), "ns", "> 0",
+            "The leader's lease: a member that granted it promises no other candidate until it runs out on its " +
+            "clock, so the leader serves lease reads without a round trip."),
+        new Setting(CLOCK_DRIFT_PPM_PROP, Long.toString(CLOCK_DRIFT_PPM_DEFAULT), "ppm", "0..499999",
+            "The largest rate difference between two members' clocks; the leader counts its lease short by it."),
+        new Setting(LEASE_MARGIN_PROP, Long.toString(LEASE_MARGIN_DEFAULT_NS), "ns", ">= 0, below half the lease",
+            "A safety margin the leader takes off its lease on top of the drift."),
+        new Setting(HEARTBEAT_INTERVAL_PROP, Long.toString(HEARTBEAT_INTERVAL_DEFAULT_NS), "ns",
+            "> 0, at most a third of the lease", "How often the leader heartbeats an idle peer (an empty accept), " +
+            "which renews the lease."),
+        new Setting(ELECTION_TIMEOUT_PROP, Long.toString(ELECTION_TIMEOUT_DEFAULT_NS), "ns",
+            "> the heartbeat interval", "How long a follower hears nothing from a leader before it campaigns " +
+            "(plus jitter)."),
+        new Setting(RESEND_TIMEOUT_PROP, Long.toString(RESEND_TIMEOUT_DEFAULT_NS), "ns", "> 0",
+            "How long the leader waits for a peer's acknowledgement before it sends the entries again."),
+        new Setting(BACKOFF_BASE_PROP, Long.toString(BACKOFF_BASE_DEFAULT_NS), "ns", "> 0",
+            "The pause after a failed election; it doubles (jittered) with each further failure."),
+        new Setting(BACKOFF_MAX_PROP, Long.toString(BACKOFF_MAX_DEFAULT_NS), "ns", ">= " + BACKOFF_BASE_PROP,
+            "The longest pause after failed elections."),
+        new Setting(WINDOW_SLOTS_PROP, Integer.toString(WINDOW_SLOTS_DEFAULT), "slots", "1.." + WINDOW_SLOTS_MAX,
+            "The most uncommitted slots the leader has in flight; past it proposals get back-pressure."),
+        new Setting(BATCH_ENTRIES_MAX_PROP, Integer.toString(BATCH_ENTRIES_MAX_DEFAULT), "entries", "1.." + (1 << 16),
+            "The most entries one accept carries (bytes are bounded by " + FRAME_LENGTH_MAX_PROP + ")."),
+        new Setting(PROMISE_ENTRIES_MAX_PROP, Integer.toString(PROMISE_ENTRIES_MAX_DEFAULT), "entries",
+            WINDOW_SLOTS_PROP + ".." + (1 << 22), "The most entries one promise reports."),
+        new Setting(CATCHUP_ENTRIES_MAX_PROP, Integer.toString(CATCHUP_ENTRIES_MAX_DEFAULT), "entries",
+            "1.." + (1 << 20) + ", at most a quarter of " + LOG_CAPACITY_SLOTS_PROP,
+            "The most entries one catch-up message to a lagging peer carries."),
+        new Setting(FRAME_LENGTH_MAX_PROP, Integer.toString(FRAME_LENGTH_MAX_DEFAULT), "bytes",
+            "1024.." + FRAME_LENGTH_MAX_LIMIT + ", at most an eighth of aeron.term.buffer.length",
+            "The largest consensus frame a member sends or accepts: messages are filled up to it and split beyond it."),
+        new Setting(COMMAND_BYTES_MAX_PROP, Integer.toString(COMMAND_BYTES_MAX_DEFAULT), "bytes",
+            FrameBudget.COMMAND_BYTES_MIN + ".." + COMMAND_BYTES_MAX_LIMIT + ", one command must fit one frame",
+            "The largest command payload the leader proposes; a larger one is refused. Larger commands need longer " +
+            "timeouts than the defaults (a node warns at start)."),
+        new Setting(PROMISE_BYTES_MAX_PROP, Integer.toString(PROMISE_BYTES_MAX_DEFAULT), "bytes",
+            FRAME_LENGTH_MAX_PROP + ".." + (1 << 30), "The most bytes of entries one promise reports over all its " +
+            "parts; an acceptor that would report more refuses the prepare, so the candidate catches up first."),
+        new Setting(WINDOW_BYTES_MAX_PROP, Integer.toString(WINDOW_BYTES_MAX_DEFAULT), "bytes",
+            "one framed command .. half of " + PROMISE_BYTES_MAX_PROP, "The most bytes of uncommitted entries the " +
+            "leader holds; past it proposals get back-pressure."),
+        new Setting(PEER_WINDOW_BYTES_PROP, Integer.toString(PEER_WINDOW_BYTES_DEFAULT), "bytes", "1024.." + (1 << 30),
+            "The most bytes of entries sent to one peer and not yet acknowledged before the leader sends it more " +
+            "(flow control for a slow peer)."),
+        new Setting(LOG_CAPACITY_SLOTS_PROP, Integer.toString(LOG_CAPACITY_SLOTS_DEFAULT), "slots",
+            "a power of two, 2 x (" + PROMISE_ENTRIES_MAX_PROP + " + " + WINDOW_SLOTS_PROP + ").." + (1 << 26),
+            "Slots the in-memory log ring holds; older committed slots are read from the journal."),
+        new Setting(LOG_CAPACITY_BYTES_PROP, "0 (the least the limits need: about 69 MiB)", "bytes",
+            "0, or a multiple of 8 of at least 2 x (" + PROMISE_BYTES_MAX_PROP + " + " + WINDOW_BYTES_MAX_PROP +
+            ") plus four of the largest records", "Bytes of payload the log holds in memory, allocated at start."),
+        new Setting(RANDOM_SEED_PROP, "the clock at start", "", "any 64-bit integer",
+            "The seed of the election jitter; set it for repeatable timing in tests."),
+        new Setting(JOIN_PROP, "false", "", "true or false", "This node joins a running cluster: its id is not " +
+            "among the current members, which it lists besides itself (docs/membership.md)."),
+        new Setting(MEMBERSHIP_CATCHUP_SLOTS_PROP, Integer.toString(MEMBERSHIP_CATCHUP_SLOTS_DEFAULT), "slots",
+            "0.." + (1 << 20), "A learner this close to the leader's commit point has caught up and may become a " +
+            "voter."),
+        new Setting(MEMBERSHIP_CATCHUP_TIMEOUT_PROP, Long.toString(MEMBERSHIP_CATCHUP_TIMEOUT_DEFAULT_NS), "ns", "> 0",
+            "How long a membership change waits for a new member to catch up before it fails (the member stays a " +
+            "learner)."));
 
     private int nodeId = -1;
     private int memberCount = MEMBER_COUNT_DEFAULT;

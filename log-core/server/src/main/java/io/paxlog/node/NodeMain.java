@@ -2,6 +2,7 @@ package io.paxlog.node;
 
 import io.paxlog.core.Ballot;
 import io.paxlog.protocol.ConfigException;
+import io.paxlog.protocol.JvmFlags;
 import io.paxlog.core.PlantedBug;
 import io.paxlog.sm.DoubleGrantingLocks;
 import io.paxlog.sm.Machines;
@@ -68,6 +69,16 @@ public final class NodeMain
         {
             System.err.println("usage: NodeMain --config FILE");
             System.exit(2);
+        }
+        try
+        {
+            JvmFlags.require("paxlog node", JvmFlags.NODE);
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println(ex.getMessage());
+            System.exit(2);
+            return;
         }
         final NodeConfig config;
         final StateMachine[] machines;

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.paxlog.protocol.IdleStrategies;
+import io.paxlog.protocol.JvmFlags;
 import io.paxlog.sm.StateMachine;
 import io.paxlog.sm.StateMachineHost;
 import org.agrona.CloseHelper;
@@ -50,6 +51,7 @@ public final class PaxlogNode implements AutoCloseable
 
     private PaxlogNode(final NodeConfig config, final boolean driverInvoked, final StateMachine... machines)
     {
+        JvmFlags.require("paxlog node", JvmFlags.NODE); // one line, not an IllegalAccessError inside Chronicle
         this.config = config;
         IdentityClaim.claim(config); // before the journal, the driver and any frame: refused, nothing is touched
         // the journal before the transport: with invoker threading nothing services the Aeron client until the duty
