@@ -19,16 +19,24 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * {@code ops/demo}: a local 3-node cluster (3 processes, embedded media drivers, sync batch) under a workload of
- * 4 clients incrementing counters and 3 clients contending for 2 locks (each grant prints its fencing token, the
+ * 4 clients incrementing counters and 3 clients contending for 2 locks (each grant's fencing token is checked, the
  * holder increments a counter under the lock, then releases); the leader is killed with SIGKILL halfway and
- * restarted. Exits 0 only if every acknowledged increment is on every replica exactly once, every lock's tokens
- * strictly increase in grant order, and no two clients held a lock at once.
+ * restarted; then one client keeps commands in flight for a few seconds ({@link DemoPipelined}). It prints one line
+ * per second ({@link DemoProgress}: writes per second, their p50 and p99, the leader, lock grants), a line per event
+ * (the kill, the election), the checks, and a line pointing to what to try next: about 40 lines for the default run.
+ * Exits 0 only if every acknowledged increment is on every replica exactly once, every lock's tokens strictly
+ * increase in grant order, no two clients held a lock at once, and every pipelined command was answered and applied
+ * once.
  */
 public final class DemoMain
 {
     private static final String[] COUNTERS = {"orders", "fills", "cancels"};
     private static final String[] LOCK_NAMES = {"book-AAPL", "book-MSFT", "book-GOOG", "book-AMZN", "book-TSLA"};
     private static final long DYING_HOLDER_TTL_MS = 1_500;
+    /** The pipelined phase after the checks: one client keeping commands in flight. */
+    private static final long PIPELINED_SECONDS = 3;
+    /** Client errors printed one per line; the rest are counted. */
+    private static final int ERRORS_SHOWN = 5;
     private static String[] locks = {"book-AAPL", "book-MSFT"};
 
     /** One grant as a lock client saw it: the token and when it held the lock (its own clock, one machine). */
@@ -98,6 +106,10 @@ public final class DemoMain
         {
             org.agrona.IoUtil.delete(root.toFile(), true); // a passed run leaves nothing behind; a failed one its logs
         }
+        else
+        {
+            System.out.println("the nodes' logs and journals are kept in " + root);
+        }
         return rc;
     }
 
@@ -114,7 +126,9 @@ public final class DemoMain
                 System.out.println("demo FAILED: no leader elected within 30 s (logs in " + root + ")");
                 return 1;
             }
-            System.out.println("3 nodes up in " + root + "; leader is node " + leader);
+            System.out.println("paxlog demo: 3 nodes (processes, sync batch) in " + root + ", leader node " + leader +
+                "; " + seconds + " s of writes from 4 clients and lock traffic from " + lockers + ", the leader killed " +
+                kills + (kills == 1 ? " time" : " times"));
             final AtomicLongArray acked = new AtomicLongArray(COUNTERS.length);
             final AtomicLong lastAckNs = new AtomicLong();
             final java.util.concurrent.atomic.AtomicLongArray killedNs = new AtomicLongArray(Math.max(1, kills));
@@ -125,6 +139,9 @@ public final class DemoMain
                 firstAckAfterKillNs.set(k, Long.MAX_VALUE);
             }
             final long endNs = System.nanoTime() + seconds * 1_000_000_000L;
+            final List<Grant> grants = new ArrayList<>();
+            final DemoProgress progress = new DemoProgress(cluster, () -> sum(acked), () -> count(grants),
+                System.out);
             final List<Thread> threads = new ArrayList<>();
             final List<String> errors = new ArrayList<>();
             for (int c = 0; c < 4; c++)
@@ -143,6 +160,7 @@ public final class DemoMain
                             client.command(CounterMachine.add(COUNTERS[counter], 1));
                             acked.incrementAndGet(counter);
                             final long now = System.nanoTime();
+                            progress.record(now - invokedNs);
                             lastAckNs.set(now);
                             for (int kill = 0; kill < killedNs.length(); kill++)
                             {
@@ -164,7 +182,6 @@ public final class DemoMain
                 t.start();
                 threads.add(t);
             }
-            final List<Grant> grants = new ArrayList<>();
             final AtomicLongArray lockedIncrements = new AtomicLongArray(locks.length);
             for (int c = 0; c < lockers; c++)
             {
@@ -176,7 +193,7 @@ public final class DemoMain
             }
             final long startNs = System.nanoTime();
             Thread.sleep(seconds * 1000 / (kills + 2));
-            final long dyingToken = dyingHolder(members, root, errors);
+            final long dyingToken = dyingHolder(members, root, errors, progress);
             final long abandonedNs = System.nanoTime();
             for (int k = 0; k < kills; k++)
             {
@@ -185,27 +202,25 @@ public final class DemoMain
                 final int current = cluster.awaitLeader(-1, 5_000);
                 if (current < 0)
                 {
+                    progress.close();
                     System.out.println("demo FAILED: no leader before kill " + (k + 1) + " (logs in " + root + ")");
                     return 1;
                 }
                 killedNs.set(k, System.nanoTime());
                 cluster.kill(current);
-                System.out.println("killed the leader, node " + current + " (SIGKILL)");
+                progress.event("killed the leader, node " + current + " (SIGKILL)");
                 final int newLeader = cluster.awaitLeader(current, 10_000);
-                System.out.println("node " + newLeader + " leads after " +
-                    (System.nanoTime() - killedNs.get(k)) / 1_000_000 + " ms; restarting node " + current +
-                    " from its journal");
+                progress.event((newLeader < 0 ? "no new leader within 10 s" : "node " + newLeader + " leads") +
+                    " after " + (System.nanoTime() - killedNs.get(k)) / 1_000_000 + " ms; node " + current +
+                    " restarts from its journal");
                 cluster.start(current);
             }
             for (final Thread t : threads)
             {
                 t.join();
             }
-            long total = 0;
-            for (int i = 0; i < COUNTERS.length; i++)
-            {
-                total += acked.get(i);
-            }
+            progress.close();
+            final long total = sum(acked);
             long failoverMs = 0;
             for (int k = 0; k < kills; k++)
             {
@@ -224,12 +239,23 @@ public final class DemoMain
                 DYING_HOLDER_TTL_MS + " ms) went away without releasing; the next holder got it " + handoverMs +
                 " ms later");
             final boolean replicasEqual = checkReplicas(members, root, acked, lockedIncrements);
+            final boolean pipelinedOk = DemoPipelined.run(members, root, PIPELINED_SECONDS, errors);
             final boolean ok = errors.isEmpty() && replicasEqual && failoverMs >= 0 && locksOk && !grants.isEmpty() &&
-                ttlOk;
-            errors.forEach(e -> System.out.println("client error: " + e));
+                ttlOk && pipelinedOk;
+            errors.stream().limit(ERRORS_SHOWN).forEach(e -> System.out.println("client error: " + e));
+            if (errors.size() > ERRORS_SHOWN)
+            {
+                System.out.println("... and " + (errors.size() - ERRORS_SHOWN) + " more client errors");
+            }
             System.out.println("demo " + (ok ? "PASSED" : "FAILED") + ": ops=" + total + " lock_grants=" + grants.size() +
                 " failover_ms=" + failoverMs + " ttl_handover_ms=" + handoverMs + " replicas_equal=" + replicasEqual +
-                " tokens_increasing_no_overlap=" + locksOk + " client_errors=" + errors.size());
+                " tokens_increasing_no_overlap=" + locksOk + " pipelined_ok=" + pipelinedOk + " client_errors=" +
+                errors.size());
+            if (ok)
+            {
+                System.out.println("next: ops/cluster up --nodes 3 --dir /tmp/px, then ops/client --dir /tmp/px counter " +
+                    "add x 1 (README); bench/run --quick measures it against Aeron Cluster");
+            }
             return ok ? 0 : 1;
         }
     }
@@ -238,7 +264,8 @@ public final class DemoMain
      * A client that takes the first lock (waiting its turn) with a short session TTL and then goes away without
      * releasing it, as a crashed holder would. Returns its fencing token (0 if it never got the lock).
      */
-    private static long dyingHolder(final Member[] members, final Path root, final List<String> errors)
+    private static long dyingHolder(final Member[] members, final Path root, final List<String> errors,
+        final DemoProgress progress)
     {
         final PaxlogClient client = new PaxlogClient(new PaxlogClientContext().members(members)
             .aeronDirectoryName(root.resolve("dying-holder").toString()).callTimeoutNs(15_000_000_000L)
@@ -250,8 +277,8 @@ public final class DemoMain
             {
                 return 0;
             }
-            System.out.println("dying holder holds " + locks[0] + " with fencing token " + LockResults.token(answer) +
-                " and goes away without releasing it");
+            progress.event("a client holding " + locks[0] + " (fencing token " + LockResults.token(answer) +
+                ", session TTL " + DYING_HOLDER_TTL_MS + " ms) goes away without releasing it");
             return LockResults.token(answer);
         }
         catch (final PaxlogException ex)
@@ -265,6 +292,24 @@ public final class DemoMain
         finally
         {
             client.abandon();
+        }
+    }
+
+    private static long sum(final AtomicLongArray values)
+    {
+        long total = 0;
+        for (int i = 0; i < values.length(); i++)
+        {
+            total += values.get(i);
+        }
+        return total;
+    }
+
+    private static long count(final List<Grant> grants)
+    {
+        synchronized (grants)
+        {
+            return grants.size();
         }
     }
 
@@ -303,7 +348,6 @@ public final class DemoMain
                 }
                 final long grantedNs = System.nanoTime();
                 final long token = LockResults.token(answer);
-                System.out.println("locker " + index + " holds " + locks[lock] + " with fencing token " + token);
                 client.command(CounterMachine.add("under-" + locks[lock], 1));
                 lockedIncrements.incrementAndGet(lock);
                 Thread.sleep(20);
