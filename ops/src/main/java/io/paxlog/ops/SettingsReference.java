@@ -2,7 +2,7 @@ package io.paxlog.ops;
 
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.core.CoreConfig;
-import io.paxlog.node.NodeConfig;
+import io.paxlog.node.NodeSettings;
 import io.paxlog.protocol.Setting;
 
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * docs/settings.md, produced from the settings classes' lists ({@link NodeConfig#SETTINGS},
+ * docs/settings.md, produced from the settings classes' lists ({@link NodeSettings#SETTINGS},
  * {@link CoreConfig#SETTINGS}, {@link PaxlogClientContext#SETTINGS}). {@code SettingsReferenceTest} fails when the
  * file differs from what this prints, or when a key has no entry; {@code main(path)} writes the file anew.
  */
@@ -47,7 +47,7 @@ public final class SettingsReference
             .append("(`NodeConfig.fromProperties(p).conclude()`). `conclude()` checks every\nsetting once and refuses ")
             .append("a bad one with a line naming the key, the value and the rule (exit code 2 from the scripts).\n")
             .append("Times are in the unit their name ends with; sizes in bytes.\n\n");
-        section(sb, "Node", "The node's own settings (`NodeConfig`).", NodeConfig.SETTINGS);
+        section(sb, "Node", "The node's own settings (`NodeConfig`).", NodeSettings.SETTINGS);
         section(sb, "Protocol core", "The consensus core's settings (`CoreConfig`), read from the same properties. " +
             "Timeouts are on each member's own clock.", CoreConfig.SETTINGS);
         section(sb, "Client", "A client's settings are setters of `PaxlogClientContext` (`ops/client` takes " +

@@ -3,6 +3,7 @@ package io.paxlog.ops;
 import io.paxlog.client.PaxlogClientContext;
 import io.paxlog.core.CoreConfig;
 import io.paxlog.node.NodeConfig;
+import io.paxlog.node.NodeSettings;
 import io.paxlog.protocol.Setting;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class SettingsReferenceTest
             }
         }
         assertTrue(keys.size() >= 55, "the reflection found the keys: " + keys);
-        final List<Setting> listed = new ArrayList<>(NodeConfig.SETTINGS);
+        final List<Setting> listed = new ArrayList<>(NodeSettings.SETTINGS);
         listed.addAll(CoreConfig.SETTINGS);
         final Set<String> listedKeys = new HashSet<>();
         for (final Setting s : listed)
@@ -50,7 +51,7 @@ class SettingsReferenceTest
         }
         final Set<String> missing = new TreeSet<>(keys);
         missing.removeAll(listedKeys);
-        assertEquals(Set.of(), missing, "keys with no entry in NodeConfig.SETTINGS or CoreConfig.SETTINGS");
+        assertEquals(Set.of(), missing, "keys with no entry in NodeSettings.SETTINGS or CoreConfig.SETTINGS");
         final Set<String> unknown = new TreeSet<>(listedKeys);
         unknown.removeAll(keys);
         assertEquals(Set.of(), unknown, "entries for keys the classes do not define");
@@ -107,7 +108,7 @@ class SettingsReferenceTest
             assertEquals(expected, actual, "docs/settings.md is out of date: cp ops/target/settings.md " +
                 "docs/settings.md");
         }
-        for (final Setting s : NodeConfig.SETTINGS)
+        for (final Setting s : NodeSettings.SETTINGS)
         {
             assertTrue(actual.contains("| `" + s.key() + "` |"), s.key());
         }
